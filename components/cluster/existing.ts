@@ -1,0 +1,33 @@
+import * as fs from "fs";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterHandle } from "./handle";
+
+export interface ExistingClusterArgs {
+  /** Contents of the kubeconfig (read by the caller, so that a missing file is a config error, not a provider error). */
+  readonly kubeconfig: string;
+  readonly context?: string;
+}
+
+/** A cluster Pulumi does not create (minikube, kind, a local control plane): only a provider is made. */
+export class ExistingCluster extends pulumi.ComponentResource implements ClusterHandle {
+  readonly provider: k8s.Provider;
+  readonly name: pulumi.Output<string>;
+
+  constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:cluster:ExistingCluster", name, {}, opts);
+    this.provider = new k8s.Provider(
+      `${name}-provider`,
+      { kubeconfig: pulumi.secret(args.kubeconfig), context: args.context, enableServerSideApply: true, deleteUnreachable: false },
+      { parent: this },
+    );
+    this.name = pulumi.output(args.context ?? "current-context");
+    this.registerOutputs({ name: this.name });
+  }
+}
+
+/** Reads a kubeconfig from a path as written in config (`~` expanded, relative to the project directory). */
+export function readKubeconfig(file: string): string | undefined {
+  const resolved = file.replace(/^~(?=$|\/)/, process.env.HOME ?? "~");
+  return fs.existsSync(resolved) ? fs.readFileSync(resolved, "utf8") : undefined;
+}

@@ -1,0 +1,3 @@
+export { PlatformRbac } from "./platform-rbac";
+export { dockerConfigJson, type RegistryCredential } from "./pull-secret";
+export { PULL_SECRET_NAME, Team } from "./team";

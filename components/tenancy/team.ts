@@ -1,0 +1,80 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { QuotaConfig, TeamConfig, TenancyConfig } from "../../config/sections/tenancy";
+import { Naming } from "../../lib/naming";
+import { containerDefaults, networkBaseline, podSecurityLabels, quotaHard } from "./baseline";
+import { TEAM_ROLE_BINDINGS } from "./roles";
+
+export const PULL_SECRET_NAME = "registry-credentials";
+
+export interface TeamArgs {
+  readonly provider: k8s.Provider;
+  readonly naming: Naming;
+  readonly team: TeamConfig;
+  /** The environment's tenancy defaults; the team's own quota and pod security override them. */
+  readonly tenancy: TenancyConfig;
+  /** Prefix the API server adds to OIDC groups, e.g. `oidc:`. */
+  readonly groupsPrefix: string;
+  readonly monitoringNamespace: string;
+  /** `.dockerconfigjson` attached to every namespace's default ServiceAccount, when registries need credentials. */
+  readonly pullSecret?: pulumi.Output<string>;
+}
+
+/**
+ * A team's namespaces with everything that makes them safe to hand over: pod security, quota, default
+ * limits, the network baseline, RoleBindings from the team's directory groups and registry credentials.
+ */
+export class Team extends pulumi.ComponentResource {
+  readonly namespaces: string[];
+
+  constructor(name: string, args: TeamArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:tenancy:Team", name, {}, opts);
+    const { team, tenancy, naming } = args;
+    this.namespaces = team.namespaces ?? [team.name];
+    const quota: QuotaConfig = { ...tenancy.defaultQuota, ...team.quota };
+    const labels = { ...naming.labels(team.name), ...podSecurityLabels(team.podSecurity ?? tenancy.podSecurity) };
+    const annotations = naming.ownership(team);
+    const childOpts = { parent: this, provider: args.provider };
+
+    for (const namespace of this.namespaces) {
+      const prefix = `${name}-${namespace}`;
+      const ns = new k8s.core.v1.Namespace(`${prefix}`, { metadata: { name: namespace, labels, annotations } }, childOpts);
+      const inNamespace = { ...childOpts, dependsOn: ns };
+      const metadata = (objectName: string) => ({ name: objectName, namespace, labels: naming.labels(team.name) });
+
+      new k8s.core.v1.ResourceQuota(`${prefix}-quota`, { metadata: metadata("team-quota"), spec: { hard: quotaHard(quota) } }, inNamespace);
+      new k8s.core.v1.LimitRange(`${prefix}-limits`, { metadata: metadata("container-defaults"), spec: containerDefaults(tenancy.defaultLimits) }, inNamespace);
+      new k8s.networking.v1.NetworkPolicy(
+        `${prefix}-network-baseline`,
+        { metadata: metadata("default-deny-with-platform-access"), spec: networkBaseline({ monitoringNamespace: args.monitoringNamespace, ingressNamespace: tenancy.ingressNamespace }) },
+        inNamespace,
+      );
+      for (const [groupKind, role] of Object.entries(TEAM_ROLE_BINDINGS)) {
+        const groups = team.groups[groupKind as keyof typeof TEAM_ROLE_BINDINGS];
+        if (groups.length === 0) continue;
+        new k8s.rbac.v1.RoleBinding(
+          `${prefix}-${role}`,
+          {
+            metadata: metadata(`team-${role}`),
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+            subjects: groups.map((group) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `${args.groupsPrefix}${group}` })),
+          },
+          inNamespace,
+        );
+      }
+      if (args.pullSecret) {
+        const secret = new k8s.core.v1.Secret(
+          `${prefix}-pull-secret`,
+          { metadata: metadata(PULL_SECRET_NAME), type: "kubernetes.io/dockerconfigjson", stringData: { ".dockerconfigjson": args.pullSecret } },
+          inNamespace,
+        );
+        new k8s.core.v1.ServiceAccountPatch(
+          `${prefix}-default-sa`,
+          { metadata: { name: "default", namespace }, imagePullSecrets: [{ name: PULL_SECRET_NAME }] },
+          { ...childOpts, dependsOn: secret },
+        );
+      }
+    }
+    this.registerOutputs({ namespaces: this.namespaces });
+  }
+}

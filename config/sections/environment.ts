@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { awsAccountId, awsRoleArn, hostname } from "../primitives";
+
+export const ENVIRONMENTS = ["e2e", "stage", "prod", "admin", "local"] as const;
+export type EnvironmentName = (typeof ENVIRONMENTS)[number];
+
+export const environmentSection = z.strictObject({
+  /** Must equal the stack name: a guard against deploying one environment's file to another stack. */
+  kind: z.enum(ENVIRONMENTS),
+  /** Parent domain: services are published as `<service>.<env>.<domain>`. */
+  domain: hostname,
+  /** Route53 hosted zone of `<env>.<domain>`, used by DNS-01 certificate challenges. */
+  hostedZoneId: z.string().regex(/^Z[A-Z0-9]{4,32}$/, { message: "expected a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ" }).optional(),
+  owner: z.string().min(1),
+  costCentre: z.string().min(1),
+  /** `protect` stateful resources and retain data on delete (prod). */
+  protectStatefulResources: z.boolean().default(false),
+});
+
+export const awsSection = z.strictObject({
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { message: "expected an AWS region such as eu-west-1" }),
+  accountId: awsAccountId,
+  /** Every AWS call is made by assuming this role: no long-term keys. */
+  deployRoleArn: awsRoleArn,
+});

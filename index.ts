@@ -1,0 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
+import { platform } from "./stacks";
+
+export = platform(pulumi.getStack());

@@ -1,0 +1,9 @@
+/** Two suites: `unit` runs the program under Pulumi's mocks (fast, no tools); `e2e` drives the real engine. */
+const transform = { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] };
+
+module.exports = {
+  projects: [
+    { displayName: "unit", testEnvironment: "node", transform, testMatch: ["<rootDir>/test/unit/**/*.test.ts"] },
+    { displayName: "e2e", testEnvironment: "node", transform, testMatch: ["<rootDir>/test/e2e/**/*.test.ts"] },
+  ],
+};

@@ -1,0 +1,186 @@
+/**
+ * Runs one stack's program under Pulumi's mock engine, with the config of that stack's real
+ * `Pulumi.<stack>.yaml`, and returns every resource it registered and the stack outputs.
+ * Used by the unit tests, `npm run render`, `npm run bench` and the policy-pack test.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { defaultHubOutputs, mockCall, mockResourceState } from "./mocks";
+
+// Public `setMocks` does not tell a mock the parent, protect or retainOnDelete of a resource, and has no
+// way to wait until every registration is done; these two SDK-internal hooks do, so the harness can show
+// the whole resource tree as the engine would see it.
+const { setMockOptions, waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as {
+  setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean): void;
+  waitForRPCs(): Promise<void>;
+};
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => MonitorLike };
+
+interface MonitorLike {
+  registerResource(req: RegisterResourceRequest, callback: (err: unknown, res: unknown) => void): Promise<void>;
+}
+interface RegisterResourceRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
+  getDependenciesList(): string[];
+}
+
+export const PROJECT = "k8s-platform";
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly inputs: Record<string, any>;
+  /** URN of the parent component; undefined for top-level resources. */
+  readonly parent?: string;
+  /** `<provider urn>::<provider id>` of the explicit provider, if any. */
+  readonly provider?: string;
+  readonly custom: boolean;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly dependencies: string[];
+}
+
+export interface StackRun {
+  readonly stack: string;
+  readonly resources: RecordedResource[];
+  readonly outputs: Record<string, any>;
+  /** Resources of one type token, e.g. `kubernetes:core/v1:Namespace`. */
+  ofType(type: string): RecordedResource[];
+  /** The one resource of `type` named `name`; throws if absent. */
+  one(type: string, name: string): RecordedResource;
+  /** The resource a URN refers to (a parent, a provider, a dependency). */
+  byUrn(urn: string): RecordedResource;
+}
+
+export type StackConfig = Record<string, any>;
+
+export interface RunOptions {
+  /** Edits a copy of the stack's config (keys like `platform:teams`) before the run. */
+  configure?: (config: StackConfig) => void;
+  /** Secret config (keys like `platform:grafanaAdminPassword`); defaults to `test/fixtures/secrets.yaml`. */
+  secrets?: StackConfig;
+  /** Outputs of the admin stack as environment stacks read them through their StackReference. */
+  hubOutputs?: Record<string, unknown>;
+  /** Run as a preview (`pulumi preview`) rather than an update. */
+  preview?: boolean;
+}
+
+/** The program's entry point, loaded lazily so that a test can set mocks before any SDK module runs. */
+type Program = (stack: string) => Record<string, unknown>;
+
+export function readStackConfig(stack: string): StackConfig {
+  const file = path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) return {};
+  return (parse(fs.readFileSync(file, "utf8"))?.config ?? {}) as StackConfig;
+}
+
+export function readTestSecrets(stack: string): StackConfig {
+  const all = parse(fs.readFileSync(path.join(__dirname, "fixtures", "secrets.yaml"), "utf8")) as Record<string, StackConfig>;
+  return all[stack] ?? {};
+}
+
+export async function runStack(stack: string, options: RunOptions = {}): Promise<StackRun> {
+  const config = structuredClone(readStackConfig(stack));
+  pointExistingClusterAtFixture(config);
+  options.configure?.(config);
+  const secrets = options.secrets ?? readTestSecrets(stack);
+
+  const resources: RecordedResource[] = [];
+  const pending = new Map<string, Omit<RecordedResource, "inputs" | "provider" | "custom" | "urn">>();
+  const hubOutputs = options.hubOutputs ?? defaultHubOutputs;
+
+  const mocks: pulumi.runtime.Mocks = {
+    newResource(args) {
+      const meta = pending.get(`${args.type}::${args.name}`)!;
+      const urn = monitorUrn(stack, meta.parent, args.type, args.name);
+      resources.push({ ...meta, urn, inputs: args.inputs, provider: args.provider || undefined, custom: args.custom ?? true });
+      return mockResourceState(args, hubOutputs);
+    },
+    call: mockCall,
+  };
+  const monitor = new MockMonitor(mocks);
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    // newResource runs synchronously inside registerResource, before its first await.
+    pending.set(`${req.getType()}::${req.getName()}`, {
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent() || undefined,
+      protect: req.getProtect(),
+      retainOnDelete: req.getRetainondelete(),
+      dependencies: req.getDependenciesList(),
+    });
+    return register(req, callback);
+  };
+  setMockOptions(monitor, PROJECT, stack, options.preview ?? false);
+  const [values, secretKeys] = flattenConfig(config, secrets);
+  pulumi.runtime.setAllConfig(values, secretKeys);
+
+  const program: Program = require("../stacks").platform;
+  const outputs = await resolveDeep(program(stack));
+  await waitForRPCs();
+  return makeRun(stack, resources, outputs);
+}
+
+/** An existing cluster's kubeconfig lives on the operator's machine; under mocks a fixture stands in for it. */
+function pointExistingClusterAtFixture(config: StackConfig): void {
+  const cluster = config["platform:cluster"];
+  if (cluster?.mode === "existing") cluster.kubeconfig = path.join(__dirname, "fixtures", "kubeconfig.yaml");
+}
+
+/** The config map as the engine hands it to a program: every value a string, objects as JSON. */
+function flattenConfig(config: StackConfig, secrets: StackConfig): [Record<string, string>, string[]] {
+  const values: Record<string, string> = {};
+  const secretKeys = Object.keys(secrets);
+  for (const [key, value] of Object.entries({ ...config, ...secrets })) {
+    values[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return [values, secretKeys];
+}
+
+function monitorUrn(stack: string, parent: string | undefined, type: string, name: string): string {
+  const qualified = parent ? `${parent.split("::")[2]}$${type}` : type;
+  return `urn:pulumi:${stack}::${PROJECT}::${qualified}::${name}`;
+}
+
+async function resolveDeep(value: unknown): Promise<any> {
+  if (pulumi.Output.isInstance(value)) {
+    return resolveDeep(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)));
+  }
+  if (value instanceof Promise) return resolveDeep(await value);
+  if (pulumi.Resource.isInstance(value)) return value;
+  if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
+  if (value && typeof value === "object") {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveDeep(v)] as const));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+function makeRun(stack: string, resources: RecordedResource[], outputs: Record<string, any>): StackRun {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  return {
+    stack,
+    resources,
+    outputs,
+    ofType: (type) => resources.filter((r) => r.type === type),
+    one(type, name) {
+      const found = resources.find((r) => r.type === type && r.name === name);
+      if (!found) throw new Error(`${stack}: no ${type} named ${name}`);
+      return found;
+    },
+    byUrn(urn) {
+      const found = byUrn.get(urn.split("::").slice(0, 4).join("::"));
+      if (!found) throw new Error(`${stack}: no resource ${urn}`);
+      return found;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/** What the mock engine answers: plausible provider outputs for the resources and invokes the program uses. */
+import * as pulumi from "@pulumi/pulumi";
+
+const ACCOUNT = "123456789012";
+const REGION = "eu-west-1";
+
+/** The admin stack's outputs, as environment stacks read them through their StackReference. */
+export const defaultHubOutputs: Record<string, unknown> = {
+  dexIssuerUrl: "https://dex.admin.platform.example.com",
+  transitGatewayId: "tgw-0123456789abcdef0",
+  transitGatewayRamShareArn: `arn:aws:ram:${REGION}:444444444444:resource-share/platform-tgw`,
+  ciRoleArn: "arn:aws:iam::444444444444:role/admin-ci-runners",
+  vpcCidr: "10.0.0.0/16",
+  vpnClientCidr: "10.255.0.0/22",
+};
+
+/** Output properties a provider would compute, keyed by resource type. */
+const computed: Record<string, (name: string, inputs: Record<string, any>) => Record<string, unknown>> = {
+  "aws:eks/cluster:Cluster": (name) => ({
+    endpoint: `https://${name}.gr7.${REGION}.eks.amazonaws.com`,
+    certificateAuthority: { data: Buffer.from(`ca-of-${name}`).toString("base64") },
+    identities: [{ oidcs: [{ issuer: `https://oidc.eks.${REGION}.amazonaws.com/id/${name.toUpperCase()}` }] }],
+    vpcConfig: { clusterSecurityGroupId: `sg-${name}` },
+  }),
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (name, inputs) => ({
+    arn: `arn:aws:iam::${ACCOUNT}:oidc-provider/${String(inputs.url ?? name).replace(/^https:\/\//, "")}`,
+  }),
+  "aws:ec2/vpc:Vpc": (name) => ({ id: `vpc-${name}`, mainRouteTableId: `rtb-main-${name}` }),
+  "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1 }),
+};
+
+export function mockResourceState(args: pulumi.runtime.MockResourceArgs, hubOutputs: Record<string, unknown>): pulumi.runtime.MockResourceResult {
+  if (args.type === "pulumi:pulumi:StackReference") {
+    return { id: args.inputs.name, state: { name: args.inputs.name, outputs: hubOutputs, secretOutputNames: [] } };
+  }
+  const id = `${args.name}-id`;
+  const [pkg, module] = args.type.split(":");
+  const state: Record<string, unknown> = { ...args.inputs };
+  if (pkg === "aws") {
+    state.arn ??= `arn:aws:${module.split("/")[0]}:${REGION}:${ACCOUNT}:${args.name}`;
+    state.name ??= args.name;
+  }
+  Object.assign(state, computed[args.type]?.(args.name, args.inputs) ?? {});
+  return { id, state };
+}
+
+const invokes: Record<string, (inputs: Record<string, any>) => Record<string, unknown>> = {
+  "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
+    names: ["a", "b", "c", "d"].map((suffix) => `${REGION}${suffix}`),
+    zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3", "euw1-az4"],
+  }),
+};
+
+export function mockCall(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+  const invoke = invokes[args.token];
+  if (!invoke) throw new Error(`the mock engine has no answer for invoke ${args.token}; add one to test/mocks.ts`);
+  return invoke(args.inputs);
+}
