@@ -1,3 +1,4 @@
 export { PlatformRbac } from "./platform-rbac";
 export { dockerConfigJson, type RegistryCredential } from "./pull-secret";
 export { PULL_SECRET_NAME, Team } from "./team";
+export { platformNamespace } from "./platform-namespace";
