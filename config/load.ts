@@ -30,7 +30,7 @@ export class ConfigError extends pulumi.RunError {
   ) {
     super(
       [`Invalid configuration for stack "${stackName}" (Pulumi.${stackName}.yaml); nothing was deployed:`]
-        .concat(violations.map((v) => `  ${CONFIG_NAMESPACE}:${v.path} = ${v.value}: ${v.expected}`))
+        .concat(violations.map((v) => `  ${CONFIG_NAMESPACE}:${v.path} = ${v.value}: ${withExpected(v.expected)}`))
         .join("\n"),
     );
     this.name = "ConfigError";
@@ -68,7 +68,7 @@ export function loadConfig(
   if (parsedConfig.success && parsedConfig.data.environment.kind !== stack) {
     violations.push({ path: "environment.kind", expected: `"${stack}", the name of the stack this file configures` });
   }
-  if (violations.length === 0 && parsedConfig.success && parsedSecrets.success) {
+  if (parsedConfig.success && parsedSecrets.success) {
     violations.push(...RULES.flatMap((rule) => rule(parsedConfig.data, parsedSecrets.data)));
   }
   if (violations.length > 0) {
@@ -78,6 +78,10 @@ export function loadConfig(
     );
   }
   return { stack, config: parsedConfig.data!, secrets: wrapSecrets(parsedSecrets.data!) };
+}
+
+function withExpected(text: string): string {
+  return text.startsWith("expected") ? text : `expected ${text}`;
 }
 
 function splitKey(fullKey: string): [string, string] {
@@ -109,7 +113,7 @@ function schemaViolations(error: z.ZodError, schema: z.ZodObject): Violation[] {
       const known = knownKeysAt(schema, issue.path);
       return issue.keys.map((key) => ({
         path: joinPath(path, key),
-        expected: `no such key${suggest(key, known)}; known keys here: ${known.join(", ")}`,
+        expected: `a known key${suggest(key, known)}; known keys here: ${known.join(", ")}`,
       }));
     }
     return [{ path: path || "(top level)", expected: describeIssue(issue) }];

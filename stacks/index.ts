@@ -16,12 +16,14 @@ const COMPOSITIONS: Partial<Record<EnvironmentName, Composition>> = {
 
 /** The whole program: validate the stack's config, then build its environment. Returns the stack outputs. */
 export function platform(stack: string): Record<string, unknown> {
-  const composition = COMPOSITIONS[stack as EnvironmentName];
-  if (!composition) {
+  if (!(ENVIRONMENTS as readonly string[]).includes(stack)) {
     throw new pulumi.RunError(
       `Unknown stack "${stack}": this program deploys the stacks ${ENVIRONMENTS.join(", ")}. ` +
         `Select one with \`pulumi stack select <name>\` (each has its Pulumi.<name>.yaml).`,
     );
   }
-  return composition(describeEnvironment(loadConfig(stack)));
+  const env = describeEnvironment(loadConfig(stack));
+  const composition = COMPOSITIONS[stack as EnvironmentName];
+  if (!composition) throw new pulumi.RunError(`The ${stack} environment has no composition in stacks/index.ts.`);
+  return composition(env);
 }
