@@ -125,7 +125,14 @@ export async function runStack(stack: string, options: RunOptions = {}): Promise
   pulumi.runtime.setAllConfig(values, secretKeys);
 
   const program: Program = require("../stacks").platform;
-  const outputs = await resolveDeep(program(stack));
+  let stackOutputs: Record<string, unknown>;
+  try {
+    stackOutputs = program(stack);
+  } catch (error) {
+    await waitForRPCs();
+    throw Object.assign(error as Error, { resourcesRegistered: resources.length });
+  }
+  const outputs = await resolveDeep(stackOutputs);
   await waitForRPCs();
   return makeRun(stack, resources, outputs);
 }

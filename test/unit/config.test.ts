@@ -107,12 +107,7 @@ test("an unknown stack name fails clearly before any resource is registered", as
 });
 
 test("nothing is registered when the config is invalid", async () => {
-  const { resources } = await import("../harness").then(async (h) => {
-    let recorded: unknown[] = [];
-    await h.runStack("local", { configure: (c) => (c["platform:tenancy"].podSecurity = "strict") }).catch((e: Error) => {
-      recorded = [e];
-    });
-    return { resources: recorded };
-  });
-  expect(resources).toHaveLength(1);
+  const error = await runStack("local", { configure: (c) => (c["platform:tenancy"].podSecurity = "strict") }).catch((e: Error) => e);
+  expect(error).toBeInstanceOf(ConfigError);
+  expect(error).toHaveProperty("resourcesRegistered", 0);
 });
