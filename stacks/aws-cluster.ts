@@ -1,0 +1,148 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { environmentAwsProvider, partitionOf } from "../components/aws-account";
+import { Calico } from "../components/calico";
+import { ClusterHandle, ClusterServices, EksAddonsArgs, EksCluster, NetworkAddons, NodePools } from "../components/cluster";
+import { Network } from "../components/network";
+import { Backups } from "../components/backups";
+import { CertManager } from "../components/cert-manager";
+import { ClusterAutoscaler } from "../components/cluster-autoscaler";
+import { AwsScope } from "../components/irsa";
+import { Registry } from "../components/registry";
+import { Environment } from "./environment";
+
+export interface AwsClusterOptions {
+  /** Issuer of the tokens people sign in with: Dex of the admin hub (admin: its own Dex). */
+  readonly oidcIssuerUrl: pulumi.Input<string>;
+}
+
+/**
+ * An environment's EKS cluster, built in the order it has to come up:
+ * AWS account → network → control plane → pod network → node pools → DNS and storage.
+ * `cluster` is what the platform layer builds on: its objects wait for nodes, DNS and storage.
+ */
+export function awsCluster(env: Environment, options: AwsClusterOptions) {
+  const { config, naming } = env;
+  const { account, network: networkConfig, cluster: clusterConfig, calico: calicoConfig } = eksSections(env);
+  const partition = partitionOf(account.deployRoleArn);
+  const clusterName = naming.resource("eks");
+  const protect = config.environment.protectStatefulResources;
+
+  const awsProvider = environmentAwsProvider("aws", { naming, region: account.region, accountId: account.accountId, deployRoleArn: account.deployRoleArn });
+  const network = new Network("network", { awsProvider, naming, network: networkConfig, accountId: account.accountId, clusterName, retainLogs: protect });
+  const controlPlane = new EksCluster("cluster", {
+    awsProvider,
+    naming,
+    clusterName,
+    cluster: clusterConfig,
+    region: account.region,
+    partition,
+    deployRoleArn: account.deployRoleArn,
+    subnetIds: network.privateSubnetIds,
+    oidc: config.identity.oidc,
+    oidcIssuerUrl: options.oidcIssuerUrl,
+    protect,
+  });
+  const addons: EksAddonsArgs = { awsProvider, naming, cluster: controlPlane, kubernetesVersion: clusterConfig.kubernetesVersion, partition };
+  // What a node needs to become Ready, in place before the first node joins: kube-proxy, and the AWS VPC CNI
+  // unless Calico is the CNI; then Calico goes in instead, through the control plane's provider, since no node
+  // exists yet for anything to wait on. In policy-only mode Calico only adds policy: it goes in through the
+  // provider that waits for nodes, so that its operator can be awaited.
+  const networkAddons = new NetworkAddons("network-addons", { ...addons, vpcCni: calicoConfig.mode !== "cni" });
+  const cniCalico = calicoConfig.mode === "cni" ? new Calico("calico", { provider: controlPlane.provider, naming, config: calicoConfig }) : undefined;
+  const nodePools = new NodePools("node-pools", {
+    awsProvider,
+    naming,
+    clusterName: controlPlane.name,
+    kubernetesVersion: clusterConfig.kubernetesVersion,
+    subnetIds: network.privateSubnetIds,
+    pools: clusterConfig.nodePools,
+    partition,
+    podNetwork: cniCalico ? [networkAddons, cniCalico] : [networkAddons],
+  });
+  const services = new ClusterServices("cluster-services", { ...addons, nodes: [nodePools], retainVolumes: protect });
+  const cluster = controlPlane.schedulable([nodePools, services]);
+  const calico = cniCalico ?? new Calico("calico", { provider: cluster.provider, naming, config: calicoConfig });
+  const scope: AwsScope = { partition, region: account.region, accountId: account.accountId };
+  const platformServices = awsServices(env, { awsProvider, scope, controlPlane, cluster, nodePools });
+
+  return {
+    awsProvider,
+    network,
+    controlPlane,
+    cluster,
+    outputs: {
+      clusterName: controlPlane.name,
+      clusterEndpoint: controlPlane.endpoint,
+      kubeconfig: controlPlane.kubeconfig,
+      oidcProviderArn: controlPlane.irsa.oidcProviderArn,
+      oidcProviderUrl: controlPlane.oidcIssuerUrl,
+      /** Where people sign in (Dex); `npm run kubeconfig` builds their kubeconfig from it. */
+      signInIssuerUrl: options.oidcIssuerUrl,
+      vpcId: network.vpcId,
+      vpcCidr: network.vpcCidr,
+      privateSubnetIds: network.privateSubnetIds,
+      nodeRoleArn: nodePools.roleArn,
+      calicoMode: calico.mode,
+      calicoIpPool: calico.ipPool,
+      ...platformServices,
+    },
+  };
+}
+
+interface AwsServicesArgs {
+  readonly awsProvider: aws.Provider;
+  readonly scope: AwsScope;
+  readonly controlPlane: EksCluster;
+  /** The handle whose provider waits for nodes, DNS and storage. */
+  readonly cluster: ClusterHandle;
+  readonly nodePools: NodePools;
+}
+
+/** The registry, certificates, autoscaling and backups: each on or off by config, AWS permissions through IRSA. */
+function awsServices(env: Environment, { awsProvider, scope, controlPlane, cluster, nodePools }: AwsServicesArgs) {
+  const { config, secrets, naming } = env;
+  const { certManager, clusterAutoscaler, backups } = config.services;
+  const clusterConfig = eksSections(env).cluster;
+  const common = { provider: cluster.provider, awsProvider, irsa: controlPlane.irsa, naming, aws: scope };
+  const protect = config.environment.protectStatefulResources;
+
+  const registry = new Registry("registry", {
+    awsProvider,
+    naming,
+    aws: scope,
+    config: config.registries,
+    upstreamTokens: secrets.registryPasswords,
+    nodeRoleName: nodePools.roleName,
+    protect,
+  });
+  const issuers = certManager.enabled
+    ? new CertManager("cert-manager", {
+        ...common,
+        config: certManager,
+        hostedZoneId: config.environment.hostedZoneId,
+        webhookOnHostNetwork: config.calico?.mode === "cni",
+      }).issuers
+    : [];
+  if (clusterAutoscaler.enabled) {
+    new ClusterAutoscaler("cluster-autoscaler", {
+      ...common,
+      clusterName: controlPlane.name,
+      kubernetesVersion: clusterConfig.kubernetesVersion,
+      nodePools: clusterConfig.nodePools,
+      config: clusterAutoscaler,
+    });
+  }
+  const backupBucket = backups.enabled ? new Backups("backups", { ...common, config: backups, protect }).bucketName : undefined;
+
+  return { registryHost: registry.host, registryMirrors: registry.mirrors, repositoryUrls: registry.repositoryUrls, certificateIssuers: issuers, backupBucket };
+}
+
+/** The config sections an EKS environment has by the config rules, narrowed for the compiler. */
+function eksSections(env: Environment) {
+  const { aws: account, network, cluster, calico } = env.config;
+  if (!account || !network || !calico || cluster.mode !== "eks") {
+    throw new Error(`the ${env.stack} composition builds an EKS cluster: it needs cluster.mode: eks, an aws, a network and a calico section`);
+  }
+  return { account, network, cluster, calico };
+}
