@@ -12,6 +12,10 @@ export interface ChartRef {
 
 export const CHARTS = {
   tigeraOperator: { repo: "https://docs.tigera.io/calico/charts", chart: "tigera-operator", version: "v3.33.1" },
+  // Since v3.32 the tigera-operator chart ships no CRDs; this chart of the same release holds the
+  // crd.projectcalico.org/v1 and operator.tigera.io/v1 CRDs (release assets of projectcalico/calico v3.33.1,
+  // charts/crd.projectcalico.org.v1/README.md). Keep both versions equal.
+  calicoCrds: { repo: "https://docs.tigera.io/calico/charts", chart: "crd.projectcalico.org.v1", version: "v3.33.1" },
   kubePrometheusStack: { repo: "https://prometheus-community.github.io/helm-charts", chart: "kube-prometheus-stack", version: "93.9.0" },
   eckOperator: { repo: "https://helm.elastic.co", chart: "eck-operator", version: "3.5.0" },
   fluentBit: { repo: "https://fluent.github.io/helm-charts", chart: "fluent-bit", version: "0.58.2" },
@@ -26,6 +30,31 @@ export const CHARTS = {
 
 export const IMAGES = {
   elasticStack: "9.5.5",
+  velero: "velero/velero:v1.18.4",
   veleroPluginForAws: "velero/velero-plugin-for-aws:v1.14.2",
+  /** The autoscaler's minor must equal the cluster's Kubernetes minor (it simulates that scheduler). */
+  clusterAutoscaler: {
+    repository: "registry.k8s.io/autoscaling/cluster-autoscaler",
+    tagByKubernetesMinor: { "1.33": "v1.33.6", "1.34": "v1.34.5", "1.35": "v1.35.2" },
+  },
   dex: "ghcr.io/dexidp/dex:v2.45.1",
+  /** Runner image of both CI scale sets; the ARC 0.15 line pairs with runner 2.338. */
+  actionsRunner: "ghcr.io/actions/actions-runner:2.338.0",
+  /** Docker daemon sidecar of the build runners. */
+  dockerDind: "docker:29.7.2-dind",
 } as const;
+
+export type EksAddonName = "coredns" | "kube-proxy" | "vpc-cni" | "aws-ebs-csi-driver";
+
+/**
+ * EKS add-on builds per Kubernetes minor version (the add-on API only accepts builds made for the cluster's
+ * minor). A `platform:cluster.kubernetesVersion` without an entry here is a config error, so an upgrade is
+ * this entry plus the config line. Sources, checked in the published version tables: coredns and kube-proxy
+ * from the Amazon EKS User Guide ("CoreDNS versions", "kube-proxy versions"); vpc-cni and aws-ebs-csi-driver
+ * from the version maps of awslabs/cdk-eks-blueprints (lib/addons/vpc-cni, lib/addons/ebs-csi-driver).
+ * Confirm with `aws eks describe-addon-versions --kubernetes-version <minor> --addon-name <name>` before a bump.
+ */
+export const EKS_ADDONS: Record<string, Record<EksAddonName, string>> = {
+  "1.33": { coredns: "v1.12.4-eksbuild.1", "kube-proxy": "v1.33.5-eksbuild.2", "vpc-cni": "v1.20.4-eksbuild.2", "aws-ebs-csi-driver": "v1.56.0-eksbuild.1" },
+  "1.34": { coredns: "v1.12.4-eksbuild.1", "kube-proxy": "v1.34.1-eksbuild.2", "vpc-cni": "v1.20.4-eksbuild.2", "aws-ebs-csi-driver": "v1.56.0-eksbuild.1" },
+};

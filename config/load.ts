@@ -63,8 +63,8 @@ export function loadConfig(
 
   const parsedConfig = platformSchema.safeParse(plain);
   const parsedSecrets = secretsSchema.safeParse(secret);
-  if (!parsedConfig.success) violations.push(...schemaViolations(parsedConfig.error, platformSchema));
-  if (!parsedSecrets.success) violations.push(...schemaViolations(parsedSecrets.error, secretsSchema));
+  if (!parsedConfig.success) violations.push(...schemaViolations(parsedConfig.error, platformSchema, plain));
+  if (!parsedSecrets.success) violations.push(...schemaViolations(parsedSecrets.error, secretsSchema, secret));
   if (parsedConfig.success && parsedConfig.data.environment.kind !== stack) {
     violations.push({ path: "environment.kind", expected: `"${stack}", the name of the stack this file configures` });
   }
@@ -106,11 +106,11 @@ function parseValue(text: string): unknown {
   }
 }
 
-function schemaViolations(error: z.ZodError, schema: z.ZodObject): Violation[] {
+function schemaViolations(error: z.ZodError, schema: z.ZodObject, data: unknown): Violation[] {
   return error.issues.flatMap((issue): Violation[] => {
     const path = formatPath(issue.path);
     if (issue.code === "unrecognized_keys") {
-      const known = knownKeysAt(schema, issue.path);
+      const known = knownKeysAt(schema, issue.path, data);
       return issue.keys.map((key) => ({
         path: joinPath(path, key),
         expected: `a known key${suggest(key, known)}; known keys here: ${known.join(", ")}`,
@@ -129,20 +129,32 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message.replace(/^Invalid input: /, "");
 }
 
-/** Keys a strict object accepts at `path`, for "did you mean" hints. */
-function knownKeysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
-  let node: z.ZodType | undefined = schema;
+/**
+ * Keys a strict object accepts at `path`, for "did you mean" hints. The config is walked alongside the
+ * schema so that, inside a discriminated union, the keys are those of the option the config selected.
+ */
+function knownKeysAt(schema: z.ZodType, path: PropertyKey[], data: unknown): string[] {
+  let node = selectOption(unwrap(schema), data);
+  let value = data;
   for (const segment of path) {
-    node = unwrap(node);
     if (node instanceof z.ZodObject) node = node.shape[String(segment)];
     else if (node instanceof z.ZodArray) node = node.element as z.ZodType;
     else if (node instanceof z.ZodRecord) node = node.valueType as z.ZodType;
     else return [];
+    value = value && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[segment] : undefined;
+    node = selectOption(unwrap(node), value);
   }
-  node = unwrap(node);
-  if (node instanceof z.ZodObject) return Object.keys(node.shape);
-  if (node instanceof z.ZodDiscriminatedUnion) return [...new Set(node.options.flatMap((o) => Object.keys((o as z.ZodObject).shape)))];
-  return [];
+  return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
+}
+
+function selectOption(node: z.ZodType | undefined, value: unknown): z.ZodType | undefined {
+  if (!(node instanceof z.ZodDiscriminatedUnion)) return node;
+  const discriminator = node.def.discriminator;
+  const selected = value && typeof value === "object" ? (value as Record<string, unknown>)[discriminator] : undefined;
+  return (node.options as z.ZodObject[]).find((option) => {
+    const literal = unwrap(option.shape[discriminator]);
+    return literal instanceof z.ZodLiteral && literal.values.has(selected as never);
+  });
 }
 
 function unwrap(node: z.ZodType | undefined): z.ZodType | undefined {

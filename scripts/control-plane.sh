@@ -13,18 +13,23 @@
 #
 # Ports are free loopback ports picked at first start and kept in <dir>/ports.env; set any of
 # CP_APISERVER_PORT, CP_ETCD_PORT, CP_ETCD_PEER_PORT, CP_KCM_PORT to choose them instead.
-# CP_TIMEOUT (seconds, default 90) bounds each wait. Binaries are taken from .toolchain/bin
+# CP_TIMEOUT (seconds, default 90) bounds each wait; CP_CONTROLLERS overrides the
+# kube-controller-manager --controllers list (see below). Binaries are taken from .toolchain/bin
 # (scripts/toolchain.sh), else PATH. Works as root without systemd; binds 127.0.0.1 only.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ -d "$ROOT/.toolchain/bin" ]]; then PATH="$ROOT/.toolchain/bin:$PATH"; fi
 CP_TIMEOUT=${CP_TIMEOUT:-90}
+# Controllers that are useful without nodes. root-ca-certificate-publisher-controller writes the
+# kube-root-ca.crt ConfigMap into every namespace as on a real cluster (it counts against
+# count/configmaps quotas); drop it with CP_CONTROLLERS=... to get namespaces without it.
+CP_CONTROLLERS=${CP_CONTROLLERS:-namespace-controller,resourcequota-controller,serviceaccount-controller,serviceaccount-token-controller,garbage-collector-controller,clusterrole-aggregation-controller,root-ca-certificate-publisher-controller}
 SERVICE_CIDR=10.0.0.0/24 # virtual ClusterIP range (no traffic); first IP 10.0.0.1 is in the cert
 PROCS=(etcd kube-apiserver kube-controller-manager)
 
 usage() {
-  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 log() { printf '[control-plane] %s\n' "$*" >&2; }
@@ -231,7 +236,7 @@ start() {
       --authorization-kubeconfig "$DIR/controller-manager.kubeconfig" \
       --bind-address 127.0.0.1 --secure-port "$KCM_PORT" \
       --cert-dir "$PKI/kcm-generated" \
-      --controllers namespace-controller,resourcequota-controller,serviceaccount-controller,serviceaccount-token-controller,garbage-collector-controller,clusterrole-aggregation-controller,root-ca-certificate-publisher-controller \
+      --controllers "$CP_CONTROLLERS" \
       --service-account-private-key-file "$PKI/sa.key" --root-ca-file "$PKI/ca.crt" \
       --use-service-account-credentials=true \
       --leader-elect=false --profiling=false --v 1
@@ -266,7 +271,7 @@ status() {
   for p in "${PROCS[@]}"; do
     if running "$p"; then log "$p: running (pid $(pid_of "$p"))"; else log "$p: not running"; ok=1; fi
   done
-  if [[ -n ${APISERVER_PORT:-} ]] && readyz; then log "readyz: ok"; else log "readyz: not ok"; ok=1; fi
+  if [[ -n ${APISERVER_PORT:-} ]] && readyz 2>/dev/null; then log "readyz: ok"; else log "readyz: not ok"; ok=1; fi
   return $ok
 }
 

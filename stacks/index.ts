@@ -2,7 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "../config/load";
 import { ENVIRONMENTS, EnvironmentName } from "../config/sections/environment";
 import { describeEnvironment, Environment } from "./environment";
+import { adminEnvironment } from "./admin";
 import { localEnvironment } from "./local";
+import { workloadEnvironment } from "./workload";
 
 type Composition = (env: Environment) => Record<string, unknown>;
 
@@ -11,6 +13,10 @@ type Composition = (env: Environment) => Record<string, unknown>;
  * so that what differs between them is only what their config says.
  */
 const COMPOSITIONS: Partial<Record<EnvironmentName, Composition>> = {
+  e2e: workloadEnvironment,
+  stage: workloadEnvironment,
+  prod: workloadEnvironment,
+  admin: adminEnvironment,
   local: localEnvironment,
 };
 

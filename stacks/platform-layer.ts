@@ -1,14 +1,25 @@
+import * as pulumi from "@pulumi/pulumi";
 import { ClusterHandle } from "../components/cluster/handle";
+import { Logging } from "../components/logging";
+import { Monitoring } from "../components/monitoring";
 import { dockerConfigJson, PlatformRbac, Team } from "../components/tenancy";
+import { dashboardClientIds } from "../config/sections/hub";
 import { Environment } from "./environment";
 
 const MONITORING_NAMESPACE = "monitoring";
+/** The default StorageClass the EKS cluster layer creates (ClusterServices). */
+const STORAGE_CLASS = "gp3";
+
+export interface PlatformLayerOptions {
+  /** Issuer of the people's tokens (the hub's Dex), for Grafana's and Kibana's login; required with either enabled. */
+  readonly oidcIssuerUrl?: pulumi.Input<string>;
+}
 
 /**
  * Everything above the cluster, the same on every environment and on any existing cluster:
- * the RBAC model and the team namespaces.
+ * the RBAC model, the team namespaces, and monitoring and logging.
  */
-export function platformLayer(env: Environment, cluster: ClusterHandle) {
+export function platformLayer(env: Environment, cluster: ClusterHandle, options: PlatformLayerOptions = {}) {
   const { config, secrets, naming } = env;
   const { provider } = cluster;
   const groupsPrefix = config.identity.oidc.groupsPrefix;
@@ -24,5 +35,41 @@ export function platformLayer(env: Environment, cluster: ClusterHandle) {
 
   return {
     teamNamespaces: Object.fromEntries(teams.map((t, i) => [config.teams[i].name, t.namespaces])),
+    ...observability(env, cluster, options),
   };
+}
+
+/** Monitoring and logging, each on or off by config; both log people in through Dex. */
+function observability(env: Environment, cluster: ClusterHandle, options: PlatformLayerOptions) {
+  const { config, secrets, naming } = env;
+  const { monitoring, logging, ingressClassName } = config.observability;
+  if (!monitoring.enabled && !logging.enabled) return {};
+  const oidcIssuerUrl = config.identity.oidc.issuerUrl ?? options.oidcIssuerUrl;
+  if (oidcIssuerUrl === undefined) throw new Error(`the ${env.stack} composition passes no OIDC issuer to the platform layer, which Grafana and Kibana need`);
+  const clientIds = dashboardClientIds(env.stack);
+  const common = {
+    provider: cluster.provider,
+    naming,
+    storageClassName: STORAGE_CLASS,
+    exposure: { ingressClassName, podIpsRoutable: config.calico?.mode !== "cni" },
+    oidcIssuerUrl,
+    protect: config.environment.protectStatefulResources,
+  };
+  // config/rules.ts requires the secrets read below whenever the part that reads them is enabled.
+  const grafana = monitoring.enabled
+    ? new Monitoring("monitoring", {
+        ...common,
+        config: monitoring,
+        namespace: MONITORING_NAMESPACE,
+        oidcClientId: clientIds.grafana,
+        oidcClientSecret: secrets.oidcClientSecrets[clientIds.grafana],
+        adminPassword: secrets.grafanaAdminPassword!,
+        receiverSecrets: secrets.alertReceiverSecrets,
+        adminGroup: config.identity.infraGroup,
+      })
+    : undefined;
+  const kibana = logging.enabled
+    ? new Logging("logging", { ...common, config: logging, oidcClientId: clientIds.kibana, oidcClientSecret: secrets.oidcClientSecrets[clientIds.kibana] })
+    : undefined;
+  return { ...(grafana ? { grafanaUrl: grafana.grafanaUrl } : {}), ...(kibana ? { kibanaUrl: kibana.kibanaUrl } : {}) };
 }

@@ -9,7 +9,7 @@ export const defaultHubOutputs: Record<string, unknown> = {
   dexIssuerUrl: "https://dex.admin.platform.example.com",
   transitGatewayId: "tgw-0123456789abcdef0",
   transitGatewayRamShareArn: `arn:aws:ram:${REGION}:444444444444:resource-share/platform-tgw`,
-  ciRoleArn: "arn:aws:iam::444444444444:role/admin-ci-runners",
+  ciRoleArn: "arn:aws:iam::444444444444:role/admin-ci-deployer",
   vpcCidr: "10.0.0.0/16",
   vpnClientCidr: "10.255.0.0/22",
 };
@@ -27,6 +27,15 @@ const computed: Record<string, (name: string, inputs: Record<string, any>) => Re
   }),
   "aws:ec2/vpc:Vpc": (name) => ({ id: `vpc-${name}`, mainRouteTableId: `rtb-main-${name}` }),
   "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1 }),
+  "aws:eks/nodeGroup:NodeGroup": (name) => ({ resources: [{ autoscalingGroups: [{ name: `eks-${name}-asg` }] }] }),
+  "aws:acm/certificate:Certificate": (name, inputs) => ({
+    domainValidationOptions: [
+      { domainName: inputs.domainName, resourceRecordName: `_${name}.${inputs.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${name}.acm-validations.aws.` },
+    ],
+  }),
+  "aws:route53/record:Record": (_name, inputs) => ({ fqdn: String(inputs.name).replace(/\.$/, "") }),
+  "kubernetes:core/v1:Service": (name, inputs) =>
+    inputs.spec?.type === "LoadBalancer" ? { status: { loadBalancer: { ingress: [{ hostname: `${name}-0123456789.elb.${REGION}.amazonaws.com` }] } } } : {},
 };
 
 export function mockResourceState(args: pulumi.runtime.MockResourceArgs, hubOutputs: Record<string, unknown>): pulumi.runtime.MockResourceResult {

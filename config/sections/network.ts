@@ -9,3 +9,4 @@ export const networkSection = z.strictObject({
   /** VPC flow logs to CloudWatch; absent means off. */
   flowLogs: z.strictObject({ retentionDays: positiveInt }).optional(),
 });
+export type NetworkConfig = z.infer<typeof networkSection>;

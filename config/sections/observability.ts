@@ -3,22 +3,41 @@ import { dnsLabel, duration, positiveInt, quantity } from "../primitives";
 
 const disabled = z.strictObject({ enabled: z.literal(false) });
 
+export const RECEIVER_TYPES = ["slack", "pagerduty", "webhook"] as const;
+export const SEVERITIES = ["critical", "warning", "info"] as const;
+
+/** Alertmanager's catch-all receiver: alerts no configured receiver takes are dropped there. */
+export const NULL_RECEIVER = "null";
+
 const receiver = z.strictObject({
-  name: dnsLabel,
-  type: z.enum(["slack", "pagerduty", "webhook"]),
-  /** Alert severities routed to this receiver; the URL or key comes from `platform:alertReceiverSecrets`. */
-  severities: z.array(z.enum(["critical", "warning", "info"])).min(1),
+  /** Also the key of its URL or routing key in `platform:alertReceiverSecrets`. */
+  name: dnsLabel.refine((name) => name !== NULL_RECEIVER, { message: `expected a name other than "${NULL_RECEIVER}", the built-in catch-all receiver` }),
+  type: z.enum(RECEIVER_TYPES),
+  /** Alert severities routed to this receiver; several receivers may take the same severity. */
+  severities: z.array(z.enum(SEVERITIES)).min(1),
 });
+
+const receivers = z
+  .array(receiver)
+  .default([])
+  .superRefine((list, ctx) => {
+    list.forEach(({ name }, i) => {
+      if (list.findIndex((other) => other.name === name) !== i) {
+        ctx.addIssue({ code: "custom", path: [i, "name"], message: `expected a receiver name not used by another receiver ("${name}" is taken)` });
+      }
+    });
+  });
 
 const monitoring = z.strictObject({
   enabled: z.literal(true),
   prometheus: z.strictObject({ replicas: positiveInt, retention: duration, storageGiB: positiveInt, memory: quantity }),
-  alertmanager: z.strictObject({ replicas: positiveInt, storageGiB: positiveInt, receivers: z.array(receiver).default([]) }),
+  alertmanager: z.strictObject({ replicas: positiveInt, storageGiB: positiveInt, receivers }),
   grafana: z.strictObject({ replicas: positiveInt }),
 });
 
 const logging = z.strictObject({
   enabled: z.literal(true),
+  /** Nodes are spread over availability zones; more than one node keeps a replica of every shard in another zone. */
   elasticsearch: z.strictObject({ nodes: positiveInt, storageGiB: positiveInt, memory: quantity }),
   kibana: z.strictObject({ replicas: positiveInt }),
   /** Days log and event indices are kept before index lifecycle management deletes them. */
@@ -28,6 +47,12 @@ const logging = z.strictObject({
 export const observabilitySection = z.strictObject({
   monitoring: z.discriminatedUnion("enabled", [disabled, monitoring]),
   logging: z.discriminatedUnion("enabled", [disabled, logging]),
+  /**
+   * IngressClass of the Grafana and Kibana Ingresses (`grafana.<env>.<domain>`, `kibana.<env>.<domain>`);
+   * `alb` is the AWS Load Balancer Controller's class.
+   */
+  ingressClassName: dnsLabel.default("alb"),
 });
 export type MonitoringConfig = z.infer<typeof monitoring>;
 export type LoggingConfig = z.infer<typeof logging>;
+export type ReceiverConfig = z.infer<typeof receiver>;

@@ -111,3 +111,10 @@ test("nothing is registered when the config is invalid", async () => {
   expect(error).toBeInstanceOf(ConfigError);
   expect(error).toHaveProperty("resourcesRegistered", 0);
 });
+
+test("inside a mode-selected section, the hint lists the keys of the selected mode", async () => {
+  const message = await failureOf("e2e", (c) => (c["platform:calico"].ipPol = c["platform:calico"].ipPool));
+  expect(message).toMatch(/platform:calico\.ipPol = .*: expected a known key \(did you mean "ipPool"\?\); known keys here: mode, bgp, mtu, ipPool/);
+  const policyOnly = await failureOf("prod", (c) => (c["platform:calico"].ipPool = { cidr: "100.64.0.0/16" }));
+  expect(policyOnly).toMatch(/platform:calico\.ipPool = .*: expected a known key; known keys here: mode$/m);
+});

@@ -1,6 +1,7 @@
 import { runStack, StackRun } from "../harness";
 
 let run: StackRun;
+// Read from the run cache when the suite runs with test/support/global-setup.ts.
 beforeAll(async () => {
   run = await runStack("local");
 });
@@ -26,4 +27,9 @@ test("each team namespace gets its baseline", () => {
 
 test("outputs list the namespaces of each team", () => {
   expect(run.outputs.teamNamespaces).toEqual({ alpha: ["alpha"], beta: ["beta", "beta-jobs"] });
+});
+
+test("the cached default run the test files share is the run the program gives now", async () => {
+  const { evaluateStack, serializeRun } = await import("../harness");
+  expect(JSON.parse(serializeRun(await evaluateStack("local")))).toEqual(JSON.parse(serializeRun(run)));
 });

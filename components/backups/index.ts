@@ -1,0 +1,119 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { BackupsConfig } from "../../config/sections/services";
+import { Naming } from "../../lib/naming";
+import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
+import { platformNamespace } from "../tenancy";
+import { CHARTS, IMAGES } from "../versions";
+import { backupBucket } from "./bucket";
+import { veleroPolicy } from "./policy";
+import { backupSpec, SNAPSHOT_LOCATION, STORAGE_LOCATION, VELERO_NAMESPACE } from "./spec";
+
+export { preChangeBackup, preChangeBackupName, toGoDuration, VELERO_NAMESPACE } from "./spec";
+
+const SERVICE_ACCOUNT = "velero";
+
+export interface BackupsArgs {
+  readonly provider: k8s.Provider;
+  readonly awsProvider: aws.Provider;
+  readonly irsa: IrsaIssuer;
+  readonly naming: Naming;
+  readonly aws: AwsScope;
+  readonly config: BackupsConfig;
+  /** Protect and retain the bucket: losing it loses every backup (prod). */
+  readonly protect: boolean;
+}
+
+/** Velero with its S3 bucket: scheduled backups of Kubernetes objects plus EBS snapshots of persistent volumes. */
+export class Backups extends pulumi.ComponentResource {
+  readonly bucketName: pulumi.Output<string>;
+
+  constructor(name: string, args: BackupsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:backups:Backups", name, {}, opts);
+    const { naming, config } = args;
+    const bucketName = naming.resource("velero", args.aws.accountId, args.aws.region);
+    const bucket = backupBucket(this, name, {
+      awsProvider: args.awsProvider,
+      naming,
+      bucketName,
+      partition: args.aws.partition,
+      noncurrentVersionDays: config.noncurrentVersionDays,
+      protect: args.protect,
+    });
+    const role = serviceAccountRole(this, name, {
+      awsProvider: args.awsProvider,
+      irsa: args.irsa,
+      naming,
+      purpose: "velero",
+      namespace: VELERO_NAMESPACE,
+      serviceAccount: SERVICE_ACCOUNT,
+      policy: JSON.stringify(veleroPolicy(args.aws, bucketName)),
+    });
+    const namespace = platformNamespace(this, { provider: args.provider, naming, name: VELERO_NAMESPACE, podSecurity: "restricted" });
+
+    const [imageRepository, imageTag] = splitImage(IMAGES.velero);
+    const containerSecurity = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
+    // helm.v4 Chart: its CRDs (the chart's crds/ directory) are then applied and upgraded like any other object,
+    // which Helm never does for crds/; so the chart's CRD-upgrade hook Job is switched off.
+    new k8s.helm.v4.Chart(
+      `${name}-chart`,
+      {
+        chart: CHARTS.velero.chart,
+        version: CHARTS.velero.version,
+        repositoryOpts: { repo: CHARTS.velero.repo },
+        namespace: VELERO_NAMESPACE,
+        name: "velero",
+        values: {
+          image: { repository: imageRepository, tag: imageTag },
+          initContainers: [
+            {
+              name: "velero-plugin-for-aws",
+              image: IMAGES.veleroPluginForAws,
+              imagePullPolicy: "IfNotPresent",
+              volumeMounts: [{ mountPath: "/target", name: "plugins" }],
+              securityContext: containerSecurity,
+            },
+          ],
+          upgradeCRDs: false,
+          // fsGroup lets the non-root server read the projected web identity token.
+          podSecurityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
+          containerSecurityContext: containerSecurity,
+          credentials: { useSecret: false },
+          serviceAccount: { server: { create: true, name: SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: role.arn } } },
+          configuration: {
+            backupStorageLocation: [
+              { name: STORAGE_LOCATION, provider: "aws", bucket: bucket.bucket, default: true, accessMode: "ReadWrite", config: { region: args.aws.region } },
+            ],
+            volumeSnapshotLocation: [{ name: SNAPSHOT_LOCATION, provider: "aws", config: { region: args.aws.region } }],
+          },
+          backupsEnabled: true,
+          snapshotsEnabled: true,
+          // EBS snapshots cover the volumes; no file-level copies through a privileged node agent.
+          deployNodeAgent: false,
+          schedules: Object.fromEntries(
+            config.schedules.map((s) => [
+              s.name,
+              {
+                disabled: false,
+                schedule: s.cron,
+                // Backups outlive their Schedule object, so replacing the chart never deletes backups.
+                useOwnerReferencesInBackup: false,
+                template: backupSpec(s.ttl, s.includedNamespaces),
+              },
+            ]),
+          ),
+        },
+      },
+      { parent: this, provider: args.provider, dependsOn: namespace },
+    );
+
+    this.bucketName = bucket.bucket;
+    this.registerOutputs({ bucketName: this.bucketName, roleArn: role.arn });
+  }
+}
+
+function splitImage(image: string): [string, string] {
+  const colon = image.lastIndexOf(":");
+  return [image.slice(0, colon), image.slice(colon + 1)];
+}

@@ -1,0 +1,151 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { NodePoolConfig } from "../../config/sections/cluster";
+import { AdminConfig } from "../../config/sections/hub";
+import { Naming } from "../../lib/naming";
+import { IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
+import { platformNamespace } from "../tenancy";
+import { CHARTS } from "../versions";
+import { buildRunnerTemplate, deployRunnerTemplate, Placement } from "./pod-templates";
+
+export const CONTROLLER_NAMESPACE = "arc-systems";
+export const RUNNERS_NAMESPACE = "ci-runners";
+export const DEPLOYER_SERVICE_ACCOUNT = "ci-deployer";
+const CONTROLLER_SERVICE_ACCOUNT = "arc-controller";
+const GITHUB_APP_SECRET = "github-app";
+
+export interface CiRunnersArgs {
+  readonly provider: k8s.Provider;
+  readonly awsProvider: aws.Provider;
+  readonly naming: Naming;
+  readonly ciRunners: AdminConfig["ciRunners"];
+  /** The node pool named by `ciRunners.nodePool`: build runners select its labels and tolerate its taints. */
+  readonly buildPool: NodePoolConfig;
+  readonly githubAppPrivateKey: pulumi.Output<string>;
+  readonly irsa: IrsaIssuer;
+  /** Each environment's deploy role, which the CI role may assume to run that environment's `pulumi up`. */
+  readonly deployRoleArns: string[];
+}
+
+/**
+ * GitHub Actions runners on the admin cluster (actions-runner-controller with runner scale sets: ephemeral
+ * pods registered with GitHub on demand, no long-lived runner VMs). Two scale sets:
+ * `<env>-ci` builds and tests (Docker-in-Docker on the reserved pool, no cloud credentials) and
+ * `<env>-deploy` deploys (the CI role through IRSA, so no long-term key exists anywhere).
+ */
+export class CiRunners extends pulumi.ComponentResource {
+  /** The CI role: environments grant it deploy rights through an EKS access entry. */
+  readonly roleArn: pulumi.Output<string>;
+  readonly buildScaleSet: string;
+  readonly deployScaleSet: string;
+
+  constructor(name: string, args: CiRunnersArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:ci-runners:CiRunners", name, {}, opts);
+    const { naming, ciRunners } = args;
+    const k8sOpts = { parent: this, provider: args.provider };
+    this.buildScaleSet = naming.resource("ci");
+    this.deployScaleSet = naming.resource("deploy");
+
+    // baseline, not restricted: ARC creates the listener pods here from its own template.
+    const controllerNamespace = platformNamespace(this, { provider: args.provider, naming, name: CONTROLLER_NAMESPACE, podSecurity: "baseline" });
+    // privileged: the build runners' Docker daemon.
+    const runnersNamespace = platformNamespace(this, { provider: args.provider, naming, name: RUNNERS_NAMESPACE, podSecurity: "privileged" });
+
+    const role = serviceAccountRole(this, `${name}-deployer`, {
+      awsProvider: args.awsProvider,
+      irsa: args.irsa,
+      naming,
+      purpose: "ci-deployer",
+      namespace: RUNNERS_NAMESPACE,
+      serviceAccount: DEPLOYER_SERVICE_ACCOUNT,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: args.deployRoleArns }],
+      }),
+    });
+    this.roleArn = role.arn;
+
+    const deployer = new k8s.core.v1.ServiceAccount(
+      `${name}-deployer`,
+      { metadata: { name: DEPLOYER_SERVICE_ACCOUNT, namespace: RUNNERS_NAMESPACE, labels: naming.labels(), annotations: { [ROLE_ARN_ANNOTATION]: role.arn } } },
+      { ...k8sOpts, dependsOn: runnersNamespace },
+    );
+    const githubApp = new k8s.core.v1.Secret(
+      `${name}-github-app`,
+      {
+        metadata: { name: GITHUB_APP_SECRET, namespace: RUNNERS_NAMESPACE, labels: naming.labels() },
+        // Key names the scale-set chart expects of a pre-defined `githubConfigSecret`.
+        stringData: {
+          github_app_id: ciRunners.githubAppId,
+          github_app_installation_id: ciRunners.githubAppInstallationId,
+          github_app_private_key: args.githubAppPrivateKey,
+        },
+      },
+      { ...k8sOpts, dependsOn: runnersNamespace },
+    );
+
+    // Chart v4 for all three: no hooks, and the controller's CRDs are applied (and upgraded) like any object.
+    const controller = new k8s.helm.v4.Chart(
+      `${name}-controller`,
+      {
+        chart: CHARTS.runnerController.chart,
+        version: CHARTS.runnerController.version,
+        name: "arc",
+        namespace: CONTROLLER_NAMESPACE,
+        values: {
+          serviceAccount: { create: true, name: CONTROLLER_SERVICE_ACCOUNT },
+          // Rights over pods and secrets of the runners' namespace only, not of the whole cluster.
+          flags: { logLevel: "info", watchSingleNamespace: RUNNERS_NAMESPACE },
+          podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+          resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+        },
+      },
+      { ...k8sOpts, dependsOn: [controllerNamespace, runnersNamespace] },
+    );
+
+    const scaleSet = (release: string, values: Record<string, unknown>) =>
+      new k8s.helm.v4.Chart(
+        `${name}-${release}`,
+        {
+          chart: CHARTS.runnerScaleSet.chart,
+          version: CHARTS.runnerScaleSet.version,
+          name: release,
+          namespace: RUNNERS_NAMESPACE,
+          values: {
+            githubConfigUrl: ciRunners.githubConfigUrl,
+            githubConfigSecret: GITHUB_APP_SECRET,
+            // Named explicitly: the chart would otherwise look the controller up in the cluster while rendering.
+            controllerServiceAccount: { namespace: CONTROLLER_NAMESPACE, name: CONTROLLER_SERVICE_ACCOUNT },
+            ...values,
+          },
+        },
+        // After the controller (its CRDs), and deleted before it, so that its finalizers can still run.
+        { ...k8sOpts, dependsOn: [controller, githubApp, deployer] },
+      );
+
+    scaleSet(this.buildScaleSet, {
+      runnerScaleSetName: this.buildScaleSet,
+      minRunners: ciRunners.minRunners,
+      maxRunners: ciRunners.maxRunners,
+      template: buildRunnerTemplate(placementOn(args.buildPool)),
+    });
+    scaleSet(this.deployScaleSet, {
+      runnerScaleSetName: this.deployScaleSet,
+      runnerGroup: ciRunners.deploy.runnerGroup,
+      minRunners: 0,
+      maxRunners: ciRunners.deploy.maxRunners,
+      template: deployRunnerTemplate(DEPLOYER_SERVICE_ACCOUNT),
+    });
+
+    this.registerOutputs({ roleArn: this.roleArn, buildScaleSet: this.buildScaleSet, deployScaleSet: this.deployScaleSet });
+  }
+}
+
+function placementOn(pool: NodePoolConfig): Placement {
+  return {
+    nodeSelector: pool.labels,
+    tolerations: pool.taints.map((t) => ({ key: t.key, operator: "Equal", value: t.value, effect: t.effect })),
+  };
+}

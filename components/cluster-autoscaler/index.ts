@@ -1,0 +1,78 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { NodePoolConfig } from "../../config/sections/cluster";
+import { AutoscalerConfig } from "../../config/sections/services";
+import { Naming } from "../../lib/naming";
+import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
+import { platformNamespace } from "../tenancy";
+import { CHARTS, IMAGES } from "../versions";
+import { autoscalerPolicy } from "./policy";
+import { autoscalerArgs, expanderPriorities } from "./values";
+
+export const AUTOSCALER_NAMESPACE = "cluster-autoscaler";
+const SERVICE_ACCOUNT = "cluster-autoscaler";
+
+export interface ClusterAutoscalerArgs {
+  readonly provider: k8s.Provider;
+  readonly awsProvider: aws.Provider;
+  readonly irsa: IrsaIssuer;
+  readonly naming: Naming;
+  readonly aws: AwsScope;
+  /** The EKS cluster name: auto-discovery finds node groups by the tags that carry it. */
+  readonly clusterName: pulumi.Input<string>;
+  /** Kubernetes minor (e.g. `1.33`): selects the autoscaler image of the same minor. */
+  readonly kubernetesVersion: string;
+  readonly nodePools: readonly NodePoolConfig[];
+  readonly config: AutoscalerConfig;
+}
+
+/** The AWS cluster autoscaler: adds nodes for pending pods and removes unneeded ones, spot and on-demand alike. */
+export class ClusterAutoscaler extends pulumi.ComponentResource {
+  constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:cluster-autoscaler:ClusterAutoscaler", name, {}, opts);
+    const { naming, config } = args;
+    const imageTag = (IMAGES.clusterAutoscaler.tagByKubernetesMinor as Record<string, string>)[args.kubernetesVersion];
+    if (!imageTag) throw new Error(`no cluster-autoscaler image for Kubernetes ${args.kubernetesVersion} in components/versions.ts`);
+
+    const namespace = platformNamespace(this, { provider: args.provider, naming, name: AUTOSCALER_NAMESPACE, podSecurity: "restricted" });
+    const role = serviceAccountRole(this, name, {
+      awsProvider: args.awsProvider,
+      irsa: args.irsa,
+      naming,
+      purpose: "cluster-autoscaler",
+      namespace: AUTOSCALER_NAMESPACE,
+      serviceAccount: SERVICE_ACCOUNT,
+      policy: pulumi.output(args.clusterName).apply((clusterName) => JSON.stringify(autoscalerPolicy(args.aws, clusterName))),
+    });
+
+    // helm.v4 Chart: the chart has no hooks, so every object is previewed and diffed on its own.
+    new k8s.helm.v4.Chart(
+      `${name}-chart`,
+      {
+        chart: CHARTS.clusterAutoscaler.chart,
+        version: CHARTS.clusterAutoscaler.version,
+        repositoryOpts: { repo: CHARTS.clusterAutoscaler.repo },
+        namespace: AUTOSCALER_NAMESPACE,
+        name: "cluster-autoscaler",
+        values: {
+          fullnameOverride: "cluster-autoscaler",
+          cloudProvider: "aws",
+          awsRegion: args.aws.region,
+          autoDiscovery: { clusterName: args.clusterName },
+          image: { repository: IMAGES.clusterAutoscaler.repository, tag: imageTag },
+          rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: role.arn } } },
+          extraArgs: autoscalerArgs(config),
+          expanderPriorities: expanderPriorities(config, args.nodePools),
+          // Runs where the system add-ons run, so it never has to evict itself to remove a workload node.
+          tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],
+          securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
+          containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+        },
+      },
+      { parent: this, provider: args.provider, dependsOn: namespace },
+    );
+
+    this.registerOutputs({ roleArn: role.arn });
+  }
+}

@@ -1,0 +1,26 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface ClusterAdminsArgs {
+  readonly clusterName: pulumi.Input<string>;
+  readonly principalArns: string[];
+  readonly partition: string;
+}
+
+/**
+ * Cluster-admin access entries for IAM roles. Access entries (not the `aws-auth` ConfigMap) are EKS API
+ * objects: they survive a broken ConfigMap edit, show up in CloudTrail, and are managed here like any resource.
+ * Returns the policy associations: a role can call the API only once its association exists.
+ */
+export function clusterAdmins(name: string, args: ClusterAdminsArgs, opts: pulumi.CustomResourceOptions): aws.eks.AccessPolicyAssociation[] {
+  const policyArn = `arn:${args.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`;
+  return [...new Set(args.principalArns)].map((principalArn) => {
+    const roleName = principalArn.split("/").pop();
+    const entry = new aws.eks.AccessEntry(`${name}-${roleName}`, { clusterName: args.clusterName, principalArn, type: "STANDARD" }, opts);
+    return new aws.eks.AccessPolicyAssociation(
+      `${name}-${roleName}`,
+      { clusterName: args.clusterName, principalArn, policyArn, accessScope: { type: "cluster" } },
+      { ...opts, dependsOn: [entry] },
+    );
+  });
+}

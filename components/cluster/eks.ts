@@ -1,0 +1,178 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { EksClusterConfig } from "../../config/sections/cluster";
+import { PlatformConfig } from "../../config/schema";
+import { Naming } from "../../lib/naming";
+import { managedPolicyArn } from "../aws-account";
+import { clusterAdmins } from "./eks-access";
+import { ClusterHandle } from "./handle";
+import { eksKubeconfig } from "./kubeconfig";
+
+/** Every control-plane log type EKS offers; the audit log is what answers "who changed this". */
+const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+
+export interface EksClusterArgs {
+  readonly awsProvider: aws.Provider;
+  readonly naming: Naming;
+  /** Physical cluster name, known before the cluster exists (the subnets are tagged with it). */
+  readonly clusterName: string;
+  readonly cluster: EksClusterConfig;
+  readonly region: string;
+  readonly partition: string;
+  /** The role every deployment runs as; it gets a cluster-admin access entry so that the provider can work. */
+  readonly deployRoleArn: string;
+  /** Where the control plane places its network interfaces: private subnets only. */
+  readonly subnetIds: pulumi.Input<string>[];
+  /** OIDC sign-in for people (kubectl through Dex); the groups claim feeds the RBAC bindings. */
+  readonly oidc: PlatformConfig["identity"]["oidc"];
+  /** Issuer of the tokens people sign in with: config, or Dex of the admin hub. */
+  readonly oidcIssuerUrl: pulumi.Input<string>;
+  /** `protect` the cluster and its key, and keep the key and the audit logs on delete (prod). */
+  readonly protect: boolean;
+}
+
+/**
+ * An EKS control plane: private API endpoint, access entries instead of `aws-auth`, Secrets encrypted with
+ * a rotating KMS key, every control-plane log, IRSA, and Dex as an OIDC identity provider.
+ * Node pools and add-ons are separate components, so that a composition can order them around the CNI.
+ */
+export class EksCluster extends pulumi.ComponentResource implements ClusterHandle {
+  /** Reaches the API as soon as the control plane and the deploy role's access entry exist, before any node. */
+  readonly provider: k8s.Provider;
+  readonly name: pulumi.Output<string>;
+  readonly endpoint: pulumi.Output<string>;
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly irsa: { readonly oidcProviderArn: pulumi.Output<string>; readonly oidcIssuer: pulumi.Output<string> };
+  /** `https://…` issuer of the cluster's service-account tokens. */
+  readonly oidcIssuerUrl: pulumi.Output<string>;
+  /** The group EKS puts on the API endpoint's interfaces: open it to let other networks reach the private API. */
+  readonly clusterSecurityGroupId: pulumi.Output<string>;
+  private readonly componentName: string;
+  private readonly admins: aws.eks.AccessPolicyAssociation[];
+
+  constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:cluster:EksCluster", name, {}, opts);
+    const { cluster: config, naming, protect } = args;
+    const childOpts = { parent: this, provider: args.awsProvider };
+    this.componentName = name;
+
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        name: naming.resource("eks-cluster"),
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+        }),
+      },
+      childOpts,
+    );
+    const clusterPolicy = new aws.iam.RolePolicyAttachment(
+      `${name}-role-policy`,
+      { role: role.name, policyArn: managedPolicyArn(args.partition, "AmazonEKSClusterPolicy") },
+      childOpts,
+    );
+
+    // Losing this key makes every Secret in etcd unreadable: retained even when the stack is destroyed,
+    // and the longest deletion window so that a scheduled deletion can still be cancelled.
+    const key = new aws.kms.Key(
+      `${name}-secrets-key`,
+      { description: `Envelope encryption of Kubernetes Secrets in ${args.clusterName}`, enableKeyRotation: true, deletionWindowInDays: 30 },
+      { ...childOpts, protect, retainOnDelete: protect },
+    );
+    new aws.kms.Alias(`${name}-secrets-key`, { name: `alias/${args.clusterName}-secrets`, targetKeyId: key.arn }, childOpts);
+
+    // Created before the cluster: EKS would otherwise create this group itself, with no retention limit.
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: `/aws/eks/${args.clusterName}/cluster`, retentionInDays: config.logRetentionDays },
+      { ...childOpts, retainOnDelete: protect },
+    );
+
+    const publicAccess = config.publicAccessCidrs.length > 0;
+    const eks = new aws.eks.Cluster(
+      `${name}-eks`,
+      {
+        name: args.clusterName,
+        version: config.kubernetesVersion,
+        roleArn: role.arn,
+        vpcConfig: {
+          subnetIds: args.subnetIds,
+          endpointPrivateAccess: true,
+          endpointPublicAccess: publicAccess,
+          publicAccessCidrs: publicAccess ? config.publicAccessCidrs : undefined,
+        },
+        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+        // No self-managed aws-node/kube-proxy/CoreDNS: the managed add-ons own them, and with Calico as the
+        // CNI there is no aws-node DaemonSet to remove first.
+        bootstrapSelfManagedAddons: false,
+        enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
+        encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
+        kubernetesNetworkConfig: { serviceIpv4Cidr: config.serviceCidr },
+        deletionProtection: protect,
+      },
+      { ...childOpts, protect, dependsOn: [logGroup, clusterPolicy] },
+    );
+    this.name = eks.name;
+    this.endpoint = eks.endpoint;
+    this.clusterSecurityGroupId = eks.vpcConfig.clusterSecurityGroupId;
+
+    this.admins = clusterAdmins(
+      `${name}-admin`,
+      { clusterName: eks.name, principalArns: [...config.adminRoleArns, args.deployRoleArn], partition: args.partition },
+      childOpts,
+    );
+
+    this.oidcIssuerUrl = eks.identities.apply((identities) => identities[0].oidcs[0].issuer);
+    const oidcProvider = new aws.iam.OpenIdConnectProvider(`${name}-irsa`, { url: this.oidcIssuerUrl, clientIdLists: ["sts.amazonaws.com"] }, childOpts);
+    this.irsa = { oidcProviderArn: oidcProvider.arn, oidcIssuer: this.oidcIssuerUrl.apply((url) => url.replace(/^https:\/\//, "")) };
+
+    new aws.eks.IdentityProviderConfig(
+      `${name}-oidc`,
+      {
+        clusterName: eks.name,
+        oidc: {
+          identityProviderConfigName: "dex",
+          issuerUrl: args.oidcIssuerUrl,
+          clientId: args.oidc.clientId,
+          usernameClaim: args.oidc.usernameClaim,
+          groupsClaim: args.oidc.groupsClaim,
+          groupsPrefix: args.oidc.groupsPrefix,
+        },
+      },
+      childOpts,
+    );
+
+    this.kubeconfig = pulumi.secret(
+      eksKubeconfig({
+        clusterName: eks.name,
+        endpoint: eks.endpoint,
+        certificateAuthorityData: eks.certificateAuthority.data,
+        region: args.region,
+        roleArn: args.deployRoleArn,
+      }),
+    );
+    this.provider = this.kubernetesProvider(`${name}-provider`, []);
+
+    this.registerOutputs({ name: this.name, endpoint: this.endpoint, kubeconfig: this.kubeconfig, oidcProviderArn: this.irsa.oidcProviderArn });
+  }
+
+  /**
+   * The cluster as the layers above it see it. Its provider creates objects only once `ready` (nodes, DNS,
+   * storage) exists, so that workloads never wait on nodes with a timeout; and on destroy it deletes every
+   * object while nodes and the storage driver still run, so volumes and load balancers are released first.
+   */
+  schedulable(ready: pulumi.Resource[]): ClusterHandle {
+    return { provider: this.kubernetesProvider(`${this.componentName}-workloads-provider`, ready), name: this.name, irsa: this.irsa };
+  }
+
+  private kubernetesProvider(resourceName: string, ready: pulumi.Resource[]): k8s.Provider {
+    return new k8s.Provider(
+      resourceName,
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+      // The deploy role can call the API only once its access policy is associated.
+      { parent: this, dependsOn: [...this.admins, ...ready] },
+    );
+  }
+}

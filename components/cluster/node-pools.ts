@@ -1,0 +1,127 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { NodePoolConfig } from "../../config/sections/cluster";
+import { Naming } from "../../lib/naming";
+import { managedPolicyArn } from "../aws-account";
+import { amiTypeFor } from "./instance-types";
+
+export interface NodePoolsArgs {
+  readonly awsProvider: aws.Provider;
+  readonly naming: Naming;
+  readonly clusterName: pulumi.Output<string>;
+  readonly kubernetesVersion: string;
+  /** Private subnets only: nodes never get a public address. */
+  readonly subnetIds: pulumi.Input<string>[];
+  readonly pools: NodePoolConfig[];
+  readonly partition: string;
+  /**
+   * What nodes need to become Ready: the pod network (kube-proxy and the VPC CNI add-on, or Calico as the CNI).
+   * Node groups are created after it, so that nodes become Ready as they join: EKS reports a node group whose
+   * nodes stay NotReady as unhealthy, and its creation fails.
+   */
+  readonly podNetwork: pulumi.Resource[];
+}
+
+const TAINT_EFFECTS = { NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const;
+const AUTOSCALER_TAG = "k8s.io/cluster-autoscaler";
+
+/** EKS managed node groups, one per configured pool, each with a hardened launch template. */
+export class NodePools extends pulumi.ComponentResource {
+  readonly roleArn: pulumi.Output<string>;
+  /** For policies other capabilities attach to every node (e.g. pulling through the ECR cache). */
+  readonly roleName: pulumi.Output<string>;
+
+  constructor(name: string, args: NodePoolsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:cluster:NodePools", name, {}, opts);
+    const { naming } = args;
+    const childOpts = { parent: this, provider: args.awsProvider };
+
+    // Deliberately without the VPC CNI policy: the CNI gets its own IRSA role, so that a pod that reaches
+    // the instance metadata service cannot rewire the network interfaces of every instance in the account.
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        name: naming.resource("eks-node"),
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+      },
+      childOpts,
+    );
+    const policies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"].map(
+      (policy) => new aws.iam.RolePolicyAttachment(`${name}-${policy}`, { role: role.name, policyArn: managedPolicyArn(args.partition, policy) }, childOpts),
+    );
+
+    for (const pool of args.pools) {
+      const poolName = `${name}-${pool.name}`;
+      const launchTemplate = new aws.ec2.LaunchTemplate(
+        poolName,
+        {
+          name: naming.resource("eks", pool.name),
+          updateDefaultVersion: true,
+          // IMDSv2 only. Hop limit 2, not 1: the EBS CSI node plugin reads its instance's attachment limits
+          // from IMDS and needs the extra hop from its container. Team namespaces cannot reach IMDS anyway:
+          // their baseline NetworkPolicy denies all egress but DNS and their own namespace.
+          metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 },
+          blockDeviceMappings: [
+            { deviceName: "/dev/xvda", ebs: { volumeSize: pool.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
+          ],
+          // Instances and volumes are created by the Auto Scaling group: the provider's default tags never reach them.
+          tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
+            resourceType,
+            tags: { ...naming.tags(), Name: naming.resource("eks", pool.name) },
+          })),
+        },
+        childOpts,
+      );
+
+      const group = new aws.eks.NodeGroup(
+        poolName,
+        {
+          clusterName: args.clusterName,
+          // A prefix, so that a change that replaces the group can create the new one before deleting the old.
+          nodeGroupNamePrefix: `${pool.name}-`,
+          nodeRoleArn: role.arn,
+          subnetIds: args.subnetIds,
+          version: args.kubernetesVersion,
+          amiType: amiTypeFor(pool.instanceTypes),
+          capacityType: pool.capacityType,
+          instanceTypes: pool.instanceTypes,
+          scalingConfig: { minSize: pool.minSize, desiredSize: pool.desiredSize, maxSize: pool.maxSize },
+          updateConfig: { maxUnavailable: pool.maxUnavailable },
+          labels: pool.labels,
+          taints: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: TAINT_EFFECTS[t.effect] })),
+          launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+          tags: args.clusterName.apply((cluster) => ({ [`${AUTOSCALER_TAG}/enabled`]: "true", [`${AUTOSCALER_TAG}/${cluster}`]: "owned" })),
+        },
+        // desiredSize belongs to the cluster autoscaler once the group exists; config only sets the start.
+        { ...childOpts, dependsOn: [...policies, ...args.podNetwork], ignoreChanges: ["scalingConfig.desiredSize"] },
+      );
+
+      // The autoscaler reads these from the Auto Scaling group to know what a node of an empty pool would
+      // look like; EKS does not copy node-group labels and taints there.
+      const autoScalingGroup = group.resources.apply((resources) => resources[0].autoscalingGroups[0].name);
+      for (const [key, value] of Object.entries(nodeTemplateTags(pool))) {
+        new aws.autoscaling.Tag(
+          `${poolName}-${key.slice(`${AUTOSCALER_TAG}/node-template/`.length)}`,
+          { autoscalingGroupName: autoScalingGroup, tag: { key, value, propagateAtLaunch: false } },
+          childOpts,
+        );
+      }
+    }
+
+    this.roleArn = role.arn;
+    this.roleName = role.name;
+    this.registerOutputs({ roleArn: this.roleArn });
+  }
+}
+
+/** Cluster-autoscaler node-template tags (`…/label/<key>` → value, `…/taint/<key>` → `value:Effect`). */
+function nodeTemplateTags(pool: NodePoolConfig): Record<string, string> {
+  const prefix = `${AUTOSCALER_TAG}/node-template`;
+  return {
+    ...Object.fromEntries(Object.entries(pool.labels).map(([key, value]) => [`${prefix}/label/${key}`, value])),
+    ...Object.fromEntries(pool.taints.map((t) => [`${prefix}/taint/${t.key}`, `${t.value}:${t.effect}`])),
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * IAM roles for Kubernetes service accounts (IRSA): a pod gets AWS credentials only through the role its
+ * service account is annotated with, and that role trusts exactly one service account of one cluster.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Naming } from "../../lib/naming";
+import { ClusterHandle } from "../cluster/handle";
+
+export type IrsaIssuer = NonNullable<ClusterHandle["irsa"]>;
+
+/** The annotation the EKS pod identity webhook reads to inject a role's web identity credentials. */
+export const ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn";
+
+/** Where a policy may point: the environment's partition, region and account, for ARNs written by hand. */
+export interface AwsScope {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+export interface ServiceAccountRef {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+/** Trust policy: only tokens the cluster's OIDC issuer minted for this service account, for STS. */
+export function serviceAccountTrustPolicy(irsa: IrsaIssuer, { namespace, serviceAccount }: ServiceAccountRef): pulumi.Output<string> {
+  return pulumi.all([irsa.oidcProviderArn, irsa.oidcIssuer]).apply(([providerArn, issuer]) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Federated: providerArn },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: {
+            StringEquals: {
+              [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+              [`${issuer}:aud`]: "sts.amazonaws.com",
+            },
+          },
+        },
+      ],
+    }),
+  );
+}
+
+export interface ServiceAccountRoleArgs extends ServiceAccountRef {
+  readonly awsProvider: aws.Provider;
+  readonly irsa: IrsaIssuer;
+  readonly naming: Naming;
+  /** Short purpose of the role, e.g. `velero`; the role is named `<env>-<purpose>`. */
+  readonly purpose: string;
+  /** The role's only permissions, as IAM policy JSON. */
+  readonly policy: pulumi.Input<string>;
+}
+
+/**
+ * A role for one service account with one inline policy. Inline, so the permissions live and die with the
+ * role and no other principal can be given the same policy by attaching it.
+ */
+export function serviceAccountRole(parent: pulumi.Resource, name: string, args: ServiceAccountRoleArgs): aws.iam.Role {
+  const opts = { parent, provider: args.awsProvider };
+  const role = new aws.iam.Role(
+    `${name}-role`,
+    {
+      name: args.naming.resource(args.purpose),
+      description: `IRSA role of ${args.namespace}/${args.serviceAccount} in the ${args.naming.environment} cluster`,
+      assumeRolePolicy: serviceAccountTrustPolicy(args.irsa, args),
+      tags: args.naming.tags(),
+    },
+    opts,
+  );
+  new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, name: args.purpose, policy: args.policy }, opts);
+  return role;
+}

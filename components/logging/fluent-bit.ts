@@ -1,0 +1,107 @@
+/**
+ * Fluent Bit, twice from one chart: a DaemonSet that tails every container's stdout/stderr on every node and
+ * adds the pod's Kubernetes metadata, and a single-replica Deployment that streams Kubernetes events (one
+ * reader, or every node would ship every event). Both write daily indices to Elasticsearch.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { LABEL_PREFIX } from "../../lib/naming";
+import { ELASTICSEARCH_PORT, INDEX_PREFIXES, USERS } from "./elasticsearch";
+
+/** Secret in the agents' namespace with Fluent Bit's Elasticsearch password under `password`. */
+export const AGENT_CREDENTIALS_SECRET = "fluent-bit-elasticsearch";
+const PASSWORD_ENV = "ES_PASSWORD";
+
+const EVENTS_TAG = "k8s_events";
+
+/** One section of Fluent Bit's classic configuration format. */
+function section(kind: "INPUT" | "FILTER" | "OUTPUT", entries: [string, string | number][]): string {
+  return [`[${kind}]`, ...entries.map(([key, value]) => `    ${key} ${value}`)].join("\n") + "\n";
+}
+
+function elasticsearchOutput(match: string, indexPrefix: string, host: string): string {
+  return section("OUTPUT", [
+    ["Name", "es"],
+    ["Match", match],
+    ["Host", host],
+    ["Port", ELASTICSEARCH_PORT],
+    ["HTTP_User", USERS.fluentBit.username],
+    ["HTTP_Passwd", `\${${PASSWORD_ENV}}`],
+    // ECK's self-signed CA lives in the Elasticsearch namespace, out of the agents' reach: encrypted, not verified.
+    ["tls", "On"],
+    ["tls.verify", "Off"],
+    ["Logstash_Format", "On"],
+    ["Logstash_Prefix", indexPrefix],
+    ["Suppress_Type_Name", "On"],
+    // Kubernetes label keys contain dots, which Elasticsearch would read as object paths.
+    ["Replace_Dots", "On"],
+    ["Trace_Error", "On"],
+    // Keep retrying while Elasticsearch is away; the tail input's buffer limit applies back-pressure meanwhile.
+    ["Retry_Limit", "False"],
+  ]);
+}
+
+export interface FluentBitSettings {
+  /** `<name>-es-http.<namespace>.svc` of the environment's Elasticsearch. */
+  readonly elasticsearchHost: string;
+  /** Changes when the password does, so the pods restart and read the new one. */
+  readonly credentialsRevision: pulumi.Input<string>;
+}
+
+function common(settings: FluentBitSettings) {
+  return {
+    env: [{ name: PASSWORD_ENV, valueFrom: { secretKeyRef: { name: AGENT_CREDENTIALS_SECRET, key: "password" } } }],
+    podAnnotations: { [`${LABEL_PREFIX}/credentials-revision`]: settings.credentialsRevision },
+    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+  };
+}
+
+/** The node agent: container logs only need printing to stdout/stderr, nothing from the teams. */
+export function containerLogsValues(settings: FluentBitSettings) {
+  return {
+    ...common(settings),
+    kind: "DaemonSet",
+    // Every node, tainted or not, runs containers whose logs are wanted.
+    tolerations: [{ operator: "Exists" }],
+    config: {
+      inputs: section("INPUT", [
+        ["Name", "tail"],
+        ["Path", "/var/log/containers/*.log"],
+        ["multiline.parser", "docker, cri"],
+        ["Tag", "kube.*"],
+        // Read offsets survive restarts on the node's disk, so a restarted agent neither skips nor repeats lines.
+        ["DB", "/var/log/fluent-bit-containers.db"],
+        ["Mem_Buf_Limit", "50MB"],
+        ["Skip_Long_Lines", "On"],
+      ]),
+      filters: section("FILTER", [
+        ["Name", "kubernetes"],
+        ["Match", "kube.*"],
+        // JSON log lines become fields, under one key so that apps' field names cannot collide with the metadata.
+        ["Merge_Log", "On"],
+        ["Merge_Log_Key", "log_processed"],
+        ["Keep_Log", "Off"],
+        ["K8S-Logging.Parser", "On"],
+        ["K8S-Logging.Exclude", "On"],
+      ]),
+      outputs: elasticsearchOutput("kube.*", INDEX_PREFIXES.logs, settings.elasticsearchHost),
+    },
+  };
+}
+
+/** The event reader: the chart's ClusterRole gains read access to events. */
+export function eventsValues(settings: FluentBitSettings) {
+  return {
+    ...common(settings),
+    kind: "Deployment",
+    replicaCount: 1,
+    rbac: { create: true, eventsAccess: true },
+    config: {
+      inputs: section("INPUT", [
+        ["Name", "kubernetes_events"],
+        ["Tag", EVENTS_TAG],
+      ]),
+      filters: "",
+      outputs: elasticsearchOutput(EVENTS_TAG, INDEX_PREFIXES.events, settings.elasticsearchHost),
+    },
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * Kibana behind oauth2-proxy. Kibana's own OpenID Connect login needs a paid licence, so oauth2-proxy logs
+ * users in with Dex and Kibana signs every request that passes it in as one shared, read-only identity
+ * (Kibana's anonymous provider). A NetworkPolicy makes the proxy the only way in.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { LABEL_PREFIX, Naming } from "../../lib/naming";
+import { DashboardExposure, dashboardIngressAnnotations, dashboardServiceType } from "../monitoring";
+import { ELASTICSEARCH_NAME, USERS } from "./elasticsearch";
+
+export const KIBANA_NAME = "logging";
+const KIBANA_PORT = 5601;
+/** ECK names Kibana's Service `<name>-kb-http` and labels its pods with `kibana.k8s.elastic.co/name`. */
+export function kibanaService(namespace: string): string {
+  return `${KIBANA_NAME}-kb-http.${namespace}.svc`;
+}
+
+export const PROXY_SECRET = "kibana-oauth2-proxy";
+/** Label of the proxy's pods, which the NetworkPolicy admits to Kibana. */
+const PROXY_POD_LABEL = { [`${LABEL_PREFIX}/kibana-proxy`]: "true" };
+
+const ANONYMOUS_PROVIDER = "anonymous1";
+const ANONYMOUS_PASSWORD_SETTING = `xpack.security.authc.providers.anonymous.${ANONYMOUS_PROVIDER}.credentials.password`;
+
+export interface KibanaSettings {
+  readonly version: string;
+  readonly replicas: number;
+  readonly naming: Naming;
+}
+
+/** `spec` of the Kibana resource. */
+export function kibanaSpec(settings: KibanaSettings) {
+  return {
+    version: settings.version,
+    count: settings.replicas,
+    elasticsearchRef: { name: ELASTICSEARCH_NAME },
+    // Plain HTTP inside the namespace: its only client is the proxy, the one peer the NetworkPolicy admits.
+    http: { tls: { selfSignedCertificate: { disabled: true } } },
+    config: {
+      "server.publicBaseUrl": settings.naming.url("kibana"),
+      "xpack.security.authc.providers": {
+        // Order 0: whoever passed the proxy is signed in without a Kibana login form.
+        [`anonymous.${ANONYMOUS_PROVIDER}`]: { order: 0, credentials: { username: USERS.kibanaViewer.username } },
+        // Break-glass: the `elastic` superuser at /login.
+        "basic.basic1": { order: 1 },
+      },
+    },
+    // The viewer's password reaches Kibana through its keystore, never through this spec.
+    secureSettings: [{ secretName: USERS.kibanaViewer.secret, entries: [{ key: "password", path: ANONYMOUS_PASSWORD_SETTING }] }],
+    podTemplate: {
+      spec: {
+        containers: [
+          {
+            name: "kibana",
+            resources: { requests: { cpu: "200m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
+            // ECK probes /login by default, which the anonymous provider removes.
+            readinessProbe: { httpGet: { path: "/api/status", port: KIBANA_PORT, scheme: "HTTP" }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5 },
+          },
+        ],
+      },
+    },
+  };
+}
+
+export interface ProxySettings {
+  readonly naming: Naming;
+  readonly namespace: string;
+  readonly replicas: number;
+  readonly exposure: DashboardExposure;
+  readonly oidcIssuerUrl: pulumi.Input<string>;
+}
+
+/** Values of the oauth2-proxy chart. */
+export function oauth2ProxyValues(settings: ProxySettings) {
+  const { naming, exposure } = settings;
+  return {
+    replicaCount: settings.replicas,
+    // client-id, client-secret and cookie-secret come from a Secret, out of the chart values.
+    config: {
+      existingSecret: PROXY_SECRET,
+      configFile: [`email_domains = [ "*" ]`, `upstreams = [ "http://${kibanaService(settings.namespace)}:${KIBANA_PORT}" ]`].join("\n"),
+    },
+    extraArgs: {
+      provider: "oidc",
+      "oidc-issuer-url": settings.oidcIssuerUrl,
+      "redirect-url": naming.url("kibana", "/oauth2/callback"),
+      scope: "openid email profile groups",
+      "skip-provider-button": "true",
+      // Behind the load balancer: trust its X-Forwarded-* headers for the original scheme and host.
+      "reverse-proxy": "true",
+    },
+    podLabels: PROXY_POD_LABEL,
+    service: { type: dashboardServiceType(exposure) },
+    ingress: {
+      enabled: true,
+      className: exposure.ingressClassName,
+      annotations: dashboardIngressAnnotations(exposure),
+      hosts: [naming.dns("kibana")],
+      path: "/",
+      pathType: "Prefix",
+    },
+  };
+}
+
+/** Only the proxy may reach Kibana: anyone else in the cluster would be signed in anonymously without Dex. */
+export function kibanaIngressPolicy(): k8s.types.input.networking.v1.NetworkPolicySpec {
+  return {
+    podSelector: { matchLabels: { "kibana.k8s.elastic.co/name": KIBANA_NAME } },
+    policyTypes: ["Ingress"],
+    ingress: [{ from: [{ podSelector: { matchLabels: PROXY_POD_LABEL } }], ports: [{ protocol: "TCP", port: KIBANA_PORT }] }],
+  };
+}

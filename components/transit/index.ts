@@ -1,0 +1,2 @@
+export { TransitHub } from "./hub";
+export { TransitSpoke } from "./spoke";

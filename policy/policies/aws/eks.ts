@@ -1,0 +1,73 @@
+/** EKS control planes: Secrets encrypted with our key, every log stream on, and an API endpoint kept off the internet. */
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { configOf } from "../common";
+
+export const EKS_CLUSTER = "aws:eks/cluster:Cluster";
+
+export const eksSecretsEncryption: ResourceValidationPolicy = {
+  name: "aws-eks-secrets-encryption",
+  description: "EKS clusters envelope-encrypt Kubernetes Secrets with a KMS key (encryptionConfig resources [secrets] and provider.keyArn).",
+  severity: "high",
+  validateResource: (args, reportViolation) => {
+    if (args.type !== EKS_CLUSTER) return;
+    const encryption = args.props.encryptionConfig;
+    // Presence only: the key is usually created in the same update, so its ARN is unknown during preview.
+    const hasKey = encryption?.provider !== undefined && Object.hasOwn(encryption.provider, "keyArn");
+    if (!hasKey || !(encryption.resources ?? []).includes("secrets")) {
+      reportViolation("The cluster does not encrypt Secrets: set encryptionConfig { provider: { keyArn }, resources: [\"secrets\"] }.");
+    }
+  },
+};
+
+export const ALL_CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+
+const logDefaults = { requiredLogTypes: ALL_CONTROL_PLANE_LOGS };
+
+export const eksControlPlaneLogs: ResourceValidationPolicy = {
+  name: "aws-eks-control-plane-logs",
+  description: "EKS clusters send their control-plane logs (api, audit, authenticator, controllerManager, scheduler) to CloudWatch.",
+  severity: "medium",
+  configSchema: {
+    properties: {
+      requiredLogTypes: { type: "array", items: { type: "string", enum: ALL_CONTROL_PLANE_LOGS }, default: ALL_CONTROL_PLANE_LOGS },
+    },
+  },
+  validateResource: (args, reportViolation) => {
+    if (args.type !== EKS_CLUSTER) return;
+    const enabled: string[] = args.props.enabledClusterLogTypes ?? [];
+    const missing = configOf(args, logDefaults).requiredLogTypes.filter((type) => !enabled.includes(type));
+    if (missing.length > 0) reportViolation(`The cluster does not log ${missing.join(", ")} (enabledClusterLogTypes).`);
+  },
+};
+
+/** AWS turns the public endpoint on, and the private one off, unless told otherwise. */
+const publicAccessOf = (vpcConfig: Record<string, any> | undefined): boolean => vpcConfig?.endpointPublicAccess !== false;
+
+/** Advisory by default; the prod and admin policy configs make it mandatory (see policy/config). */
+export const eksPrivateEndpoint: ResourceValidationPolicy = {
+  name: "aws-eks-private-endpoint",
+  description: "The EKS API endpoint is private only: reached from the VPC, the Transit Gateway and the VPN, never from the internet.",
+  severity: "high",
+  enforcementLevel: "advisory",
+  validateResource: (args, reportViolation) => {
+    if (args.type !== EKS_CLUSTER) return;
+    const vpcConfig = args.props.vpcConfig;
+    if (vpcConfig?.endpointPrivateAccess !== true) reportViolation("The cluster has no private API endpoint (vpcConfig.endpointPrivateAccess: true).");
+    if (publicAccessOf(vpcConfig)) reportViolation("The cluster's API endpoint is public (vpcConfig.endpointPublicAccess must be false).");
+  },
+};
+
+export const eksPublicEndpointRestricted: ResourceValidationPolicy = {
+  name: "aws-eks-public-endpoint-restricted",
+  description: "Where an EKS API endpoint is public at all, it accepts only listed CIDRs, never 0.0.0.0/0 (AWS's default).",
+  severity: "critical",
+  validateResource: (args, reportViolation) => {
+    if (args.type !== EKS_CLUSTER) return;
+    const vpcConfig = args.props.vpcConfig;
+    if (!publicAccessOf(vpcConfig)) return;
+    const cidrs: string[] = vpcConfig?.publicAccessCidrs ?? [];
+    if (cidrs.length === 0 || cidrs.includes("0.0.0.0/0")) {
+      reportViolation("The cluster's public API endpoint is open to the whole internet: list the allowed vpcConfig.publicAccessCidrs, or make it private.");
+    }
+  },
+};

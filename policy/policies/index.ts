@@ -1,0 +1,38 @@
+/**
+ * The policies of the pack. This module only exports them: constructing the PolicyPack (policy/index.ts)
+ * starts the analyzer server, which tests and the offline evaluator must not do.
+ */
+import type { EnforcementLevel, Policies } from "@pulumi/policy";
+import { eksControlPlaneLogs, eksPrivateEndpoint, eksPublicEndpointRestricted, eksSecretsEncryption } from "./aws/eks";
+import { imdsv2Required } from "./aws/ec2";
+import { iamNoWildcardAdmin } from "./aws/iam";
+import { kmsKeyRotation } from "./aws/kms";
+import { s3Encryption, s3PublicAccessBlock, s3Versioning } from "./aws/s3";
+import { teamNamespaceBaseline, teamNamespacePodSecurity } from "./kubernetes/namespaces";
+import { clusterAdminOnlyForInfra } from "./kubernetes/rbac";
+import { teamLoadBalancers } from "./kubernetes/services";
+import { allowedRegistries, noHostAccessOutsidePlatform } from "./kubernetes/workloads";
+
+export const PACK_NAME = "k8s-platform";
+
+/** The level of every policy that sets none; per-environment configs (policy/config/<stack>.json) override levels. */
+export const DEFAULT_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
+
+export const POLICIES: Policies = [
+  teamNamespaceBaseline,
+  teamNamespacePodSecurity,
+  noHostAccessOutsidePlatform,
+  allowedRegistries,
+  clusterAdminOnlyForInfra,
+  teamLoadBalancers,
+  eksSecretsEncryption,
+  eksControlPlaneLogs,
+  eksPrivateEndpoint,
+  eksPublicEndpointRestricted,
+  imdsv2Required,
+  s3Encryption,
+  s3Versioning,
+  s3PublicAccessBlock,
+  iamNoWildcardAdmin,
+  kmsKeyRotation,
+];

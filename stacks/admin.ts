@@ -1,0 +1,24 @@
+import { dexIssuerUrl } from "../components/identity";
+import { awsCluster } from "./aws-cluster";
+import { Environment } from "./environment";
+import { adminHub } from "./hub";
+import { platformLayer } from "./platform-layer";
+
+/** admin: the hub's EKS cluster. Its API server trusts its own Dex, which every other environment trusts too. */
+export function adminEnvironment(env: Environment) {
+  const dexIssuer = dexIssuerUrl(dexHostname(env));
+  const oidcIssuerUrl = env.config.identity.oidc.issuerUrl ?? dexIssuer;
+  const { cluster, outputs, awsProvider, network, controlPlane } = awsCluster(env, { oidcIssuerUrl });
+  return {
+    environment: env.stack,
+    ...outputs,
+    dexIssuerUrl: dexIssuer,
+    ...adminHub(env, { awsProvider, network, controlPlane, cluster, dexHostname: dexHostname(env) }),
+    ...platformLayer(env, cluster, { oidcIssuerUrl }),
+  };
+}
+
+/** Public name of the hub's Dex: `admin.dexHostname`, by default `dex.admin.<domain>`. */
+export function dexHostname(env: Environment): string {
+  return env.config.admin?.dexHostname ?? env.naming.dns("dex");
+}

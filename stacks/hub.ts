@@ -1,0 +1,114 @@
+/** The admin hub's services, and each environment's connection to them (through the admin stack's outputs). */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { partitionOf } from "../components/aws-account";
+import { CiDeployAccess, CiRunners } from "../components/ci-runners";
+import { ClusterHandle, EksCluster } from "../components/cluster";
+import { Dex, dexClients } from "../components/identity";
+import { Network } from "../components/network";
+import { TransitHub, TransitSpoke } from "../components/transit";
+import { ClientVpn } from "../components/vpn";
+import { Naming } from "../lib/naming";
+import { Environment } from "./environment";
+
+export interface HubParts {
+  readonly awsProvider: aws.Provider;
+  readonly network: Network;
+  readonly controlPlane: EksCluster;
+  /** The cluster as workloads see it (objects wait for nodes). */
+  readonly cluster: ClusterHandle;
+}
+
+/** admin: Dex, the CI runners, the VPN and the Transit Gateway. Returns what the environments read. */
+export function adminHub(env: Environment, parts: HubParts & { dexHostname: string }) {
+  const { config, secrets, naming } = env;
+  const { awsProvider, network, controlPlane, cluster } = parts;
+  const admin = config.admin!;
+  const protect = config.environment.protectStatefulResources;
+  const spokeNaming = admin.spokes.map((spoke) => new Naming(spoke.name, config.environment.domain, config.environment));
+
+  new Dex("dex", {
+    provider: cluster.provider,
+    awsProvider,
+    naming,
+    dex: admin.dex,
+    hostname: parts.dexHostname,
+    hostedZoneId: config.environment.hostedZoneId!,
+    clients: dexClients(config.identity.oidc.clientId, [naming, ...spokeNaming]),
+    ldapBindPassword: secrets.ldapBindPassword!,
+    clientSecrets: secrets.oidcClientSecrets,
+  });
+  const ci = new CiRunners("ci-runners", {
+    provider: cluster.provider,
+    awsProvider,
+    naming,
+    ciRunners: admin.ciRunners,
+    buildPool: buildPool(env),
+    githubAppPrivateKey: secrets.githubAppPrivateKey!,
+    irsa: controlPlane.irsa,
+    deployRoleArns: admin.spokes.map((spoke) => spoke.deployRoleArn),
+  });
+  const vpn = new ClientVpn("vpn", {
+    awsProvider,
+    naming,
+    vpn: admin.vpn,
+    vpcId: network.vpcId,
+    vpcCidr: network.vpcCidr,
+    subnetIds: network.privateSubnetIds,
+    spokes: admin.spokes,
+    retainLogs: protect,
+    clusterSecurityGroupId: controlPlane.clusterSecurityGroupId,
+  });
+  const transit = new TransitHub("transit", {
+    awsProvider,
+    naming,
+    vpcId: network.vpcId,
+    subnetIds: network.privateSubnetIds,
+    routeTableIds: network.privateRouteTableIds,
+    spokes: admin.spokes,
+    protect,
+  });
+
+  return {
+    ciRoleArn: ci.roleArn,
+    ciRunnerScaleSets: { build: ci.buildScaleSet, deploy: ci.deployScaleSet },
+    transitGatewayId: transit.transitGatewayId,
+    transitGatewayRamShareArn: transit.resourceShareArn,
+    vpnEndpointId: vpn.endpointId,
+    vpnClientCidr: vpn.clientCidr,
+  };
+}
+
+/** e2e, stage, prod: attach to the hub's Transit Gateway and let the hub's CI role deploy to the team namespaces. */
+export function hubSpoke(env: Environment, hub: pulumi.StackReference, parts: Omit<HubParts, "cluster">) {
+  const { config, naming } = env;
+  const { awsProvider, network, controlPlane } = parts;
+  const hubOutput = (name: string) => hub.requireOutput(name) as pulumi.Output<string>;
+
+  const transit = new TransitSpoke("transit", {
+    awsProvider,
+    naming,
+    transitGatewayId: hubOutput("transitGatewayId"),
+    vpcId: network.vpcId,
+    subnetIds: network.privateSubnetIds,
+    routeTableIds: network.privateRouteTableIds,
+    hubCidr: hubOutput("vpcCidr"),
+    clusterSecurityGroupId: controlPlane.clusterSecurityGroupId,
+  });
+  new CiDeployAccess("ci-access", {
+    awsProvider,
+    clusterName: controlPlane.name,
+    ciRoleArn: hubOutput("ciRoleArn"),
+    namespaces: config.teams.flatMap((team) => team.namespaces ?? [team.name]),
+    partition: partitionOf(config.aws!.deployRoleArn),
+  });
+
+  return { transitGatewayAttachmentId: transit.attachmentId };
+}
+
+function buildPool(env: Environment) {
+  const { cluster, admin } = env.config;
+  const pool = cluster.mode === "eks" ? cluster.nodePools.find((p) => p.name === admin!.ciRunners.nodePool) : undefined;
+  if (!pool) throw new Error("admin.ciRunners.nodePool names no node pool (config rule hubIsConsistent)");
+  return pool;
+}

@@ -1,0 +1,262 @@
+import { EKS_ADDONS } from "../../components/versions";
+import { readStackConfig, RecordedResource, runStack, StackRun } from "../harness";
+import { defaultHubOutputs } from "../mocks";
+
+const EKS_STACKS = ["e2e", "stage", "prod", "admin"] as const;
+type EksStack = (typeof EKS_STACKS)[number];
+
+const runs = {} as Record<EksStack, StackRun>;
+beforeAll(async () => {
+  // One run per stack; the mock engine is global, so they cannot overlap.
+  for (const stack of EKS_STACKS) runs[stack] = await runStack(stack);
+}, 180_000);
+
+const SUBNET = "aws:ec2/subnet:Subnet";
+const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+const ADDON = "aws:eks/addon:Addon";
+
+const config = (stack: EksStack) => readStackConfig(stack);
+const idOf = (r: RecordedResource) => `${r.name}-id`; // the mock engine's id of every resource
+const subnets = (run: StackRun, role: "elb" | "internal-elb") => run.ofType(SUBNET).filter((s) => s.inputs.tags[`kubernetes.io/role/${role}`] === "1");
+const providerOf = (run: StackRun, r: RecordedResource) => run.byUrn(r.provider!);
+const addon = (run: StackRun, addonName: string) => run.ofType(ADDON).find((a) => a.inputs.addonName === addonName);
+const dependsOn = (r: RecordedResource, others: RecordedResource[]) => others.every((o) => r.dependencies.includes(o.urn));
+
+describe.each(EKS_STACKS)("%s", (stack) => {
+  let run: StackRun;
+  beforeAll(() => {
+    run = runs[stack];
+  });
+
+  test("every AWS resource goes through the environment's one provider, which assumes the deploy role", () => {
+    const [provider] = run.ofType("pulumi:providers:aws");
+    expect(run.ofType("pulumi:providers:aws")).toHaveLength(1);
+    const account = config(stack)["platform:aws"];
+    expect(JSON.parse(provider.inputs.assumeRoles)).toEqual([{ roleArn: account.deployRoleArn, sessionName: `pulumi-${stack}` }]);
+    expect(JSON.parse(provider.inputs.allowedAccountIds)).toEqual([account.accountId]);
+    expect(JSON.parse(provider.inputs.defaultTags).tags).toMatchObject({ environment: stack, "managed-by": "pulumi" });
+    const awsResources = run.resources.filter((r) => r.type.startsWith("aws:"));
+    expect(awsResources.length).toBeGreaterThan(30);
+    for (const r of awsResources) expect(providerOf(run, r)).toBe(provider);
+  });
+
+  test("every Kubernetes object is created through one of the cluster's own providers", () => {
+    const providers = run.ofType("pulumi:providers:kubernetes");
+    expect(providers.map((p) => p.name).sort()).toEqual(["cluster-provider", "cluster-workloads-provider"]);
+    for (const p of providers) expect(JSON.parse(p.inputs.kubeconfig).users[0].user.exec.args).toContain(config(stack)["platform:aws"].deployRoleArn);
+    const objects = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
+    expect(objects.length).toBeGreaterThan(0);
+    for (const object of objects) expect(providers).toContain(providerOf(run, object));
+  });
+
+  test("node groups run only in private subnets, one per configured pool", () => {
+    const privateIds = subnets(run, "internal-elb").map(idOf);
+    expect(run.outputs.privateSubnetIds).toEqual(privateIds);
+    const groups = run.ofType(NODE_GROUP);
+    const pools: { name: string }[] = config(stack)["platform:cluster"].nodePools;
+    expect(groups.map((g) => g.inputs.nodeGroupNamePrefix).sort()).toEqual(pools.map((p) => `${p.name}-`).sort());
+    for (const group of groups) {
+      expect(group.inputs.subnetIds.length).toBeGreaterThan(0);
+      for (const id of group.inputs.subnetIds) expect(privateIds).toContain(id);
+    }
+    expect(run.one("aws:eks/cluster:Cluster", "cluster-eks").inputs.vpcConfig.subnetIds).toEqual(privateIds);
+  });
+
+  test("launch templates require IMDSv2 and encrypt gp3 root volumes; node groups use them", () => {
+    const templates = run.ofType("aws:ec2/launchTemplate:LaunchTemplate");
+    expect(templates).toHaveLength(run.ofType(NODE_GROUP).length);
+    for (const template of templates) {
+      expect(template.inputs.metadataOptions).toMatchObject({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 });
+      expect(template.inputs.blockDeviceMappings).toEqual([
+        { deviceName: "/dev/xvda", ebs: expect.objectContaining({ volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" }) },
+      ]);
+    }
+    for (const group of run.ofType(NODE_GROUP)) {
+      expect(templates.map(idOf)).toContain(group.inputs.launchTemplate.id);
+      expect(group.inputs.amiType).toBe("AL2023_x86_64_STANDARD");
+    }
+  });
+
+  test("the control plane logs everything, encrypts Secrets with a rotating key and has a private endpoint", () => {
+    const cluster = run.one("aws:eks/cluster:Cluster", "cluster-eks").inputs;
+    expect([...cluster.enabledClusterLogTypes].sort()).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+    const key = run.one("aws:kms/key:Key", "cluster-secrets-key");
+    expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
+    expect(cluster.encryptionConfig).toEqual({ provider: { keyArn: expect.stringContaining(key.name) }, resources: ["secrets"] });
+    expect(cluster.accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
+    const publicCidrs: string[] = config(stack)["platform:cluster"].publicAccessCidrs;
+    expect(cluster.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: publicCidrs.length > 0 });
+    expect(cluster.vpcConfig.publicAccessCidrs).toEqual(publicCidrs.length > 0 ? publicCidrs : undefined);
+    expect(cluster.version).toBe(config(stack)["platform:cluster"].kubernetesVersion);
+    expect(cluster.kubernetesNetworkConfig.serviceIpv4Cidr).toBe(config(stack)["platform:cluster"].serviceCidr);
+    // The log group exists (with its retention) before EKS would create one without.
+    const logs = run.one("aws:cloudwatch/logGroup:LogGroup", "cluster-logs");
+    expect(logs.inputs).toEqual({ name: `/aws/eks/${stack}-eks/cluster`, retentionInDays: config(stack)["platform:cluster"].logRetentionDays });
+    expect(run.one("aws:eks/cluster:Cluster", "cluster-eks").dependencies).toContain(logs.urn);
+  });
+
+  test("the infra roles and the deploy role are cluster admins through access entries", () => {
+    const clusterConfig = config(stack)["platform:cluster"];
+    const admins = [...clusterConfig.adminRoleArns, config(stack)["platform:aws"].deployRoleArn];
+    const ofCluster = (type: string) => run.ofType(type).filter((r) => r.parent === run.one("platform:cluster:EksCluster", "cluster").urn);
+    expect(ofCluster("aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.principalArn).sort()).toEqual([...admins].sort());
+    const associations = ofCluster("aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+    expect(associations.map((a) => a.inputs.principalArn).sort()).toEqual([...admins].sort());
+    for (const association of associations) {
+      expect(association.inputs).toMatchObject({
+        policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+        accessScope: { type: "cluster" },
+      });
+    }
+  });
+
+  test("people sign in through Dex: the hub's issuer, or admin's own", () => {
+    const { oidc } = run.one("aws:eks/identityProviderConfig:IdentityProviderConfig", "cluster-oidc").inputs;
+    const issuer = stack === "admin" ? "https://dex.admin.platform.example.com" : defaultHubOutputs.dexIssuerUrl;
+    expect(oidc).toEqual({ identityProviderConfigName: "dex", issuerUrl: issuer, clientId: "kubernetes", usernameClaim: "email", groupsClaim: "groups", groupsPrefix: "oidc:" });
+    expect(run.ofType("pulumi:pulumi:StackReference")).toHaveLength(stack === "admin" ? 0 : 1);
+  });
+
+  test("add-ons are pinned; nodes wait for the pod network; DNS, storage and the platform layer wait for nodes", () => {
+    const versions = EKS_ADDONS[config(stack)["platform:cluster"].kubernetesVersion];
+    for (const a of run.ofType(ADDON)) expect(a.inputs.addonVersion).toBe(versions[a.inputs.addonName as keyof typeof versions]);
+    const calicoIsCni = config(stack)["platform:calico"]?.mode === "cni";
+    const podNetwork = [addon(run, "kube-proxy")!, ...(calicoIsCni ? [] : [addon(run, "vpc-cni")!])];
+    expect(addon(run, "vpc-cni") === undefined).toBe(calicoIsCni);
+    const groups = run.ofType(NODE_GROUP);
+    for (const group of groups) expect(dependsOn(group, podNetwork)).toBe(true);
+    for (const nodeAddon of [addon(run, "coredns")!, addon(run, "aws-ebs-csi-driver")!]) expect(dependsOn(nodeAddon, groups)).toBe(true);
+    const workloads = run.one("pulumi:providers:kubernetes", "cluster-workloads-provider");
+    expect(dependsOn(workloads, [...groups, addon(run, "coredns")!, addon(run, "aws-ebs-csi-driver")!])).toBe(true);
+  });
+
+  test("add-ons with AWS permissions get an IRSA role trusted by their one service account", () => {
+    const roles = run.ofType("aws:iam/role:Role");
+    const serviceAccounts = { "aws-ebs-csi-driver": "ebs-csi-controller-sa", "vpc-cni": "aws-node" };
+    for (const [addonName, serviceAccount] of Object.entries(serviceAccounts)) {
+      const a = addon(run, addonName);
+      if (!a) continue;
+      const role = roles.find((r) => a.inputs.serviceAccountRoleArn.endsWith(`:${r.name}`))!;
+      const [statement] = JSON.parse(role.inputs.assumeRolePolicy).Statement;
+      expect(statement.Action).toBe("sts:AssumeRoleWithWebIdentity");
+      const conditions = Object.entries(statement.Condition.StringEquals);
+      expect(conditions).toContainEqual([expect.stringMatching(/:sub$/), `system:serviceaccount:kube-system:${serviceAccount}`]);
+      expect(conditions).toContainEqual([expect.stringMatching(/:aud$/), "sts.amazonaws.com"]);
+    }
+    const nodePolicies = run.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((p) => p.name.startsWith("node-pools-"));
+    expect(nodePolicies.map((p) => p.inputs.policyArn.split("/").pop()).sort()).toEqual(["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy"]);
+  });
+
+  test("the default StorageClass provisions encrypted gp3 volumes in the pod's AZ", () => {
+    const [storageClass] = run.ofType("kubernetes:storage.k8s.io/v1:StorageClass").filter((s) => s.inputs.metadata.name === "gp3");
+    expect(storageClass.inputs).toMatchObject({
+      provisioner: "ebs.csi.aws.com",
+      parameters: { type: "gp3", encrypted: "true" },
+      volumeBindingMode: "WaitForFirstConsumer",
+      metadata: { annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+    });
+    expect(storageClass.inputs.reclaimPolicy).toBe(config(stack)["platform:environment"].protectStatefulResources ? "Retain" : "Delete");
+  });
+
+  test("outputs describe the cluster and its network; the kubeconfig carries no credential", () => {
+    const { outputs } = run;
+    expect(outputs).toMatchObject({ clusterName: `${stack}-eks`, vpcCidr: config(stack)["platform:network"].vpcCidr, vpcId: "network-vpc-id" });
+    expect(outputs.clusterEndpoint).toMatch(/^https:\/\//);
+    expect(outputs.oidcProviderArn).toContain(":oidc-provider/");
+    expect(outputs.oidcProviderUrl).toMatch(/^https:\/\/oidc\.eks\./);
+    expect(outputs.nodeRoleArn).toContain("node-pools-role");
+    const kubeconfig = JSON.parse(outputs.kubeconfig);
+    expect(kubeconfig.users[0].user).toEqual({ exec: expect.objectContaining({ command: "aws", args: expect.arrayContaining(["get-token"]) }) });
+  });
+});
+
+describe("network per environment", () => {
+  test.each([
+    ["prod", 3, 3],
+    ["stage", 3, 3],
+    ["admin", 2, 2],
+    ["e2e", 2, 1],
+  ] as const)("%s: private subnets in %i distinct AZs, %i NAT gateway(s), each private route to a NAT of its own AZ when perAz", (stack, azs, nats) => {
+    const run = runs[stack];
+    const privateSubnets = subnets(run, "internal-elb");
+    const publicSubnets = subnets(run, "elb");
+    expect(new Set(privateSubnets.map((s) => s.inputs.availabilityZone)).size).toBe(azs);
+    expect(publicSubnets.map((s) => s.inputs.availabilityZone)).toEqual(privateSubnets.map((s) => s.inputs.availabilityZone));
+    for (const s of [...privateSubnets, ...publicSubnets]) expect(s.inputs.tags[`kubernetes.io/cluster/${stack}-eks`]).toBe("shared");
+    const natGateways = run.ofType("aws:ec2/natGateway:NatGateway");
+    expect(natGateways).toHaveLength(nats);
+    expect(natGateways.map((n) => n.inputs.subnetId)).toEqual(publicSubnets.slice(0, nats).map(idOf));
+    const defaultRoutes = run.ofType("aws:ec2/route:Route").filter((r) => r.inputs.natGatewayId);
+    expect(defaultRoutes.map((r) => r.inputs.natGatewayId)).toEqual(privateSubnets.map((_, i) => idOf(natGateways[Math.min(i, nats - 1)])));
+  });
+
+  test("flow logs go to a log group with the configured retention where configured (not e2e)", () => {
+    for (const stack of EKS_STACKS) {
+      const flowLogs = runs[stack].ofType("aws:ec2/flowLog:FlowLog");
+      const configured = config(stack)["platform:network"].flowLogs;
+      expect(flowLogs).toHaveLength(configured ? 1 : 0);
+      if (!configured) continue;
+      expect(flowLogs[0].inputs).toMatchObject({ trafficType: "ALL", logDestinationType: "cloud-watch-logs", vpcId: "network-vpc-id" });
+      expect(runs[stack].one("aws:cloudwatch/logGroup:LogGroup", "network-flow-logs-logs").inputs.retentionInDays).toBe(configured.retentionDays);
+    }
+  });
+});
+
+describe("stateful resources", () => {
+  test("prod protects the cluster and the KMS key and keeps the key on delete; e2e does not", () => {
+    for (const [stack, protect] of [["prod", true], ["e2e", false]] as const) {
+      const run = runs[stack];
+      const cluster = run.one("aws:eks/cluster:Cluster", "cluster-eks");
+      const key = run.one("aws:kms/key:Key", "cluster-secrets-key");
+      expect([cluster.protect, key.protect, key.retainOnDelete, cluster.inputs.deletionProtection]).toEqual([protect, protect, protect, protect]);
+    }
+  });
+});
+
+describe("node pools", () => {
+  test("labels and taints reach the node groups and, for the autoscaler, their Auto Scaling groups", () => {
+    const run = runs.prod;
+    const system = run.one(NODE_GROUP, "node-pools-system");
+    expect(system.inputs).toMatchObject({
+      capacityType: "ON_DEMAND",
+      instanceTypes: ["m7i.large"],
+      scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 6 },
+      updateConfig: { maxUnavailable: 1 },
+      labels: { "platform.example.io/pool": "system" },
+      taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }],
+      tags: { "k8s.io/cluster-autoscaler/enabled": "true", "k8s.io/cluster-autoscaler/prod-eks": "owned" },
+    });
+    expect(run.one(NODE_GROUP, "node-pools-spot").inputs).toMatchObject({ capacityType: "SPOT", updateConfig: { maxUnavailable: 3 } });
+    const templateTags = run.ofType("aws:autoscaling/tag:Tag").filter((t) => t.name.startsWith("node-pools-system-"));
+    expect(templateTags.map((t) => t.inputs)).toEqual([
+      { autoscalingGroupName: "eks-node-pools-system-asg", tag: { key: "k8s.io/cluster-autoscaler/node-template/label/platform.example.io/pool", value: "system", propagateAtLaunch: false } },
+      { autoscalingGroupName: "eks-node-pools-system-asg", tag: { key: "k8s.io/cluster-autoscaler/node-template/taint/CriticalAddonsOnly", value: "true:NoSchedule", propagateAtLaunch: false } },
+    ]);
+  });
+});
+
+describe("config rules for EKS", () => {
+  test("an EKS cluster needs two AZs", async () => {
+    const configure = (c: Record<string, any>) => (c["platform:network"].azCount = 1);
+    await expect(runStack("e2e", { configure })).rejects.toThrow(/platform:network\.azCount = 1: expected at least 2 for an EKS cluster/);
+  });
+
+  test("the Kubernetes version must have pinned add-ons", async () => {
+    const configure = (c: Record<string, any>) => (c["platform:cluster"].kubernetesVersion = "1.29");
+    await expect(runStack("e2e", { configure })).rejects.toThrow(/platform:cluster\.kubernetesVersion = "1\.29": expected one of 1\.33, 1\.34: the versions whose EKS add-on builds are pinned/);
+  });
+
+  test("a workload cluster needs an issuer: from config or from the hub", async () => {
+    const configure = (c: Record<string, any>) => delete c["platform:hub"];
+    await expect(runStack("e2e", { configure })).rejects.toThrow(/platform:identity\.oidc\.issuerUrl = \(not set\): expected an https:\/\/ issuer URL, or a hub section/);
+  });
+
+  test("a pool's instance types share one CPU architecture, and pool names are unique", async () => {
+    const configure = (c: Record<string, any>) => {
+      const pools = c["platform:cluster"].nodePools;
+      pools[0].instanceTypes = ["m7i.large", "m7g.large"];
+      pools.push({ ...pools[0], instanceTypes: ["m7i.large"] });
+    };
+    await expect(runStack("e2e", { configure })).rejects.toThrow(/platform:cluster\.nodePools\[0\]\.instanceTypes = .*expected instance types of one CPU architecture[\s\S]*platform:cluster\.nodePools\[1\]\.name = "spot": expected a pool name not used/);
+  });
+});

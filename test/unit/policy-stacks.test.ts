@@ -1,0 +1,76 @@
+/**
+ * Every environment's stack, run under mocks with its real config, fed resource by resource through the
+ * policy pack with that environment's policy config (policy/config/<stack>.json): what a preview with
+ * `--policy-pack policy` would block must be nothing.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { PolicyPackConfig } from "@pulumi/policy";
+import { ENVIRONMENTS } from "../../config/sections/environment";
+import { evaluate, Finding, ResourceSnapshot } from "../../policy/evaluate";
+import { readStackConfig, runStack, StackRun } from "../harness";
+
+const TEAM_LABEL = "platform.example.io/team";
+
+const policyConfig = (stack: string): PolicyPackConfig =>
+  JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../policy/config", `${stack}.json`), "utf8"));
+
+/**
+ * How a resource is referred to: the harness names a nested resource by its whole parent chain, as the engine
+ * does, while the mock SDK refers to it (as a parent, provider or dependency) through its direct parent's
+ * type only, and a provider reference ends in `::<id>`. Both agree on the last two types and the name.
+ */
+function referenceKey(urn: string): string {
+  const [stackPart, project, qualifiedType, name] = urn.split("::");
+  return [stackPart, project, qualifiedType.split("$").slice(-2).join("$"), name].join("::");
+}
+
+function snapshotsOf(run: StackRun): ResourceSnapshot[] {
+  const urnByKey = new Map(run.resources.map((r) => [referenceKey(r.urn), r.urn]));
+  const resolve = (reference: string) => urnByKey.get(referenceKey(reference)) ?? reference;
+  return run.resources.map((r) => ({
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    props: r.inputs,
+    parent: r.parent && resolve(r.parent),
+    provider: r.provider && resolve(r.provider),
+    protect: r.protect,
+    dependencies: r.dependencies.map(resolve),
+  }));
+}
+
+/** Namespaces the stack's config gives its teams. */
+function configuredTeamNamespaces(stack: string): string[] {
+  const teams: { name: string; namespaces?: string[] }[] = readStackConfig(stack)["platform:teams"] ?? [];
+  return teams.flatMap((team) => team.namespaces ?? [team.name]);
+}
+
+const describeFinding = (f: Finding) => `${f.policy}: ${f.message} [${f.urn}]`;
+
+describe.each([...ENVIRONMENTS])("%s", (stack) => {
+  let snapshots: ResourceSnapshot[];
+  beforeAll(async () => {
+    snapshots = snapshotsOf(await runStack(stack));
+  });
+
+  test("no mandatory violation under the environment's policy config", async () => {
+    const findings = await evaluate(snapshots, policyConfig(stack));
+    expect(findings.filter((f) => f.level === "mandatory").map(describeFinding)).toEqual([]);
+  });
+
+  test("the policies see exactly the configured team namespaces, and every provider and dependency", () => {
+    const urns = new Set(snapshots.map((s) => s.urn));
+    const teamNamespaces = snapshots.filter((s) => s.type === "kubernetes:core/v1:Namespace" && s.props.metadata?.labels?.[TEAM_LABEL]);
+    expect(teamNamespaces.map((s) => s.props.metadata.name).sort()).toEqual(configuredTeamNamespaces(stack).sort());
+    for (const s of snapshots.filter((s) => s.provider)) expect(urns.has(s.provider!)).toBe(true);
+    for (const s of snapshots) for (const dependency of s.dependencies ?? []) expect(urns.has(dependency)).toBe(true);
+  });
+
+  test("a team namespace stripped of its quota is a mandatory violation", async () => {
+    const withoutQuotas = snapshots.filter((s) => s.type !== "kubernetes:core/v1:ResourceQuota");
+    const findings = await evaluate(withoutQuotas, policyConfig(stack));
+    const reported = findings.filter((f) => f.policy === "k8s-team-namespace-baseline" && f.level === "mandatory");
+    expect(reported.map((f) => f.message.match(/^Namespace "([^"]+)"/)?.[1]).sort()).toEqual(configuredTeamNamespaces(stack).sort());
+  });
+});
