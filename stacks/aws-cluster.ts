@@ -59,6 +59,8 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
     pools: clusterConfig.nodePools,
     partition,
     podNetwork: cniCalico ? [networkAddons, cniCalico] : [networkAddons],
+    // Calico's pool, not the ENIs, limits pod addresses: the kubelet's own default applies again.
+    maxPods: cniCalico ? 110 : undefined,
   });
   const services = new ClusterServices("cluster-services", { ...addons, nodes: [nodePools], retainVolumes: protect });
   const cluster = controlPlane.schedulable([nodePools, services]);

@@ -20,6 +20,11 @@ export interface NodePoolsArgs {
    * nodes stay NotReady as unhealthy, and its creation fails.
    */
   readonly podNetwork: pulumi.Resource[];
+  /**
+   * Pods per node, when pod addresses do not come from the VPC (Calico as the CNI). Unset, EKS derives the
+   * limit from the instance type's ENI addresses, which is what the VPC CNI can actually give out.
+   */
+  readonly maxPods?: number;
 }
 
 const TAINT_EFFECTS = { NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const;
@@ -64,6 +69,7 @@ export class NodePools extends pulumi.ComponentResource {
           // from IMDS and needs the extra hop from its container. Team namespaces cannot reach IMDS anyway:
           // their baseline NetworkPolicy denies all egress but DNS and their own namespace.
           metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 },
+          userData: args.maxPods === undefined ? undefined : kubeletUserData(args.maxPods),
           blockDeviceMappings: [
             { deviceName: "/dev/xvda", ebs: { volumeSize: pool.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
           ],
@@ -124,4 +130,14 @@ function nodeTemplateTags(pool: NodePoolConfig): Record<string, string> {
     ...Object.fromEntries(Object.entries(pool.labels).map(([key, value]) => [`${prefix}/label/${key}`, value])),
     ...Object.fromEntries(pool.taints.map((t) => [`${prefix}/taint/${t.key}`, `${t.value}:${t.effect}`])),
   };
+}
+
+/**
+ * An AL2023 `NodeConfig` in the MIME user data of a managed node group's launch template: EKS merges it with
+ * its own, so only the kubelet setting that differs is written here.
+ */
+function kubeletUserData(maxPods: number): string {
+  const nodeConfig = ["---", "apiVersion: node.eks.aws/v1alpha1", "kind: NodeConfig", "spec:", "  kubelet:", "    config:", `      maxPods: ${maxPods}`];
+  const mime = ["MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="//"', "", "--//", "Content-Type: application/node.eks.aws", "", ...nodeConfig, "--//--", ""];
+  return Buffer.from(mime.join("\n")).toString("base64");
 }

@@ -201,3 +201,13 @@ describe("stage: Calico enforces policy on the AWS VPC CNI", () => {
     expect(run.outputs.calicoIpPool).toBeNull();
   });
 });
+
+test("with Calico as the CNI, nodes run the kubelet's default 110 pods instead of the ENI address limit", async () => {
+  const [e2e, stage] = [await runStack("e2e"), await runStack("stage")];
+  for (const template of e2e.ofType("aws:ec2/launchTemplate:LaunchTemplate")) {
+    const userData = Buffer.from(template.inputs.userData, "base64").toString();
+    expect(userData).toContain("Content-Type: application/node.eks.aws");
+    expect(userData).toMatch(/kind: NodeConfig\nspec:\n  kubelet:\n    config:\n      maxPods: 110\n/);
+  }
+  for (const template of stage.ofType("aws:ec2/launchTemplate:LaunchTemplate")) expect(template.inputs.userData).toBeUndefined();
+});
