@@ -14,14 +14,17 @@ export function isStackLocked(error: unknown): boolean {
 
 /** The lock's owner as the CLI reports it (`<lock url>: created by user@host (pid N) at <time>`). */
 export function lockedRefusal(stack: string, error: Error): RollbackRefused {
-  const details = error.message
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => /created by|Another update is currently in progress/.test(line));
+  // The CLI's stderr can reach the message more than once (stderr and the error itself).
+  const details = new Set(
+    error.message
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => /created by|Another update is currently in progress/.test(line)),
+  );
   return new RollbackRefused(
     [
       `stack ${stack} is locked by another update, so nothing was changed.`,
-      ...details.map((line) => `  ${line}`),
+      ...[...details].map((line) => `  ${line}`),
       `Wait for that update to finish and run the rollback again. If its process is gone (a killed CI job), remove`,
       `the stale lock with \`pulumi cancel --stack ${stack}\` first.`,
     ].join("\n"),

@@ -176,13 +176,14 @@ describe("refusal details and formatting", () => {
     "  s3://state/.pulumi/locks/organization/k8s-platform/prod/1f.json: created by runner@gh-7 (pid 42) at 2026-11-24T09:31:00Z";
 
   test("a locked stack is recognised by the Automation API's error name, and its lock owner is shown", () => {
-    const locked = cliError(ConcurrentUpdateError, LOCK);
+    const locked = cliError(ConcurrentUpdateError, `${LOCK}\n${LOCK}`);
     expect(isStackLocked(locked)).toBe(true);
     expect(isStackLocked(cliError(CommandError, "error: boom"))).toBe(false);
     const message = lockedRefusal("prod", locked).message;
     expect(message).toContain("stack prod is locked by another update, so nothing was changed.");
     expect(message).toContain("  s3://state/.pulumi/locks/organization/k8s-platform/prod/1f.json: created by runner@gh-7 (pid 42) at 2026-11-24T09:31:00Z");
     expect(message).toContain("`pulumi cancel --stack prod`");
+    expect(message.split("created by")).toHaveLength(2); // the CLI repeats its stderr; the owner is shown once
   });
 
   test("a CLI failure is summarised by its stderr", () => {

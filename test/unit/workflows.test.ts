@@ -119,6 +119,7 @@ test("a stack preview installs the program and the policy pack, then runs pulumi
     "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}",
     diff: true,
     policyPacks: "policy",
+    policyPackConfigs: "policy/config/${{ inputs.stack }}.json",
     "comment-on-pr": "${{ inputs.comment-on-pr }}",
     refresh: "${{ inputs.detect-drift }}",
     "expect-no-changes": "${{ inputs.detect-drift }}",
@@ -133,7 +134,13 @@ test("a stack deploys in the GitHub environment of its name, one update at a tim
   expect(stepsUsing(job, "aws-actions/configure-aws-credentials")[0].with?.["role-to-assume"]).toBe("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
   expect((job.steps ?? []).some((s) => s.run === "npm ci" && s["working-directory"] === "policy")).toBe(true);
   const pulumi = pulumiStep("stack-up.yml").with ?? {};
-  expect(pulumi).toMatchObject({ command: "up", "stack-name": "${{ inputs.stack }}", "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}", policyPacks: "policy" });
+  expect(pulumi).toMatchObject({
+    command: "up",
+    "stack-name": "${{ inputs.stack }}",
+    "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}",
+    policyPacks: "policy",
+    policyPackConfigs: "policy/config/${{ inputs.stack }}.json",
+  });
   expect(pulumi.message).toContain("${{ github.sha }}");
   expect(pulumi).not.toHaveProperty("upsert"); // stacks are created once, with their KMS secrets provider
 });
@@ -182,7 +189,7 @@ test("drift detection runs nightly on every stack, refreshes, expects no changes
   expect(report.steps?.[0].run).toMatch(/gh issue create/);
 });
 
-test("CI uses the Node major of the project, the CLI of its SDK, and a policy pack that exists", () => {
+test("CI uses the Node major of the project, the CLI of its SDK, and a policy pack and per-stack config that exist", () => {
   const engines = packageJson.engines.node as string;
   for (const [file, workflow] of Object.entries(workflows)) {
     for (const job of Object.values(workflow.jobs)) {
@@ -193,6 +200,7 @@ test("CI uses the Node major of the project, the CLI of its SDK, and a policy pa
     }
   }
   expect(engines).toBe(">=20");
-  expect(fs.existsSync(path.join(ROOT, "policy", "PulumiPolicy.yaml"))).toBe(true);
-  expect(fs.existsSync(path.join(ROOT, "policy", "package-lock.json"))).toBe(true);
+  for (const file of ["PulumiPolicy.yaml", "package-lock.json", ...STACKS.map((stack) => `config/${stack}.json`)]) {
+    expect({ file, exists: fs.existsSync(path.join(ROOT, "policy", file)) }).toEqual({ file, exists: true });
+  }
 });
