@@ -10,6 +10,17 @@ export interface ChartRef {
   readonly version: string;
 }
 
+/** The `chart`, `version` and `repositoryOpts` arguments of a Helm chart or release, from its pinned reference. */
+export function chartSource(ref: ChartRef): { chart: string; version: string; repositoryOpts?: { repo: string } } {
+  return { chart: ref.chart, version: ref.version, ...(ref.repo ? { repositoryOpts: { repo: ref.repo } } : {}) };
+}
+
+/** `registry/path:tag` as chart values usually want it: repository and tag apart. */
+export function splitImage(image: string): { repository: string; tag: string } {
+  const colon = image.lastIndexOf(":");
+  return { repository: image.slice(0, colon), tag: image.slice(colon + 1) };
+}
+
 export const CHARTS = {
   tigeraOperator: { repo: "https://docs.tigera.io/calico/charts", chart: "tigera-operator", version: "v3.33.1" },
   // Since v3.32 the tigera-operator chart ships no CRDs; this chart of the same release holds the

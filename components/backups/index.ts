@@ -5,7 +5,7 @@ import { BackupsConfig } from "../../config/sections/services";
 import { Naming } from "../../lib/naming";
 import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
 import { platformNamespace } from "../tenancy";
-import { CHARTS, IMAGES } from "../versions";
+import { CHARTS, chartSource, IMAGES, splitImage } from "../versions";
 import { backupBucket } from "./bucket";
 import { veleroPolicy } from "./policy";
 import { backupSpec, SNAPSHOT_LOCATION, STORAGE_LOCATION, VELERO_NAMESPACE } from "./spec";
@@ -52,20 +52,17 @@ export class Backups extends pulumi.ComponentResource {
     });
     const namespace = platformNamespace(this, { provider: args.provider, naming, name: VELERO_NAMESPACE, podSecurity: "restricted" });
 
-    const [imageRepository, imageTag] = splitImage(IMAGES.velero);
     const containerSecurity = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
     // helm.v4 Chart: its CRDs (the chart's crds/ directory) are then applied and upgraded like any other object,
     // which Helm never does for crds/; so the chart's CRD-upgrade hook Job is switched off.
     new k8s.helm.v4.Chart(
       `${name}-chart`,
       {
-        chart: CHARTS.velero.chart,
-        version: CHARTS.velero.version,
-        repositoryOpts: { repo: CHARTS.velero.repo },
+        ...chartSource(CHARTS.velero),
         namespace: VELERO_NAMESPACE,
         name: "velero",
         values: {
-          image: { repository: imageRepository, tag: imageTag },
+          image: splitImage(IMAGES.velero),
           initContainers: [
             {
               name: "velero-plugin-for-aws",
@@ -113,7 +110,3 @@ export class Backups extends pulumi.ComponentResource {
   }
 }
 
-function splitImage(image: string): [string, string] {
-  const colon = image.lastIndexOf(":");
-  return [image.slice(0, colon), image.slice(colon + 1)];
-}

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CalicoConfig, Encapsulation } from "../../config/sections/calico";
 import { Naming } from "../../lib/naming";
 import { platformNamespace } from "../tenancy";
-import { CHARTS } from "../versions";
+import { CHARTS, chartSource } from "../versions";
 import { installationSpec } from "./installation";
 
 const OPERATOR_NAMESPACE = "tigera-operator";
@@ -46,7 +46,7 @@ export class Calico extends pulumi.ComponentResource {
     // version (the CRDs are templates in this chart, so unlike a `crds/` directory they are not install-only).
     const crds = new k8s.helm.v4.Chart(
       `${name}-crds`,
-      { chart: CHARTS.calicoCrds.chart, version: CHARTS.calicoCrds.version, repositoryOpts: { repo: CHARTS.calicoCrds.repo } },
+      chartSource(CHARTS.calicoCrds),
       childOpts,
     );
 
@@ -57,9 +57,7 @@ export class Calico extends pulumi.ComponentResource {
     const operator = new k8s.helm.v4.Chart(
       `${name}-operator`,
       {
-        chart: CHARTS.tigeraOperator.chart,
-        version: CHARTS.tigeraOperator.version,
-        repositoryOpts: { repo: CHARTS.tigeraOperator.repo },
+        ...chartSource(CHARTS.tigeraOperator),
         namespace: OPERATOR_NAMESPACE,
         skipCrds: true,
         skipAwait: config.mode === "cni",

@@ -6,7 +6,7 @@ import { CertManagerConfig } from "../../config/sections/services";
 import { Naming } from "../../lib/naming";
 import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
 import { platformNamespace } from "../tenancy";
-import { CHARTS } from "../versions";
+import { CHARTS, chartSource } from "../versions";
 import { acmeIssuerSpec, isAcmeIssuer, SELF_SIGNED_CHAIN, selfSignedCaCertificateSpec } from "./issuers";
 import { route53ChallengePolicy } from "./policy";
 
@@ -83,9 +83,7 @@ export class CertManager extends pulumi.ComponentResource {
         webhook: args.webhookOnHostNetwork ? { hostNetwork: true, securePort: HOST_NETWORK_WEBHOOK_PORT } : {},
         helmOptions: {
           name: "cert-manager",
-          chart: CHARTS.certManager.chart,
-          version: CHARTS.certManager.version,
-          repositoryOpts: { repo: CHARTS.certManager.repo },
+          ...chartSource(CHARTS.certManager),
           namespace: CERT_MANAGER_NAMESPACE,
         },
       },

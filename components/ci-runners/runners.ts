@@ -6,7 +6,7 @@ import { AdminConfig } from "../../config/sections/hub";
 import { Naming } from "../../lib/naming";
 import { IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
 import { platformNamespace } from "../tenancy";
-import { CHARTS } from "../versions";
+import { CHARTS, chartSource } from "../versions";
 import { buildRunnerTemplate, deployRunnerTemplate, Placement } from "./pod-templates";
 
 export const CONTROLLER_NAMESPACE = "arc-systems";
@@ -89,8 +89,7 @@ export class CiRunners extends pulumi.ComponentResource {
     const controller = new k8s.helm.v4.Chart(
       `${name}-controller`,
       {
-        chart: CHARTS.runnerController.chart,
-        version: CHARTS.runnerController.version,
+        ...chartSource(CHARTS.runnerController),
         name: "arc",
         namespace: CONTROLLER_NAMESPACE,
         values: {
@@ -109,8 +108,7 @@ export class CiRunners extends pulumi.ComponentResource {
       new k8s.helm.v4.Chart(
         `${name}-${release}`,
         {
-          chart: CHARTS.runnerScaleSet.chart,
-          version: CHARTS.runnerScaleSet.version,
+          ...chartSource(CHARTS.runnerScaleSet),
           name: release,
           namespace: RUNNERS_NAMESPACE,
           values: {

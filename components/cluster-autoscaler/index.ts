@@ -6,7 +6,7 @@ import { AutoscalerConfig } from "../../config/sections/services";
 import { Naming } from "../../lib/naming";
 import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
 import { platformNamespace } from "../tenancy";
-import { CHARTS, IMAGES } from "../versions";
+import { CHARTS, chartSource, IMAGES } from "../versions";
 import { autoscalerPolicy } from "./policy";
 import { autoscalerArgs, expanderPriorities } from "./values";
 
@@ -50,9 +50,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
     new k8s.helm.v4.Chart(
       `${name}-chart`,
       {
-        chart: CHARTS.clusterAutoscaler.chart,
-        version: CHARTS.clusterAutoscaler.version,
-        repositoryOpts: { repo: CHARTS.clusterAutoscaler.repo },
+        ...chartSource(CHARTS.clusterAutoscaler),
         namespace: AUTOSCALER_NAMESPACE,
         name: "cluster-autoscaler",
         values: {

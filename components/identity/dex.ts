@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AdminConfig } from "../../config/sections/hub";
 import { Naming } from "../../lib/naming";
 import { platformNamespace } from "../tenancy";
-import { CHARTS, IMAGES } from "../versions";
+import { CHARTS, chartSource, IMAGES, splitImage } from "../versions";
 import { DexStaticClient } from "./clients";
 import { dexConfig, LDAP_BIND_PASSWORD_ENV } from "./config";
 import { publicHttpsEndpoint } from "./public-endpoint";
@@ -55,19 +55,16 @@ export class Dex extends pulumi.ComponentResource {
       { ...k8sOpts, dependsOn: namespace },
     );
 
-    const [repository, tag] = IMAGES.dex.split(/:(?=[^:]+$)/);
     // Chart v4: the chart has no hooks, and a preview then shows which rendered object a config change touches.
     new k8s.helm.v4.Chart(
       `${name}-chart`,
       {
-        chart: CHARTS.dex.chart,
-        version: CHARTS.dex.version,
-        repositoryOpts: { repo: CHARTS.dex.repo },
+        ...chartSource(CHARTS.dex),
         name: RELEASE,
         namespace: DEX_NAMESPACE,
         values: {
           replicaCount: args.dex.replicas,
-          image: { repository, tag },
+          image: splitImage(IMAGES.dex),
           config: dexConfig(this.issuerUrl, args.dex.ldap, args.clients),
           envFrom: [{ secretRef: { name: "dex-credentials" } }],
           podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },

@@ -9,7 +9,7 @@ import { LoggingConfig } from "../../config/sections/observability";
 import { Naming } from "../../lib/naming";
 import { DashboardExposure } from "../monitoring";
 import { platformNamespace } from "../tenancy";
-import { CHARTS, IMAGES } from "../versions";
+import { CHARTS, chartSource, IMAGES } from "../versions";
 import { derivedCredential, revisionOf } from "./credentials";
 import { ELASTICSEARCH_NAME, elasticsearch, elasticsearchService, ROLES_SECRET, rolesFile, USERS } from "./elasticsearch";
 import { AGENT_CREDENTIALS_SECRET, containerLogsValues, eventsValues } from "./fluent-bit";
@@ -56,9 +56,7 @@ export class Logging extends pulumi.ComponentResource {
     const operator = new k8s.helm.v4.Chart(
       `${name}-eck-operator`,
       {
-        chart: CHARTS.eckOperator.chart,
-        version: CHARTS.eckOperator.version,
-        repositoryOpts: { repo: CHARTS.eckOperator.repo },
+        ...chartSource(CHARTS.eckOperator),
         namespace: LOGGING_NAMESPACE,
         values: {
           managedNamespaces: [LOGGING_NAMESPACE],
@@ -118,9 +116,7 @@ export class Logging extends pulumi.ComponentResource {
       `${name}-oauth2-proxy`,
       {
         name: "kibana-oauth2-proxy",
-        chart: CHARTS.oauth2Proxy.chart,
-        version: CHARTS.oauth2Proxy.version,
-        repositoryOpts: { repo: CHARTS.oauth2Proxy.repo },
+        ...chartSource(CHARTS.oauth2Proxy),
         namespace: LOGGING_NAMESPACE,
         values: oauth2ProxyValues({ naming, namespace: LOGGING_NAMESPACE, replicas: config.kibana.replicas, exposure: args.exposure, oidcIssuerUrl: args.oidcIssuerUrl }),
       },
@@ -147,9 +143,7 @@ export class Logging extends pulumi.ComponentResource {
         `${name}-${resource}`,
         {
           name: release,
-          chart: CHARTS.fluentBit.chart,
-          version: CHARTS.fluentBit.version,
-          repositoryOpts: { repo: CHARTS.fluentBit.repo },
+          ...chartSource(CHARTS.fluentBit),
           namespace: AGENTS_NAMESPACE,
           values,
         },

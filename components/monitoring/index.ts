@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MonitoringConfig } from "../../config/sections/observability";
 import { Naming } from "../../lib/naming";
 import { platformNamespace } from "../tenancy";
-import { CHARTS } from "../versions";
+import { CHARTS, chartSource } from "../versions";
 import { alertmanagerConfig, RECEIVER_SECRET } from "./alertmanager";
 import { DashboardExposure } from "./exposure";
 import { GRAFANA_ADMIN_SECRET, GRAFANA_OIDC_SECRET, grafanaValues } from "./grafana";
@@ -87,9 +87,7 @@ export class Monitoring extends pulumi.ComponentResource {
       `${name}-stack`,
       {
         name: RELEASE_NAME,
-        chart: CHARTS.kubePrometheusStack.chart,
-        version: CHARTS.kubePrometheusStack.version,
-        repositoryOpts: { repo: CHARTS.kubePrometheusStack.repo },
+        ...chartSource(CHARTS.kubePrometheusStack),
         namespace: args.namespace,
         timeout: 900,
         cleanupOnFail: true,
