@@ -89,6 +89,16 @@ export function readTestSecrets(stack: string): StackConfig {
   return all[stack] ?? {};
 }
 
+/** The stacks that run on AWS (every one but local). */
+export const EKS_STACKS = ["e2e", "stage", "prod", "admin"] as const;
+
+/** Runs each stack in turn: the mock engine is global, so runs cannot overlap. */
+export async function runStacks<S extends string>(stacks: readonly S[]): Promise<Record<S, StackRun>> {
+  const runs = {} as Record<S, StackRun>;
+  for (const stack of stacks) runs[stack] = await runStack(stack);
+  return runs;
+}
+
 /** Set by test/support/global-setup.ts: a directory of `<stack>.json` default runs. */
 export const CACHED_RUNS_ENV = "PLATFORM_CACHED_RUNS";
 

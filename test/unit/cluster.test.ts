@@ -1,14 +1,12 @@
 import { EKS_ADDONS } from "../../components/versions";
-import { readStackConfig, RecordedResource, runStack, StackRun } from "../harness";
+import { EKS_STACKS, readStackConfig, RecordedResource, runStack, runStacks, StackRun } from "../harness";
 import { defaultHubOutputs } from "../mocks";
 
-const EKS_STACKS = ["e2e", "stage", "prod", "admin"] as const;
 type EksStack = (typeof EKS_STACKS)[number];
 
-const runs = {} as Record<EksStack, StackRun>;
+let runs: Record<EksStack, StackRun>;
 beforeAll(async () => {
-  // One run per stack; the mock engine is global, so they cannot overlap.
-  for (const stack of EKS_STACKS) runs[stack] = await runStack(stack);
+  runs = await runStacks(EKS_STACKS);
 }, 180_000);
 
 const SUBNET = "aws:ec2/subnet:Subnet";

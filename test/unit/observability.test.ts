@@ -1,10 +1,9 @@
 import { ConfigError } from "../../config/load";
 import { CHARTS, IMAGES } from "../../components/versions";
-import { readStackConfig, readTestSecrets, RecordedResource, runStack, StackConfig, StackRun } from "../harness";
+import { EKS_STACKS, readStackConfig, readTestSecrets, RecordedResource, runStack, runStacks, StackConfig, StackRun } from "../harness";
 import { defaultHubOutputs } from "../mocks";
 
-const STACKS = ["e2e", "stage", "prod", "admin"] as const;
-type Stack = (typeof STACKS)[number];
+type Stack = (typeof EKS_STACKS)[number];
 
 const DOMAIN = "platform.example.com";
 /** Workload stacks sign in through the hub's Dex (the StackReference mock); admin through its own. */
@@ -17,9 +16,9 @@ const ISSUERS: Record<Stack, string> = {
 const ES_HOST = "logging-es-http.logging.svc";
 const NAMESPACES = { monitoring: "privileged", logging: "baseline", "logging-agents": "privileged" } as const;
 
-const runs = {} as Record<Stack, StackRun>;
+let runs: Record<Stack, StackRun>;
 beforeAll(async () => {
-  for (const stack of STACKS) runs[stack] = await runStack(stack);
+  runs = await runStacks(EKS_STACKS);
 }, 300_000);
 
 const observability = (stack: Stack) => readStackConfig(stack)["platform:observability"];
@@ -30,7 +29,7 @@ const chart = (run: StackRun, name: string) => one(run, "kubernetes:helm.sh/v4:C
 const stackValues = (run: StackRun) => one(run, "kubernetes:helm.sh/v3:Release", "monitoring-stack").inputs.values;
 const secretData = (run: StackRun, name: string) => one(run, "kubernetes:core/v1:Secret", name).inputs.stringData;
 
-describe.each(STACKS)("%s", (stack) => {
+describe.each(EKS_STACKS)("%s", (stack) => {
   let run: StackRun;
   beforeAll(() => {
     run = runs[stack];

@@ -5,15 +5,13 @@ import { BALANCING_IGNORED_LABELS, expanderPriorities } from "../../components/c
 import { CHARTS, IMAGES } from "../../components/versions";
 import { RegistriesConfig, registriesSection } from "../../config/sections/registries";
 import { backupOutcome, parseBackupArgs, UsageError } from "../../scripts/backup";
-import { readStackConfig, RecordedResource, runStack, StackConfig, StackRun } from "../harness";
+import { EKS_STACKS, readStackConfig, RecordedResource, runStack, runStacks, StackConfig, StackRun } from "../harness";
 
-const EKS_STACKS = ["e2e", "stage", "prod", "admin"] as const;
 type EksStack = (typeof EKS_STACKS)[number];
 
-const runs = {} as Record<EksStack, StackRun>;
+let runs: Record<EksStack, StackRun>;
 beforeAll(async () => {
-  // One run per stack; the mock engine is global, so runs cannot overlap.
-  for (const stack of EKS_STACKS) runs[stack] = await runStack(stack);
+  runs = await runStacks(EKS_STACKS);
 }, 180_000);
 
 const config = (stack: string) => readStackConfig(stack);

@@ -1,9 +1,9 @@
-import { readStackConfig, runStack, StackRun } from "../harness";
+import { readStackConfig, runStack, runStacks, StackRun } from "../harness";
 
 const STACKS = ["e2e", "stage", "prod", "admin", "local"] as const;
-const runs = new Map<string, StackRun>();
+let runs: Record<(typeof STACKS)[number], StackRun>;
 beforeAll(async () => {
-  for (const stack of STACKS) runs.set(stack, await runStack(stack));
+  runs = await runStacks(STACKS);
 }, 60_000);
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -24,7 +24,7 @@ function inNamespace(run: StackRun, type: string, namespace: string) {
 }
 
 describe.each(STACKS)("%s", (stack) => {
-  const run = () => runs.get(stack)!;
+  const run = () => runs[stack];
   const config = readStackConfig(stack);
   const prefix: string = config["platform:identity"].oidc.groupsPrefix;
 
@@ -147,5 +147,5 @@ test("registry credentials become a dockerconfigjson pull secret on every team n
 });
 
 test("without registry credentials no pull secret is made", () => {
-  expect(runs.get("local")!.ofType("kubernetes:core/v1:Secret")).toEqual([]);
+  expect(runs.local.ofType("kubernetes:core/v1:Secret")).toEqual([]);
 });
