@@ -89,7 +89,7 @@ test("every job that assumes an AWS role may request an OIDC token, and every PR
 test("pull requests run the unit tests, then preview every stack with a per-object diff commented on the PR", () => {
   const preview = workflows["preview.yml"];
   expect(preview.on.pull_request.branches).toEqual(["main"]);
-  expect(preview.jobs.test.steps?.map((s) => s.run).filter(Boolean)).toEqual(["npm ci", "npm test"]);
+  expect(preview.jobs.test.steps?.map((s) => s.run).filter(Boolean)).toEqual(["npm ci", "npm run test:unit"]);
   const job = preview.jobs.preview;
   expect(needsOf(job)).toEqual(["test"]);
   expect([...(job.strategy?.matrix.stack as string[])].sort()).toEqual(STACKS);
