@@ -37,7 +37,11 @@ die() { log "ERROR: $*"; exit 1; }
 
 [[ $# -ge 2 ]] || usage
 CMD=$1
-mkdir -p "$2"
+if [[ $CMD == start ]]; then mkdir -p "$2"; fi
+if [[ ! -d $2 ]]; then
+  [[ $CMD == stop ]] && { log "nothing running in $2"; exit 0; }
+  die "$2: no such directory"
+fi
 DIR="$(cd "$2" && pwd)"
 PKI="$DIR/pki"
 

@@ -5,7 +5,8 @@
 #   scripts/toolchain.sh            # install/verify everything, print a summary
 #   source .toolchain/env.sh        # then use pulumi, kubectl, etcd, kube-apiserver, ...
 #
-# Tools: pulumi, pulumi-language-nodejs, the Pulumi kubernetes resource plugin (installed into
+# Tools: pulumi, pulumi-language-nodejs (default: toolchain/nodejs-host; TOOLCHAIN_NODEJS_HOST=upstream
+# for the upstream host of sdk/v3 v3.68.0), the Pulumi kubernetes resource plugin (installed into
 # the Pulumi plugin cache under .toolchain/pulumi-home), etcd, kube-apiserver,
 # kube-controller-manager, kubectl.
 #
@@ -50,10 +51,11 @@ modver() {
 K8S_VERSION=$(modver kubernetes k8s.io/kubernetes)                       # v1.36.3
 ETCD_VERSION=$(modver etcd go.etcd.io/etcd/server/v3)                   # v3.6.16
 PULUMI_VERSION=$(modver pulumi github.com/pulumi/pulumi/pkg/v3)          # v3.274.1
-NODEJS_HOST_VERSION=$(modver pulumi-language-nodejs github.com/pulumi/pulumi/sdk/v3)
+NODEJS_HOST_VERSION=$(modver pulumi-language-nodejs github.com/pulumi/pulumi/sdk/v3)   # upstream host, opt-in
+LOCAL_HOST_SDK_VERSION=$(modver nodejs-host github.com/pulumi/pulumi/sdk/v3)            # default host
 K8S_PROVIDER_SRC=$(modver pulumi-kubernetes github.com/pulumi/pulumi-kubernetes/provider/v4)
 K8S_PLUGIN_PIN=$(sed -n 's|^// plugin-version: *\([0-9][^ ]*\).*|\1|p' "$TCSRC/pulumi-kubernetes/go.mod")
-for v in K8S_VERSION ETCD_VERSION PULUMI_VERSION NODEJS_HOST_VERSION K8S_PROVIDER_SRC K8S_PLUGIN_PIN; do
+for v in K8S_VERSION ETCD_VERSION PULUMI_VERSION NODEJS_HOST_VERSION LOCAL_HOST_SDK_VERSION K8S_PROVIDER_SRC K8S_PLUGIN_PIN; do
   [[ -n "${!v}" ]] || { say "cannot read $v from toolchain/*/go.mod"; exit 1; }
 done
 
@@ -277,15 +279,26 @@ ensure_nodejs_host() {
     local real; real="$(dirname "$(readlink -f "$BIN/pulumi")")/$tool"
     link_into_bin "$real" "$tool"; note "$tool" "?" PATH "$real"; return 0
   fi
-  local recipe="nodejs-host $NODEJS_HOST_VERSION $(recipe_hash pulumi-language-nodejs)"
+  # Default: toolchain/nodejs-host, a minimal host for the engine's current protocol, built against
+  # the CLI's sdk/v3 release. TOOLCHAIN_NODEJS_HOST=upstream: the upstream host from sdk/v3 v3.68.0
+  # (toolchain/pulumi-language-nodejs; no policy packs, no plugin discovery with `main: <file>`).
+  local dir pkg ver src
+  if [[ ${TOOLCHAIN_NODEJS_HOST:-local} == upstream ]]; then
+    dir=pulumi-language-nodejs; ver=$NODEJS_HOST_VERSION
+    pkg=github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+    src="github.com/pulumi/pulumi/sdk/v3@$ver ./nodejs/cmd/$tool"
+  else
+    dir=nodejs-host; ver=$LOCAL_HOST_SDK_VERSION; pkg=.
+    src="toolchain/nodejs-host (own code) on github.com/pulumi/pulumi/sdk/v3@$ver"
+  fi
+  local recipe="nodejs-host $dir $ver $(recipe_hash "$dir")"
   if stamp_ok "$tool" "" "$recipe" && [[ -x "$BIN/$tool" ]]; then
-    note "$tool" "$NODEJS_HOST_VERSION" cached "$(cat "$STAMPS/$tool.src" 2>/dev/null)"; return 0
+    note "$tool" "$ver" cached "$(cat "$STAMPS/$tool.src" 2>/dev/null)"; return 0
   fi
   BUILD_SECS=0
-  if gobuild "$tool" pulumi-language-nodejs github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
-      "$BIN/$tool" "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$NODEJS_HOST_VERSION"; then
-    echo "$recipe" >"$STAMPS/$tool"; echo "go build github.com/pulumi/pulumi/sdk/v3@$NODEJS_HOST_VERSION ./nodejs/cmd/$tool" >"$STAMPS/$tool.src"
-    note "$tool" "$NODEJS_HOST_VERSION" built "github.com/pulumi/pulumi/sdk/v3@$NODEJS_HOST_VERSION ./nodejs/cmd/$tool (${BUILD_SECS}s)"
+  if gobuild "$tool" "$dir" "$pkg" "$BIN/$tool" "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$ver"; then
+    echo "$recipe" >"$STAMPS/$tool"; echo "$src" >"$STAMPS/$tool.src"
+    note "$tool" "$ver" built "$src (${BUILD_SECS}s)"
     return 0
   fi
   FAILED+=("$tool"); note "$tool" "-" MISSING "see .toolchain/logs/build-$tool.log"
@@ -383,7 +396,7 @@ default_login() {
 
 # --- main ---------------------------------------------------------------------------------------
 say "pinned: kubernetes $K8S_VERSION, etcd $ETCD_VERSION, pulumi $PULUMI_VERSION," \
-    "pulumi-language-nodejs $NODEJS_HOST_VERSION, kubernetes plugin $K8S_PLUGIN_VERSION ($K8S_PROVIDER_SRC)"
+    "kubernetes plugin $K8S_PLUGIN_VERSION (source $K8S_PROVIDER_SRC)"
 ensure_etcd
 ensure_kube kube-apiserver
 ensure_kube kube-controller-manager

@@ -1,4 +1,5 @@
-// Builds the Pulumi Node.js language host (`pulumi-language-nodejs`).
+// Opt-in (TOOLCHAIN_NODEJS_HOST=upstream): the upstream Pulumi Node.js language host
+// (`pulumi-language-nodejs`); the default host is ../nodejs-host.
 // The stand-alone module github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
 // is not served by the module proxy, so the host is built from the last published
 // release of github.com/pulumi/pulumi/sdk/v3 that still contained it
