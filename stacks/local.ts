@@ -13,7 +13,8 @@ export function localEnvironment(env: Environment) {
       { path: "cluster.kubeconfig", value: JSON.stringify(cluster.kubeconfig), expected: "a readable kubeconfig file (start a cluster, or point this key at its kubeconfig)" },
     ]);
   }
-  const existing = new ExistingCluster("cluster", { kubeconfig, context: cluster.context });
+  const identifier = `${env.stack}/${cluster.context ?? "current-context"}`;
+  const existing = new ExistingCluster("cluster", { kubeconfig, context: cluster.context, identifier });
   return {
     environment: env.stack,
     clusterName: existing.name,

@@ -21,6 +21,7 @@ const computed: Record<string, (name: string, inputs: Record<string, any>) => Re
     certificateAuthority: { data: Buffer.from(`ca-of-${name}`).toString("base64") },
     identities: [{ oidcs: [{ issuer: `https://oidc.eks.${REGION}.amazonaws.com/id/${name.toUpperCase()}` }] }],
     vpcConfig: { clusterSecurityGroupId: `sg-${name}` },
+    createdAt: "2026-01-01T00:00:00Z",
   }),
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (name, inputs) => ({
     arn: `arn:aws:iam::${ACCOUNT}:oidc-provider/${String(inputs.url ?? name).replace(/^https:\/\//, "")}`,

@@ -41,6 +41,8 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
   /** Reaches the API as soon as the control plane and the deploy role's access entry exist, before any node. */
   readonly provider: k8s.Provider;
   readonly name: pulumi.Output<string>;
+  /** Changes only when the cluster is replaced: what the Kubernetes providers are replaced on. */
+  private readonly identity: pulumi.Output<string>;
   readonly endpoint: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string>;
   readonly irsa: { readonly oidcProviderArn: pulumi.Output<string>; readonly oidcIssuer: pulumi.Output<string> };
@@ -153,6 +155,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
         roleArn: args.deployRoleArn,
       }),
     );
+    // Without an identifier, any change to the kubeconfig (endpoint, CA, role) replaces the provider, and
+    // with it every object in the cluster (pulumi/pulumi-kubernetes#4522). Only a new cluster is a new cluster.
+    this.identity = pulumi.interpolate`${eks.arn}@${eks.createdAt}`;
     this.provider = this.kubernetesProvider(`${name}-provider`, []);
 
     this.registerOutputs({ name: this.name, endpoint: this.endpoint, kubeconfig: this.kubeconfig, oidcProviderArn: this.irsa.oidcProviderArn });
@@ -170,7 +175,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
   private kubernetesProvider(resourceName: string, ready: pulumi.Resource[]): k8s.Provider {
     return new k8s.Provider(
       resourceName,
-      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true, clusterIdentifier: this.identity },
       // The deploy role can call the API only once its access policy is associated.
       { parent: this, dependsOn: [...this.admins, ...ready] },
     );

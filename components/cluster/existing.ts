@@ -4,6 +4,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterHandle } from "./handle";
 
 export interface ExistingClusterArgs {
+  /**
+   * Names the cluster for the provider: only a change of identifier replaces the provider (and so every
+   * object); an edited kubeconfig for the same cluster is an update (pulumi/pulumi-kubernetes#4522).
+   */
+  readonly identifier: string;
   /** Contents of the kubeconfig (read by the caller, so that a missing file is a config error, not a provider error). */
   readonly kubeconfig: string;
   readonly context?: string;
@@ -18,7 +23,13 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
     super("platform:cluster:ExistingCluster", name, {}, opts);
     this.provider = new k8s.Provider(
       `${name}-provider`,
-      { kubeconfig: pulumi.secret(args.kubeconfig), context: args.context, enableServerSideApply: true, deleteUnreachable: false },
+      {
+        kubeconfig: pulumi.secret(args.kubeconfig),
+        context: args.context,
+        clusterIdentifier: args.identifier,
+        enableServerSideApply: true,
+        deleteUnreachable: false,
+      },
       { parent: this },
     );
     this.name = pulumi.output(args.context ?? "current-context");

@@ -1,9 +1,10 @@
 /**
  * The `local` stack on a real engine and a real API server: a throwaway control plane, a file backend with
  * passphrase secrets, and a copy of the project in its own git repository. The steps run in order and share
- * one stack: deploy, inspect, RBAC, quota admission, a new team's preview and update, rollback, the stack
- * lock, idempotency. Needs the toolchain of scripts/toolchain.sh; without it the suite is skipped, loudly,
- * except in CI (CI set), where a missing toolchain fails.
+ * one stack: deploy, inspect, RBAC, quota and pod security admission, a new team's preview and update,
+ * rollback, the stack lock, idempotency. Needs the toolchain of scripts/toolchain.sh; without it the suite
+ * is skipped, loudly, except in CI (CI set), where a missing toolchain fails. E2E_KEEP=1 keeps the temporary
+ * directory (its commands.log has every command with its output).
  */
 import { Result } from "./support/commands";
 import { Sandbox, STACK } from "./support/sandbox";
@@ -238,6 +239,36 @@ function step(name: string, timeout: number, body: () => Promise<void>, options:
     { blocking: false },
   );
 
+  step(
+    "admission: pod security rejects a privileged pod, and the default limits fill in a pod's resources",
+    5 * MINUTE,
+    async () => {
+      const namespace = "alpha";
+      const developer = ["--as", "e2e-developer", "--as-group", "oidc:team-alpha"];
+      const pod = (name: string, securityContext: object) =>
+        sandbox.writeFile(`${name}.json`, {
+          apiVersion: "v1",
+          kind: "Pod",
+          metadata: { name, namespace },
+          spec: { containers: [{ name: "app", image: `${REGISTRY}/probe:1`, securityContext }] },
+        });
+      const privileged = await sandbox.kubectl(["create", "-f", pod("privileged-probe", { privileged: true }), ...developer], { allowFailure: true });
+      expect(privileged.code).not.toBe(0);
+      expect(privileged.stderr).toMatch(/violates PodSecurity "restricted:latest": privileged/);
+
+      // No node ever runs it: admission alone decides, and an unscheduled pod is deleted at once.
+      const restricted = { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } };
+      await sandbox.kubectl(["create", "-f", pod("restricted-probe", restricted), ...developer]);
+      try {
+        const created = await sandbox.kubectlJson(["get", "pod", "restricted-probe", "-n", namespace]);
+        expect(created.spec.containers[0].resources).toEqual({ requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } });
+      } finally {
+        await sandbox.kubectl(["delete", "pod", "restricted-probe", "-n", namespace, "--wait=false"]);
+      }
+    },
+    { blocking: false },
+  );
+
   step("a new team in config: `pulumi preview` proposes exactly its resources, and nothing else changes", 10 * MINUTE, async () => {
     commitBeforeNewTeam = sandbox.head();
     sandbox.editStackConfig((doc) => {
@@ -248,7 +279,7 @@ function step(name: string, timeout: number, body: () => Promise<void>, options:
     });
     sandbox.commit(`add team ${NEW_TEAM}`);
     const preview = timed("pulumi preview (a new team)", await sandbox.pulumi(["preview", "--json"]));
-    const steps: { op: string; urn: string }[] = JSON.parse(preview.stdout).steps;
+    const { steps, changeSummary }: { steps: { op: string; urn: string }[]; changeSummary: Record<string, number> } = JSON.parse(preview.stdout);
     const byOp = (op: string) => steps.filter((s) => s.op === op).map((s) => typeAndName(s.urn));
     expect(byOp("create").sort()).toEqual(
       [
@@ -263,6 +294,9 @@ function step(name: string, timeout: number, body: () => Promise<void>, options:
       ].sort(),
     );
     expect(steps.filter((s) => s.op !== "create" && s.op !== "same").map((s) => `${s.op} ${typeAndName(s.urn)}`)).toEqual([]);
+    // The JSON lists unchanged resources only in the summary: no update, replace or delete anywhere.
+    expect(Object.keys(changeSummary).sort()).toEqual(["create", "same"]);
+    expect(changeSummary.create).toBe(8);
   });
 
   step("`pulumi up` applies the new team", 10 * MINUTE, async () => {

@@ -258,3 +258,13 @@ describe("config rules for EKS", () => {
     await expect(runStack("e2e", { configure })).rejects.toThrow(/platform:cluster\.nodePools\[0\]\.instanceTypes = .*expected instance types of one CPU architecture[\s\S]*platform:cluster\.nodePools\[1\]\.name = "spot": expected a pool name not used/);
   });
 });
+
+test("every Kubernetes provider of an EKS cluster is identified by the cluster itself, not by its kubeconfig", () => {
+  for (const stack of EKS_STACKS) {
+    const providers = runs[stack].ofType("pulumi:providers:kubernetes");
+    expect(providers).toHaveLength(2);
+    for (const provider of providers) {
+      expect(provider.inputs.clusterIdentifier).toBe(`arn:aws:eks:eu-west-1:123456789012:cluster-eks@2026-01-01T00:00:00Z`);
+    }
+  }
+});

@@ -33,3 +33,7 @@ test("the cached default run the test files share is the run the program gives n
   const { evaluateStack, serializeRun } = await import("../harness");
   expect(JSON.parse(serializeRun(await evaluateStack("local")))).toEqual(JSON.parse(serializeRun(run)));
 });
+
+test("the provider is replaced only when the cluster changes, not when its kubeconfig is edited", () => {
+  expect(run.one("pulumi:providers:kubernetes", "cluster-provider").inputs.clusterIdentifier).toBe("local/current-context");
+});

@@ -125,6 +125,13 @@ export class Sandbox {
     return this.commands.run("npm", args, { cwd: this.projectDir, env: this.env, ...options });
   }
 
+  /** Writes a JSON document (a manifest) next to the project copy; returns its path. */
+  writeFile(name: string, content: object): string {
+    const file = path.join(this.root, name);
+    fs.writeFileSync(file, JSON.stringify(content, null, 2));
+    return file;
+  }
+
   /** Lock files of the file backend, which a running update holds (`<state>/.pulumi/locks/<org>/<project>/<stack>/`). */
   locks(): string[] {
     const dir = path.join(this.stateDir, ".pulumi", "locks");
