@@ -36,7 +36,9 @@ async function openStack(stackName: string, workDir: string): Promise<StackHandl
 
 function npmCi(programDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["ci", "--no-audit", "--no-fund"], { cwd: programDir, stdio: ["ignore", "inherit", "inherit"] });
+    // The lockfile fixes every package, and those of a recent commit are already in npm's cache: taking them
+    // from there makes a rollback faster without changing what is installed.
+    const child = spawn("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: programDir, stdio: ["ignore", "inherit", "inherit"] });
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`npm ci in ${programDir} exited with ${code}`))));
   });

@@ -193,13 +193,13 @@ test("CI uses the Node major of the project, the CLI of its SDK, and a policy pa
   const engines = packageJson.engines.node as string;
   for (const [file, workflow] of Object.entries(workflows)) {
     for (const job of Object.values(workflow.jobs)) {
-      for (const step of stepsUsing(job, "actions/setup-node")) expect({ file, node: step.with?.["node-version"] }).toEqual({ file, node: 20 });
+      for (const step of stepsUsing(job, "actions/setup-node")) expect({ file, node: step.with?.["node-version"] }).toEqual({ file, node: 22 });
       for (const step of stepsUsing(job, "pulumi/actions")) {
         expect({ file, cli: step.with?.["pulumi-version"] }).toEqual({ file, cli: packageJson.dependencies["@pulumi/pulumi"] });
       }
     }
   }
-  expect(engines).toBe(">=20");
+  expect(engines).toBe(">=22");
   for (const file of ["PulumiPolicy.yaml", "package-lock.json", ...STACKS.map((stack) => `config/${stack}.json`)]) {
     expect({ file, exists: fs.existsSync(path.join(ROOT, "policy", file)) }).toEqual({ file, exists: true });
   }
