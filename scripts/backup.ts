@@ -9,7 +9,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { preChangeBackup, preChangeBackupName, toGoDuration, VELERO_NAMESPACE } from "../components/backups";
+import { preChangeBackup, preChangeBackupName, VELERO_NAMESPACE } from "../components/backups";
+import { toGoDuration } from "../lib/duration";
 
 export const USAGE = "usage: npm run backup -- <stack> [--wait] [--ttl <duration, e.g. 7d>] [--namespaces <ns,ns,…>] [--timeout-minutes <n>]";
 

@@ -10,7 +10,7 @@ import { backupBucket } from "./bucket";
 import { veleroPolicy } from "./policy";
 import { backupSpec, SNAPSHOT_LOCATION, STORAGE_LOCATION, VELERO_NAMESPACE } from "./spec";
 
-export { preChangeBackup, preChangeBackupName, toGoDuration, VELERO_NAMESPACE } from "./spec";
+export { preChangeBackup, preChangeBackupName, VELERO_NAMESPACE } from "./spec";
 
 const SERVICE_ACCOUNT = "velero";
 

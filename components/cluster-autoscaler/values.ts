@@ -1,6 +1,7 @@
 import { AutoscalerConfig } from "../../config/sections/services";
 import { NodePoolConfig } from "../../config/sections/cluster";
 import { LABEL_PREFIX } from "../../lib/naming";
+import { toGoDuration } from "../../lib/duration";
 
 /**
  * Node labels that differ between otherwise identical node groups (one group per pool and capacity type).
@@ -24,8 +25,8 @@ export function autoscalerArgs(config: AutoscalerConfig): Record<string, string 
   return {
     "balance-similar-node-groups": true,
     expander: config.expander,
-    "scale-down-unneeded-time": config.scaleDownUnneededTime,
-    "scale-down-delay-after-add": config.scaleDownDelayAfterAdd,
+    "scale-down-unneeded-time": toGoDuration(config.scaleDownUnneededTime),
+    "scale-down-delay-after-add": toGoDuration(config.scaleDownDelayAfterAdd),
     // The chart turns `key_n` into repeated `--key` flags.
     ...Object.fromEntries(BALANCING_IGNORED_LABELS.map((label, i) => [`balancing-ignore-label_${i + 1}`, label])),
   };

@@ -1,4 +1,5 @@
-import { preChangeBackup, preChangeBackupName, toGoDuration } from "../../components/backups";
+import { preChangeBackup, preChangeBackupName } from "../../components/backups";
+import { toGoDuration } from "../../lib/duration";
 import { UNSCOPABLE_DESCRIBE_ACTIONS } from "../../components/backups/policy";
 import { UNSCOPABLE_DISCOVERY_ACTIONS } from "../../components/cluster-autoscaler/policy";
 import { BALANCING_IGNORED_LABELS, expanderPriorities } from "../../components/cluster-autoscaler/values";
@@ -204,8 +205,8 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     expect(values.extraArgs).toMatchObject({
       "balance-similar-node-groups": true,
       expander: autoscaler.expander,
-      "scale-down-unneeded-time": autoscaler.scaleDownUnneededTime,
-      "scale-down-delay-after-add": autoscaler.scaleDownDelayAfterAdd,
+      "scale-down-unneeded-time": toGoDuration(autoscaler.scaleDownUnneededTime),
+      "scale-down-delay-after-add": toGoDuration(autoscaler.scaleDownDelayAfterAdd),
     });
     const ignored = Object.entries(values.extraArgs).filter(([k]) => k.startsWith("balancing-ignore-label_")).map(([, v]) => v);
     expect(ignored).toEqual(BALANCING_IGNORED_LABELS);
@@ -400,4 +401,14 @@ test("the priority expander tries spot pools before any other group", () => {
   expect(expanderPriorities({ ...prod, expander: "priority" }, pools)).toEqual({ 50: ["^eks-spot-[0-9]+-"], 10: [".*"] });
   expect(new RegExp("^eks-spot-[0-9]+-").test("eks-spot-20260314091507123400000001-4ec6b1c2-1111-2222-3333-444455556666")).toBe(true);
   expect(new RegExp("^eks-spot-[0-9]+-").test("eks-spot-large-20260314091507123400000001-4ec6b1c2-1111-2222-3333-444455556666")).toBe(false);
+});
+
+test("scale-down times in days reach the autoscaler as Go durations, which have no day unit", async () => {
+  const run = await runStack("e2e", {
+    configure: (c) => Object.assign(c["platform:services"].clusterAutoscaler, { scaleDownUnneededTime: "1d", scaleDownDelayAfterAdd: "90m" }),
+  });
+  expect(chart(run, "cluster-autoscaler-chart").inputs.values.extraArgs).toMatchObject({
+    "scale-down-unneeded-time": "24h0m0s",
+    "scale-down-delay-after-add": "1h30m0s",
+  });
 });
