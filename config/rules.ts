@@ -5,6 +5,7 @@ import { ENCAPSULATION_OVERHEAD } from "./sections/calico";
 import { dashboardClientIds } from "./sections/hub";
 import { EKS_ADDONS, IMAGES } from "../components/versions";
 import { architectureOf } from "../components/cluster/instance-types";
+import { teamNamespaces } from "./sections/tenancy";
 
 export interface Violation {
   /** Key path below `platform:`, e.g. `teams[2].namespaces[0]`. */
@@ -66,7 +67,7 @@ const namespacesAreUsable: Rule = (c) => {
     if (c.teams.findIndex((other) => other.name === team.name) !== t) {
       violations.push({ path: `${teamPath}.name`, expected: `a team name not used by another team ("${team.name}" is taken)` });
     }
-    (team.namespaces ?? [team.name]).forEach((ns, n) => {
+    teamNamespaces(team).forEach((ns, n) => {
       const path = team.namespaces ? `${teamPath}.namespaces[${n}]` : `${teamPath}.name`;
       if (RESERVED_NAMESPACES.includes(ns) || ns.startsWith("kube-")) {
         violations.push({ path, expected: `a namespace that is not built in and does not start with the reserved "kube-" prefix (got "${ns}")` });

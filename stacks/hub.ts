@@ -10,6 +10,7 @@ import { TransitHub, TransitSpoke } from "../components/transit";
 import { ClientVpn } from "../components/vpn";
 import { Naming } from "../lib/naming";
 import { Environment } from "./environment";
+import { teamNamespaces } from "../config/sections/tenancy";
 
 export interface HubParts {
   readonly awsProvider: aws.Provider;
@@ -99,7 +100,7 @@ export function hubSpoke(env: Environment, hub: pulumi.StackReference, parts: Om
     awsProvider,
     clusterName: controlPlane.name,
     ciRoleArn: hubOutput("ciRoleArn"),
-    namespaces: config.teams.flatMap((team) => team.namespaces ?? [team.name]),
+    namespaces: config.teams.flatMap(teamNamespaces),
     partition: partitionOf(config.aws!.deployRoleArn),
   });
 

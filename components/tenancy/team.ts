@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { QuotaConfig, TeamConfig, TenancyConfig } from "../../config/sections/tenancy";
+import { QuotaConfig, TeamConfig, teamNamespaces, TenancyConfig } from "../../config/sections/tenancy";
 import { Naming } from "../../lib/naming";
 import { containerDefaults, networkBaseline, podSecurityLabels, quotaHard } from "./baseline";
 import { TEAM_ROLE_BINDINGS } from "./roles";
@@ -30,7 +30,7 @@ export class Team extends pulumi.ComponentResource {
   constructor(name: string, args: TeamArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:tenancy:Team", name, {}, opts);
     const { team, tenancy, naming } = args;
-    this.namespaces = team.namespaces ?? [team.name];
+    this.namespaces = teamNamespaces(team);
     const quota: QuotaConfig = { ...tenancy.defaultQuota, ...team.quota };
     const labels = { ...naming.labels(team.name), ...podSecurityLabels(team.podSecurity ?? tenancy.podSecurity) };
     const annotations = naming.ownership(team);

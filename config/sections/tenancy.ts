@@ -55,6 +55,11 @@ export const teamSchema = z.strictObject({
 });
 
 export const teamsSection = z.array(teamSchema);
+
+/** A team's namespaces: those it lists, or one named after the team. */
+export function teamNamespaces(team: { readonly name: string; readonly namespaces?: readonly string[] }): string[] {
+  return team.namespaces ? [...team.namespaces] : [team.name];
+}
 export type TeamConfig = z.infer<typeof teamSchema>;
 export type TenancyConfig = z.infer<typeof tenancySection>;
 export type QuotaConfig = z.infer<typeof quota>;

@@ -1,5 +1,6 @@
 import { defaultHubOutputs } from "../mocks";
 import { readStackConfig, readTestSecrets, runStack, StackRun } from "../harness";
+import { teamNamespaces } from "../../config/sections/tenancy";
 
 const ENVIRONMENTS = ["e2e", "stage", "prod"] as const;
 const admin = readStackConfig("admin")["platform:admin"];
@@ -252,7 +253,7 @@ describe.each(ENVIRONMENTS)("%s attaches to the hub", (env) => {
     const entry = run().one("aws:eks/accessEntry:AccessEntry", "ci-access-entry").inputs;
     expect(entry).toMatchObject({ principalArn: hubOutputs.ciRoleArn, type: "STANDARD" });
     const association = run().one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "ci-access-edit").inputs;
-    const teams = readStackConfig(env)["platform:teams"].flatMap((t: any) => t.namespaces ?? [t.name]);
+    const teams = readStackConfig(env)["platform:teams"].flatMap(teamNamespaces);
     expect(association).toMatchObject({
       principalArn: hubOutputs.ciRoleArn,
       policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy",

@@ -9,6 +9,7 @@ import type { PolicyPackConfig } from "@pulumi/policy";
 import { ENVIRONMENTS } from "../../config/sections/environment";
 import { evaluate, Finding, ResourceSnapshot } from "../../policy/evaluate";
 import { readStackConfig, runStack, StackRun } from "../harness";
+import { teamNamespaces } from "../../config/sections/tenancy";
 
 const TEAM_LABEL = "platform.example.io/team";
 
@@ -43,7 +44,7 @@ function snapshotsOf(run: StackRun): ResourceSnapshot[] {
 /** Namespaces the stack's config gives its teams. */
 function configuredTeamNamespaces(stack: string): string[] {
   const teams: { name: string; namespaces?: string[] }[] = readStackConfig(stack)["platform:teams"] ?? [];
-  return teams.flatMap((team) => team.namespaces ?? [team.name]);
+  return teams.flatMap(teamNamespaces);
 }
 
 const describeFinding = (f: Finding) => `${f.policy}: ${f.message} [${f.urn}]`;

@@ -1,4 +1,5 @@
 import { readStackConfig, runStack, runStacks, StackRun } from "../harness";
+import { TeamConfig, teamNamespaces } from "../../config/sections/tenancy";
 
 const STACKS = ["e2e", "stage", "prod", "admin", "local"] as const;
 let runs: Record<(typeof STACKS)[number], StackRun>;
@@ -15,8 +16,8 @@ const ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding";
 const CLUSTER_ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding";
 
 /** The namespaces a stack file gives its teams. */
-function teamNamespaces(stack: string): string[] {
-  return (readStackConfig(stack)["platform:teams"] as { name: string; namespaces?: string[] }[]).flatMap((t) => t.namespaces ?? [t.name]);
+function stackNamespaces(stack: string): string[] {
+  return (readStackConfig(stack)["platform:teams"] as TeamConfig[]).flatMap(teamNamespaces);
 }
 
 function inNamespace(run: StackRun, type: string, namespace: string) {
@@ -29,7 +30,7 @@ describe.each(STACKS)("%s", (stack) => {
   const prefix: string = config["platform:identity"].oidc.groupsPrefix;
 
   test("every team namespace has pod security labels, quota, default limits and the network baseline", () => {
-    for (const namespace of teamNamespaces(stack)) {
+    for (const namespace of stackNamespaces(stack)) {
       const ns = run().ofType(NAMESPACE).find((r) => r.inputs.metadata.name === namespace)!;
       expect(ns.inputs.metadata.labels).toMatchObject({
         "pod-security.kubernetes.io/enforce": config["platform:tenancy"].podSecurity,
@@ -61,10 +62,10 @@ describe.each(STACKS)("%s", (stack) => {
 
   test("compute quota appears exactly where the config sets it", () => {
     const defaults = config["platform:tenancy"].defaultQuota;
-    for (const team of config["platform:teams"] as { name: string; namespaces?: string[]; quota?: Record<string, unknown> }[]) {
+    for (const team of config["platform:teams"] as TeamConfig[]) {
       const cpu = team.quota?.requestsCpu ?? defaults.requestsCpu;
       const loadBalancers = team.quota?.loadBalancers ?? defaults.loadBalancers;
-      for (const namespace of team.namespaces ?? [team.name]) {
+      for (const namespace of teamNamespaces(team)) {
         const hard = inNamespace(run(), QUOTA, namespace)[0].inputs.spec.hard;
         expect(hard["requests.cpu"]).toEqual(cpu);
         expect(hard["services.loadbalancers"]).toEqual(String(loadBalancers));
@@ -74,7 +75,7 @@ describe.each(STACKS)("%s", (stack) => {
 
   test("every binding's subject is a configured group, with the OIDC prefix", () => {
     const groups = new Set<string>([config["platform:identity"].infraGroup, config["platform:identity"].auditorGroup]);
-    for (const team of config["platform:teams"] as { groups: Record<string, string[]> }[]) {
+    for (const team of config["platform:teams"] as TeamConfig[]) {
       Object.values(team.groups).flat().forEach((g) => groups.add(g));
     }
     const bindings = [...run().ofType(ROLE_BINDING), ...run().ofType(CLUSTER_ROLE_BINDING)];
@@ -117,11 +118,11 @@ describe.each(STACKS)("%s", (stack) => {
   });
 
   test("team bindings live in the team's own namespaces", () => {
-    const owned = new Set(teamNamespaces(stack));
+    const owned = new Set(stackNamespaces(stack));
     const teamBindings = run().ofType(ROLE_BINDING).filter((b) => b.inputs.metadata.name.startsWith("team-"));
     expect(teamBindings.length).toBe(
-      (config["platform:teams"] as { namespaces?: string[]; groups: Record<string, string[]> }[]).reduce(
-        (sum, t) => sum + (t.namespaces?.length ?? 1) * Object.values(t.groups).filter((g) => g.length > 0).length,
+      (config["platform:teams"] as TeamConfig[]).reduce(
+        (sum, t) => sum + teamNamespaces(t).length * Object.values(t.groups).filter((g) => g.length > 0).length,
         0,
       ),
     );
