@@ -1,4 +1,5 @@
 import { readStackConfig, runStack, runStacks, StackRun } from "../harness";
+import { PLATFORM_NAMESPACES } from "../../config/rules";
 import { TeamConfig, teamNamespaces } from "../../config/sections/tenancy";
 
 const STACKS = ["e2e", "stage", "prod", "admin", "local"] as const;
@@ -149,4 +150,14 @@ test("registry credentials become a dockerconfigjson pull secret on every team n
 
 test("without registry credentials no pull secret is made", () => {
   expect(runs.local.ofType("kubernetes:core/v1:Secret")).toEqual([]);
+});
+
+test("every namespace the platform itself creates is reserved from teams by the config rules", () => {
+  for (const run of Object.values(runs)) {
+    const platformNamespaces = run
+      .ofType("kubernetes:core/v1:Namespace")
+      .filter((ns) => !ns.inputs.metadata.labels?.["platform.example.io/team"])
+      .map((ns) => ns.inputs.metadata.name);
+    for (const namespace of platformNamespaces) expect(PLATFORM_NAMESPACES).toContain(namespace);
+  }
 });
