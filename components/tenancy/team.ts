@@ -32,21 +32,26 @@ export class Team extends pulumi.ComponentResource {
     const { team, tenancy, naming } = args;
     this.namespaces = teamNamespaces(team);
     const quota: QuotaConfig = { ...tenancy.defaultQuota, ...team.quota };
-    const labels = { ...naming.labels(team.name), ...podSecurityLabels(team.podSecurity ?? tenancy.podSecurity) };
+    const teamLabels = naming.labels(team.name);
+    const labels = { ...teamLabels, ...podSecurityLabels(team.podSecurity ?? tenancy.podSecurity) };
     const annotations = naming.ownership(team);
     const childOpts = { parent: this, provider: args.provider };
+    // The same in every namespace of the team.
+    const hard = quotaHard(quota);
+    const limits = containerDefaults(tenancy.defaultLimits);
+    const network = networkBaseline({ monitoringNamespace: args.monitoringNamespace, ingressNamespace: tenancy.ingressNamespace });
 
     for (const namespace of this.namespaces) {
       const prefix = `${name}-${namespace}`;
       const ns = new k8s.core.v1.Namespace(`${prefix}`, { metadata: { name: namespace, labels, annotations } }, childOpts);
       const inNamespace = { ...childOpts, dependsOn: ns };
-      const metadata = (objectName: string) => ({ name: objectName, namespace, labels: naming.labels(team.name) });
+      const metadata = (objectName: string) => ({ name: objectName, namespace, labels: teamLabels });
 
-      new k8s.core.v1.ResourceQuota(`${prefix}-quota`, { metadata: metadata("team-quota"), spec: { hard: quotaHard(quota) } }, inNamespace);
-      new k8s.core.v1.LimitRange(`${prefix}-limits`, { metadata: metadata("container-defaults"), spec: containerDefaults(tenancy.defaultLimits) }, inNamespace);
+      new k8s.core.v1.ResourceQuota(`${prefix}-quota`, { metadata: metadata("team-quota"), spec: { hard } }, inNamespace);
+      new k8s.core.v1.LimitRange(`${prefix}-limits`, { metadata: metadata("container-defaults"), spec: limits }, inNamespace);
       new k8s.networking.v1.NetworkPolicy(
         `${prefix}-network-baseline`,
-        { metadata: metadata("default-deny-with-platform-access"), spec: networkBaseline({ monitoringNamespace: args.monitoringNamespace, ingressNamespace: tenancy.ingressNamespace }) },
+        { metadata: metadata("default-deny-with-platform-access"), spec: network },
         inNamespace,
       );
       for (const [groupKind, role] of Object.entries(TEAM_ROLE_BINDINGS)) {
