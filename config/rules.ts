@@ -3,7 +3,7 @@ import { cidrsOverlap, parseCidr } from "../lib/cidr";
 import { PlatformConfig, PlatformSecrets } from "./schema";
 import { ENCAPSULATION_OVERHEAD } from "./sections/calico";
 import { dashboardClientIds } from "./sections/hub";
-import { EKS_ADDONS, IMAGES } from "../components/versions";
+import { EKS_ADDONS, IMAGES } from "../lib/versions";
 import { architectureOf } from "../components/cluster/instance-types";
 import { teamNamespaces } from "./sections/tenancy";
 

@@ -8,7 +8,7 @@
 # Tools: pulumi, pulumi-language-nodejs (default: toolchain/nodejs-host; TOOLCHAIN_NODEJS_HOST=upstream
 # for the upstream host of sdk/v3 v3.68.0), the Pulumi kubernetes resource plugin (installed into
 # the Pulumi plugin cache under .toolchain/pulumi-home), etcd, kube-apiserver,
-# kube-controller-manager, kubectl.
+# kube-controller-manager, kubectl, helm.
 #
 # For each tool, in order of preference:
 #   1. .toolchain/bin already holds it at the pinned version (stamp + version check; seconds)
@@ -48,14 +48,15 @@ note() { SUMMARY+=("$(printf '%-26s %-10s %-9s %s' "$1" "$2" "$3" "$4")"); }
 modver() {
   awk -v m="$2" '($1==m){print $2; exit} ($1=="require" && $2==m){print $3; exit}' "$TCSRC/$1/go.mod"
 }
-K8S_VERSION=$(modver kubernetes k8s.io/kubernetes)                       # v1.36.3
+K8S_VERSION=$(modver kubernetes k8s.io/kubernetes)                       # v1.33.13
+HELM_VERSION=$(modver helm helm.sh/helm/v3)                              # v3.22.0
 ETCD_VERSION=$(modver etcd go.etcd.io/etcd/server/v3)                   # v3.6.16
 PULUMI_VERSION=$(modver pulumi github.com/pulumi/pulumi/pkg/v3)          # v3.274.1
 NODEJS_HOST_VERSION=$(modver pulumi-language-nodejs github.com/pulumi/pulumi/sdk/v3)   # upstream host, opt-in
 LOCAL_HOST_SDK_VERSION=$(modver nodejs-host github.com/pulumi/pulumi/sdk/v3)            # default host
 K8S_PROVIDER_SRC=$(modver pulumi-kubernetes github.com/pulumi/pulumi-kubernetes/provider/v4)
 K8S_PLUGIN_PIN=$(sed -n 's|^// plugin-version: *\([0-9][^ ]*\).*|\1|p' "$TCSRC/pulumi-kubernetes/go.mod")
-for v in K8S_VERSION ETCD_VERSION PULUMI_VERSION NODEJS_HOST_VERSION LOCAL_HOST_SDK_VERSION K8S_PROVIDER_SRC K8S_PLUGIN_PIN; do
+for v in K8S_VERSION HELM_VERSION ETCD_VERSION PULUMI_VERSION NODEJS_HOST_VERSION LOCAL_HOST_SDK_VERSION K8S_PROVIDER_SRC K8S_PLUGIN_PIN; do
   [[ -n "${!v}" ]] || { say "cannot read $v from toolchain/*/go.mod"; exit 1; }
 done
 
@@ -304,6 +305,33 @@ ensure_nodejs_host() {
   FAILED+=("$tool"); note "$tool" "-" MISSING "see .toolchain/logs/build-$tool.log"
 }
 
+# --- helm (renders the charts for `npm run verify`) ------------------------------------------------
+# Helm's release build stamps its version and the Kubernetes version it assumes when no cluster is
+# asked (Makefile: internal/version.version, chartutil/lint k8sVersionMajor/Minor). Without them it
+# assumes Kubernetes 1.20 and refuses charts with a kubeVersion; verify passes --kube-version anyway.
+ver_helm() { "$1" version --template '{{.Version}}' 2>/dev/null; }
+ensure_helm() {
+  local recipe="helm $HELM_VERSION $(recipe_hash helm)" v
+  if stamp_ok helm "" "$recipe" && v=$(ver_helm "$BIN/helm") && [[ $v == "$HELM_VERSION" ]]; then
+    note helm "$v" cached "$(cat "$STAMPS/helm.src" 2>/dev/null)"; return 0
+  fi
+  local kminor=${K8S_VERSION#v1.}; kminor=${kminor%%.*}
+  local ld="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean" p
+  for p in helm.sh/helm/v3/pkg/chartutil helm.sh/helm/v3/pkg/lint/rules; do
+    ld+=" -X $p.k8sVersionMajor=1 -X $p.k8sVersionMinor=$kminor"
+  done
+  BUILD_SECS=0
+  if gobuild helm helm helm.sh/helm/v3/cmd/helm "$BIN/helm" "$ld"; then
+    v=$(ver_helm "$BIN/helm")
+    if [[ $v == "$HELM_VERSION" ]]; then
+      echo "$recipe" >"$STAMPS/helm"; echo "go build helm.sh/helm/v3@$HELM_VERSION" >"$STAMPS/helm.src"
+      note helm "$v" built "helm.sh/helm/v3@$HELM_VERSION ./cmd/helm (${BUILD_SECS}s)"; return 0
+    fi
+    say "helm reports '$v' after build, want $HELM_VERSION"
+  fi
+  FAILED+=(helm); note helm "-" MISSING "see .toolchain/logs/build-helm.log"
+}
+
 # --- Pulumi kubernetes resource provider plugin -----------------------------------------------
 ensure_k8s_plugin() {
   local name=pulumi-resource-kubernetes ver=$K8S_PLUGIN_VERSION
@@ -380,6 +408,7 @@ export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
 export PULUMI_TOOLCHAIN_DIR="$TC"
 export PULUMI_KUBERNETES_PLUGIN_VERSION="$K8S_PLUGIN_VERSION"
 export KUBERNETES_VERSION="$K8S_VERSION"
+export HELM_VERSION="$HELM_VERSION"
 EOF
   mv -f "$TC/env.sh.tmp" "$TC/env.sh"
 }
@@ -401,6 +430,7 @@ ensure_etcd
 ensure_kube kube-apiserver
 ensure_kube kube-controller-manager
 ensure_kube kubectl
+ensure_helm
 ensure_pulumi
 ensure_nodejs_host
 ensure_k8s_plugin

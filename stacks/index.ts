@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "../config/load";
+import { CHART_MIRROR_ENV, chartMirror, ChartMirrorError, missingArchives } from "../lib/chart-mirror";
+import { CHARTS } from "../lib/versions";
 import { ENVIRONMENTS, EnvironmentName } from "../config/sections/environment";
 import { describeEnvironment, Environment } from "./environment";
 import { adminEnvironment } from "./admin";
@@ -29,7 +31,24 @@ export function platform(stack: string): Record<string, unknown> {
     );
   }
   const env = describeEnvironment(loadConfig(stack));
+  checkChartMirror(stack);
   const composition = COMPOSITIONS[stack as EnvironmentName];
   if (!composition) throw new pulumi.RunError(`The ${stack} environment has no composition in stacks/index.ts.`);
   return composition(env);
+}
+
+/** A chart mirror that cannot serve the pinned charts stops the run before any resource is registered. */
+function checkChartMirror(stack: string): void {
+  try {
+    const missing = missingArchives(chartMirror(), Object.values(CHARTS));
+    if (missing.length > 0) {
+      throw new pulumi.RunError(
+        `Chart mirror for stack "${stack}": ${CHART_MIRROR_ENV} is a directory without the pinned archives ` +
+          `(lib/versions.ts CHARTS): ${missing.join(", ")}; nothing was deployed`,
+      );
+    }
+  } catch (error) {
+    if (error instanceof ChartMirrorError) throw new pulumi.RunError(`Chart mirror for stack "${stack}": ${error.message}`);
+    throw error;
+  }
 }

@@ -5,7 +5,7 @@ import { BackupsConfig } from "../../config/sections/services";
 import { Naming } from "../../lib/naming";
 import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
 import { platformNamespace } from "../tenancy";
-import { CHARTS, chartSource, IMAGES, splitImage } from "../versions";
+import { CHARTS, chartSource, IMAGES, splitImage } from "../../lib/versions";
 import { backupBucket } from "./bucket";
 import { veleroPolicy } from "./policy";
 import { backupSpec, SNAPSHOT_LOCATION, STORAGE_LOCATION, VELERO_NAMESPACE } from "./spec";

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CalicoConfig, Encapsulation } from "../../config/sections/calico";
 import { Naming } from "../../lib/naming";
 import { platformNamespace } from "../tenancy";
-import { CHARTS, chartSource } from "../versions";
+import { CHARTS, chartSource } from "../../lib/versions";
 import { installationSpec } from "./installation";
 
 const OPERATOR_NAMESPACE = "tigera-operator";

@@ -6,7 +6,7 @@ import { CertManagerConfig } from "../../config/sections/services";
 import { Naming } from "../../lib/naming";
 import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
 import { platformNamespace } from "../tenancy";
-import { CHARTS, chartSource } from "../versions";
+import { CHARTS, chartSource } from "../../lib/versions";
 import { acmeIssuerSpec, isAcmeIssuer, SELF_SIGNED_CHAIN, selfSignedCaCertificateSpec } from "./issuers";
 import { route53ChallengePolicy } from "./policy";
 

@@ -1,5 +1,5 @@
 /** Runner pod templates. Written out rather than left to the chart's `containerMode`, so every image is pinned here. */
-import { IMAGES } from "../versions";
+import { IMAGES } from "../../lib/versions";
 
 export interface Placement {
   readonly nodeSelector: Record<string, string>;

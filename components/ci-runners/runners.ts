@@ -6,7 +6,7 @@ import { AdminConfig } from "../../config/sections/hub";
 import { Naming } from "../../lib/naming";
 import { IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
 import { platformNamespace } from "../tenancy";
-import { CHARTS, chartSource } from "../versions";
+import { CHARTS, chartSource } from "../../lib/versions";
 import { buildRunnerTemplate, deployRunnerTemplate, Placement } from "./pod-templates";
 
 export const CONTROLLER_NAMESPACE = "arc-systems";

@@ -6,7 +6,7 @@ import { AutoscalerConfig } from "../../config/sections/services";
 import { Naming } from "../../lib/naming";
 import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
 import { platformNamespace } from "../tenancy";
-import { CHARTS, chartSource, IMAGES } from "../versions";
+import { CHARTS, chartSource, IMAGES } from "../../lib/versions";
 import { autoscalerPolicy } from "./policy";
 import { autoscalerArgs, expanderPriorities } from "./values";
 

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "../../lib/naming";
 import { managedPolicyArn } from "../aws-account";
-import { EKS_ADDONS, EksAddonName } from "../versions";
+import { EKS_ADDONS, EksAddonName } from "../../lib/versions";
 import { EksCluster } from "./eks";
 import { IrsaIssuer, serviceAccountTrustPolicy } from "../irsa";
 

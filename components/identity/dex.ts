@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AdminConfig } from "../../config/sections/hub";
 import { Naming } from "../../lib/naming";
 import { platformNamespace } from "../tenancy";
-import { CHARTS, chartSource, IMAGES, splitImage } from "../versions";
+import { CHARTS, chartSource, IMAGES, splitImage } from "../../lib/versions";
 import { DexStaticClient } from "./clients";
 import { dexConfig, LDAP_BIND_PASSWORD_ENV } from "./config";
 import { publicHttpsEndpoint } from "./public-endpoint";

@@ -9,7 +9,7 @@ import { LoggingConfig } from "../../config/sections/observability";
 import { Naming } from "../../lib/naming";
 import { DashboardExposure } from "../monitoring";
 import { platformNamespace } from "../tenancy";
-import { CHARTS, chartSource, IMAGES } from "../versions";
+import { CHARTS, chartSource, IMAGES } from "../../lib/versions";
 import { derivedCredential, revisionOf } from "./credentials";
 import { ELASTICSEARCH_NAME, elasticsearch, elasticsearchService, ROLES_SECRET, rolesFile, USERS } from "./elasticsearch";
 import { AGENT_CREDENTIALS_SECRET, containerLogsValues, eventsValues } from "./fluent-bit";

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MonitoringConfig } from "../../config/sections/observability";
 import { Naming } from "../../lib/naming";
 import { platformNamespace } from "../tenancy";
-import { CHARTS, chartSource } from "../versions";
+import { CHARTS, chartSource } from "../../lib/versions";
 import { alertmanagerConfig, RECEIVER_SECRET } from "./alertmanager";
 import { DashboardExposure } from "./exposure";
 import { GRAFANA_ADMIN_SECRET, GRAFANA_OIDC_SECRET, grafanaValues } from "./grafana";

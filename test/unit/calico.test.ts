@@ -1,7 +1,7 @@
 import { ConfigError } from "../../config/load";
 import { ENCAPSULATIONS } from "../../config/sections/calico";
 import { installationSpec } from "../../components/calico/installation";
-import { CHARTS } from "../../components/versions";
+import { CHARTS } from "../../lib/versions";
 import { RecordedResource, runStack, StackConfig, StackRun } from "../harness";
 
 type Calico = Record<string, any>;

@@ -1,4 +1,4 @@
-import { EKS_ADDONS } from "../../components/versions";
+import { EKS_ADDONS } from "../../lib/versions";
 import { EKS_STACKS, readStackConfig, RecordedResource, runStack, runStacks, StackRun } from "../harness";
 import { defaultHubOutputs } from "../mocks";
 

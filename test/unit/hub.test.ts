@@ -1,3 +1,4 @@
+import { CHARTS, IMAGES, splitImage } from "../../lib/versions";
 import { defaultHubOutputs } from "../mocks";
 import { readStackConfig, readTestSecrets, runStack, StackRun } from "../harness";
 import { teamNamespaces } from "../../config/sections/tenancy";
@@ -52,8 +53,8 @@ describe("Dex", () => {
 
   test("is the pinned chart, issuing under the public URL the admin stack exports", () => {
     const chart = hub.one("kubernetes:helm.sh/v4:Chart", "dex-chart").inputs;
-    expect(chart).toMatchObject({ chart: "dex", version: "0.25.2", namespace: "dex", repositoryOpts: { repo: "https://charts.dexidp.io" } });
-    expect(values().image).toEqual({ repository: "ghcr.io/dexidp/dex", tag: "v2.45.1" });
+    expect(chart).toMatchObject({ chart: "dex", version: CHARTS.dex.version, namespace: "dex", repositoryOpts: { repo: "https://charts.dexidp.io" } });
+    expect(values().image).toEqual(splitImage(IMAGES.dex));
     expect(values().replicaCount).toBe(admin.dex.replicas);
     expect(values().config.issuer).toBe(hub.outputs.dexIssuerUrl);
   });
@@ -143,11 +144,11 @@ describe("CI runners", () => {
 
   test("the pinned controller manages the runners' namespace only; each scale set names it explicitly", () => {
     const controller = hub.one("kubernetes:helm.sh/v4:Chart", "ci-runners-controller").inputs;
-    expect(controller).toMatchObject({ chart: expect.stringMatching(/gha-runner-scale-set-controller$/), version: "0.15.0", namespace: "arc-systems" });
+    expect(controller).toMatchObject({ chart: expect.stringMatching(/gha-runner-scale-set-controller$/), version: CHARTS.runnerController.version, namespace: "arc-systems" });
     expect(controller.values.flags.watchSingleNamespace).toBe("ci-runners");
     for (const scaleSet of ["admin-ci", "admin-deploy"]) {
       const chart = hub.one("kubernetes:helm.sh/v4:Chart", `ci-runners-${scaleSet}`).inputs;
-      expect(chart).toMatchObject({ chart: expect.stringMatching(/gha-runner-scale-set$/), version: "0.15.0", namespace: "ci-runners" });
+      expect(chart).toMatchObject({ chart: expect.stringMatching(/gha-runner-scale-set$/), version: CHARTS.runnerScaleSet.version, namespace: "ci-runners" });
       expect(chart.values).toMatchObject({
         githubConfigUrl: admin.ciRunners.githubConfigUrl,
         githubConfigSecret: "github-app",

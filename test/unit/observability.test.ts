@@ -1,5 +1,5 @@
 import { ConfigError } from "../../config/load";
-import { CHARTS, IMAGES } from "../../components/versions";
+import { CHARTS, IMAGES } from "../../lib/versions";
 import { EKS_STACKS, readStackConfig, readTestSecrets, RecordedResource, runStack, runStacks, StackConfig, StackRun } from "../harness";
 import { defaultHubOutputs } from "../mocks";
 

@@ -3,7 +3,7 @@ import { toGoDuration } from "../../lib/duration";
 import { UNSCOPABLE_DESCRIBE_ACTIONS } from "../../components/backups/policy";
 import { UNSCOPABLE_DISCOVERY_ACTIONS } from "../../components/cluster-autoscaler/policy";
 import { BALANCING_IGNORED_LABELS, expanderPriorities } from "../../components/cluster-autoscaler/values";
-import { CHARTS, IMAGES } from "../../components/versions";
+import { CHARTS, IMAGES } from "../../lib/versions";
 import { RegistriesConfig, registriesSection } from "../../config/sections/registries";
 import { backupOutcome, parseBackupArgs, UsageError } from "../../scripts/backup";
 import { EKS_STACKS, readStackConfig, RecordedResource, runStack, runStacks, StackConfig, StackRun } from "../harness";

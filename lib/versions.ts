@@ -1,3 +1,5 @@
+import { archivePath, ChartMirror, chartMirror, chartName } from "./chart-mirror";
+
 /**
  * Every Helm chart, container image and EKS add-on version the platform installs, in one reviewable place.
  * An upgrade is a one-line change here, previewed per environment like any other change.
@@ -10,9 +12,25 @@ export interface ChartRef {
   readonly version: string;
 }
 
-/** The `chart`, `version` and `repositoryOpts` arguments of a Helm chart or release, from its pinned reference. */
-export function chartSource(ref: ChartRef): { chart: string; version: string; repositoryOpts?: { repo: string } } {
-  return { chart: ref.chart, version: ref.version, ...(ref.repo ? { repositoryOpts: { repo: ref.repo } } : {}) };
+/**
+ * The `chart`, `version` and `repositoryOpts` arguments of a Helm chart or release: from its pinned upstream
+ * source, or from the chart mirror when one is set (lib/chart-mirror.ts).
+ */
+export function chartSource(
+  ref: ChartRef,
+  mirror: ChartMirror = chartMirror(),
+): { chart: string; version: string; repositoryOpts?: { repo: string } } {
+  const name = chartName(ref.chart);
+  switch (mirror.kind) {
+    case "upstream":
+      return { chart: ref.chart, version: ref.version, ...(ref.repo ? { repositoryOpts: { repo: ref.repo } } : {}) };
+    case "repository":
+      return { chart: name, version: ref.version, repositoryOpts: { repo: mirror.url } };
+    case "oci":
+      return { chart: `${mirror.url}/${name}`, version: ref.version };
+    case "directory":
+      return { chart: archivePath(mirror.dir, ref.chart, ref.version), version: ref.version };
+  }
 }
 
 /** `registry/path:tag` as chart values usually want it: repository and tag apart. */
@@ -22,21 +40,21 @@ export function splitImage(image: string): { repository: string; tag: string } {
 }
 
 export const CHARTS = {
-  tigeraOperator: { repo: "https://docs.tigera.io/calico/charts", chart: "tigera-operator", version: "v3.33.1" },
+  tigeraOperator: { repo: "https://docs.tigera.io/calico/charts", chart: "tigera-operator", version: "v3.32.1" },
   // Since v3.32 the tigera-operator chart ships no CRDs; this chart of the same release holds the
-  // crd.projectcalico.org/v1 and operator.tigera.io/v1 CRDs (release assets of projectcalico/calico v3.33.1,
+  // crd.projectcalico.org/v1 and operator.tigera.io/v1 CRDs (release assets of projectcalico/calico v3.32.1,
   // charts/crd.projectcalico.org.v1/README.md). Keep both versions equal.
-  calicoCrds: { repo: "https://docs.tigera.io/calico/charts", chart: "crd.projectcalico.org.v1", version: "v3.33.1" },
-  kubePrometheusStack: { repo: "https://prometheus-community.github.io/helm-charts", chart: "kube-prometheus-stack", version: "93.9.0" },
+  calicoCrds: { repo: "https://docs.tigera.io/calico/charts", chart: "crd.projectcalico.org.v1", version: "v3.32.1" },
+  kubePrometheusStack: { repo: "https://prometheus-community.github.io/helm-charts", chart: "kube-prometheus-stack", version: "88.5.3" },
   eckOperator: { repo: "https://helm.elastic.co", chart: "eck-operator", version: "3.5.0" },
-  fluentBit: { repo: "https://fluent.github.io/helm-charts", chart: "fluent-bit", version: "0.58.2" },
-  oauth2Proxy: { repo: "https://oauth2-proxy.github.io/manifests", chart: "oauth2-proxy", version: "10.7.1" },
-  certManager: { repo: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.21.2" },
+  fluentBit: { repo: "https://fluent.github.io/helm-charts", chart: "fluent-bit", version: "0.58.1" },
+  oauth2Proxy: { repo: "https://oauth2-proxy.github.io/manifests", chart: "oauth2-proxy", version: "10.7.0" },
+  certManager: { repo: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.21.1" },
   clusterAutoscaler: { repo: "https://kubernetes.github.io/autoscaler", chart: "cluster-autoscaler", version: "9.59.0" },
-  velero: { repo: "https://vmware-tanzu.github.io/helm-charts", chart: "velero", version: "12.2.1" },
-  dex: { repo: "https://charts.dexidp.io", chart: "dex", version: "0.25.2" },
-  runnerController: { repo: "", chart: "oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set-controller", version: "0.15.0" },
-  runnerScaleSet: { repo: "", chart: "oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set", version: "0.15.0" },
+  velero: { repo: "https://vmware-tanzu.github.io/helm-charts", chart: "velero", version: "12.1.0" },
+  dex: { repo: "https://charts.dexidp.io", chart: "dex", version: "0.24.0" },
+  runnerController: { repo: "", chart: "oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set-controller", version: "0.14.2" },
+  runnerScaleSet: { repo: "", chart: "oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set", version: "0.14.2" },
 } satisfies Record<string, ChartRef>;
 
 export const IMAGES = {

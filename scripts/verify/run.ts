@@ -1,0 +1,124 @@
+/**
+ * One stack's verification: evaluate it as `render` does (mock engine, the stack's real config, charts from
+ * the mirror), render every chart with Helm at the cluster's version, put every object in front of the API
+ * server in dependency order, and run the policy pack over all of it.
+ */
+import * as path from "path";
+import { CHART_MIRROR_ENV } from "../../lib/chart-mirror";
+import { evaluateStack, readStackConfig, RunOptions, StackRun } from "../../test/harness";
+import { Admission, Candidate, Outcome } from "./admit";
+import { ChartSpec, collect, KubeObject } from "./collect";
+import { isCrd, renderChart } from "./helm";
+import { KubeApi } from "./kube";
+import { checkPolicies, RenderedChart } from "./policy";
+import { ChartResult, failuresOf, Report } from "./report";
+
+export interface VerifyOptions {
+  readonly mirror: string;
+  readonly kubeconfig: string;
+  readonly context?: string;
+  /** A throwaway control plane (prerequisites stored) or a user's cluster (dry runs only). */
+  readonly cluster: Report["cluster"];
+  /** Edits the stack's config before the run (tests). */
+  readonly configure?: RunOptions["configure"];
+  /** Edits what the program declared before it is rendered and admitted (tests inject faults here). */
+  readonly edit?: (declared: ReturnType<typeof collect>) => void;
+}
+
+export async function verifyStack(stack: string, options: VerifyOptions): Promise<Report> {
+  const run = await withMirror(options.mirror, () => evaluateStack(stack, { configure: options.configure }));
+  const declared = collect(run);
+  options.edit?.(declared);
+  const api = await KubeApi.connect(options.kubeconfig, options.context);
+  try {
+    const serverVersion = await api.serverVersion();
+    const versionProblem = minorMismatch(stack, run, serverVersion);
+    if (versionProblem) return reportOf(stack, options, serverVersion, [], [], [], [versionProblem]);
+
+    const admission = new Admission(api, options.cluster === "throwaway");
+    const capabilities = () => ({ kubeVersion: serverVersion, apiVersions: api.apiVersions() });
+    const platform = declared.objects.map((o): Candidate => ({ component: o.component, source: o.resource, object: o.object, defaultNamespace: "default" }));
+
+    const firstPass = await renderAll(declared.charts, capabilities());
+    const foundations = await admission.foundations([...platform, ...chartCandidates(firstPass)]);
+    // Rendered again now that the CRDs are served: charts ask `.Capabilities.APIVersions.Has` for them.
+    const rendered = await renderAll(declared.charts, capabilities());
+    const rest = [...platform, ...chartCandidates(rendered)].filter((c) => c.object.kind !== "Namespace" && !isCrd(c.object));
+    const outcomes = [...foundations, ...(await admission.objects(rest))];
+
+    const charts = rendered.map(chartResult);
+    const findings = await checkPolicies(run, rendered.filter((r) => !r.error).map((r) => ({ spec: r.spec, objects: withNamespaces(api, r) })));
+    return reportOf(stack, options, serverVersion, charts, outcomes, findings, []);
+  } finally {
+    api.close();
+  }
+}
+
+interface Rendering extends RenderedChart {
+  readonly error?: string;
+}
+
+async function renderAll(charts: readonly ChartSpec[], capabilities: Parameters<typeof renderChart>[1]): Promise<Rendering[]> {
+  return Promise.all(
+    charts.map(async (spec) => {
+      try {
+        return { spec, objects: await renderChart(spec, capabilities) };
+      } catch (error) {
+        return { spec, objects: [], error: (error as Error).message };
+      }
+    }),
+  );
+}
+
+function chartCandidates(renderings: readonly Rendering[]): Candidate[] {
+  return renderings.flatMap(({ spec, objects }) =>
+    objects.map((object) => ({ component: spec.component, source: `${spec.resource} (${chartLabel(spec)})`, object, defaultNamespace: spec.namespace })),
+  );
+}
+
+/** The provider puts a chart's namespaced objects that name no namespace into the chart's namespace. */
+function withNamespaces(api: KubeApi, { spec, objects }: RenderedChart): KubeObject[] {
+  return objects.map((object) =>
+    api.resourceOf(object)?.namespaced && !object.metadata.namespace ? { ...object, metadata: { ...object.metadata, namespace: spec.namespace } } : object,
+  );
+}
+
+/** The chart's name, whether the program passes a name, an `oci://` reference or a mirror's archive. */
+const chartTitle = (spec: ChartSpec) => path.basename(spec.chart).replace(`-${spec.version}.tgz`, "");
+const chartLabel = (spec: ChartSpec) => `${chartTitle(spec)} ${spec.version}`;
+
+function chartResult(r: Rendering): ChartResult {
+  return { component: r.spec.component, resource: r.spec.resource, chart: chartTitle(r.spec), version: r.spec.version, objects: r.objects.length, error: r.error };
+}
+
+/** The stack's clusters run `cluster.kubernetesVersion`; verifying at another minor would prove little. */
+function minorMismatch(stack: string, run: StackRun, serverVersion: string): string | undefined {
+  const wanted = readStackConfig(run.stack)["platform:cluster"]?.kubernetesVersion as string | undefined;
+  const served = serverVersion.replace(/^v/, "").split(".").slice(0, 2).join(".");
+  if (!wanted || wanted === served) return undefined;
+  return `${stack}: platform:cluster.kubernetesVersion is ${wanted}, but the API server is ${serverVersion}: verify needs a control plane of ${wanted} (toolchain/kubernetes pins the minor it builds)`;
+}
+
+function reportOf(
+  stack: string,
+  options: VerifyOptions,
+  kubernetesVersion: string,
+  charts: ChartResult[],
+  outcomes: Outcome[],
+  policyFindings: Report["policyFindings"],
+  extraFailures: string[],
+): Report {
+  const failures = [...extraFailures, ...failuresOf(stack, charts, outcomes, policyFindings)];
+  return { stack, kubernetesVersion, cluster: options.cluster, mirror: options.mirror, charts, outcomes, policyFindings, failures };
+}
+
+async function withMirror<T>(mirror: string, body: () => Promise<T>): Promise<T> {
+  const previous = process.env[CHART_MIRROR_ENV];
+  process.env[CHART_MIRROR_ENV] = mirror;
+  try {
+    return await body();
+  } finally {
+    if (previous === undefined) delete process.env[CHART_MIRROR_ENV];
+    else process.env[CHART_MIRROR_ENV] = previous;
+  }
+}
