@@ -21,8 +21,11 @@ import { verifyStack } from "./verify/run";
 
 const USAGE = "usage: npm run verify -- <stack> [--current-context] [--mirror <dir|url>] [--report <file>]";
 const CONTROL_PLANE = path.join(PROJECT_DIR, "scripts", "control-plane.sh");
+const TOOLCHAIN_BIN = path.join(PROJECT_DIR, ".toolchain", "bin");
 
 async function main(argv: string[]): Promise<number> {
+  // helm and kubectl of the pinned versions (scripts/toolchain.sh), ahead of any others.
+  if (fs.existsSync(TOOLCHAIN_BIN)) process.env.PATH = `${TOOLCHAIN_BIN}${path.delimiter}${process.env.PATH}`;
   const [stack, ...rest] = argv;
   if (!stack || stack.startsWith("-")) throw new Error(USAGE);
   const flag = (name: string) => {

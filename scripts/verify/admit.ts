@@ -12,9 +12,13 @@ export interface Candidate {
   readonly component: string;
   /** The Pulumi resource that declares the object (a chart's for rendered objects). */
   readonly source: string;
+  /** Rendered by a chart (its source is then `<chart resource> (<chart> <version>)`). */
+  readonly fromChart: boolean;
   readonly object: KubeObject;
   /** Where a namespaced object without a namespace lands: the chart's namespace, or the provider's default. */
   readonly defaultNamespace: string;
+  /** Whether the Kubernetes provider waits for it to become ready (see awaits.ts). */
+  readonly awaitedByPulumi: boolean;
 }
 
 export interface Outcome {

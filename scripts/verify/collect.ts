@@ -36,6 +36,8 @@ export interface ChartSpec extends Owner {
   readonly releaseName: string;
   readonly values: Record<string, unknown>;
   readonly includeCrds: boolean;
+  /** Whether the provider waits for each rendered object (a helm.v4 Chart without `skipAwait`). */
+  readonly awaitsObjects: boolean;
 }
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -85,14 +87,16 @@ function helmArgs(r: RecordedResource, args: Record<string, any>, values: Record
     releaseName: args.name ?? r.name,
     values,
     includeCrds: args.skipCrds !== true,
+    awaitsObjects: r.type === CHART && args.skipAwait !== true,
   };
 }
 
 /**
  * The cert-manager package (pulumi/pulumi-kubernetes-cert-manager, provider/pkg/provider/chart.go) installs a
- * helm.v3 Release from `helmOptions`, and passes every other argument as the chart's values, unchanged.
+ * helm.v3 Release from `helmOptions`; every other argument is a top-level chart value, merged over
+ * `helmOptions.values` (the typed arguments win).
  */
 function certManagerRelease(r: RecordedResource) {
-  const { helmOptions = {}, ...values } = r.inputs;
-  return helmArgs(r, helmOptions, values);
+  const { helmOptions = {}, ...typed } = r.inputs;
+  return helmArgs(r, helmOptions, { ...(helmOptions.values ?? {}), ...typed });
 }

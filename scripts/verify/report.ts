@@ -50,8 +50,10 @@ export function objectName(o: Outcome): string {
 export function formatReport(report: Report): string {
   const rows = new Map<string, Row>();
   for (const o of report.outcomes) {
-    const key = `${o.candidate.component}\u0000${o.candidate.source}`;
-    const row = rows.get(key) ?? { component: o.candidate.component, source: o.candidate.source, objects: 0, kinds: new Set(), admitted: 0, notChecked: 0, warnings: 0 };
+    // The platform's own objects are one row per component; a chart's rendered objects one row per chart.
+    const source = o.candidate.fromChart ? o.candidate.source : "its own objects";
+    const key = `${o.candidate.component}\u0000${source}`;
+    const row = rows.get(key) ?? { component: o.candidate.component, source, objects: 0, kinds: new Set(), admitted: 0, notChecked: 0, warnings: 0 };
     row.objects += 1;
     row.kinds.add(o.candidate.object.kind);
     row.admitted += o.status === "admitted" ? 1 : 0;

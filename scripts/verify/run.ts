@@ -9,6 +9,7 @@ import { evaluateStack, readStackConfig, RunOptions, StackRun } from "../../test
 import { Admission, Candidate, Outcome } from "./admit";
 import { ChartSpec, collect, KubeObject } from "./collect";
 import { isCrd, renderChart } from "./helm";
+import { unservedIngresses } from "./awaits";
 import { KubeApi } from "./kube";
 import { checkPolicies, RenderedChart } from "./policy";
 import { ChartResult, failuresOf, Report } from "./report";
@@ -33,11 +34,11 @@ export async function verifyStack(stack: string, options: VerifyOptions): Promis
   try {
     const serverVersion = await api.serverVersion();
     const versionProblem = minorMismatch(stack, run, serverVersion);
-    if (versionProblem) return reportOf(stack, options, serverVersion, [], [], [], [versionProblem]);
+    if (versionProblem) return reportOf(run, options, serverVersion, [], [], [], [versionProblem]);
 
     const admission = new Admission(api, options.cluster === "throwaway");
     const capabilities = () => ({ kubeVersion: serverVersion, apiVersions: api.apiVersions() });
-    const platform = declared.objects.map((o): Candidate => ({ component: o.component, source: o.resource, object: o.object, defaultNamespace: "default" }));
+    const platform = declared.objects.map((o): Candidate => ({ component: o.component, source: o.resource, object: o.object, defaultNamespace: "default", awaitedByPulumi: true, fromChart: false }));
 
     const firstPass = await renderAll(declared.charts, capabilities());
     const foundations = await admission.foundations([...platform, ...chartCandidates(firstPass)]);
@@ -45,10 +46,11 @@ export async function verifyStack(stack: string, options: VerifyOptions): Promis
     const rendered = await renderAll(declared.charts, capabilities());
     const rest = [...platform, ...chartCandidates(rendered)].filter((c) => c.object.kind !== "Namespace" && !isCrd(c.object));
     const outcomes = [...foundations, ...(await admission.objects(rest))];
+    const hangs = await unservedIngresses(api, stack, rest);
 
     const charts = rendered.map(chartResult);
     const findings = await checkPolicies(run, rendered.filter((r) => !r.error).map((r) => ({ spec: r.spec, objects: withNamespaces(api, r) })));
-    return reportOf(stack, options, serverVersion, charts, outcomes, findings, []);
+    return reportOf(run, options, serverVersion, charts, outcomes, findings, hangs);
   } finally {
     api.close();
   }
@@ -72,7 +74,14 @@ async function renderAll(charts: readonly ChartSpec[], capabilities: Parameters<
 
 function chartCandidates(renderings: readonly Rendering[]): Candidate[] {
   return renderings.flatMap(({ spec, objects }) =>
-    objects.map((object) => ({ component: spec.component, source: `${spec.resource} (${chartLabel(spec)})`, object, defaultNamespace: spec.namespace })),
+    objects.map((object) => ({
+      component: spec.component,
+      source: `${spec.resource} (${chartLabel(spec)})`,
+      fromChart: true,
+      object,
+      defaultNamespace: spec.namespace,
+      awaitedByPulumi: spec.awaitsObjects,
+    })),
   );
 }
 
@@ -99,8 +108,9 @@ function minorMismatch(stack: string, run: StackRun, serverVersion: string): str
   return `${stack}: platform:cluster.kubernetesVersion is ${wanted}, but the API server is ${serverVersion}: verify needs a control plane of ${wanted} (toolchain/kubernetes pins the minor it builds)`;
 }
 
+/** The report, with every secret config value the run was given masked wherever an error message repeats it. */
 function reportOf(
-  stack: string,
+  run: StackRun,
   options: VerifyOptions,
   kubernetesVersion: string,
   charts: ChartResult[],
@@ -108,8 +118,11 @@ function reportOf(
   policyFindings: Report["policyFindings"],
   extraFailures: string[],
 ): Report {
-  const failures = [...extraFailures, ...failuresOf(stack, charts, outcomes, policyFindings)];
-  return { stack, kubernetesVersion, cluster: options.cluster, mirror: options.mirror, charts, outcomes, policyFindings, failures };
+  const redact = (text: string) => run.secretValues.reduce((masked, secret) => masked.split(secret).join("[secret]"), text);
+  const redacted = outcomes.map((o) => ({ ...o, detail: o.detail && redact(o.detail), warnings: o.warnings.map(redact) }));
+  const maskedCharts = charts.map((c) => ({ ...c, error: c.error && redact(c.error) }));
+  const failures = [...extraFailures, ...failuresOf(run.stack, maskedCharts, redacted, policyFindings)].map(redact);
+  return { stack: run.stack, kubernetesVersion, cluster: options.cluster, mirror: options.mirror, charts: maskedCharts, outcomes: redacted, policyFindings, failures };
 }
 
 async function withMirror<T>(mirror: string, body: () => Promise<T>): Promise<T> {

@@ -1,0 +1,115 @@
+/**
+ * `npm run verify` for real: every AWS environment's Kubernetes layer (its own objects and every chart,
+ * rendered by Helm from the mirror) admitted by a real kube-apiserver of the stack's minor, and the three ways
+ * it must fail: a chart that does not render, an object the API server refuses, and a workload that breaks
+ * its namespace's Pod Security level. Needs the toolchain; skipped loudly without it, except in CI.
+ */
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { readStackConfig } from "../harness";
+import { DEFAULT_MIRROR_DIR } from "../../scripts/verify/mirror";
+import { Report } from "../../scripts/verify/report";
+import { verifyStack, VerifyOptions } from "../../scripts/verify/run";
+import { findToolchain, inCi, PROJECT_DIR } from "./support/toolchain";
+
+const MINUTE = 60_000;
+const CONTROL_PLANE = path.join(PROJECT_DIR, "scripts", "control-plane.sh");
+
+const toolchain = findToolchain();
+const runSuite = toolchain.ok || inCi();
+if (!toolchain.ok && !inCi()) console.warn(`VERIFY E2E SKIPPED: run scripts/toolchain.sh first. Missing: ${toolchain.missing.join("; ")}`);
+
+/** A throwaway control plane per stack, so that no stack's objects meet another's. */
+async function verifyOnThrowaway(stack: string, extra: Partial<VerifyOptions> = {}): Promise<Report> {
+  if (!toolchain.ok) throw new Error(`CI is set and the toolchain is incomplete (missing: ${toolchain.missing.join("; ")})`);
+  Object.assign(process.env, { PATH: toolchain.env.PATH });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `verify-test-${stack}-`));
+  const kubeconfig = execFileSync("bash", [CONTROL_PLANE, "start", dir], { encoding: "utf8", env: toolchain.env }).trim();
+  try {
+    return await verifyStack(stack, { mirror: DEFAULT_MIRROR_DIR, kubeconfig, cluster: "throwaway", ...extra });
+  } finally {
+    execFileSync("bash", [CONTROL_PLANE, "stop", dir], { env: toolchain.env });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const admittedKinds = (report: Report) => new Set(report.outcomes.filter((o) => o.status === "admitted").map((o) => o.candidate.object.kind));
+
+(runSuite ? describe : describe.skip)("npm run verify on a throwaway control plane", () => {
+  describe.each(["e2e", "stage", "prod", "admin"])("%s", (stack) => {
+    let report: Report;
+    beforeAll(async () => {
+      report = await verifyOnThrowaway(stack);
+    }, 10 * MINUTE);
+
+    test("every chart renders, every object is admitted, no mandatory policy is violated", () => {
+      expect(report.failures).toEqual([]);
+      expect(report.charts.length).toBeGreaterThan(3);
+      expect(report.outcomes.every((o) => o.status === "admitted")).toBe(true);
+    });
+
+    test("at the stack's own Kubernetes minor", () => {
+      expect(report.kubernetesVersion).toMatch(new RegExp(`^v${readStackConfig(stack)["platform:cluster"].kubernetesVersion.replace(".", "\\.")}\\.`));
+    });
+
+    test("custom resources were validated against the CRDs the charts install", () => {
+      const kinds = admittedKinds(report);
+      for (const kind of ["CustomResourceDefinition", "Installation", "ClusterIssuer", "Elasticsearch", "Kibana", "ServiceMonitor", "PrometheusRule"]) {
+        expect(kinds).toContain(kind);
+      }
+    });
+  });
+
+  describe("fails, naming the stack, the component and the object", () => {
+    test("when a value breaks a chart's template", async () => {
+      const report = await verifyOnThrowaway("e2e", {
+        edit: ({ charts }) => {
+          charts.find((c) => c.resource === "cluster-autoscaler-chart")!.values.image = "not-a-map";
+        },
+      });
+      expect(report.failures).toEqual([expect.stringMatching(/^e2e: cluster-autoscaler: chart cluster-autoscaler 9\.59\.0 \(cluster-autoscaler-chart\) failed to render: .+/)]);
+    }, 10 * MINUTE);
+
+    test("when the API server refuses an object", async () => {
+      const report = await verifyOnThrowaway("e2e", {
+        edit: ({ objects }) => {
+          const limits = objects.find((o) => o.object.kind === "LimitRange" && o.object.metadata.namespace === "monitoring")!;
+          (limits.object as any).spec.limits[0].default.memory = "plenty";
+        },
+      });
+      expect(report.failures).toEqual([
+        expect.stringMatching(/^e2e: monitoring: LimitRange monitoring\/container-defaults \(monitoring-container-defaults\) rejected: 422 .*plenty/),
+      ]);
+    }, 10 * MINUTE);
+
+    test("when a workload's pods break the Pod Security level its namespace enforces", async () => {
+      const report = await verifyOnThrowaway("e2e", {
+        edit: ({ charts }) => {
+          const autoscaler = charts.find((c) => c.resource === "cluster-autoscaler-chart")!;
+          autoscaler.values.containerSecurityContext = { privileged: true };
+        },
+      });
+      expect(report.failures).toEqual([
+        expect.stringMatching(/^e2e: cluster-autoscaler: Deployment cluster-autoscaler\/\S+ \(cluster-autoscaler-chart \(cluster-autoscaler 9\.59\.0\)\) rejected: its pods would be refused: .*violates PodSecurity "(baseline|restricted):latest": privileged/),
+      ]);
+    }, 10 * MINUTE);
+  });
+
+  test("the command prints its table and writes a report, for the local stack too", () => {
+    const reportFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "verify-report-")), "local.json");
+    const result = spawnSync("npx", ["ts-node", "--transpile-only", "scripts/verify.ts", "local", "--report", reportFile], {
+      cwd: PROJECT_DIR,
+      env: toolchain.ok ? toolchain.env : process.env,
+      encoding: "utf8",
+    });
+    expect(result.stderr).not.toMatch(/Error/);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/component\s+declared by\s+objects\s+kinds\s+admitted\s+not checked\s+warnings/);
+    expect(result.stdout).toMatch(/local: verified at Kubernetes v1\.\d+\.\d+: \d+ of \d+ objects admitted/);
+    const written = JSON.parse(fs.readFileSync(reportFile, "utf8"));
+    expect(written.failures).toEqual([]);
+    expect(written.outcomes.length).toBeGreaterThan(20);
+  }, 5 * MINUTE);
+});
