@@ -59,13 +59,15 @@ export class Calico extends pulumi.ComponentResource {
       {
         ...chartSource(CHARTS.tigeraOperator),
         namespace: OPERATOR_NAMESPACE,
-        skipCrds: true,
         skipAwait: config.mode === "cni",
         values: {
           // The Installation is managed below as its own resource; the optional components stay off: the
           // API server (projectcalico.org/v3 through an aggregated API the EKS control plane must reach) is
           // not needed for Kubernetes NetworkPolicy, Goldmane and Whisker are flow-log tooling.
           installation: { enabled: false },
+          // The CRD chart above owns the CRDs; with the chart's default `manageCRDs: true` the operator
+          // (-manage-crds) would also create and rewrite them on every reconcile: two writers of one object.
+          manageCRDs: false,
           apiServer: { enabled: false },
           goldmane: { enabled: false },
           whisker: { enabled: false },

@@ -143,9 +143,9 @@ describe("e2e: Calico is the CNI (VXLAN, no BGP)", () => {
       chart: "tigera-operator",
       version: CHARTS.tigeraOperator.version,
       namespace: "tigera-operator",
-      skipCrds: true,
       skipAwait: true,
-      values: { installation: { enabled: false }, apiServer: { enabled: false }, goldmane: { enabled: false }, whisker: { enabled: false } },
+      // One owner of the CRDs: the CRD chart, not also the operator's -manage-crds.
+      values: { installation: { enabled: false }, apiServer: { enabled: false }, goldmane: { enabled: false }, whisker: { enabled: false }, manageCRDs: false },
     });
     expect(operator.dependencies).toEqual(expect.arrayContaining([crds.urn]));
     expect(run.one(INSTALLATION, "calico-installation").dependencies).toEqual(expect.arrayContaining([crds.urn, operator.urn]));
