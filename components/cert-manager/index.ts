@@ -65,10 +65,10 @@ export class CertManager extends pulumi.ComponentResource {
 
     // The package installs a helm.v3 Release: the chart's startupapicheck is a post-install hook that holds the
     // release until the webhook answers, so issuers are not created against a webhook that is still starting.
+    const source = chartSource(CHARTS.certManager);
     const release = new certManager.CertManager(
       `${name}-release`,
       {
-        installCRDs: true,
         serviceAccount: {
           create: true,
           name: SERVICE_ACCOUNT,
@@ -83,8 +83,14 @@ export class CertManager extends pulumi.ComponentResource {
         webhook: args.webhookOnHostNetwork ? { hostNetwork: true, securePort: HOST_NETWORK_WEBHOOK_PORT } : {},
         helmOptions: {
           name: "cert-manager",
-          ...chartSource(CHARTS.certManager),
+          ...source,
+          // The package fills an unset repository with its upstream one (pulumi-go-helmbase InitDefaults), which
+          // would turn a mirror's archive path or oci:// reference into a chart name to look up upstream.
+          repositoryOpts: source.repositoryOpts ?? { repo: "" },
           namespace: CERT_MANAGER_NAMESPACE,
+          // `crds.enabled`, not the deprecated `installCRDs` (which also sets `crds.keep`); the package has no
+          // typed argument for it, and typed arguments are merged over these values.
+          values: { crds: { enabled: true } },
         },
       },
       { ...k8sOpts, dependsOn: namespace },
