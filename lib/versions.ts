@@ -57,18 +57,35 @@ export const CHARTS = {
   runnerScaleSet: { repo: "", chart: "oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set", version: "0.14.2" },
 } satisfies Record<string, ChartRef>;
 
+/**
+ * Images the program names itself. Where a chart ships a default, the pin is that default of the pinned chart
+ * version (so upgrading a chart is one reviewed change here, image included).
+ */
 export const IMAGES = {
-  elasticStack: "9.5.5",
-  velero: "velero/velero:v1.18.4",
-  veleroPluginForAws: "velero/velero-plugin-for-aws:v1.14.2",
+  /**
+   * Elasticsearch and Kibana: the stack version eck-operator 3.5.0 was tested with (cloud-on-k8s v3.5.0 Makefile
+   * `E2E_STACK_VERSION ?= 9.4.3`; 9.5 was a snapshot in its test matrix then). ECK refuses downgrades.
+   */
+  elasticStack: "9.4.3",
+  /** velero chart 12.1.0 values.yaml `image.tag` (appVersion 1.18.1). */
+  velero: "velero/velero:v1.18.1",
+  /**
+   * The chart pins no plugin (its values comment still shows v1.13.1, the Velero 1.17 line); the plugin's README
+   * pairs plugin v1.14.x with Velero v1.18.x.
+   */
+  veleroPluginForAws: "velero/velero-plugin-for-aws:v1.14.0",
   /** The autoscaler's minor must equal the cluster's Kubernetes minor (it simulates that scheduler). */
   clusterAutoscaler: {
     repository: "registry.k8s.io/autoscaling/cluster-autoscaler",
     tagByKubernetesMinor: { "1.33": "v1.33.6", "1.34": "v1.34.5", "1.35": "v1.35.2" },
   },
-  dex: "ghcr.io/dexidp/dex:v2.45.1",
-  /** Runner image of both CI scale sets; the ARC 0.15 line pairs with runner 2.338. */
-  actionsRunner: "ghcr.io/actions/actions-runner:2.338.0",
+  /** dex chart 0.24.0 defaults `image.tag` to `v` + its appVersion, 2.44.0. */
+  dex: "ghcr.io/dexidp/dex:v2.44.0",
+  /**
+   * Runner image of both CI scale sets. The chart defaults to `:latest`; ARC 0.14.2's release notes
+   * (docs/gha-runner-scale-set-controller/README.md) pair it with runner 2.334.0.
+   */
+  actionsRunner: "ghcr.io/actions/actions-runner:2.334.0",
   /** Docker daemon sidecar of the build runners. */
   dockerDind: "docker:29.7.2-dind",
 } as const;
