@@ -135,7 +135,7 @@ function awsServices(env: Environment, { awsProvider, scope, controlPlane, clust
       config: clusterAutoscaler,
     });
   }
-  const backupBucket = backups.enabled ? new Backups("backups", { ...common, config: backups, protect }).bucketName : undefined;
+  const backupBucket = backups.enabled ? new Backups("backups", { ...common, config: backups, protect, registryMirrors: registry.mirrors }).bucketName : undefined;
 
   return { registryHost: registry.host, registryMirrors: registry.mirrors, repositoryUrls: registry.repositoryUrls, certificateIssuers: issuers, backupBucket };
 }

@@ -5,9 +5,11 @@ import { BackupsConfig } from "../../config/sections/services";
 import { Naming } from "../../lib/naming";
 import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
 import { platformNamespace } from "../tenancy";
+import { RegistryMirrors, throughMirror } from "../../lib/images";
 import { CHARTS, chartSource, IMAGES, splitImage } from "../../lib/versions";
 import { backupBucket } from "./bucket";
 import { veleroPolicy } from "./policy";
+import { VELERO_CLUSTER_ROLE, veleroClusterRole } from "./rbac";
 import { backupSpec, SNAPSHOT_LOCATION, STORAGE_LOCATION, VELERO_NAMESPACE } from "./spec";
 
 export { preChangeBackup, preChangeBackupName, VELERO_NAMESPACE } from "./spec";
@@ -23,6 +25,8 @@ export interface BackupsArgs {
   readonly config: BackupsConfig;
   /** Protect and retain the bucket: losing it loses every backup (prod). */
   readonly protect: boolean;
+  /** The environment's pull-through caches: Velero's Docker Hub images are pulled through one where it exists. */
+  readonly registryMirrors: RegistryMirrors;
 }
 
 /** Velero with its S3 bucket: scheduled backups of Kubernetes objects plus EBS snapshots of persistent volumes. */
@@ -52,6 +56,9 @@ export class Backups extends pulumi.ComponentResource {
     });
     const namespace = platformNamespace(this, { provider: args.provider, naming, name: VELERO_NAMESPACE, podSecurity: "restricted" });
 
+    const clusterRole = veleroClusterRole(this, name, args.provider, naming);
+    const image = (reference: string) => throughMirror(reference, args.registryMirrors);
+
     const containerSecurity = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
     // helm.v4 Chart: its CRDs (the chart's crds/ directory) are then applied and upgraded like any other object,
     // which Helm never does for crds/; so the chart's CRD-upgrade hook Job is switched off.
@@ -62,11 +69,12 @@ export class Backups extends pulumi.ComponentResource {
         namespace: VELERO_NAMESPACE,
         name: "velero",
         values: {
-          image: splitImage(IMAGES.velero),
+          image: splitImage(image(IMAGES.velero)),
+          rbac: { clusterAdministratorName: VELERO_CLUSTER_ROLE },
           initContainers: [
             {
               name: "velero-plugin-for-aws",
-              image: IMAGES.veleroPluginForAws,
+              image: image(IMAGES.veleroPluginForAws),
               imagePullPolicy: "IfNotPresent",
               volumeMounts: [{ mountPath: "/target", name: "plugins" }],
               securityContext: containerSecurity,
@@ -102,7 +110,7 @@ export class Backups extends pulumi.ComponentResource {
           ),
         },
       },
-      { parent: this, provider: args.provider, dependsOn: namespace },
+      { parent: this, provider: args.provider, dependsOn: [namespace, clusterRole] },
     );
 
     this.bucketName = bucket.bucket;

@@ -44,15 +44,18 @@ describe.each(EKS_STACKS)("%s", (stack) => {
 
   test("chart and image versions are the pinned ones", () => {
     const certManager = run.one("kubernetes-cert-manager:index:CertManager", "cert-manager-release").inputs.helmOptions;
-    expect(certManager).toMatchObject({ chart: "cert-manager", version: CHARTS.certManager.version, repositoryOpts: { repo: CHARTS.certManager.repo } });
+    expect(certManager).toMatchObject({ chart: "cert-manager", version: CHARTS.certManager.version, repositoryOpts: { repo: CHARTS.certManager.repo }, values: { crds: { enabled: true } } });
+    expect(run.one("kubernetes-cert-manager:index:CertManager", "cert-manager-release").inputs).not.toHaveProperty("installCRDs");
     const autoscaler = chart(run, "cluster-autoscaler-chart").inputs;
     expect(autoscaler).toMatchObject({ chart: "cluster-autoscaler", version: CHARTS.clusterAutoscaler.version, repositoryOpts: { repo: CHARTS.clusterAutoscaler.repo } });
     const minor = config(stack)["platform:cluster"].kubernetesVersion as "1.33";
     expect(autoscaler.values.image).toEqual({ repository: IMAGES.clusterAutoscaler.repository, tag: IMAGES.clusterAutoscaler.tagByKubernetesMinor[minor] });
     const velero = chart(run, "backups-chart").inputs;
     expect(velero).toMatchObject({ chart: "velero", version: CHARTS.velero.version, repositoryOpts: { repo: CHARTS.velero.repo } });
-    expect(`${velero.values.image.repository}:${velero.values.image.tag}`).toBe(IMAGES.velero);
-    expect(velero.values.initContainers.map((c: { image: string }) => c.image)).toEqual([IMAGES.veleroPluginForAws]);
+    // Docker Hub images through the environment's pull-through cache (every AWS stack configures one).
+    const dockerHub = `${run.outputs.registryHost}/docker-hub/`;
+    expect(`${velero.values.image.repository}:${velero.values.image.tag}`).toBe(dockerHub + IMAGES.velero);
+    expect(velero.values.initContainers.map((c: { image: string }) => c.image)).toEqual([dockerHub + IMAGES.veleroPluginForAws]);
     for (const version of [certManager.version, autoscaler.version, velero.version, autoscaler.values.image.tag, velero.values.image.tag]) {
       expect(version).toMatch(/^v?\d+\.\d+\.\d+$/);
     }
