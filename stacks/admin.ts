@@ -13,8 +13,8 @@ export function adminEnvironment(env: Environment) {
     environment: env.stack,
     ...outputs,
     dexIssuerUrl: dexIssuer,
-    ...adminHub(env, { awsProvider, network, controlPlane, cluster, dexHostname: dexHostname(env) }),
-    ...platformLayer(env, cluster, { oidcIssuerUrl }),
+    ...adminHub(env, { awsProvider, network, controlPlane, cluster, dexHostname: dexHostname(env), registryMirrors: outputs.registryMirrors }),
+    ...platformLayer(env, cluster, { oidcIssuerUrl, registryMirrors: outputs.registryMirrors }),
   };
 }
 

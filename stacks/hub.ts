@@ -8,6 +8,7 @@ import { Dex, dexClients } from "../components/identity";
 import { Network } from "../components/network";
 import { TransitHub, TransitSpoke } from "../components/transit";
 import { ClientVpn } from "../components/vpn";
+import { RegistryMirrors } from "../lib/images";
 import { Naming } from "../lib/naming";
 import { Environment } from "./environment";
 import { teamNamespaces } from "../config/sections/tenancy";
@@ -21,7 +22,7 @@ export interface HubParts {
 }
 
 /** admin: Dex, the CI runners, the VPN and the Transit Gateway. Returns what the environments read. */
-export function adminHub(env: Environment, parts: HubParts & { dexHostname: string }) {
+export function adminHub(env: Environment, parts: HubParts & { dexHostname: string; registryMirrors: RegistryMirrors }) {
   const { config, secrets, naming } = env;
   const { awsProvider, network, controlPlane, cluster } = parts;
   const admin = config.admin!;
@@ -48,6 +49,7 @@ export function adminHub(env: Environment, parts: HubParts & { dexHostname: stri
     githubAppPrivateKey: secrets.githubAppPrivateKey!,
     irsa: controlPlane.irsa,
     deployRoleArns: admin.spokes.map((spoke) => spoke.deployRoleArn),
+    registryMirrors: parts.registryMirrors,
   });
   const vpn = new ClientVpn("vpn", {
     awsProvider,

@@ -4,6 +4,7 @@ import { Logging } from "../components/logging";
 import { Monitoring } from "../components/monitoring";
 import { dockerConfigJson, PlatformRbac, Team } from "../components/tenancy";
 import { dashboardClientIds } from "../config/sections/hub";
+import { RegistryMirrors } from "../lib/images";
 import { Environment } from "./environment";
 
 const MONITORING_NAMESPACE = "monitoring";
@@ -13,6 +14,8 @@ const STORAGE_CLASS = "gp3";
 export interface PlatformLayerOptions {
   /** Issuer of the people's tokens (the hub's Dex), for Grafana's and Kibana's login; required with either enabled. */
   readonly oidcIssuerUrl?: pulumi.Input<string>;
+  /** The environment's ECR pull-through caches, for the charts' Docker Hub images (none on an existing cluster). */
+  readonly registryMirrors?: RegistryMirrors;
 }
 
 /**
@@ -52,6 +55,7 @@ function observability(env: Environment, cluster: ClusterHandle, options: Platfo
     naming,
     storageClassName: STORAGE_CLASS,
     exposure: { ingressClassName, podIpsRoutable: config.calico?.mode !== "cni" },
+    registryMirrors: options.registryMirrors ?? {},
     oidcIssuerUrl,
     protect: config.environment.protectStatefulResources,
   };

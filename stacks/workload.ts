@@ -17,7 +17,7 @@ export function workloadEnvironment(env: Environment) {
     environment: env.stack,
     ...outputs,
     ...(hub ? hubSpoke(env, hub, { awsProvider, network, controlPlane }) : {}),
-    ...platformLayer(env, cluster, { oidcIssuerUrl }),
+    ...platformLayer(env, cluster, { oidcIssuerUrl, registryMirrors: outputs.registryMirrors }),
   };
 }
 

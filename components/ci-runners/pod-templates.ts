@@ -12,7 +12,7 @@ const runnerContainer = (extra: object = {}) => ({ name: "runner", image: IMAGES
  * Build runners: the runner plus a Docker daemon as a native sidecar (jobs build and run images). The daemon
  * is privileged, which is why these pods get nodes of their own and hold no cloud credentials.
  */
-export function buildRunnerTemplate(placement: Placement) {
+export function buildRunnerTemplate(placement: Placement, dockerDindImage: string) {
   return {
     spec: {
       ...placement,
@@ -26,7 +26,7 @@ export function buildRunnerTemplate(placement: Placement) {
         },
         {
           name: "dind",
-          image: IMAGES.dockerDind,
+          image: dockerDindImage,
           args: ["dockerd", "--host=unix:///var/run/docker.sock", "--group=$(DOCKER_GROUP_GID)"],
           env: [{ name: "DOCKER_GROUP_GID", value: "123" }],
           securityContext: { privileged: true },

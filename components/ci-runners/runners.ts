@@ -6,7 +6,8 @@ import { AdminConfig } from "../../config/sections/hub";
 import { Naming } from "../../lib/naming";
 import { IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
 import { platformNamespace } from "../tenancy";
-import { CHARTS, chartSource } from "../../lib/versions";
+import { RegistryMirrors, throughMirror } from "../../lib/images";
+import { CHARTS, chartSource, IMAGES } from "../../lib/versions";
 import { buildRunnerTemplate, deployRunnerTemplate, Placement } from "./pod-templates";
 
 export const CONTROLLER_NAMESPACE = "arc-systems";
@@ -26,6 +27,8 @@ export interface CiRunnersArgs {
   readonly irsa: IrsaIssuer;
   /** Each environment's deploy role, which the CI role may assume to run that environment's `pulumi up`. */
   readonly deployRoleArns: string[];
+  /** The hub's ECR pull-through caches: the Docker daemon image (Docker Hub) comes through one where it exists. */
+  readonly registryMirrors: RegistryMirrors;
 }
 
 /**
@@ -127,7 +130,7 @@ export class CiRunners extends pulumi.ComponentResource {
       runnerScaleSetName: this.buildScaleSet,
       minRunners: ciRunners.minRunners,
       maxRunners: ciRunners.maxRunners,
-      template: buildRunnerTemplate(placementOn(args.buildPool)),
+      template: buildRunnerTemplate(placementOn(args.buildPool), throughMirror(IMAGES.dockerDind, args.registryMirrors)),
     });
     scaleSet(this.deployScaleSet, {
       runnerScaleSetName: this.deployScaleSet,

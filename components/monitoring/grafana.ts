@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { registryAndRepository, RegistryMirrors, throughMirror } from "../../lib/images";
 import { Naming } from "../../lib/naming";
 import { DashboardExposure, dashboardIngressAnnotations, dashboardServiceType } from "./exposure";
 
@@ -14,14 +15,21 @@ export interface GrafanaSettings {
   readonly clientId: string;
   /** Directory group whose members become Grafana admins; everyone else who logs in is a viewer. */
   readonly adminGroup: string;
+  readonly registryMirrors: RegistryMirrors;
 }
+
+/** The grafana subchart's image (kube-prometheus-stack 88.5.3: grafana 12.11.1, `docker.io` + `grafana/grafana`). */
+const GRAFANA_IMAGE = "docker.io/grafana/grafana";
 
 /** The `grafana:` values of kube-prometheus-stack (the grafana/grafana subchart). */
 export function grafanaValues(settings: GrafanaSettings) {
   const { naming, exposure } = settings;
   const issuer = pulumi.output(settings.oidcIssuerUrl).apply((url) => url.replace(/\/+$/, ""));
+  const image = throughMirror(GRAFANA_IMAGE, settings.registryMirrors);
   return {
     replicas: settings.replicas,
+    // The tag stays the chart's (its appVersion); only where it is pulled from changes.
+    ...(image === GRAFANA_IMAGE ? {} : { image: registryAndRepository(image) }),
     // Both secrets are Kubernetes Secrets the chart references by name, so their values never enter the
     // chart values (which Helm stores in its release record and Pulumi shows in every preview diff).
     admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },

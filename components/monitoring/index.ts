@@ -8,6 +8,7 @@ import { MonitoringConfig } from "../../config/sections/observability";
 import { Naming } from "../../lib/naming";
 import { platformNamespace } from "../tenancy";
 import { CHARTS, chartSource } from "../../lib/versions";
+import { RegistryMirrors } from "../../lib/images";
 import { alertmanagerConfig, RECEIVER_SECRET } from "./alertmanager";
 import { DashboardExposure } from "./exposure";
 import { GRAFANA_ADMIN_SECRET, GRAFANA_OIDC_SECRET, grafanaValues } from "./grafana";
@@ -43,6 +44,8 @@ export interface MonitoringArgs {
   /** Directory group mapped to Grafana's Admin role. */
   readonly adminGroup: string;
   readonly protect: boolean;
+  /** ECR pull-through caches; Grafana's Docker Hub image comes through one where it exists. */
+  readonly registryMirrors: RegistryMirrors;
 }
 
 export class Monitoring extends pulumi.ComponentResource {
@@ -144,6 +147,7 @@ export class Monitoring extends pulumi.ComponentResource {
             oidcIssuerUrl: args.oidcIssuerUrl,
             clientId: args.oidcClientId,
             adminGroup: args.adminGroup,
+            registryMirrors: args.registryMirrors,
           }),
         },
       },

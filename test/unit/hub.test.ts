@@ -167,7 +167,7 @@ describe("CI runners", () => {
     expect(build.template.spec.nodeSelector).toEqual({ "platform.example.io/pool": "ci" });
     expect(build.template.spec.tolerations).toEqual([{ key: "platform.example.io/ci", operator: "Equal", value: "true", effect: "NoSchedule" }]);
     expect(build.template.spec.serviceAccountName).toBeUndefined();
-    expect(build.template.spec.initContainers.find((c: any) => c.name === "dind")).toMatchObject({ image: "docker:29.7.2-dind", securityContext: { privileged: true } });
+    expect(build.template.spec.initContainers.find((c: any) => c.name === "dind")).toMatchObject({ image: `${hub.outputs.registryHost}/docker-hub/library/${IMAGES.dockerDind}`, securityContext: { privileged: true } });
 
     const deploy = hub.one("kubernetes:helm.sh/v4:Chart", "ci-runners-admin-deploy").inputs.values;
     expect(deploy).toMatchObject({ runnerGroup: admin.ciRunners.deploy.runnerGroup, minRunners: 0, maxRunners: admin.ciRunners.deploy.maxRunners });
