@@ -18,8 +18,14 @@ export interface DashboardExposure {
 const ALB_GROUP = "dashboards";
 
 export function dashboardIngressAnnotations(exposure: DashboardExposure): Record<string, string> {
-  if (exposure.ingressClassName !== "alb") return {};
+  // An Ingress is ready once its controller has given it an address: for an ALB, minutes after the controller
+  // sees it, and never without a controller. The provider would hold `pulumi up` on that for ten minutes and then
+  // fail (Kibana's proxy is a helm.v4 Chart, whose objects it awaits); Grafana's, in a helm.v3 Release, is never
+  // awaited. Both are published alike: the load balancer follows the deploy, it does not gate it.
+  const notAwaited = { "pulumi.com/skipAwait": "true" };
+  if (exposure.ingressClassName !== "alb") return notAwaited;
   return {
+    ...notAwaited,
     "alb.ingress.kubernetes.io/scheme": "internal",
     "alb.ingress.kubernetes.io/group.name": ALB_GROUP,
     // HTTPS only; the controller finds the ACM certificate matching the Ingress host.
