@@ -173,7 +173,7 @@ const servicesHaveWhatTheyNeed: Rule = (c) => {
   if (clusterAutoscaler.enabled && c.cluster.mode === "eks" && !autoscalerTags[c.cluster.kubernetesVersion]) {
     violations.push({
       path: "cluster.kubernetesVersion",
-      expected: `one of ${Object.keys(autoscalerTags).join(", ")} while services.clusterAutoscaler is enabled: the autoscaler's minor must match Kubernetes' (add the image tag to components/versions.ts)`,
+      expected: `one of ${Object.keys(autoscalerTags).join(", ")} while services.clusterAutoscaler is enabled: the autoscaler's minor must match Kubernetes' (add the image tag to lib/versions.ts)`,
     });
   }
   return violations;
@@ -235,7 +235,7 @@ const eksClusterIsBuildable: Rule = (c) => {
   if (!EKS_ADDONS[cluster.kubernetesVersion]) {
     violations.push({
       path: "cluster.kubernetesVersion",
-      expected: `one of ${Object.keys(EKS_ADDONS).join(", ")}: the versions whose EKS add-on builds are pinned in components/versions.ts EKS_ADDONS`,
+      expected: `one of ${Object.keys(EKS_ADDONS).join(", ")}: the versions whose EKS add-on builds are pinned in lib/versions.ts EKS_ADDONS`,
     });
   }
   if (c.environment.kind !== "admin" && !c.identity.oidc.issuerUrl && !c.hub) {

@@ -33,7 +33,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
     super("platform:cluster-autoscaler:ClusterAutoscaler", name, {}, opts);
     const { naming, config } = args;
     const imageTag = (IMAGES.clusterAutoscaler.tagByKubernetesMinor as Record<string, string>)[args.kubernetesVersion];
-    if (!imageTag) throw new Error(`no cluster-autoscaler image for Kubernetes ${args.kubernetesVersion} in components/versions.ts`);
+    if (!imageTag) throw new Error(`no cluster-autoscaler image for Kubernetes ${args.kubernetesVersion} in lib/versions.ts`);
 
     const namespace = platformNamespace(this, { provider: args.provider, naming, name: AUTOSCALER_NAMESPACE, podSecurity: "restricted" });
     const role = serviceAccountRole(this, name, {

@@ -31,7 +31,12 @@ export interface Outcome {
 /** Stored first, in this order: later objects are only admitted when these exist. */
 const FOUNDATION_KINDS = ["Namespace", "CustomResourceDefinition"];
 const PREREQUISITE_KINDS = ["PriorityClass", "ServiceAccount", "LimitRange", "ResourceQuota"];
-const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"];
+/**
+ * Kinds whose controller creates pods from a complete pod template in the object: the built-in workloads, and
+ * ARC's runner scale sets (the runner pods). Operators that merge a partial template with their own defaults
+ * (ECK's Elasticsearch and Kibana) are left out: their template alone is not the pod.
+ */
+const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "AutoscalingRunnerSet"];
 const CONCURRENCY = 8;
 
 export class Admission {

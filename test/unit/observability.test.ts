@@ -35,7 +35,7 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     run = runs[stack];
   });
 
-  test("every chart is pinned to its entry in components/versions.ts", () => {
+  test("every chart is pinned to its entry in lib/versions.ts", () => {
     const release = one(run, "kubernetes:helm.sh/v3:Release", "monitoring-stack").inputs;
     expect([release.chart, release.version, release.repositoryOpts.repo]).toEqual([
       CHARTS.kubePrometheusStack.chart,
