@@ -3,9 +3,11 @@
  * stops `pulumi up` with one message naming the stack, the key, the value and what was expected.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
+import { looksSecret, parsePath, showValue, valueAt } from "./key-paths";
+import { RawConfig, splitRawConfig } from "./raw-config";
 import { RULES, Violation } from "./rules";
 import { CONFIG_NAMESPACE, PlatformConfig, PlatformSecrets, platformSchema, SECRET_KEYS, SecretKey, secretsSchema } from "./schema";
+import { schemaViolations } from "./schema-issues";
 
 // The SDK exports this at run time (Config.get uses it to warn about secrets) but marks it @internal.
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
@@ -30,7 +32,7 @@ export class ConfigError extends pulumi.RunError {
   ) {
     super(
       [`Invalid configuration for stack "${stackName}" (Pulumi.${stackName}.yaml); nothing was deployed:`]
-        .concat(violations.map((v) => `  ${CONFIG_NAMESPACE}:${v.path} = ${v.value}: ${withExpected(v.expected)}`))
+        .concat(violations.map((v) => `  ${v.namespace ?? CONFIG_NAMESPACE}:${v.path} = ${v.value}: ${withExpected(v.expected)}`))
         .join("\n"),
     );
     this.name = "ConfigError";
@@ -46,35 +48,27 @@ export function loadConfig(
   raw: Record<string, string> = pulumi.runtime.allConfig(),
   isSecret: (key: string) => boolean = isConfigSecret,
 ): LoadedConfig {
-  const plain: Record<string, unknown> = {};
-  const secret: Record<string, unknown> = {};
-  const violations: Violation[] = [];
-  for (const [fullKey, text] of Object.entries(raw)) {
-    const [namespace, key] = splitKey(fullKey);
-    if (namespace !== CONFIG_NAMESPACE) {
-      violations.push({ path: `${fullKey}`, expected: foreignKeyAdvice(namespace) });
-    } else if ((SECRET_KEYS as string[]).includes(key)) {
-      secret[key] = parseValue(text);
-      if (!isSecret(fullKey)) violations.push({ path: key, expected: `an encrypted value: set it with \`pulumi config set --secret ${fullKey}\`` });
-    } else {
-      plain[key] = parseValue(text);
-    }
-  }
+  const topLevelKeys = [...Object.keys(platformSchema.shape), ...SECRET_KEYS];
+  const sorted = splitRawConfig(raw, isSecret, topLevelKeys);
+  const violations: Violation[] = [...sorted.violations];
 
-  const parsedConfig = platformSchema.safeParse(plain);
-  const parsedSecrets = secretsSchema.safeParse(secret);
-  if (!parsedConfig.success) violations.push(...schemaViolations(parsedConfig.error, platformSchema, plain));
-  if (!parsedSecrets.success) violations.push(...schemaViolations(parsedSecrets.error, secretsSchema, secret));
-  if (parsedConfig.success && parsedConfig.data.environment.kind !== stack) {
+  const parsedConfig = platformSchema.safeParse(sorted.plain);
+  const parsedSecrets = secretsSchema.safeParse(sorted.secret);
+  if (!parsedConfig.success) violations.push(...schemaViolations(parsedConfig.error, platformSchema, sorted.plain, SECRET_KEYS));
+  if (!parsedSecrets.success) violations.push(...schemaViolations(parsedSecrets.error, secretsSchema, sorted.secret));
+  const wrongStack = parsedConfig.success && parsedConfig.data.environment.kind !== stack;
+  if (wrongStack) {
+    // Every other rule would judge this file by another environment's standards: one mistake, one message.
     violations.push({ path: "environment.kind", expected: `"${stack}", the name of the stack this file configures` });
   }
-  if (parsedConfig.success && parsedSecrets.success) {
+  if (parsedConfig.success && parsedSecrets.success && !wrongStack) {
     violations.push(...RULES.flatMap((rule) => rule(parsedConfig.data, parsedSecrets.data)));
   }
   if (violations.length > 0) {
+    const scrub = secretScrubber(sorted);
     throw new ConfigError(
       stack,
-      violations.map((v) => ({ ...v, value: describeValue(v.path, plain, secret) })),
+      violations.map((v) => ({ ...v, expected: scrub(v.expected), value: scrub(describeValue(v, sorted)) })),
     );
   }
   return { stack, config: parsedConfig.data!, secrets: wrapSecrets(parsedSecrets.data!) };
@@ -84,121 +78,36 @@ function withExpected(text: string): string {
   return text.startsWith("expected") ? text : `expected ${text}`;
 }
 
-function splitKey(fullKey: string): [string, string] {
-  const colon = fullKey.indexOf(":");
-  return colon < 0 ? ["", fullKey] : [fullKey.slice(0, colon), fullKey.slice(colon + 1)];
-}
-
-function foreignKeyAdvice(namespace: string): string {
-  if (namespace === "aws" || namespace === "kubernetes") {
-    return `no ${namespace}: keys: every resource uses the environment's explicit provider, so ambient provider config would be ignored; use ${CONFIG_NAMESPACE}:aws or ${CONFIG_NAMESPACE}:cluster`;
+/** The value a violation is about, as the message shows it: never a secret's. */
+function describeValue(violation: Violation, sorted: RawConfig): string {
+  if (violation.namespace !== undefined) {
+    const fullKey = `${violation.namespace}:${violation.path}`;
+    return sorted.redacted.has(fullKey) ? "[secret]" : showValue(sorted.foreign[fullKey]);
   }
-  return `only ${CONFIG_NAMESPACE}: keys (unknown namespace "${namespace}")`;
-}
-
-/** Objects and arrays arrive as JSON; scalars stay strings (a numeric password must not become a number). */
-function parseValue(text: string): unknown {
-  if (!/^\s*[[{]/.test(text)) return text;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
+  const segments = parsePath(violation.path);
+  const top = String(segments[0]);
+  if ((SECRET_KEYS as string[]).includes(top)) return top in sorted.secret ? "[secret]" : "(not set)";
+  if (sorted.redacted.has(top) || segments.some((segment) => typeof segment === "string" && looksSecret(segment))) {
+    return valueAt(sorted.plain, segments) === undefined ? "(not set)" : "[secret]";
   }
-}
-
-function schemaViolations(error: z.ZodError, schema: z.ZodObject, data: unknown): Violation[] {
-  return error.issues.flatMap((issue): Violation[] => {
-    const path = formatPath(issue.path);
-    if (issue.code === "unrecognized_keys") {
-      const known = knownKeysAt(schema, issue.path, data);
-      return issue.keys.map((key) => ({
-        path: joinPath(path, key),
-        expected: `a known key${suggest(key, known)}; known keys here: ${known.join(", ")}`,
-      }));
-    }
-    return [{ path: path || "(top level)", expected: describeIssue(issue) }];
-  });
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_union" && "discriminator" in issue) {
-    return `a valid "${String(issue.discriminator)}" (${issue.message})`;
-  }
-  if (issue.code === "invalid_value") return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
-  if (issue.code === "invalid_type" && issue.input === undefined) return `a value (required ${issue.expected})`;
-  return issue.message.replace(/^Invalid input: /, "");
+  return showValue(valueAt(sorted.plain, segments));
 }
 
 /**
- * Keys a strict object accepts at `path`, for "did you mean" hints. The config is walked alongside the
- * schema so that, inside a discriminated union, the keys are those of the option the config selected.
+ * A last guard behind describeValue: any secret text that still made it into a message (a rule quoting a value
+ * that happens to be a secret) is replaced. Texts under 4 characters are left alone: they would mangle words.
  */
-function knownKeysAt(schema: z.ZodType, path: PropertyKey[], data: unknown): string[] {
-  let node = selectOption(unwrap(schema), data);
-  let value = data;
-  for (const segment of path) {
-    if (node instanceof z.ZodObject) node = node.shape[String(segment)];
-    else if (node instanceof z.ZodArray) node = node.element as z.ZodType;
-    else if (node instanceof z.ZodRecord) node = node.valueType as z.ZodType;
-    else return [];
-    value = value && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[segment] : undefined;
-    node = selectOption(unwrap(node), value);
-  }
-  return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
-}
-
-function selectOption(node: z.ZodType | undefined, value: unknown): z.ZodType | undefined {
-  if (!(node instanceof z.ZodDiscriminatedUnion)) return node;
-  const discriminator = node.def.discriminator;
-  const selected = value && typeof value === "object" ? (value as Record<string, unknown>)[discriminator] : undefined;
-  return (node.options as z.ZodObject[]).find((option) => {
-    const literal = unwrap(option.shape[discriminator]);
-    return literal instanceof z.ZodLiteral && literal.values.has(selected as never);
-  });
-}
-
-function unwrap(node: z.ZodType | undefined): z.ZodType | undefined {
-  let current = node;
-  while (current && "unwrap" in current && typeof current.unwrap === "function") current = current.unwrap() as z.ZodType;
-  if (current instanceof z.ZodPipe) return unwrap(current.in as z.ZodType);
-  return current;
-}
-
-function suggest(key: string, known: string[]): string {
-  const close = known.filter((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
-  return close.length > 0 ? ` (did you mean "${close[0]}"?)` : "";
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = [...Array(b.length + 1).keys()];
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}
-
-function formatPath(path: PropertyKey[]): string {
-  return path.reduce<string>((acc, segment) => (typeof segment === "number" ? `${acc}[${segment}]` : joinPath(acc, String(segment))), "");
-}
-
-function joinPath(base: string, key: string): string {
-  return base ? `${base}.${key}` : key;
-}
-
-function describeValue(path: string, plain: Record<string, unknown>, secret: Record<string, unknown>): string {
-  const top = path.split(/[.[]/)[0];
-  if ((SECRET_KEYS as string[]).includes(top)) return top in secret ? "[secret]" : "(not set)";
-  const value = path
-    .split(/\.|\[(\d+)\]/)
-    .filter((segment) => segment !== undefined && segment !== "")
-    .reduce<unknown>((node, segment) => (node && typeof node === "object" ? (node as Record<string, unknown>)[segment] : undefined), plain);
-  if (value === undefined) return "(not set)";
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+function secretScrubber(sorted: RawConfig): (text: string) => string {
+  const leaves = (value: unknown): string[] =>
+    typeof value === "string" ? [value] : value && typeof value === "object" ? Object.values(value).flatMap(leaves) : [];
+  const secrets = [
+    ...leaves(sorted.secret),
+    ...[...sorted.redacted].flatMap((key) => leaves(key in sorted.foreign ? sorted.foreign[key] : sorted.plain[key])),
+  ]
+    .flatMap((secret) => [secret, ...secret.split("\n")])
+    .filter((secret) => secret.trim().length >= 4)
+    .sort((a, b) => b.length - a.length);
+  return (text) => secrets.reduce((scrubbed, secret) => scrubbed.split(secret).join("[secret]"), text);
 }
 
 function wrapSecrets(secrets: PlatformSecrets): Secrets {

@@ -1,6 +1,7 @@
 /** Reusable value types of the environment config, each with an "expected …" message a reader can act on. */
 import { z } from "zod";
 import { parseCidr } from "../lib/cidr";
+import { cronProblem } from "./cron";
 
 export const cidr = z
   .string()
@@ -21,9 +22,11 @@ export const quantity = z
 /** Prometheus/Velero style duration: 30d, 12h, 90m. */
 export const duration = z.string().regex(/^[0-9]+(s|m|h|d|w)$/, { message: "expected a duration such as 90m, 48h or 30d" });
 
-export const cron = z
-  .string()
-  .regex(/^(\S+\s+){4}\S+$/, { message: "expected a five-field cron expression such as '0 * * * *'" });
+/** A Velero schedule: five fields, each within its range (config/cron.ts), or a predefined one such as @daily. */
+export const cron = z.string().superRefine((expression, ctx) => {
+  const problem = cronProblem(expression);
+  if (problem) ctx.addIssue({ code: "custom", message: `expected ${problem}` });
+});
 
 export const awsRoleArn = z
   .string()
@@ -40,5 +43,39 @@ export const hostname = z
 export const positiveInt = z.number().int({ message: "expected a whole number" }).min(1, { message: "expected a number >= 1" });
 export const nonNegativeInt = z.number().int({ message: "expected a whole number" }).min(0, { message: "expected a number >= 0" });
 
-/** An OIDC group name as the directory knows it, before the cluster's group prefix is added. */
-export const groupName = z.string().regex(/^[A-Za-z0-9][\w .@-]*$/, { message: "expected a directory group name" });
+/** A dotted-quad IPv4 address (not a host name: AWS resolves none where an address is asked for). */
+export const ipv4Address = z
+  .string()
+  .refine((v) => /^(\d{1,3}\.){3}\d{1,3}$/.test(v) && v.split(".").every((octet) => Number(octet) <= 255), {
+    message: "expected an IPv4 address such as 10.0.0.2, not a host name",
+  });
+
+/**
+ * An OIDC group name as the directory knows it, before the cluster's group prefix is added. Kubernetes takes
+ * any string as a Group subject; Active Directory refuses only `" / \ [ ] : ; | = , + * ? < >` in group names
+ * (so `Ops (EMEA)`, `R&D` and `O'Brien-team` are valid), and a leading or trailing space is a YAML slip the
+ * directory would never send.
+ */
+const AD_FORBIDDEN = /["/\\[\]:;|=,+*?<>]/;
+export const groupName = z
+  .string()
+  .min(1, { message: "expected a directory group name" })
+  .max(256, { message: "expected at most 256 characters (Active Directory's group name limit)" })
+  .refine((v) => !AD_FORBIDDEN.test(v), { message: "expected a directory group name without \" / \\ [ ] : ; | = , + * ? < > (characters Active Directory refuses in group names)" })
+  .refine((v) => v.trim() === v && !/\p{Cc}/u.test(v), { message: "expected a directory group name without leading or trailing spaces or control characters" });
+
+/**
+ * For `.superRefine` on an array: reports the second and later items whose `key` repeats an earlier one, at the
+ * item (or at `field` of it), e.g. two ECR repositories of one name, which would clash as resources mid-deploy.
+ */
+export function noDuplicates<T>(what: string, key: (item: T) => unknown = (item) => item, field?: string) {
+  return (items: T[], ctx: z.core.$RefinementCtx<T[]>) => {
+    const seen = new Map<unknown, number>();
+    items.forEach((item, i) => {
+      const value = key(item);
+      const first = seen.get(value);
+      if (first === undefined) seen.set(value, i);
+      else ctx.addIssue({ code: "custom", path: field ? [i, field] : [i], message: `expected ${what} listed once (it repeats item ${first})` });
+    });
+  };
+}

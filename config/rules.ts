@@ -2,18 +2,25 @@
 import { cidrsOverlap, parseCidr } from "../lib/cidr";
 import { PlatformConfig, PlatformSecrets } from "./schema";
 import { ENCAPSULATION_OVERHEAD } from "./sections/calico";
-import { dashboardClientIds } from "./sections/hub";
 import { EKS_ADDONS, IMAGES } from "../lib/versions";
 import { architectureOf } from "../components/cluster/instance-types";
 import { teamNamespaces } from "./sections/tenancy";
+import { ACCOUNT_RULES } from "./rules-accounts";
+import { existingClusterIsReachable } from "./rules-existing-cluster";
+import { HARDENING_RULES } from "./rules-hardening";
+import { NETWORK_RULES } from "./rules-network";
+import { secretsArePresent } from "./rules-secrets";
+import { WORKLOAD_RULES } from "./rules-workloads";
 
 export interface Violation {
-  /** Key path below `platform:`, e.g. `teams[2].namespaces[0]`. */
+  /** Key path below `platform:` (config/key-paths.ts syntax), e.g. `teams[2].namespaces[0]` or `registryPasswords["quay.io"]`. */
   readonly path: string;
   readonly expected: string;
+  /** For a key of another namespace (`aws:region`): that namespace, `path` being the key inside it. */
+  readonly namespace?: string;
 }
 
-type Rule = (config: PlatformConfig, secrets: PlatformSecrets) => Violation[];
+export type Rule = (config: PlatformConfig, secrets: PlatformSecrets) => Violation[];
 
 /** Built-in namespaces, and those the platform itself installs into. */
 export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
@@ -134,27 +141,6 @@ const calicoFitsTheNetwork: Rule = (c) => {
   return violations;
 };
 
-const secretsArePresent: Rule = (c, s) => {
-  const missing = (key: string, expected: string): Violation => ({ path: key, expected: `a secret: ${expected}` });
-  const violations: Violation[] = [];
-  for (const { server } of c.registries.pullCredentials) {
-    if (!s.registryPasswords[server]) violations.push(missing(`registryPasswords.${server}`, `the password for registries.pullCredentials ${server}`));
-  }
-  for (const { upstream, username } of c.registries.pullThroughCache) {
-    if (username && !s.registryPasswords[upstream]) violations.push(missing(`registryPasswords.${upstream}`, `the token for the ${upstream} pull-through cache`));
-  }
-  const monitoring = c.observability.monitoring;
-  if (monitoring.enabled) {
-    for (const { name } of monitoring.alertmanager.receivers) {
-      if (!s.alertReceiverSecrets[name]) violations.push(missing(`alertReceiverSecrets.${name}`, `the URL or key of alert receiver ${name}`));
-    }
-    if (!s.grafanaAdminPassword) violations.push(missing("grafanaAdminPassword", "Grafana's admin password"));
-  }
-  if (c.admin && !s.ldapBindPassword) violations.push(missing("ldapBindPassword", "the password of admin.dex.ldap.bindDN"));
-  if (c.admin && !s.githubAppPrivateKey) violations.push(missing("githubAppPrivateKey", "the private key of the CI runners' GitHub App"));
-  return violations;
-};
-
 const servicesHaveWhatTheyNeed: Rule = (c) => {
   const violations: Violation[] = [];
   const { certManager, clusterAutoscaler } = c.services;
@@ -214,16 +200,6 @@ const hubIsConsistent: Rule = (c) => {
   return violations;
 };
 
-/** Dex serves Grafana and Kibana of the hub and of every spoke, each as a confidential client with its own secret. */
-const dexClientsHaveSecrets: Rule = (c, s) => {
-  if (!c.admin) return [];
-  const environments = [c.environment.kind, ...c.admin.spokes.map((spoke) => spoke.name)];
-  return environments
-    .flatMap((env) => Object.values(dashboardClientIds(env)))
-    .filter((clientId) => !s.oidcClientSecrets[clientId])
-    .map((clientId) => ({ path: `oidcClientSecrets.${clientId}`, expected: `a secret: the Dex client secret of ${clientId} (at least 16 characters)` }));
-};
-
 /** What an EKS cluster needs before anything is created: two AZs, pinned add-ons, a sign-in issuer, distinct pools. */
 const eksClusterIsBuildable: Rule = (c) => {
   if (c.cluster.mode !== "eks") return [];
@@ -252,24 +228,19 @@ const eksClusterIsBuildable: Rule = (c) => {
   return violations;
 };
 
-/** Monitoring and logging need the EKS cluster layer's storage, Dex clients, and in prod enough replicas to lose a zone. */
-const observabilityFitsTheEnvironment: Rule = (c, s) => {
+/** Monitoring and logging need the EKS cluster layer's storage (their Dex clients: config/rules-secrets.ts), and in prod enough replicas to lose a zone. */
+const observabilityFitsTheEnvironment: Rule = (c) => {
   const { monitoring, logging } = c.observability;
-  const clientIds = dashboardClientIds(c.environment.kind);
   const violations: Violation[] = [];
   const violation = (path: string, expected: string) => violations.push({ path, expected });
-  const parts: [string, boolean, string][] = [
-    ["monitoring", monitoring.enabled, clientIds.grafana],
-    ["logging", logging.enabled, clientIds.kibana],
+  const parts: [string, boolean][] = [
+    ["monitoring", monitoring.enabled],
+    ["logging", logging.enabled],
   ];
-  for (const [part, enabled, clientId] of parts) {
+  for (const [part, enabled] of parts) {
     if (!enabled) continue;
     if (c.cluster.mode !== "eks") {
       violation(`observability.${part}.enabled`, "false on an existing cluster: its volumes use the gp3 StorageClass the EKS cluster layer creates");
-    }
-    // In the admin stack dexClientsHaveSecrets already reports every environment's dashboard clients.
-    if (!c.admin && !s.oidcClientSecrets[clientId]) {
-      violation(`oidcClientSecrets.${clientId}`, `a secret: the Dex client secret of ${clientId}, with which ${part === "monitoring" ? "Grafana" : "Kibana's oauth2-proxy"} logs users in`);
     }
   }
   if (logging.enabled && logging.elasticsearch.nodes === 2) {
@@ -285,4 +256,20 @@ const observabilityFitsTheEnvironment: Rule = (c, s) => {
   return violations;
 };
 
-export const RULES: Rule[] = [awsOnlyForEks, prodIsHighlyAvailable, hubOnlyWhereItBelongs, namespacesAreUsable, calicoFitsTheNetwork, secretsArePresent, servicesHaveWhatTheyNeed, hubIsConsistent, dexClientsHaveSecrets, eksClusterIsBuildable, observabilityFitsTheEnvironment];
+export const RULES: Rule[] = [
+  awsOnlyForEks,
+  prodIsHighlyAvailable,
+  hubOnlyWhereItBelongs,
+  namespacesAreUsable,
+  calicoFitsTheNetwork,
+  secretsArePresent,
+  servicesHaveWhatTheyNeed,
+  hubIsConsistent,
+  eksClusterIsBuildable,
+  observabilityFitsTheEnvironment,
+  ...NETWORK_RULES,
+  ...ACCOUNT_RULES,
+  ...WORKLOAD_RULES,
+  ...HARDENING_RULES,
+  existingClusterIsReachable,
+];

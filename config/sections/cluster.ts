@@ -1,47 +1,94 @@
 import { z } from "zod";
-import { awsRoleArn, cidr, dnsLabel, nonNegativeInt, positiveInt } from "../primitives";
+import { cidrContains, parseCidr } from "../../lib/cidr";
+import { cloudwatchRetentionDays, gp3VolumeGiB } from "../aws-limits";
+import { nodeLabelKey, nodeLabelValue, taintKey, taintValue } from "../kubernetes-names";
+import { awsRoleArn, cidr, dnsLabel, noDuplicates, nonNegativeInt, positiveInt } from "../primitives";
+
+/** Every control-plane log type EKS offers (LogSetup.types in the EKS API). */
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
 const taint = z.strictObject({
-  key: z.string().min(1),
-  value: z.string().default(""),
+  key: taintKey,
+  value: taintValue.default(""),
   effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]),
 });
+
+/** EKS NodegroupUpdateConfig: maxUnavailable is 1 to 100 nodes. */
+const EKS_MAX_UNAVAILABLE = 100;
 
 export const nodePoolSchema = z
   .strictObject({
     name: dnsLabel,
     capacityType: z.enum(["ON_DEMAND", "SPOT"]),
-    instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "expected an EC2 instance type such as m7i.large" })).min(1),
+    instanceTypes: z
+      .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "expected an EC2 instance type such as m7i.large" }))
+      .min(1, { message: "expected at least one instance type" })
+      .superRefine(noDuplicates("an instance type")),
     minSize: nonNegativeInt,
     desiredSize: nonNegativeInt,
     maxSize: positiveInt,
-    diskSizeGiB: positiveInt.default(50),
+    /** Root volume of each node (gp3). */
+    diskSizeGiB: gp3VolumeGiB.default(50),
     /** Nodes replaced at once during a rolling update. */
-    maxUnavailable: positiveInt.default(1),
-    labels: z.record(z.string(), z.string()).default({}),
-    taints: z.array(taint).default([]),
+    maxUnavailable: positiveInt.max(EKS_MAX_UNAVAILABLE, { message: `expected at most ${EKS_MAX_UNAVAILABLE} (the EKS limit for a rolling update)` }).default(1),
+    /** Kubernetes labels of the pool's nodes (also the autoscaler's node-template tags). */
+    labels: z.record(nodeLabelKey, nodeLabelValue).default({}),
+    /** One taint per key: the autoscaler's node-template tag is named after the key alone. */
+    taints: z.array(taint).default([]).superRefine(noDuplicates("a taint key", (t) => t.key, "key")),
+    /**
+     * IMDS PUT response hop limit of the pool's nodes: 1 keeps instance metadata (and the node role) to the node
+     * itself, 2 lets pods reach it. Absent: 1 on the CI build pool (admin.ciRunners.nodePool), 2 elsewhere.
+     */
+    metadataHopLimit: z.union([z.literal(1), z.literal(2)]).optional(),
   })
-  .refine((p) => p.minSize <= p.desiredSize && p.desiredSize <= p.maxSize, {
-    message: "expected minSize <= desiredSize <= maxSize",
+  .superRefine((pool, ctx) => {
+    // Each size is related to the others only when it is valid on its own: a bad maxSize is one mistake, not two.
+    const size = (value: unknown) => (Number.isInteger(value) && (value as number) >= 0 ? (value as number) : undefined);
+    const [min, desired, max] = [size(pool.minSize), size(pool.desiredSize), size(pool.maxSize)];
+    if (min !== undefined && max !== undefined && max >= 1 && min > max) {
+      ctx.addIssue({ code: "custom", path: ["minSize"], message: `expected at most maxSize (${max})` });
+    } else if (desired !== undefined && min !== undefined && desired < min) {
+      ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `expected at least minSize (${min})` });
+    } else if (desired !== undefined && max !== undefined && max >= 1 && desired > max) {
+      ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `expected at most maxSize (${max})` });
+    }
   });
+
+/**
+ * EKS KubernetesNetworkConfigRequest.serviceIpv4Cidr: within 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, from
+ * /12 to /24 (overlap with the VPC is checked in config/rules-network.ts).
+ */
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+const serviceCidr = cidr.refine(
+  (v) => {
+    const parsed = parseCidr(v);
+    return !parsed || (parsed.prefix >= 12 && parsed.prefix <= 24 && PRIVATE_RANGES.some((range) => cidrContains(range, v)));
+  },
+  { message: `expected a CIDR from /12 to /24 inside ${PRIVATE_RANGES.join(", ")} (what EKS accepts for the service range)` },
+);
 
 const eksCluster = z.strictObject({
   mode: z.literal("eks"),
   kubernetesVersion: z.string().regex(/^1\.[0-9]{2}$/, { message: "expected a Kubernetes minor version such as 1.33" }),
-  serviceCidr: cidr.default("172.20.0.0/16"),
+  serviceCidr: serviceCidr.default("172.20.0.0/16"),
   /** Empty: the API endpoint is private only (reached through the VPN and the Transit Gateway). */
-  publicAccessCidrs: z.array(cidr).default([]),
+  publicAccessCidrs: z.array(cidr).default([]).superRefine(noDuplicates("a CIDR")),
   /** IAM roles of the infra team; they become cluster admins through access entries. */
-  adminRoleArns: z.array(awsRoleArn).min(1),
-  logRetentionDays: positiveInt.default(90),
-  nodePools: z.array(nodePoolSchema).min(1),
+  adminRoleArns: z.array(awsRoleArn).min(1, { message: "expected at least one IAM role ARN" }).superRefine(noDuplicates("a role ARN")),
+  /** The control plane's CloudWatch log group. */
+  logRetentionDays: cloudwatchRetentionDays.default(90),
+  nodePools: z.array(nodePoolSchema).min(1, { message: "expected at least one node pool" }),
+  /** Control-plane log types sent to CloudWatch (each costs ingestion); retention is logRetentionDays for all. */
+  controlPlaneLogTypes: z.array(z.enum(CONTROL_PLANE_LOG_TYPES)).min(1).default([...CONTROL_PLANE_LOG_TYPES]),
+  /** EKS support policy: EXTENDED keeps an old minor running past standard support, at extra cost per cluster hour. */
+  supportType: z.enum(["STANDARD", "EXTENDED"]).default("STANDARD"),
 });
 
 const existingCluster = z.strictObject({
   mode: z.literal("existing"),
   /** Path to a kubeconfig file (relative paths are resolved from the project directory; `~` is expanded). */
-  kubeconfig: z.string().min(1),
-  context: z.string().min(1).optional(),
+  kubeconfig: z.string().min(1, { message: "expected the path of a kubeconfig file" }),
+  context: z.string().min(1, { message: "expected the name of a context of the kubeconfig" }).optional(),
 });
 
 export const clusterSection = z.discriminatedUnion("mode", [eksCluster, existingCluster]);

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { AWS_REGIONS } from "../../lib/aws-regions";
+import { tagValue } from "../aws-limits";
 import { awsAccountId, awsRoleArn, hostname } from "../primitives";
 
 export const ENVIRONMENTS = ["e2e", "stage", "prod", "admin", "local"] as const;
@@ -10,15 +12,24 @@ export const environmentSection = z.strictObject({
   /** Parent domain: services are published as `<service>.<env>.<domain>`. */
   domain: hostname,
   /** Route53 hosted zone of `<env>.<domain>`, used by DNS-01 certificate challenges. */
-  hostedZoneId: z.string().regex(/^Z[A-Z0-9]{4,32}$/, { message: "expected a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ" }).optional(),
-  owner: z.string().min(1),
-  costCentre: z.string().min(1),
+  hostedZoneId: z
+    .string()
+    .regex(/^Z[A-Z0-9]{4,32}$/, { message: "expected a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ (without the /hostedzone/ prefix)" })
+    .optional(),
+  /** `owner` and `cost-centre` tags of every AWS resource of the environment (lib/naming.ts). */
+  owner: tagValue,
+  costCentre: tagValue,
   /** `protect` stateful resources and retain data on delete (prod). */
   protectStatefulResources: z.boolean().default(false),
 });
 
 export const awsSection = z.strictObject({
-  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { message: "expected an AWS region such as eu-west-1" }),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { message: "expected an AWS region such as eu-west-1" })
+    .refine((region) => AWS_REGIONS.includes(region), {
+      message: "expected a Region listed in lib/aws-regions.ts (its Availability Zones are checked against that table; add a new Region there)",
+    }),
   accountId: awsAccountId,
   /** Every AWS call is made by assuming this role: no long-term keys. */
   deployRoleArn: awsRoleArn,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseCidr } from "../../lib/cidr";
-import { awsAccountId, awsRoleArn, cidr, dnsLabel, hostname, positiveInt } from "../primitives";
+import { cloudwatchRetentionDays } from "../aws-limits";
+import { awsAccountId, awsRoleArn, cidr, dnsLabel, hostname, ipv4Address, noDuplicates, nonNegativeInt, positiveInt } from "../primitives";
 
 /** How a workload environment finds the admin hub: a Pulumi stack reference, so no cycle is possible. */
 export const hubSection = z.strictObject({
@@ -8,8 +9,18 @@ export const hubSection = z.strictObject({
   stack: z.string().regex(/^[\w.-]+\/[\w.-]+\/[\w.-]+$/, { message: "expected <organization>/<project>/<stack>" }),
 });
 
+/**
+ * Dex's LDAP connector speaks LDAPS unless startTLS is set: on the standard ports the combination is known,
+ * and the wrong one fails only when the first user signs in.
+ */
+const LDAPS_PORT = 636;
+const LDAP_PORT = 389;
+
 const ldap = z.strictObject({
-  host: z.string().regex(/^[\w.-]+:[0-9]+$/, { message: "expected host:port such as ldap.corp.example.com:636" }),
+  host: z
+    .string()
+    .regex(/^[\w.-]+:[0-9]+$/, { message: "expected host:port such as ldap.corp.example.com:636" })
+    .refine((v) => Number(v.split(":")[1]) >= 1 && Number(v.split(":")[1]) <= 65535, { message: "expected a port from 1 to 65535" }),
   /** Upgrade a plain connection (port 389) with StartTLS; otherwise the port must speak LDAPS. */
   startTLS: z.boolean().default(false),
   /** Base64 PEM of the CA that signed the directory's certificate; absent: the system trust store. */
@@ -30,6 +41,14 @@ const ldap = z.strictObject({
     groupAttr: z.string().default("member"),
     nameAttr: z.string().default("cn"),
   }),
+}).superRefine((ldap, ctx) => {
+  const port = typeof ldap.host === "string" ? Number(ldap.host.split(":")[1]) : undefined;
+  if (port === LDAPS_PORT && ldap.startTLS === true) {
+    ctx.addIssue({ code: "custom", path: ["startTLS"], message: `expected false with port ${LDAPS_PORT}: that port speaks LDAPS (TLS from the first byte), StartTLS is for port ${LDAP_PORT}` });
+  }
+  if (port === LDAP_PORT && ldap.startTLS === false) {
+    ctx.addIssue({ code: "custom", path: ["startTLS"], message: `expected true with port ${LDAP_PORT}: without StartTLS Dex would speak LDAPS to a plain LDAP port (use ${LDAPS_PORT} for LDAPS)` });
+  }
 });
 
 /** AWS Client VPN accepts client ranges from /12 to /22. */
@@ -43,15 +62,21 @@ export const adminSection = z.strictObject({
   dex: z.strictObject({ replicas: positiveInt, ldap }),
   ciRunners: z.strictObject({
     githubConfigUrl: z.string().regex(/^https:\/\/github\.com\/[\w.-]+(\/[\w.-]+)?$/, { message: "expected https://github.com/<org>[/<repo>]" }),
-    githubAppId: z.string().regex(/^[0-9]+$/),
-    githubAppInstallationId: z.string().regex(/^[0-9]+$/),
+    githubAppId: z.string().regex(/^[0-9]+$/, { message: "expected the GitHub App's numeric id (quote it in YAML)" }),
+    githubAppInstallationId: z.string().regex(/^[0-9]+$/, { message: "expected the numeric id of the App's installation (quote it in YAML)" }),
     /** Idle and maximum build runners (Docker-in-Docker, no cloud credentials). */
-    minRunners: z.number().int().min(0),
+    minRunners: nonNegativeInt,
     maxRunners: positiveInt,
     /** Node pool (of cluster.nodePools) reserved for build runners: they run privileged, so they get nodes of their own. */
     nodePool: dnsLabel,
     /** Deploy runners: the only pods holding the CI role, so only workflows GitHub admits to this runner group can deploy. */
     deploy: z.strictObject({ runnerGroup: z.string().min(1).default("platform-deploy"), maxRunners: positiveInt.default(2) }).default({ runnerGroup: "platform-deploy", maxRunners: 2 }),
+  }).superRefine((runners, ctx) => {
+    // The runner scale set refuses minRunners above maxRunners; each is checked on its own first.
+    const { minRunners: min, maxRunners: max } = runners;
+    if (Number.isInteger(min) && Number.isInteger(max) && max >= 1 && min > max) {
+      ctx.addIssue({ code: "custom", path: ["minRunners"], message: `expected at most maxRunners (${max})` });
+    }
   }),
   vpn: z.strictObject({
     clientCidr: vpnClientCidr,
@@ -59,10 +84,16 @@ export const adminSection = z.strictObject({
     serverCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[\w-]+$/, { message: "expected an ACM certificate ARN" }),
     /** AWS Directory Service id (AD Connector to the corporate Active Directory). */
     directoryId: z.string().regex(/^d-[0-9a-f]{10}$/, { message: "expected a directory id such as d-1234567890" }),
-    /** SID of the directory group allowed through the VPN; absent: every user the directory authenticates. */
-    accessGroupSid: z.string().regex(/^S-1-[0-9]+(-[0-9]+)+$/, { message: "expected an Active Directory group SID such as S-1-5-21-…" }).optional(),
-    dnsServers: z.array(z.string()).max(2, { message: "expected at most two DNS servers (a Client VPN limit)" }).default([]),
-    connectionLogRetentionDays: positiveInt.default(365),
+    /** SID of the directory group allowed through the VPN: only its members connect (never every directory user). */
+    accessGroupSid: z.string().regex(/^S-1-[0-9]+(-[0-9]+)+$/, { message: "expected an Active Directory group SID such as S-1-5-21-…" }),
+    /** Client VPN DnsServers: IP addresses (the endpoint pushes them to clients, which cannot resolve a name to find them). */
+    dnsServers: z
+      .array(ipv4Address)
+      .max(2, { message: "expected at most two DNS servers (a Client VPN limit)" })
+      .default([])
+      .superRefine(noDuplicates("a DNS server")),
+    /** The connection log group in CloudWatch Logs. */
+    connectionLogRetentionDays: cloudwatchRetentionDays.default(365),
   }),
   /** The environments that attach to the hub; their CIDRs are routed through the Transit Gateway and the VPN. */
   spokes: z

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { dnsLabel, duration, positiveInt, quantity } from "../primitives";
+import { gp3VolumeGiB } from "../aws-limits";
+import { dnsLabel, duration, groupName, positiveInt, quantity } from "../primitives";
 
 const disabled = z.strictObject({ enabled: z.literal(false) });
 
@@ -30,16 +31,17 @@ const receivers = z
 
 const monitoring = z.strictObject({
   enabled: z.literal(true),
-  prometheus: z.strictObject({ replicas: positiveInt, retention: duration, storageGiB: positiveInt, memory: quantity }),
-  alertmanager: z.strictObject({ replicas: positiveInt, storageGiB: positiveInt, receivers }),
+  prometheus: z.strictObject({ replicas: positiveInt, retention: duration, storageGiB: gp3VolumeGiB, memory: quantity }),
+  alertmanager: z.strictObject({ replicas: positiveInt, storageGiB: gp3VolumeGiB, receivers }),
   grafana: z.strictObject({ replicas: positiveInt }),
 });
 
 const logging = z.strictObject({
   enabled: z.literal(true),
   /** Nodes are spread over availability zones; more than one node keeps a replica of every shard in another zone. */
-  elasticsearch: z.strictObject({ nodes: positiveInt, storageGiB: positiveInt, memory: quantity }),
-  kibana: z.strictObject({ replicas: positiveInt }),
+  elasticsearch: z.strictObject({ nodes: positiveInt, storageGiB: gp3VolumeGiB, memory: quantity }),
+  /** Directory groups (without the OIDC prefix) whose members oauth2-proxy lets into Kibana; nobody else gets in. */
+  kibana: z.strictObject({ replicas: positiveInt, allowedGroups: z.array(groupName).min(1) }),
   /** Days log and event indices are kept before index lifecycle management deletes them. */
   retentionDays: positiveInt,
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, hostname, positiveInt } from "../primitives";
+import { dnsLabel, hostname, noDuplicates, positiveInt } from "../primitives";
 
 export const UPSTREAM_REGISTRIES = ["quay.io", "registry-1.docker.io", "ghcr.io", "public.ecr.aws", "registry.k8s.io"] as const;
 /** Upstreams ECR only caches from with credentials (the others serve public images anonymously). */
@@ -18,7 +18,10 @@ export const registriesSection = z
     /** ECR pull-through cache: images of public registries pulled once, then served from the account's ECR. */
     pullThroughCache: z.array(pullThroughCacheRule).default([]),
     /** ECR repositories for the company's own images. */
-    repositories: z.array(z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, { message: "expected an ECR repository name" })).default([]),
+    repositories: z
+      .array(z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, { message: "expected an ECR repository name" }))
+      .default([])
+      .superRefine(noDuplicates("a repository name")),
     /** Registry garbage collection: what ECR lifecycle policies expire, in own repositories and cached ones. */
     lifecycle: z
       .strictObject({
@@ -29,7 +32,10 @@ export const registriesSection = z
       })
       .default({ untaggedExpiryDays: 14, keepTaggedImages: 100 }),
     /** Registries that need an imagePullSecret in every team namespace; passwords from `platform:registryPasswords`. */
-    pullCredentials: z.array(z.strictObject({ server: hostname, username: z.string().min(1) })).default([]),
+    pullCredentials: z
+      .array(z.strictObject({ server: hostname, username: z.string().min(1, { message: "expected a username" }) }))
+      .default([])
+      .superRefine(noDuplicates("a server (one password per server in registryPasswords)", (c) => c.server, "server")),
   })
   .superRefine((registries, ctx) => {
     const prefixes = registries.pullThroughCache.map((rule) => rule.prefix);

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { dnsLabel, groupName, nonNegativeInt, quantity } from "../primitives";
+import { tagValue } from "../aws-limits";
+import { cidr, dnsLabel, groupName, nonNegativeInt, quantity } from "../primitives";
+import { quantityExceeds } from "../quantity";
 
 export const POD_SECURITY_LEVELS = ["privileged", "baseline", "restricted"] as const;
 
@@ -30,13 +32,29 @@ export const tenancySection = z.strictObject({
   ingressNamespace: dnsLabel.optional(),
   defaultQuota: quota,
   /** Applied when a container declares no resources, so quota'd namespaces still admit pods. */
-  defaultLimits: z.strictObject({ defaultRequest: cpuMemory, default: cpuMemory }),
+  defaultLimits: z.strictObject({ defaultRequest: cpuMemory, default: cpuMemory }).superRefine((limits, ctx) => {
+    // The API server rejects a LimitRange whose default request exceeds its default limit
+    // ("default request value … must be less than or equal to default limit value"), mid-deploy.
+    for (const resource of ["cpu", "memory"] as const) {
+      const [request, limit] = [limits.defaultRequest?.[resource], limits.default?.[resource]];
+      if (quantityExceeds(request, limit)) {
+        ctx.addIssue({ code: "custom", path: ["defaultRequest", resource], message: `expected at most default.${resource} (${limit}): Kubernetes refuses a default request above its default limit` });
+      }
+    }
+  }),
+});
+
+const egressRule = z.strictObject({
+  cidr,
+  ports: z.array(z.number().int().min(1).max(65535)).min(1),
+  protocol: z.enum(["TCP", "UDP"]).default("TCP"),
 });
 
 export const teamSchema = z.strictObject({
   name: dnsLabel,
-  owner: z.string().min(1),
-  costCentre: z.string().min(1),
+  /** Like the environment's, the team's ownership can become AWS tags (lib/naming.ts `tags(team)`). */
+  owner: tagValue,
+  costCentre: tagValue,
   /** Namespaces owned by the team; defaults to one named after the team. */
   namespaces: z.array(dnsLabel).min(1).optional(),
   /** Directory groups (without the OIDC prefix) mapped to the team's roles in its namespaces. */
@@ -52,6 +70,8 @@ export const teamSchema = z.strictObject({
   /** Overrides of the environment's default quota. */
   quota: quota.partial().optional(),
   podSecurity: z.enum(POD_SECURITY_LEVELS).optional(),
+  /** Destinations outside the cluster the team's pods may reach, beyond what the network baseline allows. */
+  egress: z.array(egressRule).default([]),
 });
 
 export const teamsSection = z.array(teamSchema);
