@@ -60,7 +60,7 @@ export function adminHub(env: Environment, parts: HubParts & { dexHostname: stri
     subnetIds: network.privateSubnetIds,
     spokes: admin.spokes,
     retainLogs: protect,
-    clusterSecurityGroupId: controlPlane.clusterSecurityGroupId,
+    apiSecurityGroupId: controlPlane.apiSecurityGroupId,
   });
   const transit = new TransitHub("transit", {
     awsProvider,
@@ -69,6 +69,7 @@ export function adminHub(env: Environment, parts: HubParts & { dexHostname: stri
     subnetIds: network.privateSubnetIds,
     routeTableIds: network.privateRouteTableIds,
     spokes: admin.spokes,
+    deployRunnerCidrs: network.privateSubnetCidrs,
     protect,
   });
 
@@ -77,6 +78,7 @@ export function adminHub(env: Environment, parts: HubParts & { dexHostname: stri
     ciRunnerScaleSets: { build: ci.buildScaleSet, deploy: ci.deployScaleSet },
     transitGatewayId: transit.transitGatewayId,
     transitGatewayRamShareArn: transit.resourceShareArn,
+    deployRunnerPrefixListId: transit.deployRunnerPrefixListId,
     vpnEndpointId: vpn.endpointId,
     vpnClientCidr: vpn.clientCidr,
   };
@@ -96,7 +98,8 @@ export function hubSpoke(env: Environment, hub: pulumi.StackReference, parts: Om
     subnetIds: network.privateSubnetIds,
     routeTableIds: network.privateRouteTableIds,
     hubCidr: hubOutput("vpcCidr"),
-    clusterSecurityGroupId: controlPlane.clusterSecurityGroupId,
+    deployRunnerPrefixListId: hubOutput("deployRunnerPrefixListId"),
+    apiSecurityGroupId: controlPlane.apiSecurityGroupId,
   });
   new CiDeployAccess("ci-access", {
     awsProvider,

@@ -20,7 +20,9 @@ const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor
 
 interface MonitorLike {
   registerResource(req: RegisterResourceRequest, callback: (err: unknown, res: unknown) => void): Promise<void>;
+  readResource(req: ReadResourceRequest, callback: (err: unknown, res: unknown) => void): Promise<void>;
 }
+type ReadResourceRequest = Pick<RegisterResourceRequest, "getType" | "getName" | "getParent" | "getDependenciesList">;
 interface RegisterResourceRequest {
   getType(): string;
   getName(): string;
@@ -46,6 +48,8 @@ export interface RecordedResource {
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
   readonly dependencies: string[];
+  /** A read of an existing object (`<Resource>.get`): the program takes it from the cluster or account, never creates it. */
+  readonly read?: boolean;
 }
 
 export interface StackRun {
@@ -145,7 +149,6 @@ async function runProgram(stack: string, options: RunOptions): Promise<StackRun>
 
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
-      // Read resources (a StackReference) bypass registerResource; they are top-level and unprotected here.
       const meta = pending.get(`${args.type}::${args.name}`) ?? { type: args.type, name: args.name, protect: false, retainOnDelete: false, dependencies: [] };
       const urn = monitorUrn(stack, meta.parent, args.type, args.name);
       resources.push({ ...meta, urn, inputs: args.inputs, provider: args.provider || undefined, custom: args.custom ?? true });
@@ -166,6 +169,20 @@ async function runProgram(stack: string, options: RunOptions): Promise<StackRun>
       dependencies: req.getDependenciesList(),
     });
     return register(req, callback);
+  };
+  // Reads (`<Resource>.get`) too: what they wait for and where they sit in the tree.
+  const read = monitor.readResource.bind(monitor);
+  monitor.readResource = (req, callback) => {
+    pending.set(`${req.getType()}::${req.getName()}`, {
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent() || undefined,
+      protect: false,
+      retainOnDelete: false,
+      dependencies: req.getDependenciesList(),
+      read: true,
+    });
+    return read(req, callback);
   };
   setMockOptions(monitor, PROJECT, stack, options.preview ?? false);
   const [values, secretKeys] = flattenConfig(config, secrets);

@@ -12,6 +12,7 @@ export const defaultHubOutputs: Record<string, unknown> = {
   ciRoleArn: "arn:aws:iam::444444444444:role/admin-ci-deployer",
   vpcCidr: "10.0.0.0/16",
   vpnClientCidr: "10.255.0.0/22",
+  deployRunnerPrefixListId: "pl-0123456789abcdef0",
 };
 
 /** Output properties a provider would compute, keyed by resource type. */
@@ -39,10 +40,18 @@ const computed: Record<string, (name: string, inputs: Record<string, any>) => Re
     inputs.spec?.type === "LoadBalancer" ? { status: { loadBalancer: { ingress: [{ hostname: `${name}-0123456789.elb.${REGION}.amazonaws.com` }] } } } : {},
 };
 
+/** What a read (`<Resource>.get(name, id)`) of an existing object returns, keyed by type. */
+const reads: Record<string, (id: string) => Record<string, unknown>> = {
+  // ECK's public HTTP certificate Secret, which the logging component copies for Fluent Bit.
+  "kubernetes:core/v1:Secret": (id) => ({ data: { "ca.crt": Buffer.from(`CA of ${id}`).toString("base64") } }),
+};
+
 export function mockResourceState(args: pulumi.runtime.MockResourceArgs, hubOutputs: Record<string, unknown>): pulumi.runtime.MockResourceResult {
   if (args.type === "pulumi:pulumi:StackReference") {
     return { id: args.inputs.name, state: { name: args.inputs.name, outputs: hubOutputs, secretOutputNames: [] } };
   }
+  const read = args.id ? reads[args.type] : undefined;
+  if (read) return { id: args.id!, state: { ...args.inputs, ...read(args.id!) } };
   const id = `${args.name}-id`;
   const [pkg, module] = args.type.split(":");
   const state: Record<string, unknown> = { ...args.inputs };

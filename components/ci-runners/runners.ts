@@ -8,6 +8,7 @@ import { IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
 import { platformNamespace } from "../tenancy";
 import { RegistryMirrors, throughMirror } from "../../lib/images";
 import { CHARTS, chartSource, IMAGES } from "../../lib/versions";
+import { instanceMetadataGuard } from "./egress-guard";
 import { buildRunnerTemplate, deployRunnerTemplate, Placement } from "./pod-templates";
 
 export const CONTROLLER_NAMESPACE = "arc-systems";
@@ -68,6 +69,12 @@ export class CiRunners extends pulumi.ComponentResource {
       }),
     });
     this.roleArn = role.arn;
+
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-no-instance-metadata`,
+      { metadata: { name: "no-instance-metadata", namespace: RUNNERS_NAMESPACE, labels: naming.labels() }, spec: instanceMetadataGuard() },
+      { ...k8sOpts, dependsOn: runnersNamespace },
+    );
 
     const deployer = new k8s.core.v1.ServiceAccount(
       `${name}-deployer`,

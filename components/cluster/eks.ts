@@ -9,9 +9,6 @@ import { clusterAdmins } from "./eks-access";
 import { ClusterHandle } from "./handle";
 import { eksKubeconfig } from "./kubeconfig";
 
-/** Every control-plane log type EKS offers; the audit log is what answers "who changed this". */
-const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
-
 export interface EksClusterArgs {
   readonly awsProvider: aws.Provider;
   readonly naming: Naming;
@@ -24,6 +21,8 @@ export interface EksClusterArgs {
   readonly deployRoleArn: string;
   /** Where the control plane places its network interfaces: private subnets only. */
   readonly subnetIds: pulumi.Input<string>[];
+  /** The VPC of those subnets, where the API endpoint's own security group lives. */
+  readonly vpcId: pulumi.Input<string>;
   /** OIDC sign-in for people (kubectl through Dex); the groups claim feeds the RBAC bindings. */
   readonly oidc: PlatformConfig["identity"]["oidc"];
   /** Issuer of the tokens people sign in with: config, or Dex of the admin hub. */
@@ -34,7 +33,7 @@ export interface EksClusterArgs {
 
 /**
  * An EKS control plane: private API endpoint, access entries instead of `aws-auth`, Secrets encrypted with
- * a rotating KMS key, every control-plane log, IRSA, and Dex as an OIDC identity provider.
+ * a rotating KMS key, the configured control-plane logs, IRSA, and Dex as an OIDC identity provider.
  * Node pools and add-ons are separate components, so that a composition can order them around the CNI.
  */
 export class EksCluster extends pulumi.ComponentResource implements ClusterHandle {
@@ -48,8 +47,12 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
   readonly irsa: { readonly oidcProviderArn: pulumi.Output<string>; readonly oidcIssuer: pulumi.Output<string> };
   /** `https://…` issuer of the cluster's service-account tokens. */
   readonly oidcIssuerUrl: pulumi.Output<string>;
-  /** The group EKS puts on the API endpoint's interfaces: open it to let other networks reach the private API. */
-  readonly clusterSecurityGroupId: pulumi.Output<string>;
+  /**
+   * A security group on the API endpoint's interfaces only: rules that let other networks reach the private API
+   * go here. EKS's own cluster security group is shared with every managed node, so a rule there opens the
+   * nodes too.
+   */
+  readonly apiSecurityGroupId: pulumi.Output<string>;
   private readonly componentName: string;
   private readonly admins: aws.eks.AccessPolicyAssociation[];
 
@@ -92,6 +95,19 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
       { ...childOpts, retainOnDelete: protect },
     );
 
+    // EKS attaches vpcConfig.securityGroupIds to the control plane's cross-account interfaces and nothing else
+    // (aws.eks.Cluster ClusterVpcConfig). Added to an existing cluster it is an in-place update (EKS
+    // UpdateClusterConfig; terraform-provider-aws 5.25.0 made security_group_ids updatable), not a replacement.
+    const apiSecurityGroup = new aws.ec2.SecurityGroup(
+      `${name}-api`,
+      {
+        name: naming.resource("eks-api"),
+        description: "Kubernetes API endpoint: HTTPS from other networks (hub deploy runners, VPN users)",
+        vpcId: args.vpcId,
+        tags: { Name: naming.resource("eks-api") },
+      },
+      childOpts,
+    );
     const publicAccess = config.publicAccessCidrs.length > 0;
     const eks = new aws.eks.Cluster(
       `${name}-eks`,
@@ -104,21 +120,27 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
           endpointPrivateAccess: true,
           endpointPublicAccess: publicAccess,
           publicAccessCidrs: publicAccess ? config.publicAccessCidrs : undefined,
+          securityGroupIds: [apiSecurityGroup.id],
         },
         accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
         // No self-managed aws-node/kube-proxy/CoreDNS: the managed add-ons own them, and with Calico as the
         // CNI there is no aws-node DaemonSet to remove first.
         bootstrapSelfManagedAddons: false,
-        enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
+        // Each type is billed as CloudWatch ingestion; all go to the one group EKS writes to, with its retention.
+        enabledClusterLogTypes: config.controlPlaneLogTypes,
         encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
         kubernetesNetworkConfig: { serviceIpv4Cidr: config.serviceCidr },
         deletionProtection: protect,
+        // Explicit: the EKS API defaults to EXTENDED (UpgradePolicyRequest), which lets a cluster left on an old
+        // minor move silently into extended support, billed per cluster hour on top of standard. STANDARD has EKS
+        // upgrade it at the end of standard support instead; EXTENDED is a config choice the policy pack reports.
+        upgradePolicy: { supportType: config.supportType },
       },
       { ...childOpts, protect, dependsOn: [logGroup, clusterPolicy] },
     );
     this.name = eks.name;
     this.endpoint = eks.endpoint;
-    this.clusterSecurityGroupId = eks.vpcConfig.clusterSecurityGroupId;
+    this.apiSecurityGroupId = apiSecurityGroup.id;
 
     this.admins = clusterAdmins(
       `${name}-admin`,

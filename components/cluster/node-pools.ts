@@ -25,6 +25,22 @@ export interface NodePoolsArgs {
    * limit from the instance type's ENI addresses, which is what the VPC CNI can actually give out.
    */
   readonly maxPods?: number;
+  /**
+   * The pool reserved for the hub's build runners (admin.ciRunners.nodePool): its pods run privileged Docker
+   * daemons and untrusted build steps, none of which needs instance metadata, so by default its nodes answer
+   * IMDS on the node only.
+   */
+  readonly ciBuildPool?: string;
+}
+
+/**
+ * Hop limit 1 answers IMDSv2 token requests from the node's own network namespace only, so no pod (each one hop
+ * further away) obtains a token, and with it the node role. 2 lets pods through: the EBS CSI node plugin reads
+ * its instance's volume-attachment limits from IMDS from inside its container. Team namespaces cannot reach IMDS
+ * either way (their network baseline); the CI build pool takes 1 unless its config says otherwise.
+ */
+export function metadataHopLimit(pool: NodePoolConfig, ciBuildPool: string | undefined): 1 | 2 {
+  return pool.metadataHopLimit ?? (pool.name === ciBuildPool ? 1 : 2);
 }
 
 const TAINT_EFFECTS = { NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const;
@@ -65,10 +81,8 @@ export class NodePools extends pulumi.ComponentResource {
         {
           name: naming.resource("eks", pool.name),
           updateDefaultVersion: true,
-          // IMDSv2 only. Hop limit 2, not 1: the EBS CSI node plugin reads its instance's attachment limits
-          // from IMDS and needs the extra hop from its container. Team namespaces cannot reach IMDS anyway:
-          // their baseline NetworkPolicy denies all egress but DNS and their own namespace.
-          metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 },
+          // IMDSv2 only; the hop limit decides whether pods reach it (metadataHopLimit above).
+          metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: metadataHopLimit(pool, args.ciBuildPool) },
           userData: args.maxPods === undefined ? undefined : kubeletUserData(args.maxPods),
           blockDeviceMappings: [
             { deviceName: "/dev/xvda", ebs: { volumeSize: pool.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { LABEL_PREFIX } from "../../lib/naming";
+import { AGENT_CA_DIR, AGENT_CA_FILE, AGENT_CA_SECRET } from "./ca-mirror";
 import { ELASTICSEARCH_PORT, INDEX_PREFIXES, USERS } from "./elasticsearch";
 
 /** Secret in the agents' namespace with Fluent Bit's Elasticsearch password under `password`. */
@@ -26,9 +27,13 @@ function elasticsearchOutput(match: string, indexPrefix: string, host: string): 
     ["Port", ELASTICSEARCH_PORT],
     ["HTTP_User", USERS.fluentBit.username],
     ["HTTP_Passwd", `\${${PASSWORD_ENV}}`],
-    // ECK's self-signed CA lives in the Elasticsearch namespace, out of the agents' reach: encrypted, not verified.
+    // Verified against ECK's HTTP CA (copied into this namespace, ca-mirror.ts), host name included: ECK's HTTP
+    // certificate names `<service>.<namespace>.svc` among its SANs (cloud-on-k8s createValidatedHTTPCertificateTemplate,
+    // k8s.GetServiceDNSName), and tls.verify_hostname is off unless set (Fluent Bit "Transport security").
     ["tls", "On"],
-    ["tls.verify", "Off"],
+    ["tls.verify", "On"],
+    ["tls.verify_hostname", "On"],
+    ["tls.ca_file", AGENT_CA_FILE],
     ["Logstash_Format", "On"],
     ["Logstash_Prefix", indexPrefix],
     ["Suppress_Type_Name", "On"],
@@ -45,12 +50,16 @@ export interface FluentBitSettings {
   readonly elasticsearchHost: string;
   /** Changes when the password does, so the pods restart and read the new one. */
   readonly credentialsRevision: pulumi.Input<string>;
+  /** Changes when the Elasticsearch CA does: Fluent Bit loads its CA file at start only. */
+  readonly caRevision: pulumi.Input<string>;
 }
 
 function common(settings: FluentBitSettings) {
   return {
     env: [{ name: PASSWORD_ENV, valueFrom: { secretKeyRef: { name: AGENT_CREDENTIALS_SECRET, key: "password" } } }],
-    podAnnotations: { [`${LABEL_PREFIX}/credentials-revision`]: settings.credentialsRevision },
+    extraVolumes: [{ name: "elasticsearch-ca", secret: { secretName: AGENT_CA_SECRET } }],
+    extraVolumeMounts: [{ name: "elasticsearch-ca", mountPath: AGENT_CA_DIR, readOnly: true }],
+    podAnnotations: { [`${LABEL_PREFIX}/credentials-revision`]: settings.credentialsRevision, [`${LABEL_PREFIX}/ca-revision`]: settings.caRevision },
     resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
   };
 }

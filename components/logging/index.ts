@@ -12,6 +12,7 @@ import { platformNamespace } from "../tenancy";
 import { CHARTS, chartSource, IMAGES } from "../../lib/versions";
 import { derivedCredential, revisionOf } from "./credentials";
 import { ELASTICSEARCH_NAME, elasticsearch, elasticsearchService, ROLES_SECRET, rolesFile, USERS } from "./elasticsearch";
+import { mirrorElasticsearchCa } from "./ca-mirror";
 import { AGENT_CREDENTIALS_SECRET, containerLogsValues, eventsValues } from "./fluent-bit";
 import { KIBANA_NAME, kibanaIngressPolicy, kibanaSpec, oauth2ProxyValues, PROXY_SECRET } from "./kibana";
 import { retentionJob } from "./retention";
@@ -31,6 +32,8 @@ export interface LoggingArgs {
   /** Dex static client id of this environment's Kibana (used by its oauth2-proxy). */
   readonly oidcClientId: string;
   readonly oidcClientSecret: pulumi.Input<string>;
+  /** ID-token claim with the user's groups, which oauth2-proxy matches against `kibana.allowedGroups`. */
+  readonly groupsClaim: string;
   /** Protect the Elasticsearch resource and keep its volumes when it is deleted. */
   readonly protect: boolean;
 }
@@ -60,6 +63,9 @@ export class Logging extends pulumi.ComponentResource {
         namespace: LOGGING_NAMESPACE,
         values: {
           managedNamespaces: [LOGGING_NAMESPACE],
+          // Fluent Bit trusts a copy of the HTTP CA (ca-mirror.ts): a CA that lives ten years instead of one
+          // rarely invalidates it. Server certificates still rotate yearly (certificatesValidity) under it.
+          config: { caValidity: "87600h" },
           // Pulumi writes every Elastic resource from typed code, and the control plane cannot reach a webhook
           // on an overlay pod network; the webhook's failure policy is Ignore anyway.
           webhook: { enabled: false },
@@ -118,7 +124,15 @@ export class Logging extends pulumi.ComponentResource {
         name: "kibana-oauth2-proxy",
         ...chartSource(CHARTS.oauth2Proxy),
         namespace: LOGGING_NAMESPACE,
-        values: oauth2ProxyValues({ naming, namespace: LOGGING_NAMESPACE, replicas: config.kibana.replicas, exposure: args.exposure, oidcIssuerUrl: args.oidcIssuerUrl }),
+        values: oauth2ProxyValues({
+          naming,
+          namespace: LOGGING_NAMESPACE,
+          replicas: config.kibana.replicas,
+          exposure: args.exposure,
+          oidcIssuerUrl: args.oidcIssuerUrl,
+          groupsClaim: args.groupsClaim,
+          allowedGroups: config.kibana.allowedGroups,
+        }),
       },
       { ...childOpts, dependsOn: [proxySecret, kibana] },
     );
@@ -136,8 +150,16 @@ export class Logging extends pulumi.ComponentResource {
       { ...childOpts, dependsOn: cluster, deleteBeforeReplace: true, customTimeouts: { create: "30m", update: "30m" } },
     );
 
+    const ca = mirrorElasticsearchCa(this, name, {
+      provider,
+      sourceNamespace: LOGGING_NAMESPACE,
+      targetNamespace: AGENTS_NAMESPACE,
+      labels,
+      elasticsearchReady: lifecycle,
+    });
+
     // Chart v4 for both Fluent Bit releases: the chart's only hook is a `helm test` Pod, which v4 leaves out.
-    const fluentBit = { elasticsearchHost: this.elasticsearchHost, credentialsRevision: revisionOf(fluentBitPassword) };
+    const fluentBit = { elasticsearchHost: this.elasticsearchHost, credentialsRevision: revisionOf(fluentBitPassword), caRevision: ca.revision };
     const agentRelease = (resource: string, release: string, values: Record<string, unknown>) =>
       new k8s.helm.v4.Chart(
         `${name}-${resource}`,
@@ -147,7 +169,7 @@ export class Logging extends pulumi.ComponentResource {
           namespace: AGENTS_NAMESPACE,
           values,
         },
-        { ...childOpts, dependsOn: [agentCredentials, lifecycle] },
+        { ...childOpts, dependsOn: [agentCredentials, ca.secret, lifecycle] },
       );
     agentRelease("fluent-bit", "fluent-bit", containerLogsValues(fluentBit));
     agentRelease("fluent-bit-events", "fluent-bit-events", eventsValues(fluentBit));

@@ -69,7 +69,14 @@ export interface ProxySettings {
   readonly replicas: number;
   readonly exposure: DashboardExposure;
   readonly oidcIssuerUrl: pulumi.Input<string>;
+  /** ID-token claim with the user's directory groups (identity.oidc.groupsClaim; Dex sends `groups`). */
+  readonly groupsClaim: string;
+  /** Directory groups admitted to Kibana (observability.logging.kibana.allowedGroups), without the cluster's OIDC prefix. */
+  readonly allowedGroups: readonly string[];
 }
+
+/** A TOML string list for oauth2-proxy's config file (group names may hold spaces and dots). */
+const tomlList = (items: readonly string[]) => `[ ${items.map((item) => JSON.stringify(item)).join(", ")} ]`;
 
 /** Values of the oauth2-proxy chart. */
 export function oauth2ProxyValues(settings: ProxySettings) {
@@ -79,7 +86,15 @@ export function oauth2ProxyValues(settings: ProxySettings) {
     // client-id, client-secret and cookie-secret come from a Secret, out of the chart values.
     config: {
       existingSecret: PROXY_SECRET,
-      configFile: [`email_domains = [ "*" ]`, `upstreams = [ "http://${kibanaService(settings.namespace)}:${KIBANA_PORT}" ]`].join("\n"),
+      // Signing in to Dex is not enough: Kibana shows every team's logs under one identity, so oauth2-proxy
+      // refuses (403) anyone whose groups claim holds none of the allowed groups. `allowed_groups` is the config
+      // file form of `--allowed-group` (oauth2-proxy configuration overview, "General Provider Options").
+      configFile: [
+        `email_domains = [ "*" ]`,
+        `upstreams = [ "http://${kibanaService(settings.namespace)}:${KIBANA_PORT}" ]`,
+        `oidc_groups_claim = ${JSON.stringify(settings.groupsClaim)}`,
+        `allowed_groups = ${tomlList(settings.allowedGroups)}`,
+      ].join("\n"),
     },
     extraArgs: {
       provider: "oidc",
@@ -95,7 +110,8 @@ export function oauth2ProxyValues(settings: ProxySettings) {
     ingress: {
       enabled: true,
       className: exposure.ingressClassName,
-      annotations: dashboardIngressAnnotations(exposure),
+      // oauth2-proxy answers /ping without a login (its endpoints documentation), where / would redirect to Dex.
+      annotations: dashboardIngressAnnotations(exposure, "/ping"),
       hosts: [naming.dns("kibana")],
       path: "/",
       pathType: "Prefix",

@@ -4,6 +4,7 @@ import { NetworkConfig } from "../../config/sections/network";
 import { layoutSubnets } from "../../lib/cidr";
 import { Naming } from "../../lib/naming";
 import { availabilityZones } from "./availability-zones";
+import { VpcEndpoints } from "./endpoints";
 import { FlowLogs } from "./flow-logs";
 
 export interface NetworkArgs {
@@ -11,9 +12,11 @@ export interface NetworkArgs {
   readonly naming: Naming;
   readonly network: NetworkConfig;
   readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
   /** Physical name of the EKS cluster that will live here: its load balancers find their subnets by this tag. */
   readonly clusterName: string;
-  /** Keep the flow-log group when the stack is destroyed: traffic records are audit evidence. */
+  /** Keep the flow-log bucket when the stack is destroyed: traffic records are audit evidence. */
   readonly retainLogs: boolean;
 }
 
@@ -27,6 +30,8 @@ export class Network extends pulumi.ComponentResource {
   readonly availabilityZones: pulumi.Output<string[]>;
   readonly publicSubnetIds: pulumi.Output<string>[];
   readonly privateSubnetIds: pulumi.Output<string>[];
+  /** Address ranges of the private subnets, in AZ order (known before anything exists). */
+  readonly privateSubnetCidrs: string[];
   /** One per AZ, so that routes to other networks (the Transit Gateway) can be added next to the NAT route. */
   readonly privateRouteTableIds: pulumi.Output<string>[];
 
@@ -94,16 +99,41 @@ export class Network extends pulumi.ComponentResource {
       return routes;
     });
 
+    new VpcEndpoints(
+      `${name}-endpoints`,
+      {
+        awsProvider: args.awsProvider,
+        naming,
+        region: args.region,
+        vpcId: vpc.id,
+        vpcCidr: network.vpcCidr,
+        privateSubnetIds: zones.map((z) => z.privateSubnet.id),
+        privateRouteTableIds: privateRoutes.map((r) => r.id),
+        interfaceServices: network.interfaceEndpoints,
+      },
+      { parent: this },
+    );
+
     if (network.flowLogs) {
       new FlowLogs(
         `${name}-flow-logs`,
-        { awsProvider: args.awsProvider, naming, vpcId: vpc.id, accountId: args.accountId, retentionDays: network.flowLogs.retentionDays, retain: args.retainLogs },
+        {
+          awsProvider: args.awsProvider,
+          naming,
+          vpcId: vpc.id,
+          accountId: args.accountId,
+          region: args.region,
+          partition: args.partition,
+          retentionDays: network.flowLogs.retentionDays,
+          retain: args.retainLogs,
+        },
         { parent: this },
       );
     }
 
     this.publicSubnetIds = zones.map((z) => z.publicSubnet.id);
     this.privateSubnetIds = zones.map((z) => z.privateSubnet.id);
+    this.privateSubnetCidrs = layout.privateCidrs;
     this.privateRouteTableIds = privateRoutes.map((r) => r.id);
     this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds });
   }

@@ -3,6 +3,7 @@
  * a new API added to the cluster grants nothing until someone decides it should.
  */
 import * as k8s from "@pulumi/kubernetes";
+import { AUDITED_API_RULES } from "./auditor";
 
 type Rule = k8s.types.input.rbac.v1.PolicyRule;
 
@@ -45,25 +46,13 @@ const NAMESPACE_ADMIN: Rule[] = [
   ...DEVELOPER,
   // Team admins grant access inside their namespaces; RBAC's escalation check keeps them within their own rights.
   { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings"], verbs: [...READ, ...WRITE] },
+  // Team admins add allow policies inside their namespaces. What must stay denied (other teams, instance
+  // metadata) is denied by ClusterNetworkPolicies above every NetworkPolicy (tenancy/guardrails.ts).
+  { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: [...READ, ...WRITE] },
 ];
 
-/** Cluster-wide read for auditors: every API group the platform runs, Secrets deliberately absent. */
-const AUDITOR: Rule[] = [
-  ...withVerbs(WORKLOADS, READ),
-  ...GUARD_RAILS,
-  {
-    apiGroups: [""],
-    resources: ["namespaces", "nodes", "persistentvolumes", "replicationcontrollers", "services/status", "pods/status"],
-    verbs: READ,
-  },
-  { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings", "clusterroles", "clusterrolebindings"], verbs: READ },
-  { apiGroups: ["storage.k8s.io"], resources: ["storageclasses", "volumeattachments", "csidrivers"], verbs: READ },
-  { apiGroups: ["apiextensions.k8s.io"], resources: ["customresourcedefinitions"], verbs: READ },
-  { apiGroups: ["admissionregistration.k8s.io"], resources: ["validatingwebhookconfigurations", "mutatingwebhookconfigurations"], verbs: READ },
-  { apiGroups: ["networking.k8s.io"], resources: ["ingressclasses"], verbs: READ },
-  { apiGroups: ["scheduling.k8s.io"], resources: ["priorityclasses"], verbs: READ },
-  { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: READ },
-];
+/** Cluster-wide read for auditors: every API group the platform runs (auditor.ts), Secrets deliberately absent. */
+const AUDITOR: Rule[] = [...withVerbs(WORKLOADS, READ), ...GUARD_RAILS, ...AUDITED_API_RULES];
 
 /** The infra team runs the cluster; this is the only role with wildcards, and only the infra group holds it. */
 const PLATFORM_ADMIN: Rule[] = [

@@ -12,6 +12,12 @@ export interface TransitHubArgs {
   /** Private route tables of the admin VPC; each gets a route to every spoke. */
   readonly routeTableIds: pulumi.Input<string>[];
   readonly spokes: SpokeConfig[];
+  /**
+   * Where the hub's deploy runners come from: the admin private subnets (their nodes, and the pods' traffic the
+   * VPC CNI source-NATs to those nodes; VPN users are source-NATed into the same subnets). The environments open
+   * their API to these ranges only, through a prefix list shared with them.
+   */
+  readonly deployRunnerCidrs: string[];
   /** `protect` the Transit Gateway: every environment's access to the hub hangs on it. */
   readonly protect: boolean;
 }
@@ -26,6 +32,8 @@ export interface TransitHubArgs {
 export class TransitHub extends pulumi.ComponentResource {
   readonly transitGatewayId: pulumi.Output<string>;
   readonly resourceShareArn: pulumi.Output<string>;
+  /** Prefix list of `deployRunnerCidrs`, shared with the spoke accounts for their API security group. */
+  readonly deployRunnerPrefixListId: pulumi.Output<string>;
 
   constructor(name: string, args: TransitHubArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:transit:TransitHub", name, {}, opts);
@@ -54,6 +62,22 @@ export class TransitHub extends pulumi.ComponentResource {
     for (const spoke of args.spokes) {
       new aws.ram.PrincipalAssociation(`${name}-share-${spoke.name}`, { principal: spoke.accountId, resourceShareArn: share.arn }, childOpts);
     }
+    // One list the spokes reference by id, so that the hub decides its ranges and a spoke's rule never holds
+    // the whole hub CIDR. Customer-managed prefix lists are shareable through RAM, and a shared list can be
+    // referenced in the receiving account's security group rules (each rule counts maxEntries against quota).
+    const deployRunners = new aws.ec2.ManagedPrefixList(
+      `${name}-deploy-runners`,
+      {
+        name: naming.resource("deploy-runners"),
+        addressFamily: "IPv4",
+        maxEntries: args.deployRunnerCidrs.length,
+        entries: args.deployRunnerCidrs.map((cidr) => ({ cidr, description: "admin private subnet (deploy runners, VPN users)" })),
+        tags: { Name: naming.resource("deploy-runners") },
+      },
+      childOpts,
+    );
+    new aws.ram.ResourceAssociation(`${name}-share-deploy-runners`, { resourceArn: deployRunners.arn, resourceShareArn: share.arn }, childOpts);
+    this.deployRunnerPrefixListId = deployRunners.id;
 
     const attachment = new aws.ec2transitgateway.VpcAttachment(
       `${name}-attachment`,
@@ -71,6 +95,6 @@ export class TransitHub extends pulumi.ComponentResource {
       }
     });
 
-    this.registerOutputs({ transitGatewayId: this.transitGatewayId, resourceShareArn: this.resourceShareArn });
+    this.registerOutputs({ transitGatewayId: this.transitGatewayId, resourceShareArn: this.resourceShareArn, deployRunnerPrefixListId: this.deployRunnerPrefixListId });
   }
 }

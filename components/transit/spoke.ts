@@ -10,15 +10,17 @@ export interface TransitSpokeArgs {
   readonly vpcId: pulumi.Input<string>;
   readonly subnetIds: pulumi.Input<string>[];
   readonly routeTableIds: pulumi.Input<string>[];
-  /** The hub's VPC CIDR: CI runners and VPN users arrive from there. */
+  /** The hub's VPC CIDR, routed through the Transit Gateway. */
   readonly hubCidr: pulumi.Input<string>;
-  /** Security group of the cluster's private API endpoint. */
-  readonly clusterSecurityGroupId: pulumi.Input<string>;
+  /** The hub's shared prefix list of its deploy runners' (and VPN users') source ranges. */
+  readonly deployRunnerPrefixListId: pulumi.Input<string>;
+  /** Security group of the cluster's private API endpoint (its interfaces only, not the nodes). */
+  readonly apiSecurityGroupId: pulumi.Input<string>;
 }
 
 /**
  * An environment's side of the hub: its VPC attached to the hub's Transit Gateway, a route to the hub in
- * each private route table, and HTTPS from the hub to the private API endpoint (for CI and VPN users).
+ * each private route table, and HTTPS to the private API endpoint from the hub's deploy runners and VPN users.
  * Only the hub's CIDR is routed: other environments stay unreachable from here.
  */
 export class TransitSpoke extends pulumi.ComponentResource {
@@ -44,9 +46,18 @@ export class TransitSpoke extends pulumi.ComponentResource {
           { ...childOpts, dependsOn: attachment },
         ),
     );
+    // The hub's deploy runners only (and VPN users, who arrive from the same admin subnets), not the whole hub
+    // CIDR, and on the API endpoint's own group rather than the cluster group every node shares.
     new aws.vpc.SecurityGroupIngressRule(
       `${name}-api-from-hub`,
-      { securityGroupId: args.clusterSecurityGroupId, cidrIpv4: args.hubCidr, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "Kubernetes API from the hub (CI, VPN)" },
+      {
+        securityGroupId: args.apiSecurityGroupId,
+        prefixListId: args.deployRunnerPrefixListId,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        description: "Kubernetes API from the hub's deploy runners and VPN users",
+      },
       childOpts,
     );
 

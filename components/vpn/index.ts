@@ -15,8 +15,8 @@ export interface ClientVpnArgs {
   readonly spokes: { name: string; vpcCidr: string }[];
   /** Keep the connection log when the stack is destroyed: it records who connected when. */
   readonly retainLogs: boolean;
-  /** Security group of the admin cluster's private API endpoint, opened to VPN users. */
-  readonly clusterSecurityGroupId: pulumi.Input<string>;
+  /** Security group of the admin cluster's private API endpoint (its interfaces only), opened to VPN users. */
+  readonly apiSecurityGroupId: pulumi.Input<string>;
 }
 
 /** A working day: people sign in again each morning against the directory. */
@@ -60,7 +60,7 @@ export class ClientVpn extends pulumi.ComponentResource {
 
     new aws.vpc.SecurityGroupIngressRule(
       `${name}-api-from-vpn`,
-      { securityGroupId: args.clusterSecurityGroupId, referencedSecurityGroupId: securityGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "Kubernetes API from VPN users" },
+      { securityGroupId: args.apiSecurityGroupId, referencedSecurityGroupId: securityGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "Kubernetes API from VPN users" },
       childOpts,
     );
 
@@ -87,17 +87,13 @@ export class ClientVpn extends pulumi.ComponentResource {
     const associations = args.subnetIds.map(
       (subnetId, i) => new aws.ec2clientvpn.NetworkAssociation(`${name}-subnet-${i}`, { clientVpnEndpointId: endpoint.id, subnetId }, childOpts),
     );
-    // Who may reach what: without accessGroupSid, any user the directory authenticates; the clusters'
-    // own authentication (Dex, RBAC) still decides what they can do there.
+    // Who may reach what: members of the configured directory group only, never every user the directory
+    // authenticates (authorizeAllGroups); the clusters' own authentication (Dex, RBAC) then decides what they
+    // can do there. With directory authentication, accessGroupId is the AD group's SID.
     for (const destination of destinations) {
       new aws.ec2clientvpn.AuthorizationRule(
         `${name}-allow-${destination.name}`,
-        {
-          clientVpnEndpointId: endpoint.id,
-          targetNetworkCidr: destination.vpcCidr,
-          ...(vpn.accessGroupSid ? { accessGroupId: vpn.accessGroupSid } : { authorizeAllGroups: true }),
-          description: `VPN users to ${destination.name}`,
-        },
+        { clientVpnEndpointId: endpoint.id, targetNetworkCidr: destination.vpcCidr, accessGroupId: vpn.accessGroupSid, description: `VPN users to ${destination.name}` },
         childOpts,
       );
     }

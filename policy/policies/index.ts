@@ -3,13 +3,17 @@
  * starts the analyzer server, which tests and the offline evaluator must not do.
  */
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
-import { eksControlPlaneLogs, eksPrivateEndpoint, eksPublicEndpointRestricted, eksSecretsEncryption } from "./aws/eks";
-import { imdsv2Required } from "./aws/ec2";
+import { eksControlPlaneLogs, eksPrivateEndpoint, eksPublicEndpointRestricted, eksSecretsEncryption, eksStandardSupport } from "./aws/eks";
+import { ciNodesSingleHop, imdsv2Required } from "./aws/ec2";
+import { flowLogsToS3 } from "./aws/flow-logs";
 import { iamNoWildcardAdmin } from "./aws/iam";
 import { kmsKeyRotation } from "./aws/kms";
 import { s3Encryption, s3PublicAccessBlock, s3Versioning } from "./aws/s3";
+import { clientVpnGroupAuthorization } from "./aws/vpn";
 import { teamNamespaceBaseline, teamNamespacePodSecurity } from "./kubernetes/namespaces";
-import { clusterAdminOnlyForInfra } from "./kubernetes/rbac";
+import { fluentBitVerifiesTls, oauth2ProxyAllowedGroups } from "./kubernetes/charts";
+import { instanceMetadataEgressGuard } from "./kubernetes/network";
+import { clusterAdminOnlyForInfra, noClusterWideSecretReads } from "./kubernetes/rbac";
 import { teamLoadBalancers } from "./kubernetes/services";
 import { allowedRegistries, noHostAccessOutsidePlatform } from "./kubernetes/workloads";
 
@@ -35,4 +39,14 @@ export const POLICIES: Policies = [
   s3PublicAccessBlock,
   iamNoWildcardAdmin,
   kmsKeyRotation,
+  // Hardening: directory groups at the dashboards and the VPN, verified log shipping, no node role for CI pods,
+  // no Secrets for auditors, and the cost guardrails (standard support, flow logs to S3).
+  oauth2ProxyAllowedGroups,
+  fluentBitVerifiesTls,
+  instanceMetadataEgressGuard,
+  noClusterWideSecretReads,
+  ciNodesSingleHop,
+  clientVpnGroupAuthorization,
+  eksStandardSupport,
+  flowLogsToS3,
 ];

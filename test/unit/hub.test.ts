@@ -190,7 +190,7 @@ describe("Client VPN", () => {
     const rules = hub.ofType("aws:ec2clientvpn/authorizationRule:AuthorizationRule").map((r) => r.inputs);
     const targets = ["10.0.0.0/16", ...admin.spokes.map((s: any) => s.vpcCidr)];
     expect(rules.map((r) => r.targetNetworkCidr).sort()).toEqual(targets.sort());
-    for (const rule of rules) expect(rule.authorizeAllGroups).toBe(true);
+    for (const rule of rules) expect(rule).toMatchObject({ accessGroupId: admin.vpn.accessGroupSid });
 
     const associations = hub.ofType("aws:ec2clientvpn/networkAssociation:NetworkAssociation").map((a) => a.inputs.subnetId);
     const routes = hub.ofType("aws:ec2clientvpn/route:Route").map((r) => r.inputs);
@@ -250,7 +250,7 @@ describe.each(ENVIRONMENTS)("%s attaches to the hub", (env) => {
     expect(idp.inputs.oidc).toMatchObject({ issuerUrl: hubOutputs.dexIssuerUrl, clientId: "kubernetes", groupsClaim: "groups" });
   });
 
-  test("grants the hub's CI role edit rights in the team namespaces, and HTTPS from the hub to the API", () => {
+  test("grants the hub's CI role edit rights in the team namespaces, and HTTPS from the hub's deploy runners to the API", () => {
     const entry = run().one("aws:eks/accessEntry:AccessEntry", "ci-access-entry").inputs;
     expect(entry).toMatchObject({ principalArn: hubOutputs.ciRoleArn, type: "STANDARD" });
     const association = run().one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "ci-access-edit").inputs;
@@ -261,7 +261,7 @@ describe.each(ENVIRONMENTS)("%s attaches to the hub", (env) => {
       accessScope: { type: "namespace", namespaces: teams },
     });
     const apiRule = run().one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "transit-api-from-hub").inputs;
-    expect(apiRule).toMatchObject({ cidrIpv4: hubOutputs.vpcCidr, ipProtocol: "tcp", fromPort: 443, toPort: 443 });
+    expect(apiRule).toMatchObject({ prefixListId: hubOutputs.deployRunnerPrefixListId, securityGroupId: "cluster-api-id", ipProtocol: "tcp", fromPort: 443, toPort: 443 });
   });
 });
 

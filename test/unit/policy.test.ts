@@ -12,6 +12,7 @@ import { ENVIRONMENTS } from "../../config/sections/environment";
 import { enforcementLevelOf, evaluate, policyResources, resourceValidationArgs, ResourceSnapshot, stackValidationArgs } from "../../policy/evaluate";
 import { POLICIES } from "../../policy/policies";
 import { DEFAULT_PLATFORM_NAMESPACES, registryOf } from "../../policy/policies/kubernetes/workloads";
+import { HARDENING_CASES } from "./hardening-policy-cases";
 
 const POLICY_DIR = path.resolve(__dirname, "../../policy");
 const byName = new Map(POLICIES.map((p) => [p.name, p]));
@@ -57,7 +58,7 @@ const limitRange = (ns: string) =>
     metadata: { name: "container-defaults", namespace: ns },
     spec: containerDefaults({ defaultRequest: { cpu: "50m", memory: "64Mi" }, default: { cpu: "200m", memory: "256Mi" } }),
   });
-const networkPolicy = (ns: string, spec: Record<string, any> = networkBaseline({ monitoringNamespace: "monitoring", ingressNamespace: "ingress" })) =>
+const networkPolicy = (ns: string, spec: Record<string, any> = networkBaseline({ team: "alpha", monitoringNamespace: "monitoring", ingressNamespace: "ingress", egress: [] })) =>
   resource("kubernetes:networking.k8s.io/v1:NetworkPolicy", { metadata: { name: "default-deny-with-platform-access", namespace: ns }, spec });
 const baseline = (ns: string) => [teamNs(ns), quota(ns), limitRange(ns), networkPolicy(ns)];
 
@@ -91,6 +92,7 @@ const eks = (extra: Record<string, any> = {}) =>
     roleArn: "arn:aws:iam::111111111111:role/prod-eks",
     encryptionConfig: { provider: { keyArn: "arn:aws:kms:eu-west-1:111111111111:key/1" }, resources: ["secrets"] },
     enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+    upgradePolicy: { supportType: "STANDARD" },
     ...extra,
     vpcConfig: { subnetIds: ["subnet-1"], endpointPrivateAccess: true, endpointPublicAccess: false, ...extra.vpcConfig },
   });
@@ -340,6 +342,7 @@ const CASES: Record<string, { pass: Case[]; fail: FailingCase[] }> = {
       { name: "rotation off", resources: () => [kmsKey({ enableKeyRotation: false })], expected: /does not rotate/ },
     ],
   },
+  ...HARDENING_CASES,
 };
 
 test("every policy has passing and failing cases, and only policies of the pack have cases", () => {

@@ -71,3 +71,27 @@ export const eksPublicEndpointRestricted: ResourceValidationPolicy = {
     }
   },
 };
+
+const supportDefaults = { allowedSupportTypes: ["STANDARD"] };
+
+export const eksStandardSupport: ResourceValidationPolicy = {
+  name: "aws-eks-standard-support",
+  description:
+    "EKS clusters set upgradePolicy.supportType explicitly to an allowed type (default STANDARD): the API's default, EXTENDED, moves a cluster into extended-support pricing without anyone deciding it.",
+  severity: "medium",
+  configSchema: {
+    properties: {
+      allowedSupportTypes: { type: "array", items: { type: "string", enum: ["STANDARD", "EXTENDED"] }, default: supportDefaults.allowedSupportTypes },
+    },
+  },
+  validateResource: (args, reportViolation) => {
+    if (args.type !== EKS_CLUSTER) return;
+    const supportType: string | undefined = args.props.upgradePolicy?.supportType;
+    const { allowedSupportTypes } = configOf(args, supportDefaults);
+    if (supportType === undefined) {
+      reportViolation("The cluster sets no upgradePolicy.supportType, so EKS applies EXTENDED (extended-support pricing after standard support ends): set it.");
+    } else if (!allowedSupportTypes.includes(supportType)) {
+      reportViolation(`The cluster's upgradePolicy.supportType is ${supportType}; allowed here: ${allowedSupportTypes.join(", ")} (extended support is billed per cluster hour).`);
+    }
+  },
+};

@@ -77,3 +77,41 @@ export const clusterAdminOnlyForInfra: StackValidationPolicy = {
     }
   },
 };
+
+const READS_SECRETS = ["get", "list", "watch", "*"];
+
+/** Whether a rule lets its holder read Secrets (core group or any group; `secrets` or any resource). */
+const readsSecrets = (rule: PolicyRule): boolean =>
+  (rule.apiGroups ?? []).some((g) => g === "" || g === "*") &&
+  (rule.resources ?? []).some((r) => r === "secrets" || r === "*") &&
+  (rule.verbs ?? []).some((v) => READS_SECRETS.includes(v));
+
+export const noClusterWideSecretReads: StackValidationPolicy = {
+  name: "k8s-no-cluster-wide-secret-reads",
+  description:
+    "A ClusterRole of this stack that reads Secrets (get, list or watch on secrets, or a wildcard) is bound cluster-wide (ClusterRoleBinding) to no person but the infra group: auditors and every other group or user read no Secret anywhere. Operators' service accounts are not people and are not checked.",
+  severity: "high",
+  configSchema: {
+    properties: {
+      adminGroups: { type: "array", items: { type: "string" }, default: clusterAdminDefaults.adminGroups, description: "Group subjects (OIDC prefix included) that may read every Secret" },
+    },
+  },
+  validateStack: (args, reportViolation) => {
+    const { adminGroups } = configOf(args, { adminGroups: clusterAdminDefaults.adminGroups });
+    const secretReaders = new Set(
+      ofTypes(args.resources, K8S.clusterRole)
+        .filter((role) => ((role.props.rules ?? []) as PolicyRule[]).some(readsSecrets))
+        .map((role) => nameOf(role.props))
+        .filter((name): name is string => name !== undefined),
+    );
+    for (const binding of ofTypes(args.resources, K8S.clusterRoleBinding)) {
+      const roleRef = binding.props.roleRef ?? {};
+      if (roleRef.kind !== "ClusterRole" || !secretReaders.has(roleRef.name)) continue;
+      const subjects: Subject[] = binding.props.subjects ?? [];
+      const people = subjects.filter((s) => s.kind === "User" || s.kind === "Group");
+      for (const subject of people.filter((s) => s.kind !== "Group" || !adminGroups.includes(s.name ?? ""))) {
+        reportViolation(`ClusterRoleBinding "${nameOf(binding.props)}" lets ${subject.kind} "${subject.name}" read every Secret of the cluster (ClusterRole ${roleRef.name}).`, binding.urn);
+      }
+    }
+  },
+};
