@@ -53,7 +53,7 @@ async function onThrowaway(stack: string, mirror: string): Promise<Report> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `verify-${stack}-`));
   const kubeconfig = execFileSync("bash", [CONTROL_PLANE, "start", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
   try {
-    return await verifyStack(stack, { mirror, kubeconfig, cluster: "throwaway" });
+    return await verifyStack(stack, { mirror, kubeconfig, cluster: "throwaway", env: process.env });
   } finally {
     execFileSync("bash", [CONTROL_PLANE, "stop", dir], { stdio: "ignore" });
     fs.rmSync(dir, { recursive: true, force: true });
@@ -65,7 +65,7 @@ async function onCurrentContext(stack: string, mirror: string): Promise<Report> 
   const kubeconfig = process.env.KUBECONFIG?.split(path.delimiter)[0] || path.join(os.homedir(), ".kube", "config");
   const context = execFileSync("kubectl", ["config", "current-context", `--kubeconfig=${kubeconfig}`], { encoding: "utf8" }).trim();
   console.log(`verifying ${stack} on context "${context}" (${kubeconfig}) by server-side dry runs only`);
-  return verifyStack(stack, { mirror, kubeconfig, context, cluster: "current-context" });
+  return verifyStack(stack, { mirror, kubeconfig, context, cluster: "current-context", env: process.env });
 }
 
 /** The report without the objects' contents (they may carry secret values): what was checked and what came of it. */

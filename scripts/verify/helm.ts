@@ -24,7 +24,8 @@ export interface Capabilities {
 
 export class RenderError extends Error {}
 
-export async function renderChart(spec: ChartSpec, capabilities: Capabilities): Promise<KubeObject[]> {
+/** `env`: the environment helm runs in (its PATH finds the toolchain's helm). */
+export async function renderChart(spec: ChartSpec, capabilities: Capabilities, env: NodeJS.ProcessEnv): Promise<KubeObject[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-values-"));
   const valuesFile = path.join(dir, "values.json");
   fs.writeFileSync(valuesFile, JSON.stringify(spec.values));
@@ -40,7 +41,7 @@ export async function renderChart(spec: ChartSpec, capabilities: Capabilities): 
     ...capabilities.apiVersions.flatMap((v) => ["--api-versions", v]),
   ];
   try {
-    const { stdout } = await run("helm", args, { maxBuffer: 256 * 1024 * 1024 });
+    const { stdout } = await run("helm", args, { maxBuffer: 256 * 1024 * 1024, env });
     return parseManifests(stdout);
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();

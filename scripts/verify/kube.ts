@@ -25,10 +25,10 @@ export class KubeApi {
     private readonly base: string,
   ) {}
 
-  /** Starts `kubectl proxy` on a free loopback port for the kubeconfig (and context, if given). */
-  static async connect(kubeconfig: string, context?: string): Promise<KubeApi> {
+  /** Starts `kubectl proxy` on a free loopback port for the kubeconfig (and context, if given); `env` finds kubectl. */
+  static async connect(kubeconfig: string, context: string | undefined, env: NodeJS.ProcessEnv): Promise<KubeApi> {
     const args = ["proxy", "--port=0", "--address=127.0.0.1", `--kubeconfig=${kubeconfig}`, ...(context ? [`--context=${context}`] : [])];
-    const proxy = spawn("kubectl", args, { stdio: ["ignore", "pipe", "pipe"] });
+    const proxy = spawn("kubectl", args, { stdio: ["ignore", "pipe", "pipe"], env });
     const base = await new Promise<string>((resolve, reject) => {
       let output = "";
       const timer = setTimeout(() => reject(new Error(`kubectl proxy did not start: ${output.trim()}`)), 30_000);

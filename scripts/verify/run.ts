@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { CHART_MIRROR_ENV } from "../../lib/chart-mirror";
-import { evaluateStack, readStackConfig, RunOptions, StackRun } from "../../test/harness";
+import { evaluateStack, readStackConfig, StackRun } from "../../test/harness";
 import { Admission, Candidate, Outcome } from "./admit";
 import { ChartSpec, collect, KubeObject } from "./collect";
 import { isCrd, renderChart } from "./helm";
@@ -18,19 +18,19 @@ export interface VerifyOptions {
   readonly mirror: string;
   readonly kubeconfig: string;
   readonly context?: string;
+  /** Where helm and kubectl are found (PATH): the toolchain's, of the pinned versions. */
+  readonly env: NodeJS.ProcessEnv;
   /** A throwaway control plane (prerequisites stored) or a user's cluster (dry runs only). */
   readonly cluster: Report["cluster"];
-  /** Edits the stack's config before the run (tests). */
-  readonly configure?: RunOptions["configure"];
   /** Edits what the program declared before it is rendered and admitted (tests inject faults here). */
   readonly edit?: (declared: ReturnType<typeof collect>) => void;
 }
 
 export async function verifyStack(stack: string, options: VerifyOptions): Promise<Report> {
-  const run = await withMirror(options.mirror, () => evaluateStack(stack, { configure: options.configure }));
+  const run = await withMirror(options.mirror, () => evaluateStack(stack));
   const declared = collect(run);
   options.edit?.(declared);
-  const api = await KubeApi.connect(options.kubeconfig, options.context);
+  const api = await KubeApi.connect(options.kubeconfig, options.context, options.env);
   try {
     const serverVersion = await api.serverVersion();
     const versionProblem = minorMismatch(stack, run, serverVersion);
@@ -40,10 +40,10 @@ export async function verifyStack(stack: string, options: VerifyOptions): Promis
     const capabilities = () => ({ kubeVersion: serverVersion, apiVersions: api.apiVersions() });
     const platform = declared.objects.map((o): Candidate => ({ component: o.component, source: o.resource, object: o.object, defaultNamespace: "default", awaitedByPulumi: true, fromChart: false }));
 
-    const firstPass = await renderAll(declared.charts, capabilities());
+    const firstPass = await renderAll(declared.charts, capabilities(), options.env);
     const foundations = await admission.foundations([...platform, ...chartCandidates(firstPass)]);
     // Rendered again now that the CRDs are served: charts ask `.Capabilities.APIVersions.Has` for them.
-    const rendered = await renderAll(declared.charts, capabilities());
+    const rendered = await renderAll(declared.charts, capabilities(), options.env);
     const rest = [...platform, ...chartCandidates(rendered)].filter((c) => c.object.kind !== "Namespace" && !isCrd(c.object));
     const outcomes = [...foundations, ...(await admission.objects(rest))];
     const hangs = await unservedIngresses(api, stack, rest);
@@ -60,11 +60,11 @@ interface Rendering extends RenderedChart {
   readonly error?: string;
 }
 
-async function renderAll(charts: readonly ChartSpec[], capabilities: Parameters<typeof renderChart>[1]): Promise<Rendering[]> {
+async function renderAll(charts: readonly ChartSpec[], capabilities: Parameters<typeof renderChart>[1], env: NodeJS.ProcessEnv): Promise<Rendering[]> {
   return Promise.all(
     charts.map(async (spec) => {
       try {
-        return { spec, objects: await renderChart(spec, capabilities) };
+        return { spec, objects: await renderChart(spec, capabilities, env) };
       } catch (error) {
         return { spec, objects: [], error: (error as Error).message };
       }
