@@ -55,6 +55,8 @@ export const CHARTS = {
   dex: { repo: "https://charts.dexidp.io", chart: "dex", version: "0.24.0" },
   runnerController: { repo: "", chart: "oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set-controller", version: "0.14.2" },
   runnerScaleSet: { repo: "", chart: "oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set", version: "0.14.2" },
+  awsLoadBalancerController: { repo: "https://aws.github.io/eks-charts", chart: "aws-load-balancer-controller", version: "3.5.0" },
+  externalDns: { repo: "https://kubernetes-sigs.github.io/external-dns", chart: "external-dns", version: "1.21.1" },
 } satisfies Record<string, ChartRef>;
 
 /**

@@ -7,7 +7,9 @@ import { Network } from "../components/network";
 import { Backups } from "../components/backups";
 import { CertManager } from "../components/cert-manager";
 import { ClusterAutoscaler } from "../components/cluster-autoscaler";
+import { EnvironmentDns } from "../components/dns";
 import { AwsScope } from "../components/irsa";
+import { LoadBalancerController } from "../components/load-balancing";
 import { Registry } from "../components/registry";
 import { Environment } from "./environment";
 
@@ -29,7 +31,16 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
   const protect = config.environment.protectStatefulResources;
 
   const awsProvider = environmentAwsProvider("aws", { naming, region: account.region, accountId: account.accountId, deployRoleArn: account.deployRoleArn });
-  const network = new Network("network", { awsProvider, naming, network: networkConfig, accountId: account.accountId, clusterName, retainLogs: protect });
+  const network = new Network("network", {
+    awsProvider,
+    naming,
+    network: networkConfig,
+    accountId: account.accountId,
+    region: account.region,
+    partition,
+    clusterName,
+    retainLogs: protect,
+  });
   const controlPlane = new EksCluster("cluster", {
     awsProvider,
     naming,
@@ -39,6 +50,7 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
     partition,
     deployRoleArn: account.deployRoleArn,
     subnetIds: network.privateSubnetIds,
+    vpcId: network.vpcId,
     oidc: config.identity.oidc,
     oidcIssuerUrl: options.oidcIssuerUrl,
     protect,
@@ -61,12 +73,13 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
     podNetwork: cniCalico ? [networkAddons, cniCalico] : [networkAddons],
     // Calico's pool, not the ENIs, limits pod addresses: the kubelet's own default applies again.
     maxPods: cniCalico ? 110 : undefined,
+    ciBuildPool: config.admin?.ciRunners.nodePool,
   });
   const services = new ClusterServices("cluster-services", { ...addons, nodes: [nodePools], retainVolumes: protect });
   const cluster = controlPlane.schedulable([nodePools, services]);
   const calico = cniCalico ?? new Calico("calico", { provider: cluster.provider, naming, config: calicoConfig });
   const scope: AwsScope = { partition, region: account.region, accountId: account.accountId };
-  const platformServices = awsServices(env, { awsProvider, scope, controlPlane, cluster, nodePools });
+  const platformServices = awsServices(env, { awsProvider, scope, controlPlane, cluster, nodePools, vpcId: network.vpcId });
 
   return {
     awsProvider,
@@ -99,10 +112,14 @@ interface AwsServicesArgs {
   /** The handle whose provider waits for nodes, DNS and storage. */
   readonly cluster: ClusterHandle;
   readonly nodePools: NodePools;
+  readonly vpcId: pulumi.Input<string>;
 }
 
-/** The registry, certificates, autoscaling and backups: each on or off by config, AWS permissions through IRSA. */
-function awsServices(env: Environment, { awsProvider, scope, controlPlane, cluster, nodePools }: AwsServicesArgs) {
+/**
+ * The registry, certificates, load balancers, DNS, autoscaling and backups: each on or off by config, AWS
+ * permissions through IRSA.
+ */
+function awsServices(env: Environment, { awsProvider, scope, controlPlane, cluster, nodePools, vpcId }: AwsServicesArgs) {
   const { config, secrets, naming } = env;
   const { certManager, clusterAutoscaler, backups } = config.services;
   const clusterConfig = eksSections(env).cluster;
@@ -118,14 +135,16 @@ function awsServices(env: Environment, { awsProvider, scope, controlPlane, clust
     nodeRoleName: nodePools.roleName,
     protect,
   });
-  const issuers = certManager.enabled
-    ? new CertManager("cert-manager", {
-        ...common,
-        config: certManager,
-        hostedZoneId: config.environment.hostedZoneId,
-        webhookOnHostNetwork: config.calico?.mode === "cni",
-      }).issuers
-    : [];
+  const webhookOnHostNetwork = config.calico?.mode === "cni";
+  const certificates = certManager.enabled
+    ? new CertManager("cert-manager", { ...common, config: certManager, hostedZoneId: config.environment.hostedZoneId, webhookOnHostNetwork })
+    : undefined;
+  // Load balancers for Ingresses and LoadBalancer Services; its webhook certificate comes from cert-manager.
+  if (certificates) {
+    new LoadBalancerController("load-balancer-controller", { ...common, clusterName: controlPlane.name, vpcId, webhookOnHostNetwork, certManager: certificates });
+  }
+  const hostedZoneId = config.environment.hostedZoneId;
+  const dns = hostedZoneId ? new EnvironmentDns("dns", { ...common, hostedZoneId, clusterName: controlPlane.name }) : undefined;
   if (clusterAutoscaler.enabled) {
     new ClusterAutoscaler("cluster-autoscaler", {
       ...common,
@@ -137,7 +156,14 @@ function awsServices(env: Environment, { awsProvider, scope, controlPlane, clust
   }
   const backupBucket = backups.enabled ? new Backups("backups", { ...common, config: backups, protect, registryMirrors: registry.mirrors }).bucketName : undefined;
 
-  return { registryHost: registry.host, registryMirrors: registry.mirrors, repositoryUrls: registry.repositoryUrls, certificateIssuers: issuers, backupBucket };
+  return {
+    registryHost: registry.host,
+    registryMirrors: registry.mirrors,
+    repositoryUrls: registry.repositoryUrls,
+    certificateIssuers: certificates?.issuers ?? [],
+    backupBucket,
+    ...(dns ? { environmentCertificateArn: dns.certificateArn } : {}),
+  };
 }
 
 /** The config sections an EKS environment has by the config rules, narrowed for the compiler. */

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterHandle } from "../components/cluster/handle";
 import { Logging } from "../components/logging";
 import { Monitoring } from "../components/monitoring";
-import { dockerConfigJson, PlatformRbac, Team } from "../components/tenancy";
+import { dockerConfigJson, PlatformRbac, Team, TenancyGuardrails } from "../components/tenancy";
 import { dashboardClientIds } from "../config/sections/hub";
 import { RegistryMirrors } from "../lib/images";
 import { Environment } from "./environment";
@@ -28,12 +28,27 @@ export function platformLayer(env: Environment, cluster: ClusterHandle, options:
   const groupsPrefix = config.identity.oidc.groupsPrefix;
 
   new PlatformRbac("rbac", { provider, naming, groupsPrefix, infraGroup: config.identity.infraGroup, auditorGroup: config.identity.auditorGroup });
+  new TenancyGuardrails("tenancy-guardrails", {
+    provider,
+    naming,
+    teams: config.teams.map((team) => team.name),
+    clusterNetworkPolicies: config.calico !== undefined,
+  });
 
   const credentials = config.registries.pullCredentials.map((c) => ({ ...c, password: secrets.registryPasswords[c.server] }));
   const pullSecret = credentials.length > 0 ? dockerConfigJson(credentials) : undefined;
   const teams = config.teams.map(
     (team) =>
-      new Team(team.name, { provider, naming, team, tenancy: config.tenancy, groupsPrefix, monitoringNamespace: MONITORING_NAMESPACE, pullSecret }),
+      new Team(team.name, {
+        provider,
+        naming,
+        team,
+        tenancy: config.tenancy,
+        groupsPrefix,
+        monitoringNamespace: MONITORING_NAMESPACE,
+        vpcCidr: config.network?.vpcCidr,
+        pullSecret,
+      }),
   );
 
   return {
@@ -73,7 +88,13 @@ function observability(env: Environment, cluster: ClusterHandle, options: Platfo
       })
     : undefined;
   const kibana = logging.enabled
-    ? new Logging("logging", { ...common, config: logging, oidcClientId: clientIds.kibana, oidcClientSecret: secrets.oidcClientSecrets[clientIds.kibana] })
+    ? new Logging("logging", {
+        ...common,
+        config: logging,
+        oidcClientId: clientIds.kibana,
+        oidcClientSecret: secrets.oidcClientSecrets[clientIds.kibana],
+        groupsClaim: config.identity.oidc.groupsClaim,
+      })
     : undefined;
   return { ...(grafana ? { grafanaUrl: grafana.grafanaUrl } : {}), ...(kibana ? { kibanaUrl: kibana.kibanaUrl } : {}) };
 }

@@ -17,7 +17,8 @@ export interface DashboardExposure {
 /** Shared by every dashboard so they land on one load balancer, reachable only from inside the VPC and the VPN. */
 const ALB_GROUP = "dashboards";
 
-export function dashboardIngressAnnotations(exposure: DashboardExposure): Record<string, string> {
+/** `healthPath`: what the load balancer's health check asks, the app's own health endpoint rather than `/`. */
+export function dashboardIngressAnnotations(exposure: DashboardExposure, healthPath: string): Record<string, string> {
   // An Ingress is ready once its controller has given it an address: for an ALB, minutes after the controller
   // sees it, and never without a controller. The provider would hold `pulumi up` on that for ten minutes and then
   // fail (Kibana's proxy is a helm.v4 Chart, whose objects it awaits); Grafana's, in a helm.v3 Release, is never
@@ -31,6 +32,7 @@ export function dashboardIngressAnnotations(exposure: DashboardExposure): Record
     // HTTPS only; the controller finds the ACM certificate matching the Ingress host.
     "alb.ingress.kubernetes.io/listen-ports": '[{"HTTPS":443}]',
     "alb.ingress.kubernetes.io/target-type": exposure.podIpsRoutable ? "ip" : "instance",
+    "alb.ingress.kubernetes.io/healthcheck-path": healthPath,
   };
 }
 

@@ -53,7 +53,8 @@ export function grafanaValues(settings: GrafanaSettings) {
     ingress: {
       enabled: true,
       ingressClassName: exposure.ingressClassName,
-      annotations: { ...dashboardIngressAnnotations(exposure), ...sessionStickiness(exposure) },
+      // Grafana's unauthenticated health endpoint (HTTP API reference: /api/health).
+      annotations: { ...dashboardIngressAnnotations(exposure, "/api/health"), ...sessionStickiness(exposure) },
       hosts: [naming.dns("grafana")],
       path: "/",
     },

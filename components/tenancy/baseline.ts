@@ -1,6 +1,8 @@
 /** The specs every team namespace gets: pod security labels, quota, default limits and the network baseline. */
 import * as k8s from "@pulumi/kubernetes";
-import { QuotaConfig, TenancyConfig } from "../../config/sections/tenancy";
+import { QuotaConfig, TeamConfig, TenancyConfig } from "../../config/sections/tenancy";
+import { cidrContains } from "../../lib/cidr";
+import { LABEL_PREFIX } from "../../lib/naming";
 
 type PodSecurityLevel = TenancyConfig["podSecurity"];
 
@@ -18,8 +20,9 @@ export function quotaHard(quota: QuotaConfig): Record<string, string> {
     pods: String(quota.pods),
     services: String(quota.services),
     "services.loadbalancers": String(quota.loadBalancers),
-    // Node ports bypass the ingress path and the network baseline's namespace boundaries.
-    "services.nodeports": "0",
+    // A LoadBalancer Service allocates node ports too, which this count includes: a limit of 0 would refuse the
+    // granted load balancers. NodePort Services themselves are refused by TenancyGuardrails in every case.
+    ...(quota.loadBalancers === 0 ? { "services.nodeports": "0" } : {}),
     secrets: String(quota.secrets),
     configmaps: String(quota.configMaps),
     persistentvolumeclaims: String(quota.persistentVolumeClaims),
@@ -38,22 +41,45 @@ export function containerDefaults(limits: TenancyConfig["defaultLimits"]): k8s.t
 
 const inNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } } });
 
+/** The instance metadata service: a pod reaching it can take the node's IAM role. Never part of an allowed range. */
+export const INSTANCE_METADATA = "169.254.169.254/32";
+
+export interface BaselinePeers {
+  /** The team's label value: all its namespaces carry it, so they reach each other. */
+  readonly team: string;
+  readonly monitoringNamespace: string;
+  readonly ingressNamespace?: string;
+  /**
+   * The environment's VPC (absent on an existing cluster). Load balancers reach pods from its addresses (ALB and
+   * NLB in IP mode, node ports in instance mode); the EKS API server's endpoints and the VPC interface endpoints
+   * (STS, which IRSA needs; ECR) have their addresses in it, on 443.
+   */
+  readonly vpcCidr?: string;
+  /** The team's own allow-list (`teams[].egress`). */
+  readonly egress: TeamConfig["egress"];
+}
+
 /**
- * One policy that selects every pod for both directions, so everything not listed is denied, then lists
- * the only traffic a team namespace needs from the platform. A single object keeps a team's cost low;
- * splitting deny and allow would add objects without adding a guarantee.
+ * One policy that selects every pod for both directions, so everything not listed is denied, then lists what a
+ * team needs: its own namespaces, the platform's scrapers and ingress, the VPC's load balancers, DNS, the API
+ * server and AWS endpoints, and its configured destinations. A single object keeps a team's cost low. Teams may
+ * add allow policies of their own; what they must never reach (other teams, instance metadata) is denied above
+ * all namespace policies by TenancyGuardrails.
  */
-export function networkBaseline(peers: { monitoringNamespace: string; ingressNamespace?: string }): k8s.types.input.networking.v1.NetworkPolicySpec {
+export function networkBaseline(peers: BaselinePeers): k8s.types.input.networking.v1.NetworkPolicySpec {
+  const sameTeam = { namespaceSelector: { matchLabels: { [`${LABEL_PREFIX}/team`]: peers.team } } };
+  const vpc = peers.vpcCidr ? [{ ipBlock: { cidr: peers.vpcCidr } }] : [];
   return {
     podSelector: {},
     policyTypes: ["Ingress", "Egress"],
     ingress: [
-      { from: [{ podSelector: {} }] },
+      { from: [sameTeam] },
       { from: [inNamespace(peers.monitoringNamespace)] },
       ...(peers.ingressNamespace ? [{ from: [inNamespace(peers.ingressNamespace)] }] : []),
+      ...(vpc.length ? [{ from: vpc }] : []),
     ],
     egress: [
-      { to: [{ podSelector: {} }] },
+      { to: [sameTeam] },
       {
         to: [{ ...inNamespace("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
         ports: [
@@ -61,6 +87,11 @@ export function networkBaseline(peers: { monitoringNamespace: string; ingressNam
           { protocol: "TCP", port: 53 },
         ],
       },
+      ...(vpc.length ? [{ to: vpc, ports: [{ protocol: "TCP", port: 443 }] }] : []),
+      ...peers.egress.map((rule) => ({
+        to: [{ ipBlock: { cidr: rule.cidr, ...(cidrContains(rule.cidr, INSTANCE_METADATA) ? { except: [INSTANCE_METADATA] } : {}) } }],
+        ports: rule.ports.map((port) => ({ protocol: rule.protocol, port })),
+      })),
     ],
   };
 }

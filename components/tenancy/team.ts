@@ -16,6 +16,8 @@ export interface TeamArgs {
   /** Prefix the API server adds to OIDC groups, e.g. `oidc:`. */
   readonly groupsPrefix: string;
   readonly monitoringNamespace: string;
+  /** The environment's VPC, for the network baseline (absent on an existing cluster). */
+  readonly vpcCidr?: string;
   /** `.dockerconfigjson` attached to every namespace's default ServiceAccount, when registries need credentials. */
   readonly pullSecret?: pulumi.Output<string>;
 }
@@ -39,7 +41,13 @@ export class Team extends pulumi.ComponentResource {
     // The same in every namespace of the team.
     const hard = quotaHard(quota);
     const limits = containerDefaults(tenancy.defaultLimits);
-    const network = networkBaseline({ monitoringNamespace: args.monitoringNamespace, ingressNamespace: tenancy.ingressNamespace });
+    const network = networkBaseline({
+      team: team.name,
+      monitoringNamespace: args.monitoringNamespace,
+      ingressNamespace: tenancy.ingressNamespace,
+      vpcCidr: args.vpcCidr,
+      egress: team.egress,
+    });
 
     for (const namespace of this.namespaces) {
       const prefix = `${name}-${namespace}`;

@@ -116,15 +116,10 @@ function step(name: string, timeout: number, body: () => Promise<void>, options:
         expect(ns.metadata.annotations).toMatchObject({ "platform.example.io/owner": `${team}-lead@example.com` });
 
         const quota = await sandbox.kubectlJson(["get", "resourcequota", "team-quota", "-n", namespace]);
-        expect(quota.spec.hard).toEqual({
-          pods: "10",
-          services: "5",
-          "services.loadbalancers": "0",
-          "services.nodeports": "0",
-          secrets: "10",
-          configmaps: "10",
-          persistentvolumeclaims: "2",
-        });
+        // alpha is granted one load balancer, so its node ports are not capped (NodePort Services are refused by
+        // admission); beta has none, so its node ports stay at 0 too.
+        const services = team === "alpha" ? { "services.loadbalancers": "1" } : { "services.loadbalancers": "0", "services.nodeports": "0" };
+        expect(quota.spec.hard).toEqual({ pods: "10", services: "5", ...services, secrets: "10", configmaps: "10", persistentvolumeclaims: "2" });
         const limits = await sandbox.kubectlJson(["get", "limitrange", "container-defaults", "-n", namespace]);
         expect(limits.spec.limits).toEqual([
           expect.objectContaining({ type: "Container", defaultRequest: { cpu: "50m", memory: "64Mi" }, default: { cpu: "200m", memory: "256Mi" } }),
@@ -132,6 +127,15 @@ function step(name: string, timeout: number, body: () => Promise<void>, options:
         const policy = await sandbox.kubectlJson(["get", "networkpolicy", "default-deny-with-platform-access", "-n", namespace]);
         expect(policy.spec.podSelector).toEqual({});
         expect(policy.spec.policyTypes).toEqual(["Ingress", "Egress"]);
+        // The team's own namespaces, as the API server resolves the policy's selectors: each of a team's
+        // namespaces is selected by the allow rules of every other one.
+        const selected = async (selector: { matchLabels: Record<string, string> }) => {
+          const labels = Object.entries(selector.matchLabels).map(([key, value]) => `${key}=${value}`).join(",");
+          return (await sandbox.kubectlJson(["get", "namespaces", "-l", labels])).items.map((n: any) => n.metadata.name).sort();
+        };
+        const teamNamespaces = TEAM_NAMESPACES.filter((n) => n.startsWith(team));
+        expect(await selected(policy.spec.ingress[0].from[0].namespaceSelector)).toEqual(teamNamespaces);
+        expect(await selected(policy.spec.egress[0].to[0].namespaceSelector)).toEqual(teamNamespaces);
 
         const secret = await sandbox.kubectlJson(["get", "secret", "registry-credentials", "-n", namespace]);
         expect(secret.type).toBe("kubernetes.io/dockerconfigjson");
@@ -181,6 +185,8 @@ function step(name: string, timeout: number, body: () => Promise<void>, options:
         ["developer", "team-alpha", "create", "rolebindings.rbac.authorization.k8s.io", "alpha", "no"],
         ["team admin", "team-alpha-leads", "create", "rolebindings.rbac.authorization.k8s.io", "alpha", "yes"],
         ["team admin", "team-alpha-leads", "create", "rolebindings.rbac.authorization.k8s.io", "beta", "no"],
+        ["team admin", "team-alpha-leads", "create", "networkpolicies.networking.k8s.io", "alpha", "yes"],
+        ["team admin", "team-alpha-leads", "create", "networkpolicies.networking.k8s.io", "beta", "no"],
         ["developer", "team-beta", "create", "deployments.apps", "beta-jobs", "yes"],
         ["developer", "team-beta", "get", "secrets", "alpha", "no"],
         ["viewer", "team-alpha-support", "list", "pods", "alpha", "yes"],
@@ -234,6 +240,40 @@ function step(name: string, timeout: number, body: () => Promise<void>, options:
         expect(beyond.stderr).toMatch(/exceeded quota: team-quota, requested: configmaps=1, used: configmaps=10, limited: configmaps=10/);
       } finally {
         if (created.length > 0) await sandbox.kubectl(["delete", "configmap", "-n", namespace, ...created]);
+      }
+    },
+    { blocking: false },
+  );
+
+  step(
+    "a team's developer gets its granted LoadBalancer Services and no more, and no NodePort Service",
+    5 * MINUTE,
+    async () => {
+      const namespace = "alpha";
+      const developer = ["--as", "e2e-developer", "--as-group", "oidc:team-alpha"];
+      const service = (name: string, type: string) =>
+        sandbox.writeFile(`${name}.json`, {
+          apiVersion: "v1",
+          kind: "Service",
+          metadata: { name, namespace },
+          spec: { type, selector: { app: name }, ports: [{ port: 443, targetPort: 8443 }] },
+        });
+      await waitFor("the quota controller to compute team-quota's usage", MINUTE, async () => {
+        const quota = await sandbox.kubectlJson(["get", "resourcequota", "team-quota", "-n", namespace]);
+        return quota.status?.used?.["services.loadbalancers"];
+      });
+      const created: string[] = [];
+      try {
+        await sandbox.kubectl(["create", "-f", service("granted-lb", "LoadBalancer"), ...developer]);
+        created.push("granted-lb");
+        const beyond = await sandbox.kubectl(["create", "-f", service("second-lb", "LoadBalancer"), ...developer], { allowFailure: true });
+        expect(beyond.code).not.toBe(0);
+        expect(beyond.stderr).toMatch(/exceeded quota: team-quota, requested: services.loadbalancers=1, used: services.loadbalancers=1, limited: services.loadbalancers=1/);
+        const nodePort = await sandbox.kubectl(["create", "-f", service("node-port", "NodePort"), ...developer], { allowFailure: true });
+        expect(nodePort.code).not.toBe(0);
+        expect(nodePort.stderr).toMatch(/team-namespaces-no-node-ports.*NodePort Services are not allowed in team namespaces/);
+      } finally {
+        if (created.length > 0) await sandbox.kubectl(["delete", "service", "-n", namespace, ...created]);
       }
     },
     { blocking: false },

@@ -50,10 +50,4 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     expect(deletes).toEqual([expect.objectContaining({ apiGroups: ["velero.io"] })]);
   });
 
-  test("dashboard Ingresses do not hold the deploy until a load balancer exists", () => {
-    const run = runs[stack];
-    const grafana = run.one("kubernetes:helm.sh/v3:Release", "monitoring-stack").inputs.values.grafana.ingress;
-    const kibana = run.one("kubernetes:helm.sh/v4:Chart", "logging-oauth2-proxy").inputs.values.ingress;
-    for (const ingress of [grafana, kibana]) expect(ingress.annotations["pulumi.com/skipAwait"]).toBe("true");
-  });
 });

@@ -1,0 +1,95 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Naming } from "../../lib/naming";
+import { CHARTS, chartSource } from "../../lib/versions";
+import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
+import { externalDnsPolicy } from "./policy";
+
+const NAMESPACE = "kube-system";
+const SERVICE_ACCOUNT = "external-dns";
+
+export interface EnvironmentDnsArgs {
+  readonly provider: k8s.Provider;
+  readonly awsProvider: aws.Provider;
+  readonly irsa: IrsaIssuer;
+  readonly naming: Naming;
+  readonly aws: AwsScope;
+  /** The Route53 zone of `<env>.<domain>` (`environment.hostedZoneId`). */
+  readonly hostedZoneId: string;
+  /** Owner id of the records it creates, so that two clusters never fight over one name. */
+  readonly clusterName: pulumi.Input<string>;
+}
+
+/**
+ * Names and certificates for everything the environment publishes under `<env>.<domain>`: external-dns keeps a
+ * record for each Ingress and LoadBalancer Service host, and one wildcard ACM certificate, DNS-validated and
+ * renewed by AWS, lets the Load Balancer Controller terminate TLS for every such host (it picks the certificate
+ * matching an Ingress's host).
+ */
+export class EnvironmentDns extends pulumi.ComponentResource {
+  readonly certificateArn: pulumi.Output<string>;
+
+  constructor(name: string, args: EnvironmentDnsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:dns:EnvironmentDns", name, {}, opts);
+    const awsOpts = { parent: this, provider: args.awsProvider };
+    const domain = `${args.naming.environment}.${args.naming.domain}`;
+
+    const certificate = new aws.acm.Certificate(
+      `${name}-certificate`,
+      { domainName: `*.${domain}`, validationMethod: "DNS", tags: { ...args.naming.tags(), Name: `*.${domain}` } },
+      awsOpts,
+    );
+    const challenge = certificate.domainValidationOptions.apply((options) => options[0]);
+    const challengeRecord = new aws.route53.Record(
+      `${name}-certificate-validation`,
+      {
+        zoneId: args.hostedZoneId,
+        name: challenge.resourceRecordName,
+        type: challenge.resourceRecordType,
+        records: [challenge.resourceRecordValue],
+        ttl: 300,
+        allowOverwrite: true,
+      },
+      awsOpts,
+    );
+    this.certificateArn = new aws.acm.CertificateValidation(
+      `${name}-certificate`,
+      { certificateArn: certificate.arn, validationRecordFqdns: [challengeRecord.fqdn] },
+      awsOpts,
+    ).certificateArn;
+
+    const role = serviceAccountRole(this, name, {
+      awsProvider: args.awsProvider,
+      irsa: args.irsa,
+      naming: args.naming,
+      purpose: "external-dns",
+      namespace: NAMESPACE,
+      serviceAccount: SERVICE_ACCOUNT,
+      policy: JSON.stringify(externalDnsPolicy(args.aws, args.hostedZoneId)),
+    });
+    new k8s.helm.v4.Chart(
+      `${name}-external-dns`,
+      {
+        ...chartSource(CHARTS.externalDns),
+        namespace: NAMESPACE,
+        name: "external-dns",
+        values: {
+          provider: { name: "aws" },
+          env: [{ name: "AWS_DEFAULT_REGION", value: args.aws.region }],
+          serviceAccount: { create: true, name: SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: role.arn } },
+          sources: ["service", "ingress"],
+          domainFilters: [domain],
+          extraArgs: [`--zone-id-filter=${args.hostedZoneId}`],
+          // Creates and updates its own records, never deletes: a name removed by mistake stays resolvable.
+          policy: "upsert-only",
+          registry: "txt",
+          txtOwnerId: args.clusterName,
+          tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],
+        },
+      },
+      { parent: this, provider: args.provider },
+    );
+    this.registerOutputs({ certificateArn: this.certificateArn, roleArn: role.arn });
+  }
+}

@@ -1,0 +1,78 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Naming } from "../../lib/naming";
+import { CHARTS, chartSource } from "../../lib/versions";
+import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
+import { loadBalancerControllerPolicy } from "./policy";
+
+/** Where the controller runs: kube-system, as its documentation installs it, next to the EKS add-ons. */
+const NAMESPACE = "kube-system";
+const SERVICE_ACCOUNT = "aws-load-balancer-controller";
+/** On the host network the webhook needs a port no other host-network webhook takes (cert-manager 10260, prometheus-operator 10261). */
+const HOST_NETWORK_WEBHOOK_PORT = 10262;
+
+export interface LoadBalancerControllerArgs {
+  readonly provider: k8s.Provider;
+  readonly awsProvider: aws.Provider;
+  readonly irsa: IrsaIssuer;
+  readonly naming: Naming;
+  readonly aws: AwsScope;
+  readonly clusterName: pulumi.Input<string>;
+  readonly vpcId: pulumi.Input<string>;
+  /** Calico as the CNI: the EKS control plane cannot reach pod addresses, so the webhook listens on the node. */
+  readonly webhookOnHostNetwork: boolean;
+  /** cert-manager's release: it issues the webhook's certificate and injects its CA. */
+  readonly certManager: pulumi.Resource;
+}
+
+/**
+ * The AWS Load Balancer Controller: Ingresses of class `alb` become ALBs and LoadBalancer Services NLBs, the
+ * dashboards' and the teams' alike. Its webhook certificate comes from cert-manager (`enableCertManager`): the
+ * chart's alternative generates a new certificate on every render, which a helm.v4 Chart would show as a change
+ * in every preview.
+ */
+export class LoadBalancerController extends pulumi.ComponentResource {
+  readonly ingressClass = "alb";
+
+  constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:load-balancing:LoadBalancerController", name, {}, opts);
+    const role = serviceAccountRole(this, name, {
+      awsProvider: args.awsProvider,
+      irsa: args.irsa,
+      naming: args.naming,
+      purpose: "aws-load-balancer-controller",
+      namespace: NAMESPACE,
+      serviceAccount: SERVICE_ACCOUNT,
+      policy: pulumi.output(args.vpcId).apply((vpcId) => JSON.stringify(loadBalancerControllerPolicy(args.aws, vpcId))),
+    });
+    new k8s.helm.v4.Chart(
+      `${name}-chart`,
+      {
+        ...chartSource(CHARTS.awsLoadBalancerController),
+        namespace: NAMESPACE,
+        name: "aws-load-balancer-controller",
+        values: {
+          clusterName: args.clusterName,
+          region: args.aws.region,
+          vpcId: args.vpcId,
+          serviceAccount: { create: true, name: SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: role.arn } },
+          enableCertManager: true,
+          enableShield: false,
+          enableWaf: false,
+          enableWafv2: false,
+          ingressClass: this.ingressClass,
+          createIngressClassResource: true,
+          ...(args.webhookOnHostNetwork ? { hostNetwork: true, webhookBindPort: HOST_NETWORK_WEBHOOK_PORT } : {}),
+          // No additionalLabels: the chart's own labels include app.kubernetes.io/managed-by, which ours would repeat.
+          podDisruptionBudget: { maxUnavailable: 1 },
+          tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],
+          podSecurityContext: { fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
+          securityContext: { readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+        },
+      },
+      { parent: this, provider: args.provider, dependsOn: args.certManager },
+    );
+    this.registerOutputs({ roleArn: role.arn });
+  }
+}
