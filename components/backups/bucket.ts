@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "../../lib/naming";
+import { privateBucket } from "../aws-account/private-bucket";
 
 export interface BackupBucketArgs {
   readonly awsProvider: aws.Provider;
@@ -27,20 +28,9 @@ const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 export function backupBucket(parent: pulumi.Resource, name: string, args: BackupBucketArgs): aws.s3.Bucket {
   const opts = { parent, provider: args.awsProvider };
   const stateful = { ...opts, protect: args.protect, retainOnDelete: args.protect };
-  const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: args.bucketName, forceDestroy: false, tags: args.naming.tags() }, stateful);
-  const publicAccess = new aws.s3.BucketPublicAccessBlock(
-    `${name}-public-access`,
-    { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-    stateful,
-  );
-  // SSE-S3 rather than a KMS key: a restore into another account or a rebuilt environment then depends on
-  // nothing but the bucket policy, not on a key policy that might be lost with the environment.
-  new aws.s3.BucketServerSideEncryptionConfiguration(
-    `${name}-encryption`,
-    { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-    stateful,
-  );
-  new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, stateful);
+  // SSE-S3: a restore into another account or a rebuilt environment then depends on nothing but the bucket
+  // policy, not on a key policy that might be lost with the environment.
+  const { bucket, publicAccess } = privateBucket(name, { bucketName: args.bucketName, tags: args.naming.tags(), forceDestroy: false }, stateful);
   new aws.s3.BucketLifecycleConfiguration(
     `${name}-lifecycle`,
     {

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "../../lib/naming";
 import { CHARTS, chartSource } from "../../lib/versions";
 import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
+import { dnsValidatedCertificate } from "./certificate";
 import { externalDnsPolicy } from "./policy";
 
 const NAMESPACE = "kube-system";
@@ -35,29 +36,11 @@ export class EnvironmentDns extends pulumi.ComponentResource {
     const awsOpts = { parent: this, provider: args.awsProvider };
     const domain = `${args.naming.environment}.${args.naming.domain}`;
 
-    const certificate = new aws.acm.Certificate(
-      `${name}-certificate`,
-      { domainName: `*.${domain}`, validationMethod: "DNS", tags: { ...args.naming.tags(), Name: `*.${domain}` } },
+    this.certificateArn = dnsValidatedCertificate(
+      name,
+      { domainName: `*.${domain}`, hostedZoneId: args.hostedZoneId, tags: { ...args.naming.tags(), Name: `*.${domain}` } },
       awsOpts,
     );
-    const challenge = certificate.domainValidationOptions.apply((options) => options[0]);
-    const challengeRecord = new aws.route53.Record(
-      `${name}-certificate-validation`,
-      {
-        zoneId: args.hostedZoneId,
-        name: challenge.resourceRecordName,
-        type: challenge.resourceRecordType,
-        records: [challenge.resourceRecordValue],
-        ttl: 300,
-        allowOverwrite: true,
-      },
-      awsOpts,
-    );
-    this.certificateArn = new aws.acm.CertificateValidation(
-      `${name}-certificate`,
-      { certificateArn: certificate.arn, validationRecordFqdns: [challengeRecord.fqdn] },
-      awsOpts,
-    ).certificateArn;
 
     const role = serviceAccountRole(this, name, {
       awsProvider: args.awsProvider,

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "../../lib/naming";
+import { dnsValidatedCertificate } from "../dns/certificate";
 
 export interface PublicEndpointArgs {
   readonly provider: k8s.Provider;
@@ -27,22 +28,7 @@ const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
  */
 export function publicHttpsEndpoint(parent: pulumi.Resource, name: string, args: PublicEndpointArgs): k8s.core.v1.Service {
   const awsOpts = { parent, provider: args.awsProvider };
-  const certificate = new aws.acm.Certificate(`${name}-certificate`, { domainName: args.hostname, validationMethod: "DNS", tags: { Name: args.hostname } }, awsOpts);
-  const challenge = certificate.domainValidationOptions.apply((options) => options[0]);
-  const challengeRecord = new aws.route53.Record(
-    `${name}-certificate-validation`,
-    {
-      zoneId: args.hostedZoneId,
-      name: challenge.resourceRecordName,
-      type: challenge.resourceRecordType,
-      records: [challenge.resourceRecordValue],
-      ttl: 300,
-      // ACM reuses the same challenge name when the certificate is replaced.
-      allowOverwrite: true,
-    },
-    awsOpts,
-  );
-  const validated = new aws.acm.CertificateValidation(`${name}-certificate`, { certificateArn: certificate.arn, validationRecordFqdns: [challengeRecord.fqdn] }, awsOpts);
+  const certificateArn = dnsValidatedCertificate(name, { domainName: args.hostname, hostedZoneId: args.hostedZoneId, tags: { Name: args.hostname } }, awsOpts);
 
   const service = new k8s.core.v1.Service(
     `${name}-service`,
@@ -54,7 +40,7 @@ export function publicHttpsEndpoint(parent: pulumi.Resource, name: string, args:
         annotations: {
           "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
           "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
-          "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": validated.certificateArn,
+          "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": certificateArn,
           "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "https",
           "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": TLS_POLICY,
         },

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "../../lib/naming";
+import { privateBucket } from "../aws-account/private-bucket";
 
 export interface FlowLogsArgs {
   readonly awsProvider: aws.Provider;
@@ -35,20 +36,9 @@ export class FlowLogs extends pulumi.ComponentResource {
     const bucketName = args.naming.resource("flow-logs", args.accountId, args.region);
     const bucketArn = `arn:${args.partition}:s3:::${bucketName}`;
 
-    const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: bucketName, forceDestroy: !args.retain, tags: args.naming.tags() }, stateful);
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access`,
-      { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      stateful,
-    );
-    // SSE-S3: the log delivery service writes without any key policy to maintain.
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-      stateful,
-    );
-    // Versioned like every bucket here (policy pack); a deleted or overwritten record is kept one more day only.
-    new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, stateful);
+    // SSE-S3: the log delivery service writes without any key policy to maintain. Versioned like every bucket
+    // here (policy pack); a deleted or overwritten record is kept one more day only.
+    const { bucket, publicAccess } = privateBucket(name, { bucketName, tags: args.naming.tags(), forceDestroy: !args.retain }, stateful);
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
       {

@@ -6,22 +6,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../../config/load";
+import { violationsOf } from "../config-errors";
 import { runStack, StackConfig } from "../harness";
 
-async function violationsOf(stack: string, configure: (c: StackConfig) => void): Promise<string[]> {
-  const error = await runStack(stack, { configure }).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ConfigError);
-  expect(error).toBeInstanceOf(pulumi.RunError);
-  expect(error).toHaveProperty("resourcesRegistered", 0);
-  const [header, ...lines] = (error as Error).message.split("\n");
-  expect(header).toBe(`Invalid configuration for stack "${stack}" (Pulumi.${stack}.yaml); nothing was deployed:`);
-  return lines;
-}
 
 type Case = [what: string, stack: string, edit: (c: StackConfig) => void, line: RegExp];
 

@@ -1,0 +1,22 @@
+/** The common expectations of a configuration error, for the config tests. */
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../config/load";
+import { runStack, StackConfig } from "./harness";
+
+/**
+ * Runs `stack` with `configure` and returns the violation lines of its config error, after checking what every
+ * config error must be: a ConfigError the engine prints without a stack trace (a RunError), raised before any
+ * resource was registered, headed by the stack's name and file.
+ */
+export async function violationsOf(stack: string, configure: (c: StackConfig) => void): Promise<string[]> {
+  const error = await runStack(stack, { configure }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ConfigError);
+  expect(error).toBeInstanceOf(pulumi.RunError);
+  expect(error).toHaveProperty("resourcesRegistered", 0);
+  const [header, ...lines] = (error as Error).message.split("\n");
+  expect(header).toBe(`Invalid configuration for stack "${stack}" (Pulumi.${stack}.yaml); nothing was deployed:`);
+  return lines;
+}
