@@ -86,6 +86,7 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
     network,
     controlPlane,
     cluster,
+    calico,
     outputs: {
       clusterName: controlPlane.name,
       clusterEndpoint: controlPlane.endpoint,
@@ -141,7 +142,13 @@ function awsServices(env: Environment, { awsProvider, scope, controlPlane, clust
     : undefined;
   // Load balancers for Ingresses and LoadBalancer Services; its webhook certificate comes from cert-manager.
   if (certificates) {
-    new LoadBalancerController("load-balancer-controller", { ...common, clusterName: controlPlane.name, vpcId, webhookOnHostNetwork, certManager: certificates });
+    new LoadBalancerController("load-balancer-controller", {
+      ...common,
+      clusterName: controlPlane.name,
+      vpcId,
+      podsOnOverlay: webhookOnHostNetwork,
+      certManager: certificates,
+    });
   }
   const hostedZoneId = config.environment.hostedZoneId;
   const dns = hostedZoneId ? new EnvironmentDns("dns", { ...common, hostedZoneId, clusterName: controlPlane.name }) : undefined;

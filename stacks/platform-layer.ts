@@ -16,6 +16,8 @@ export interface PlatformLayerOptions {
   readonly oidcIssuerUrl?: pulumi.Input<string>;
   /** The environment's ECR pull-through caches, for the charts' Docker Hub images (none on an existing cluster). */
   readonly registryMirrors?: RegistryMirrors;
+  /** Calico, which enforces the tenancy guardrails' ClusterNetworkPolicies (none on an existing cluster). */
+  readonly networkPolicyEngine?: pulumi.Resource;
 }
 
 /**
@@ -28,12 +30,17 @@ export function platformLayer(env: Environment, cluster: ClusterHandle, options:
   const groupsPrefix = config.identity.oidc.groupsPrefix;
 
   new PlatformRbac("rbac", { provider, naming, groupsPrefix, infraGroup: config.identity.infraGroup, auditorGroup: config.identity.auditorGroup });
+  // With Calico as the CNI, pods sit on an overlay that load balancers reach only through node ports.
+  const overlayPool = config.calico?.mode === "cni" ? config.calico.ipPool.cidr : undefined;
+  const podsOnOverlay = overlayPool !== undefined;
   new TenancyGuardrails("tenancy-guardrails", {
     provider,
     naming,
     teams: config.teams.map((team) => team.name),
-    clusterNetworkPolicies: config.calico !== undefined,
+    refuseNodePorts: !podsOnOverlay,
+    clusterNetworkPolicies: options.networkPolicyEngine,
   });
+  const vpcCidr = config.network?.vpcCidr;
 
   const credentials = config.registries.pullCredentials.map((c) => ({ ...c, password: secrets.registryPasswords[c.server] }));
   const pullSecret = credentials.length > 0 ? dockerConfigJson(credentials) : undefined;
@@ -46,7 +53,9 @@ export function platformLayer(env: Environment, cluster: ClusterHandle, options:
         tenancy: config.tenancy,
         groupsPrefix,
         monitoringNamespace: MONITORING_NAMESPACE,
-        vpcCidr: config.network?.vpcCidr,
+        vpcCidr,
+        loadBalancerSources: [vpcCidr, overlayPool].filter((cidr): cidr is string => cidr !== undefined),
+        nodePortsRefused: !podsOnOverlay,
         pullSecret,
       }),
   );

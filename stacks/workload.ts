@@ -12,12 +12,12 @@ export function workloadEnvironment(env: Environment) {
   // The one reference to the admin stack: everything this environment takes from the hub is read from it.
   const hub = env.config.hub && new pulumi.StackReference("hub", { name: env.config.hub.stack });
   const oidcIssuerUrl = signInIssuer(env, hub);
-  const { cluster, outputs, awsProvider, network, controlPlane } = awsCluster(env, { oidcIssuerUrl });
+  const { cluster, outputs, awsProvider, network, controlPlane, calico } = awsCluster(env, { oidcIssuerUrl });
   return {
     environment: env.stack,
     ...outputs,
     ...(hub ? hubSpoke(env, hub, { awsProvider, network, controlPlane }) : {}),
-    ...platformLayer(env, cluster, { oidcIssuerUrl, registryMirrors: outputs.registryMirrors }),
+    ...platformLayer(env, cluster, { oidcIssuerUrl, registryMirrors: outputs.registryMirrors, networkPolicyEngine: calico }),
   };
 }
 

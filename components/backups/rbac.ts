@@ -2,8 +2,10 @@
  * What Velero's server needs in the cluster, instead of the chart's default binding to cluster-admin (which the
  * policy pack reserves for the infra group). A backup reads every object; a restore creates and patches them
  * back, including RBAC objects granting what Velero itself holds only through `bind`/`escalate`; Velero owns
- * its own velero.io objects outright. It deletes nothing outside velero.io and impersonates no one.
- * (Velero docs, "Run in any namespace" / restore reference: restores need create on every restored kind.)
+ * its own velero.io objects outright. It deletes nothing outside velero.io. Creating RBAC objects with `bind`
+ * still lets it grant itself anything, so this is cluster-admin in effect (docs/services.md says so): what it
+ * drops is the standing cluster-admin binding. (Velero docs, restore reference: restores need create on every
+ * restored kind.)
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

@@ -20,8 +20,11 @@ export interface LoadBalancerControllerArgs {
   readonly aws: AwsScope;
   readonly clusterName: pulumi.Input<string>;
   readonly vpcId: pulumi.Input<string>;
-  /** Calico as the CNI: the EKS control plane cannot reach pod addresses, so the webhook listens on the node. */
-  readonly webhookOnHostNetwork: boolean;
+  /**
+   * Calico as the CNI: neither the EKS control plane nor a load balancer can reach pod addresses, so the webhook
+   * listens on the node and targets are instances (node ports); otherwise load balancers target pods directly.
+   */
+  readonly podsOnOverlay: boolean;
   /** cert-manager's release: it issues the webhook's certificate and injects its CA. */
   readonly certManager: pulumi.Resource;
 }
@@ -63,7 +66,13 @@ export class LoadBalancerController extends pulumi.ComponentResource {
           enableWafv2: false,
           ingressClass: this.ingressClass,
           createIngressClassResource: true,
-          ...(args.webhookOnHostNetwork ? { hostNetwork: true, webhookBindPort: HOST_NETWORK_WEBHOOK_PORT } : {}),
+          // The chart's default, instance, needs a NodePort or LoadBalancer backend; team namespaces refuse node ports
+          // wherever pods are reachable (tenancy/guardrails.ts), so IP targets are the default there.
+          defaultTargetType: args.podsOnOverlay ? "instance" : "ip",
+          ...(args.podsOnOverlay ? { hostNetwork: true, webhookBindPort: HOST_NETWORK_WEBHOOK_PORT } : {}),
+          // Its Service webhook sees every Service created in the cluster, and becomes ready only once cert-manager
+          // has issued its certificate: meanwhile, charts' Services go through unmutated rather than failing.
+          serviceMutatorWebhookConfig: { failurePolicy: "Ignore" },
           // No additionalLabels: the chart's own labels include app.kubernetes.io/managed-by, which ours would repeat.
           podDisruptionBudget: { maxUnavailable: 1 },
           tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],

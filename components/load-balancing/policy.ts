@@ -22,6 +22,7 @@ export const UNSCOPABLE_LOOKUP_ACTIONS = [
   "ec2:DescribeNetworkInterfaces",
   "ec2:DescribeTags",
   "ec2:DescribeCoipPools",
+  "ec2:DescribeRouteTables",
   "ec2:GetCoipPoolUsage",
   "ec2:GetSecurityGroupsForVpc",
   "elasticloadbalancing:DescribeLoadBalancers",
@@ -130,6 +131,8 @@ export function loadBalancerControllerPolicy(scope: AwsScope, vpcId: string) {
           "elasticloadbalancing:CreateRule",
           "elasticloadbalancing:ModifyRule",
           "elasticloadbalancing:DeleteRule",
+          // Reorders rules when a path is added ahead of others or an Ingress joins or leaves a group.
+          "elasticloadbalancing:SetRulePriorities",
           "elasticloadbalancing:AddTags",
           "elasticloadbalancing:RemoveTags",
         ],

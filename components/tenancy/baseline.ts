@@ -15,14 +15,17 @@ export function podSecurityLabels(enforce: PodSecurityLevel): Record<string, str
   };
 }
 
-export function quotaHard(quota: QuotaConfig): Record<string, string> {
+/**
+ * `nodePortsRefused`: NodePort Services are refused in team namespaces (TenancyGuardrails), which they are
+ * wherever load balancers can target pods. Then a LoadBalancer Service's own node ports, which
+ * `services.nodeports` counts too, must not be capped where load balancers are granted.
+ */
+export function quotaHard(quota: QuotaConfig, nodePortsRefused: boolean): Record<string, string> {
   const hard: Record<string, string | undefined> = {
     pods: String(quota.pods),
     services: String(quota.services),
     "services.loadbalancers": String(quota.loadBalancers),
-    // A LoadBalancer Service allocates node ports too, which this count includes: a limit of 0 would refuse the
-    // granted load balancers. NodePort Services themselves are refused by TenancyGuardrails in every case.
-    ...(quota.loadBalancers === 0 ? { "services.nodeports": "0" } : {}),
+    ...(nodePortsRefused && quota.loadBalancers === 0 ? { "services.nodeports": "0" } : {}),
     secrets: String(quota.secrets),
     configmaps: String(quota.configMaps),
     persistentvolumeclaims: String(quota.persistentVolumeClaims),
@@ -50,11 +53,17 @@ export interface BaselinePeers {
   readonly monitoringNamespace: string;
   readonly ingressNamespace?: string;
   /**
-   * The environment's VPC (absent on an existing cluster). Load balancers reach pods from its addresses (ALB and
-   * NLB in IP mode, node ports in instance mode); the EKS API server's endpoints and the VPC interface endpoints
-   * (STS, which IRSA needs; ECR) have their addresses in it, on 443.
+   * The environment's VPC (absent on an existing cluster): the EKS API server's endpoints and the VPC interface
+   * endpoints (STS, which IRSA needs; ECR) have their addresses in it, on 443.
    */
   readonly vpcCidr?: string;
+  /**
+   * Where load-balanced traffic comes from: the VPC (ALB and NLB addresses, in IP and instance mode), and with
+   * Calico as the CNI its pool too (instance-mode traffic forwarded between nodes arrives from a node's tunnel
+   * address). A NetworkPolicy cannot tell a load balancer from a pod of the same range: these ranges hold the
+   * cluster's pods as well (docs: README "Tenancy").
+   */
+  readonly loadBalancerSources: readonly string[];
   /** The team's own allow-list (`teams[].egress`). */
   readonly egress: TeamConfig["egress"];
 }
@@ -69,6 +78,7 @@ export interface BaselinePeers {
 export function networkBaseline(peers: BaselinePeers): k8s.types.input.networking.v1.NetworkPolicySpec {
   const sameTeam = { namespaceSelector: { matchLabels: { [`${LABEL_PREFIX}/team`]: peers.team } } };
   const vpc = peers.vpcCidr ? [{ ipBlock: { cidr: peers.vpcCidr } }] : [];
+  const loadBalancers = peers.loadBalancerSources.map((cidr) => ({ ipBlock: { cidr } }));
   return {
     podSelector: {},
     policyTypes: ["Ingress", "Egress"],
@@ -76,7 +86,7 @@ export function networkBaseline(peers: BaselinePeers): k8s.types.input.networkin
       { from: [sameTeam] },
       { from: [inNamespace(peers.monitoringNamespace)] },
       ...(peers.ingressNamespace ? [{ from: [inNamespace(peers.ingressNamespace)] }] : []),
-      ...(vpc.length ? [{ from: vpc }] : []),
+      ...(loadBalancers.length ? [{ from: loadBalancers }] : []),
     ],
     egress: [
       { to: [sameTeam] },

@@ -8,8 +8,8 @@
  * chart (crd.projectcalico.org.v1 v3.32.1) installs their CRD. Without Calico (an existing cluster) these are
  * left out and the NetworkPolicy baseline is all there is.
  *
- * No NodePort Services: a node port opens the service on every node's address, outside the ingress path and
- * the network baseline's namespace boundaries. A quota cannot say this: `services.nodeports` also counts the
+ * No NodePort Services, wherever load balancers can target pods: a node port opens the service on every node's
+ * address, outside the ingress path and the network baseline's namespace boundaries. A quota cannot say this: `services.nodeports` also counts the
  * node ports a LoadBalancer Service allocates, so a quota of 0 would refuse the load balancers the team is
  * granted (`services.loadbalancers`). A ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, GA in
  * Kubernetes 1.30) refuses the type itself, in the API server, with no webhook to run.
@@ -25,8 +25,13 @@ export interface TenancyGuardrailsArgs {
   readonly provider: k8s.Provider;
   readonly naming: Naming;
   readonly teams: readonly string[];
-  /** Whether the cluster's network plugin enforces ClusterNetworkPolicies (Calico). */
-  readonly clusterNetworkPolicies: boolean;
+  /**
+   * Refuse NodePort Services. Not where pods sit on an overlay (Calico as the CNI): load balancers can reach them
+   * only through node ports there (instance targets), so a team's Ingress or LoadBalancer backend needs one.
+   */
+  readonly refuseNodePorts: boolean;
+  /** The network plugin that enforces ClusterNetworkPolicies (Calico, whose CRD chart installs their CRD); none: left out. */
+  readonly clusterNetworkPolicies?: pulumi.Resource;
 }
 
 const TEAM_KEY = `${LABEL_PREFIX}/team`;
@@ -39,45 +44,47 @@ export class TenancyGuardrails extends pulumi.ComponentResource {
     const childOpts = { parent: this, provider: args.provider };
     const metadata = { name: NO_NODE_PORTS, labels: args.naming.labels() };
 
-    const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
-      `${name}-no-node-ports`,
-      {
-        metadata,
-        spec: {
-          failurePolicy: "Fail",
-          matchConstraints: {
-            resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["services"] }],
-          },
-          validations: [
-            {
-              expression: "object.spec.type != 'NodePort'",
-              message: "NodePort Services are not allowed in team namespaces: use a LoadBalancer Service (within the team's quota) or an Ingress",
-              reason: "Forbidden",
+    if (args.refuseNodePorts) {
+      const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+        `${name}-no-node-ports`,
+        {
+          metadata,
+          spec: {
+            failurePolicy: "Fail",
+            matchConstraints: {
+              resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["services"] }],
             },
-          ],
+            validations: [
+              {
+                expression: "object.spec.type != 'NodePort'",
+                message: "NodePort Services are not allowed in team namespaces: use a LoadBalancer Service (within the team's quota) or an Ingress",
+                reason: "Forbidden",
+              },
+            ],
+          },
         },
-      },
-      childOpts,
-    );
-    new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
-      `${name}-no-node-ports-binding`,
-      {
-        metadata,
-        spec: {
-          policyName: NO_NODE_PORTS,
-          validationActions: ["Deny"],
-          matchResources: { namespaceSelector: { matchExpressions: [{ key: `${LABEL_PREFIX}/team`, operator: "Exists" }] } },
+        childOpts,
+      );
+      new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+        `${name}-no-node-ports-binding`,
+        {
+          metadata,
+          spec: {
+            policyName: NO_NODE_PORTS,
+            validationActions: ["Deny"],
+            matchResources: { namespaceSelector: { matchExpressions: [{ key: `${LABEL_PREFIX}/team`, operator: "Exists" }] } },
+          },
         },
-      },
-      { ...childOpts, dependsOn: policy },
-    );
+        { ...childOpts, dependsOn: policy },
+      );
+    }
 
     if (args.clusterNetworkPolicies) {
       const clusterPolicy = (resourceName: string, policyName: string, spec: object) =>
         new k8s.apiextensions.CustomResource(
           `${name}-${resourceName}`,
           { apiVersion: "policy.networking.k8s.io/v1alpha2", kind: "ClusterNetworkPolicy", metadata: { name: policyName, labels: args.naming.labels() }, spec },
-          childOpts,
+          { ...childOpts, dependsOn: args.clusterNetworkPolicies },
         );
       clusterPolicy("no-instance-metadata", "team-namespaces-no-instance-metadata", {
         tier: "Admin",

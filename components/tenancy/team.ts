@@ -18,6 +18,10 @@ export interface TeamArgs {
   readonly monitoringNamespace: string;
   /** The environment's VPC, for the network baseline (absent on an existing cluster). */
   readonly vpcCidr?: string;
+  /** Ranges load-balanced traffic arrives from (baseline.ts `BaselinePeers`). */
+  readonly loadBalancerSources: readonly string[];
+  /** Whether TenancyGuardrails refuses NodePort Services (everywhere but on a pod overlay). */
+  readonly nodePortsRefused: boolean;
   /** `.dockerconfigjson` attached to every namespace's default ServiceAccount, when registries need credentials. */
   readonly pullSecret?: pulumi.Output<string>;
 }
@@ -39,13 +43,14 @@ export class Team extends pulumi.ComponentResource {
     const annotations = naming.ownership(team);
     const childOpts = { parent: this, provider: args.provider };
     // The same in every namespace of the team.
-    const hard = quotaHard(quota);
+    const hard = quotaHard(quota, args.nodePortsRefused);
     const limits = containerDefaults(tenancy.defaultLimits);
     const network = networkBaseline({
       team: team.name,
       monitoringNamespace: args.monitoringNamespace,
       ingressNamespace: tenancy.ingressNamespace,
       vpcCidr: args.vpcCidr,
+      loadBalancerSources: args.loadBalancerSources,
       egress: team.egress,
     });
 

@@ -38,14 +38,18 @@ const PREREQUISITE_KINDS = ["PriorityClass", "ServiceAccount", "LimitRange", "Re
  */
 const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "AutoscalingRunnerSet"];
 const CONCURRENCY = 8;
+const ENFORCE = "pod-security.kubernetes.io/enforce";
 
 export class Admission {
   constructor(
     private readonly api: KubeApi,
     /** true on a throwaway control plane: prerequisites are stored; false: dry runs only. */
     private readonly storePrerequisites: boolean,
-    /** Namespaces and CRDs the stack itself creates, so that on a user's cluster their absence is expected. */
-    private readonly created: { namespaces: Set<string>; crds: Set<string> } = { namespaces: new Set(), crds: new Set() },
+    /**
+     * Namespaces (with their declared Pod Security level) and CRDs the stack itself creates, so that on a user's
+     * cluster their absence, or a namespace's other level, is expected.
+     */
+    private readonly created: { namespaces: Map<string, string | undefined>; crds: Set<string> } = { namespaces: new Map(), crds: new Set() },
   ) {}
 
   /** Namespaces, then CRDs (waiting until each is served). */
@@ -54,7 +58,7 @@ export class Admission {
     for (const kind of FOUNDATION_KINDS) {
       const ofKind = candidates.filter((c) => c.object.kind === kind && (kind !== "CustomResourceDefinition" || isCrd(c.object)));
       for (const c of ofKind) {
-        if (kind === "Namespace") this.created.namespaces.add(c.object.metadata.name!);
+        if (kind === "Namespace") this.created.namespaces.set(c.object.metadata.name!, c.object.metadata.labels?.[ENFORCE]);
         else this.created.crds.add(`${(c.object as any).spec.group}/${(c.object as any).spec.names.kind}`);
       }
       outcomes.push(...(await inBatches(ofKind, (c) => this.admitOne(c, this.storePrerequisites))));
@@ -79,15 +83,17 @@ export class Admission {
     const template = podTemplateOf(c.object);
     if (outcome.status !== "admitted" || !template) return outcome;
     const pod = await this.probePod(c, template);
-    return pod ? { ...outcome, status: "rejected", detail: pod } : outcome;
+    return pod ? { ...outcome, ...pod } : outcome;
   }
 
   /**
    * A workload's pods are admitted later, by its controller; Pod Security enforces on pods only. The pod its
    * template describes is dry-run created in the same namespace, so an `enforce` violation fails here.
    */
-  private async probePod(c: Candidate, template: { metadata?: any; spec: any }): Promise<string | undefined> {
+  private async probePod(c: Candidate, template: { metadata?: any; spec: any }): Promise<Pick<Outcome, "status" | "detail"> | undefined> {
     const namespace = this.namespaceOf(c);
+    const levelChange = await this.podSecurityChange(namespace);
+    if (levelChange) return { status: "not checked", detail: `admitted; its pods' Pod Security not checked: ${levelChange}` };
     const pod: KubeObject = {
       apiVersion: "v1",
       kind: "Pod",
@@ -97,8 +103,23 @@ export class Admission {
     const resource = this.api.resourceOf(pod)!;
     const response = await this.api.dryRunCreate(pod, resource);
     if (response.status < 300) return undefined;
-    if (!this.storePrerequisites && /serviceaccount|service account/i.test(refusal(response))) return undefined;
-    return `its pods would be refused: ${refusal(response)}`;
+    // On a user's cluster the stack's service accounts exist only as dry runs, and the API server reports a
+    // missing one before Pod Security would judge the pod.
+    if (!this.storePrerequisites && /serviceaccount|service account/i.test(refusal(response))) {
+      return { status: "not checked", detail: "admitted; its pods' Pod Security not checked: their service account is created by this stack" };
+    }
+    return { status: "rejected", detail: `its pods would be refused: ${refusal(response)}` };
+  }
+
+  /**
+   * On a user's cluster a namespace's labels are the live ones (the stack's are dry runs): when the stack
+   * declares another enforce level, probing against the live one would judge by the wrong level.
+   */
+  private async podSecurityChange(namespace: string): Promise<string | undefined> {
+    if (this.storePrerequisites || !this.created.namespaces.has(namespace)) return undefined;
+    const declared = this.created.namespaces.get(namespace);
+    const live = (await this.api.request("GET", `/api/v1/namespaces/${namespace}`)).body?.metadata?.labels?.[ENFORCE];
+    return declared === live ? undefined : `namespace "${namespace}" enforces ${live ?? "nothing"} now and ${declared ?? "nothing"} once deployed`;
   }
 
   private async admitOne(c: Candidate, store: boolean): Promise<Outcome> {

@@ -122,7 +122,9 @@ function reportOf(
   const redacted = outcomes.map((o) => ({ ...o, detail: o.detail && redact(o.detail), warnings: o.warnings.map(redact) }));
   const maskedCharts = charts.map((c) => ({ ...c, error: c.error && redact(c.error) }));
   const failures = [...extraFailures, ...failuresOf(run.stack, maskedCharts, redacted, policyFindings)].map(redact);
-  return { stack: run.stack, kubernetesVersion, cluster: options.cluster, mirror: options.mirror, charts: maskedCharts, outcomes: redacted, policyFindings, failures };
+  // A repository URL may carry credentials (`https://user:token@…`): the report names the mirror without them.
+  const mirror = options.mirror.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
+  return { stack: run.stack, kubernetesVersion, cluster: options.cluster, mirror, charts: maskedCharts, outcomes: redacted, policyFindings, failures };
 }
 
 async function withMirror<T>(mirror: string, body: () => Promise<T>): Promise<T> {

@@ -21,17 +21,31 @@ const toolchain = findToolchain();
 const runSuite = toolchain.ok || inCi();
 if (!toolchain.ok && !inCi()) console.warn(`VERIFY E2E SKIPPED: run scripts/toolchain.sh first. Missing: ${toolchain.missing.join("; ")}`);
 
-/** A throwaway control plane per stack, so that no stack's objects meet another's. */
-async function verifyOnThrowaway(stack: string, extra: Partial<VerifyOptions> = {}): Promise<Report> {
+/** Runs `body` with the kubeconfig of a fresh control plane, stopped and removed afterwards. */
+async function withControlPlane<T>(name: string, body: (kubeconfig: string) => Promise<T>): Promise<T> {
   if (!toolchain.ok) throw new Error(`CI is set and the toolchain is incomplete (missing: ${toolchain.missing.join("; ")})`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `verify-test-${stack}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `verify-test-${name}-`));
   const kubeconfig = execFileSync("bash", [CONTROL_PLANE, "start", dir], { encoding: "utf8", env: toolchain.env }).trim();
   try {
-    return await verifyStack(stack, { mirror: DEFAULT_MIRROR_DIR, kubeconfig, cluster: "throwaway", env: toolchain.env, ...extra });
+    return await body(kubeconfig);
   } finally {
     execFileSync("bash", [CONTROL_PLANE, "stop", dir], { env: toolchain.env });
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A throwaway control plane per stack, so that no stack's objects meet another's. */
+function verifyOnThrowaway(stack: string, extra: Partial<VerifyOptions> = {}): Promise<Report> {
+  return withControlPlane(stack, (kubeconfig) =>
+    verifyStack(stack, { mirror: DEFAULT_MIRROR_DIR, kubeconfig, cluster: "throwaway", env: toolchain.ok ? toolchain.env : process.env, ...extra }),
+  );
+}
+
+/** Everything a cluster stores, as names per kind: what a dry-run-only verification must leave as it found it. */
+function clusterContents(kubeconfig: string): string {
+  const kubectl = (...args: string[]) => execFileSync("kubectl", [`--kubeconfig=${kubeconfig}`, ...args], { encoding: "utf8", env: toolchain.ok ? toolchain.env : process.env });
+  const kinds = kubectl("api-resources", "--verbs=list", "-o", "name").split("\n").filter((k) => k && !k.startsWith("events") && k !== "leases.coordination.k8s.io");
+  return kubectl("get", kinds.join(","), "--all-namespaces", "-o", "custom-columns=KIND:.kind,NS:.metadata.namespace,NAME:.metadata.name", "--no-headers");
 }
 
 const admittedKinds = (report: Report) => new Set(report.outcomes.filter((o) => o.status === "admitted").map((o) => o.candidate.object.kind));
@@ -96,6 +110,18 @@ const admittedKinds = (report: Report) => new Set(report.outcomes.filter((o) => 
       ]);
     }, 10 * MINUTE);
   });
+
+  test("on a user's cluster (--current-context) only dry runs: nothing changes, and what the stack would create first is reported, not failed", async () => {
+    await withControlPlane("current-context", async (kubeconfig) => {
+      const before = clusterContents(kubeconfig);
+      const report = await verifyStack("e2e", { mirror: DEFAULT_MIRROR_DIR, kubeconfig, cluster: "current-context", env: toolchain.ok ? toolchain.env : process.env });
+      expect(clusterContents(kubeconfig)).toEqual(before);
+      const notChecked = report.outcomes.filter((o) => o.status === "not checked").map((o) => o.detail);
+      expect(notChecked).toEqual(expect.arrayContaining([expect.stringMatching(/^namespace "logging" is created by this stack$/), "its CRD is installed by this stack"]));
+      // Admitted here are the cluster-scoped objects and those in namespaces that exist already (kube-system).
+      expect(report.outcomes.some((o) => o.status === "admitted" && o.candidate.object.metadata.namespace === "kube-system")).toBe(true);
+    });
+  }, 10 * MINUTE);
 
   test("the command prints its table and writes a report, for the local stack too", () => {
     const reportFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "verify-report-")), "local.json");

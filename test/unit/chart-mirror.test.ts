@@ -54,16 +54,16 @@ describe("a stack run with a mirror", () => {
 
   test("takes every chart and release of prod from the mirror's archives", async () => {
     const run = await withMirror(DEFAULT_MIRROR_DIR, () => evaluateStack("prod"));
-    const charts = run.resources.filter((r) => HELM_TYPES.includes(r.type));
-    const certManager = run.ofType("kubernetes-cert-manager:index:CertManager").map((r) => r.inputs.helmOptions);
-    const sources = [...charts.map((r) => r.inputs), ...certManager];
-    expect(sources.length).toBeGreaterThan(5);
-    for (const source of sources) {
+    const charts = run.resources.filter((r) => HELM_TYPES.includes(r.type)).map((r) => r.inputs);
+    const [certManager] = run.ofType("kubernetes-cert-manager:index:CertManager").map((r) => r.inputs.helmOptions);
+    expect(charts.length).toBeGreaterThan(5);
+    for (const source of [...charts, certManager]) {
       expect(source.chart.startsWith(DEFAULT_MIRROR_DIR + path.sep)).toBe(true);
       expect(fs.existsSync(source.chart)).toBe(true);
-      // cert-manager's package is told "no repository" explicitly, or it would fill in its upstream one.
-      expect(source.repositoryOpts?.repo ?? "").toBe("");
     }
+    for (const source of charts) expect(source.repositoryOpts).toBeUndefined();
+    // cert-manager's package is told "no repository" explicitly, or it would fill in its upstream one.
+    expect(certManager).toHaveProperty("repositoryOpts.repo", "");
   });
 
   test("a directory without the pinned archives stops the run before any resource is registered", async () => {

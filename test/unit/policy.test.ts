@@ -52,13 +52,13 @@ const namespace = (name: string, labels: Record<string, string> = {}) => resourc
 const teamNs = (name: string, labels: Record<string, string> = podSecurityLabels("restricted")) => namespace(name, { [TEAM_LABEL]: "alpha", ...labels });
 const QUOTA = { pods: 10, services: 5, loadBalancers: 0, secrets: 10, configMaps: 10, persistentVolumeClaims: 2 };
 const quota = (ns: string, loadBalancers = 0) =>
-  resource("kubernetes:core/v1:ResourceQuota", { metadata: { name: "team-quota", namespace: ns }, spec: { hard: quotaHard({ ...QUOTA, loadBalancers }) } });
+  resource("kubernetes:core/v1:ResourceQuota", { metadata: { name: "team-quota", namespace: ns }, spec: { hard: quotaHard({ ...QUOTA, loadBalancers }, true) } });
 const limitRange = (ns: string) =>
   resource("kubernetes:core/v1:LimitRange", {
     metadata: { name: "container-defaults", namespace: ns },
     spec: containerDefaults({ defaultRequest: { cpu: "50m", memory: "64Mi" }, default: { cpu: "200m", memory: "256Mi" } }),
   });
-const networkPolicy = (ns: string, spec: Record<string, any> = networkBaseline({ team: "alpha", monitoringNamespace: "monitoring", ingressNamespace: "ingress", egress: [] })) =>
+const networkPolicy = (ns: string, spec: Record<string, any> = networkBaseline({ team: "alpha", monitoringNamespace: "monitoring", ingressNamespace: "ingress", loadBalancerSources: [], egress: [] })) =>
   resource("kubernetes:networking.k8s.io/v1:NetworkPolicy", { metadata: { name: "default-deny-with-platform-access", namespace: ns }, spec });
 const baseline = (ns: string) => [teamNs(ns), quota(ns), limitRange(ns), networkPolicy(ns)];
 

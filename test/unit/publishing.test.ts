@@ -38,8 +38,12 @@ describe.each(EKS_STACKS)("%s", (stack) => {
       enableWafv2: false,
     });
     expect(chart.dependencies).toContain(run.one("kubernetes-cert-manager:index:CertManager", "cert-manager-release").urn);
-    const onHostNetwork = config["platform:calico"].mode === "cni";
-    expect(chart.inputs.values.hostNetwork ?? false).toBe(onHostNetwork);
+    // On Calico's overlay (e2e) targets are instances and the webhook is on the node; elsewhere targets are pods,
+    // so a team's Ingress needs no node port (refused in team namespaces there).
+    const onOverlay = config["platform:calico"].mode === "cni";
+    expect(chart.inputs.values.hostNetwork ?? false).toBe(onOverlay);
+    expect(chart.inputs.values.defaultTargetType).toBe(onOverlay ? "instance" : "ip");
+    expect(chart.inputs.values.serviceMutatorWebhookConfig).toEqual({ failurePolicy: "Ignore" });
   });
 
   test("the controller's IAM role grants '*' only for lookups, and changes only what carries its cluster tag", () => {
@@ -48,6 +52,10 @@ describe.each(EKS_STACKS)("%s", (stack) => {
       const actions = asList<string>(statement.Action);
       if (asList(statement.Resource).includes("*")) expect(actions.filter((a) => !UNSCOPABLE_LOOKUP_ACTIONS.includes(a))).toEqual([]);
       expect(actions.some((a) => a.startsWith("shield:") || a.startsWith("waf") || a.startsWith("cognito"))).toBe(false);
+    }
+    const actions = policy.Statement.flatMap((s: any) => asList<string>(s.Action));
+    for (const needed of ["elasticloadbalancing:SetRulePriorities", "elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateRule", "ec2:DescribeRouteTables"]) {
+      expect(actions).toContain(needed);
     }
     const deletes = policy.Statement.filter((s: any) => asList<string>(s.Action).includes("elasticloadbalancing:DeleteLoadBalancer"));
     expect(deletes).toEqual([expect.objectContaining({ Condition: { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } } })]);

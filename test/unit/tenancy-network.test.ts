@@ -24,6 +24,9 @@ const policyOf = (run: StackRun, namespace: string) => run.ofType(NETPOL).find((
 
 describe.each(STACKS)("%s", (stack) => {
   const vpcCidr: string | undefined = readStackConfig(stack)["platform:network"]?.vpcCidr;
+  const calico = readStackConfig(stack)["platform:calico"];
+  /** With Calico as the CNI (e2e), load balancers reach pods through node ports only. */
+  const overlayPool: string | undefined = calico?.mode === "cni" ? calico.ipPool.cidr : undefined;
 
   test("each team namespace admits and reaches all of its team's namespaces, by the team label they all carry", () => {
     for (const team of teams(stack)) {
@@ -42,12 +45,18 @@ describe.each(STACKS)("%s", (stack) => {
       expect(JSON.stringify(spec)).not.toMatch(/ipBlock/);
       return;
     }
-    expect(spec.ingress).toContainEqual({ from: [{ ipBlock: { cidr: vpcCidr } }] });
+    const sources = [vpcCidr, ...(overlayPool ? [overlayPool] : [])].map((cidr) => ({ ipBlock: { cidr } }));
+    expect(spec.ingress).toContainEqual({ from: sources });
     expect(spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: vpcCidr } }], ports: [{ protocol: "TCP", port: 443 }] });
   });
 
-  test("NodePort Services are refused in every team namespace by a ValidatingAdmissionPolicy", () => {
+  test("NodePort Services are refused in every team namespace by a ValidatingAdmissionPolicy, except on a pod overlay", () => {
     const run = runs[stack];
+    if (overlayPool) {
+      expect(run.ofType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy")).toEqual([]);
+      for (const quota of run.ofType(QUOTA)) expect(quota.inputs.spec.hard).not.toHaveProperty("services.nodeports");
+      return;
+    }
     const policy = run.one("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", "tenancy-guardrails-no-node-ports").inputs;
     expect(policy.spec.validations).toEqual([expect.objectContaining({ expression: "object.spec.type != 'NodePort'" })]);
     const binding = run.one("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding", "tenancy-guardrails-no-node-ports-binding").inputs;
@@ -65,6 +74,9 @@ describe.each(STACKS)("%s", (stack) => {
       return;
     }
     expect(policies.every((p) => p.spec.tier === "Admin")).toBe(true);
+    // Created once Calico, whose CRD chart installs their CRD, is.
+    const calicoCrds = runs[stack].one("kubernetes:helm.sh/v4:Chart", "calico-crds").urn;
+    for (const policy of runs[stack].ofType(CNP)) expect(policy.dependencies).toContain(calicoCrds);
     const metadata = policies.find((p) => p.metadata.name === "team-namespaces-no-instance-metadata")!;
     expect(metadata.spec.egress).toEqual([{ name: "instance-metadata", action: "Deny", to: [{ networks: ["169.254.169.254/32"] }] }]);
     for (const team of teams(stack)) {
