@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { parseCidr } from "../lib/cidr";
 import { cronProblem } from "./cron";
+import { quantityExceeds } from "./quantity";
 
 export const cidr = z
   .string()
@@ -18,6 +19,22 @@ export const dnsLabel = z
 export const quantity = z
   .string()
   .regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, { message: "expected a Kubernetes quantity such as 500m, 2, 512Mi or 10Gi" });
+
+/**
+ * A container's requests and limits, both CPU and memory, so that no LimitRange default (a 500m CPU limit in the
+ * platform namespaces) fills a gap. The API server refuses a request above its limit, mid-deploy: checked here.
+ */
+export const containerResources = z
+  .strictObject({ requests: z.strictObject({ cpu: quantity, memory: quantity }), limits: z.strictObject({ cpu: quantity, memory: quantity }) })
+  .superRefine((resources, ctx) => {
+    for (const resource of ["cpu", "memory"] as const) {
+      const [request, limit] = [resources.requests?.[resource], resources.limits?.[resource]];
+      if (quantityExceeds(request, limit)) {
+        ctx.addIssue({ code: "custom", path: ["requests", resource], message: `expected at most limits.${resource} (${limit}): Kubernetes refuses a request above its limit` });
+      }
+    }
+  });
+export type ContainerResources = z.infer<typeof containerResources>;
 
 /** Prometheus/Velero style duration: 30d, 12h, 90m. */
 export const duration = z.string().regex(/^[0-9]+(s|m|h|d|w)$/, { message: "expected a duration such as 90m, 48h or 30d" });

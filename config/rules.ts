@@ -6,8 +6,10 @@ import { EKS_ADDONS, IMAGES } from "../lib/versions";
 import { architectureOf } from "../components/cluster/instance-types";
 import { teamNamespaces } from "./sections/tenancy";
 import { ACCOUNT_RULES } from "./rules-accounts";
+import { CAPACITY_RULES } from "./rules-capacity";
 import { existingClusterIsReachable } from "./rules-existing-cluster";
 import { HARDENING_RULES } from "./rules-hardening";
+import { upgradesAreRehearsed } from "./rules-upgrades";
 import { NETWORK_RULES } from "./rules-network";
 import { secretsArePresent } from "./rules-secrets";
 import { WORKLOAD_RULES } from "./rules-workloads";
@@ -271,5 +273,7 @@ export const RULES: Rule[] = [
   ...ACCOUNT_RULES,
   ...WORKLOAD_RULES,
   ...HARDENING_RULES,
+  ...CAPACITY_RULES,
+  upgradesAreRehearsed,
   existingClusterIsReachable,
 ];

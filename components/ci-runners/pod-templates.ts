@@ -1,10 +1,11 @@
-/** Runner pod templates. Written out rather than left to the chart's `containerMode`, so every image is pinned here. */
+/**
+ * Runner pod templates. Written out rather than left to the chart's `containerMode`, so every image is pinned
+ * here, and every container's resources come from config (admin.ciRunners.build, deploy.resources): left out,
+ * the namespace's defaults (500m CPU, 512Mi) would throttle builds and OOM-kill them.
+ */
+import type { ContainerResources } from "../../config/primitives";
+import type { Placement } from "../../config/workloads";
 import { IMAGES } from "../../lib/versions";
-
-export interface Placement {
-  readonly nodeSelector: Record<string, string>;
-  readonly tolerations: { key: string; operator: "Equal"; value: string; effect: string }[];
-}
 
 const runnerContainer = (extra: object = {}) => ({ name: "runner", image: IMAGES.actionsRunner, command: ["/home/runner/run.sh"], ...extra });
 
@@ -12,7 +13,7 @@ const runnerContainer = (extra: object = {}) => ({ name: "runner", image: IMAGES
  * Build runners: the runner plus a Docker daemon as a native sidecar (jobs build and run images). The daemon
  * is privileged, which is why these pods get nodes of their own and hold no cloud credentials.
  */
-export function buildRunnerTemplate(placement: Placement, dockerDindImage: string) {
+export function buildRunnerTemplate(placement: Placement, dockerDindImage: string, resources: { runner: ContainerResources; dind: ContainerResources }) {
   return {
     spec: {
       ...placement,
@@ -30,6 +31,7 @@ export function buildRunnerTemplate(placement: Placement, dockerDindImage: strin
           args: ["dockerd", "--host=unix:///var/run/docker.sock", "--group=$(DOCKER_GROUP_GID)"],
           env: [{ name: "DOCKER_GROUP_GID", value: "123" }],
           securityContext: { privileged: true },
+          resources: resources.dind,
           restartPolicy: "Always",
           startupProbe: { exec: { command: ["docker", "info"] }, initialDelaySeconds: 0, failureThreshold: 24, periodSeconds: 5 },
           volumeMounts: [
@@ -45,6 +47,7 @@ export function buildRunnerTemplate(placement: Placement, dockerDindImage: strin
             { name: "DOCKER_HOST", value: "unix:///var/run/docker.sock" },
             { name: "RUNNER_WAIT_FOR_DOCKER_IN_SECONDS", value: "120" },
           ],
+          resources: resources.runner,
           volumeMounts: [
             { name: "work", mountPath: "/home/runner/_work" },
             { name: "dind-sock", mountPath: "/var/run" },
@@ -64,13 +67,13 @@ export function buildRunnerTemplate(placement: Placement, dockerDindImage: strin
  * Deploy runners: no Docker, not privileged, and the IRSA service account that carries the CI role. Without
  * the build pool's toleration they never share a node with a privileged build runner.
  */
-export function deployRunnerTemplate(serviceAccountName: string) {
+export function deployRunnerTemplate(serviceAccountName: string, resources: ContainerResources) {
   return {
     spec: {
       serviceAccountName,
       // The image names its user (`runner`, uid 1001); a numeric uid lets the kubelet verify it is not root.
       securityContext: { runAsNonRoot: true, runAsUser: 1001, seccompProfile: { type: "RuntimeDefault" } },
-      containers: [runnerContainer({ securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } })],
+      containers: [runnerContainer({ securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } }, resources })],
     },
   };
 }

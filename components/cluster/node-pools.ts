@@ -4,14 +4,16 @@ import { NodePoolConfig } from "../../config/sections/cluster";
 import { Naming } from "../../lib/naming";
 import { managedPolicyArn } from "../aws-account";
 import { amiTypeFor } from "./instance-types";
+import { AUTOSCALER_TAG, kubeletUserData, nodeGroupPlans, nodeTemplateTags, nodeTemplateTagSuffix } from "./node-group-settings";
 
 export interface NodePoolsArgs {
   readonly awsProvider: aws.Provider;
   readonly naming: Naming;
   readonly clusterName: pulumi.Output<string>;
   readonly kubernetesVersion: string;
-  /** Private subnets only: nodes never get a public address. */
+  /** Private subnets only (nodes never get a public address), one per AZ in the order of `availabilityZones`. */
   readonly subnetIds: pulumi.Input<string>[];
+  readonly availabilityZones: pulumi.Output<string[]>;
   readonly pools: NodePoolConfig[];
   readonly partition: string;
   /**
@@ -44,9 +46,11 @@ export function metadataHopLimit(pool: NodePoolConfig, ciBuildPool: string | und
 }
 
 const TAINT_EFFECTS = { NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const;
-const AUTOSCALER_TAG = "k8s.io/cluster-autoscaler";
 
-/** EKS managed node groups, one per configured pool, each with a hardened launch template. */
+/**
+ * EKS managed node groups, each pool with a hardened launch template: one group across every AZ, or for a
+ * stateful pool one per AZ (`<name>-<pool>-az<i>`; other pools keep `<name>-<pool>`).
+ */
 export class NodePools extends pulumi.ComponentResource {
   readonly roleArn: pulumi.Output<string>;
   /** For policies other capabilities attach to every node (e.g. pulling through the ECR cache). */
@@ -96,38 +100,42 @@ export class NodePools extends pulumi.ComponentResource {
         childOpts,
       );
 
-      const group = new aws.eks.NodeGroup(
-        poolName,
-        {
-          clusterName: args.clusterName,
-          // A prefix, so that a change that replaces the group can create the new one before deleting the old.
-          nodeGroupNamePrefix: `${pool.name}-`,
-          nodeRoleArn: role.arn,
-          subnetIds: args.subnetIds,
-          version: args.kubernetesVersion,
-          amiType: amiTypeFor(pool.instanceTypes),
-          capacityType: pool.capacityType,
-          instanceTypes: pool.instanceTypes,
-          scalingConfig: { minSize: pool.minSize, desiredSize: pool.desiredSize, maxSize: pool.maxSize },
-          updateConfig: { maxUnavailable: pool.maxUnavailable },
-          labels: pool.labels,
-          taints: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: TAINT_EFFECTS[t.effect] })),
-          launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
-          tags: args.clusterName.apply((cluster) => ({ [`${AUTOSCALER_TAG}/enabled`]: "true", [`${AUTOSCALER_TAG}/${cluster}`]: "owned" })),
-        },
-        // desiredSize belongs to the cluster autoscaler once the group exists; config only sets the start.
-        { ...childOpts, dependsOn: [...policies, ...args.podNetwork], ignoreChanges: ["scalingConfig.desiredSize"] },
-      );
-
-      // The autoscaler reads these from the Auto Scaling group to know what a node of an empty pool would
-      // look like; EKS does not copy node-group labels and taints there.
-      const autoScalingGroup = group.resources.apply((resources) => resources[0].autoscalingGroups[0].name);
-      for (const [key, value] of Object.entries(nodeTemplateTags(pool))) {
-        new aws.autoscaling.Tag(
-          `${poolName}-${key.slice(`${AUTOSCALER_TAG}/node-template/`.length)}`,
-          { autoscalingGroupName: autoScalingGroup, tag: { key, value, propagateAtLaunch: false } },
-          childOpts,
+      for (const plan of nodeGroupPlans(pool, args.subnetIds.length)) {
+        const groupName = `${name}-${plan.suffix}`;
+        const zone = plan.zone === undefined ? undefined : args.availabilityZones.apply((zones) => zones[plan.zone!]);
+        const group = new aws.eks.NodeGroup(
+          groupName,
+          {
+            clusterName: args.clusterName,
+            // A prefix, so that a change that replaces the group can create the new one before deleting the old.
+            nodeGroupNamePrefix: `${plan.suffix}-`,
+            nodeRoleArn: role.arn,
+            subnetIds: plan.zone === undefined ? args.subnetIds : [args.subnetIds[plan.zone]],
+            version: args.kubernetesVersion,
+            amiType: amiTypeFor(pool.instanceTypes),
+            capacityType: pool.capacityType,
+            instanceTypes: pool.instanceTypes,
+            scalingConfig: plan.scaling,
+            updateConfig: { maxUnavailable: pool.maxUnavailable },
+            labels: pool.labels,
+            taints: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: TAINT_EFFECTS[t.effect] })),
+            launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+            tags: args.clusterName.apply((cluster) => ({ [`${AUTOSCALER_TAG}/enabled`]: "true", [`${AUTOSCALER_TAG}/${cluster}`]: "owned" })),
+          },
+          // desiredSize belongs to the cluster autoscaler once the group exists; config only sets the start.
+          { ...childOpts, dependsOn: [...policies, ...args.podNetwork], ignoreChanges: ["scalingConfig.desiredSize"] },
         );
+
+        // The autoscaler reads these from the Auto Scaling group to know what a node of an empty group would
+        // look like; EKS does not copy node-group labels and taints there.
+        const autoScalingGroup = group.resources.apply((resources) => resources[0].autoscalingGroups[0].name);
+        for (const [key, value] of Object.entries(nodeTemplateTags(pool, zone))) {
+          new aws.autoscaling.Tag(
+            `${groupName}-${nodeTemplateTagSuffix(key)}`,
+            { autoscalingGroupName: autoScalingGroup, tag: { key, value, propagateAtLaunch: false } },
+            childOpts,
+          );
+        }
       }
     }
 
@@ -135,23 +143,4 @@ export class NodePools extends pulumi.ComponentResource {
     this.roleName = role.name;
     this.registerOutputs({ roleArn: this.roleArn });
   }
-}
-
-/** Cluster-autoscaler node-template tags (`…/label/<key>` → value, `…/taint/<key>` → `value:Effect`). */
-function nodeTemplateTags(pool: NodePoolConfig): Record<string, string> {
-  const prefix = `${AUTOSCALER_TAG}/node-template`;
-  return {
-    ...Object.fromEntries(Object.entries(pool.labels).map(([key, value]) => [`${prefix}/label/${key}`, value])),
-    ...Object.fromEntries(pool.taints.map((t) => [`${prefix}/taint/${t.key}`, `${t.value}:${t.effect}`])),
-  };
-}
-
-/**
- * An AL2023 `NodeConfig` in the MIME user data of a managed node group's launch template: EKS merges it with
- * its own, so only the kubelet setting that differs is written here.
- */
-function kubeletUserData(maxPods: number): string {
-  const nodeConfig = ["---", "apiVersion: node.eks.aws/v1alpha1", "kind: NodeConfig", "spec:", "  kubelet:", "    config:", `      maxPods: ${maxPods}`];
-  const mime = ["MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="//"', "", "--//", "Content-Type: application/node.eks.aws", "", ...nodeConfig, "--//--", ""];
-  return Buffer.from(mime.join("\n")).toString("base64");
 }

@@ -1,6 +1,7 @@
 /** The ECK Elasticsearch resource, its users and roles, and the names ECK derives from it. */
 import * as k8s from "@pulumi/kubernetes";
 import { LoggingConfig } from "../../config/sections/observability";
+import { ELASTICSEARCH_CPU } from "../../lib/workload-sizes";
 
 /** ECK names the HTTP Service `<name>-es-http`, the superuser Secret `<name>-es-elastic-user`, the CA `<name>-es-http-certs-public`. */
 export const ELASTICSEARCH_NAME = "logging";
@@ -38,9 +39,6 @@ export function rolesFile(): string {
 }
 
 const ZONE_LABEL = "topology.kubernetes.io/zone";
-
-/** CPU is not in config; explicit limits keep the namespace's container defaults (500m) from throttling it. */
-const CPU = { request: "500m", limit: "2" };
 
 export interface ElasticsearchSettings {
   readonly version: string;
@@ -109,7 +107,7 @@ export function elasticsearch(settings: ElasticsearchSettings) {
               containers: [
                 {
                   name: "elasticsearch",
-                  resources: { requests: { cpu: CPU.request, memory }, limits: { cpu: CPU.limit, memory } },
+                  resources: { requests: { cpu: ELASTICSEARCH_CPU.request, memory }, limits: { cpu: ELASTICSEARCH_CPU.limit, memory } },
                   env: zones.env,
                 },
               ],

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { LABEL_PREFIX } from "../../lib/naming";
+import { FLUENT_BIT_RESOURCES } from "../../lib/workload-sizes";
 import { AGENT_CA_DIR, AGENT_CA_FILE, AGENT_CA_SECRET } from "./ca-mirror";
 import { ELASTICSEARCH_PORT, INDEX_PREFIXES, USERS } from "./elasticsearch";
 
@@ -60,7 +61,7 @@ function common(settings: FluentBitSettings) {
     extraVolumes: [{ name: "elasticsearch-ca", secret: { secretName: AGENT_CA_SECRET } }],
     extraVolumeMounts: [{ name: "elasticsearch-ca", mountPath: AGENT_CA_DIR, readOnly: true }],
     podAnnotations: { [`${LABEL_PREFIX}/credentials-revision`]: settings.credentialsRevision, [`${LABEL_PREFIX}/ca-revision`]: settings.caRevision },
-    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+    resources: FLUENT_BIT_RESOURCES,
   };
 }
 

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { TenancyConfig } from "../../config/sections/tenancy";
 import { Naming } from "../../lib/naming";
+import { PLATFORM_CONTAINER_DEFAULTS } from "../../lib/workload-sizes";
 import { containerDefaults, podSecurityLabels } from "./baseline";
 
 export interface PlatformNamespaceArgs {
@@ -11,9 +12,6 @@ export interface PlatformNamespaceArgs {
   /** Agents that read host logs or node metrics need `privileged`; everything else runs `restricted`. */
   readonly podSecurity: TenancyConfig["podSecurity"];
 }
-
-/** Defaults for containers of charts that declare no resources, so no platform pod runs unbounded. */
-const PLATFORM_CONTAINER_DEFAULTS = { defaultRequest: { cpu: "50m", memory: "64Mi" }, default: { cpu: "500m", memory: "512Mi" } };
 
 /**
  * The baseline of a namespace the platform itself runs in (monitoring, logging, cert-manager, …): labels,

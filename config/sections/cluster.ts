@@ -40,6 +40,12 @@ export const nodePoolSchema = z
      * itself, 2 lets pods reach it. Absent: 1 on the CI build pool (admin.ciRunners.nodePool), 2 elsewhere.
      */
     metadataHopLimit: z.union([z.literal(1), z.literal(2)]).optional(),
+    /**
+     * The pool runs pods with zonal EBS volumes (Prometheus, Alertmanager, Elasticsearch): one node group per AZ,
+     * min/desired/max split across them, so the cluster autoscaler can add a node in the AZ of a pending pod's
+     * volume (config/rules-capacity.ts requires it where such pods can be scheduled).
+     */
+    stateful: z.boolean().default(false),
   })
   .superRefine((pool, ctx) => {
     // Each size is related to the others only when it is valid on its own: a bad maxSize is one mistake, not two.

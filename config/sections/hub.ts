@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseCidr } from "../../lib/cidr";
 import { cloudwatchRetentionDays } from "../aws-limits";
-import { awsAccountId, awsRoleArn, cidr, dnsLabel, hostname, ipv4Address, noDuplicates, nonNegativeInt, positiveInt } from "../primitives";
+import { awsAccountId, awsRoleArn, cidr, containerResources, dnsLabel, hostname, ipv4Address, noDuplicates, nonNegativeInt, positiveInt } from "../primitives";
 
 /** How a workload environment finds the admin hub: a Pulumi stack reference, so no cycle is possible. */
 export const hubSection = z.strictObject({
@@ -57,6 +57,17 @@ const vpnClientCidr = cidr.refine((v) => {
   return prefix >= 12 && prefix <= 22;
 }, { message: "expected a CIDR from /12 to /22 (the sizes AWS Client VPN accepts)" });
 
+/**
+ * Runner containers, explicit so that the runners' namespace defaults (500m CPU, 512Mi limits) do not OOM-kill
+ * builds and `pulumi up`. Build pods: job steps run in `runner`, image builds in the `dind` daemon; requests
+ * sized so three build pods share a c7i.2xlarge node. Deploy pods run `pulumi up` (Node.js plus provider plugins).
+ */
+const BUILD_RESOURCES = {
+  runner: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
+  dind: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "4", memory: "8Gi" } },
+};
+const DEPLOY_RESOURCES = { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } };
+
 /** The admin hub: identity, CI, VPN and inter-VPC routing for every environment. */
 export const adminSection = z.strictObject({
   dex: z.strictObject({ replicas: positiveInt, ldap }),
@@ -69,8 +80,14 @@ export const adminSection = z.strictObject({
     maxRunners: positiveInt,
     /** Node pool (of cluster.nodePools) reserved for build runners: they run privileged, so they get nodes of their own. */
     nodePool: dnsLabel,
+    /** Build runners' containers (their pods run on `nodePool`). */
+    build: z
+      .strictObject({ runner: containerResources.default(BUILD_RESOURCES.runner), dind: containerResources.default(BUILD_RESOURCES.dind) })
+      .default(BUILD_RESOURCES),
     /** Deploy runners: the only pods holding the CI role, so only workflows GitHub admits to this runner group can deploy. */
-    deploy: z.strictObject({ runnerGroup: z.string().min(1).default("platform-deploy"), maxRunners: positiveInt.default(2) }).default({ runnerGroup: "platform-deploy", maxRunners: 2 }),
+    deploy: z
+      .strictObject({ runnerGroup: z.string().min(1).default("platform-deploy"), maxRunners: positiveInt.default(2), resources: containerResources.default(DEPLOY_RESOURCES) })
+      .default({ runnerGroup: "platform-deploy", maxRunners: 2, resources: DEPLOY_RESOURCES }),
   }).superRefine((runners, ctx) => {
     // The runner scale set refuses minRunners above maxRunners; each is checked on its own first.
     const { minRunners: min, maxRunners: max } = runners;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { gp3VolumeGiB } from "../aws-limits";
-import { dnsLabel, duration, groupName, positiveInt, quantity } from "../primitives";
+import { containerResources, dnsLabel, duration, groupName, positiveInt, quantity } from "../primitives";
 
 const disabled = z.strictObject({ enabled: z.literal(false) });
 
@@ -29,11 +29,19 @@ const receivers = z
     });
   });
 
+/**
+ * Alertmanager's and Grafana's containers; without them the namespace's defaults (64Mi requested, 512Mi limit)
+ * would apply unseen. The chart's sidecars next to them keep those defaults (lib/workload-sizes.ts).
+ */
+const ALERTMANAGER_RESOURCES = { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } };
+const GRAFANA_RESOURCES = { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } };
+
 const monitoring = z.strictObject({
   enabled: z.literal(true),
+  /** `memory` is the request and the limit of the Prometheus container (CPU: lib/workload-sizes.ts). */
   prometheus: z.strictObject({ replicas: positiveInt, retention: duration, storageGiB: gp3VolumeGiB, memory: quantity }),
-  alertmanager: z.strictObject({ replicas: positiveInt, storageGiB: gp3VolumeGiB, receivers }),
-  grafana: z.strictObject({ replicas: positiveInt }),
+  alertmanager: z.strictObject({ replicas: positiveInt, storageGiB: gp3VolumeGiB, receivers, resources: containerResources.default(ALERTMANAGER_RESOURCES) }),
+  grafana: z.strictObject({ replicas: positiveInt, resources: containerResources.default(GRAFANA_RESOURCES) }),
 });
 
 const logging = z.strictObject({

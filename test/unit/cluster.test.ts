@@ -1,3 +1,6 @@
+import { EBS_ZONE_LABEL, nodeGroupPlans } from "../../components/cluster/node-group-settings";
+import { BALANCING_IGNORED_LABELS, expanderPriorities } from "../../components/cluster-autoscaler/values";
+import { NodePoolConfig } from "../../config/sections/cluster";
 import { EKS_ADDONS } from "../../lib/versions";
 import { EKS_STACKS, readStackConfig, RecordedResource, runStack, runStacks, StackRun } from "../harness";
 import { defaultHubOutputs } from "../mocks";
@@ -47,22 +50,21 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     for (const object of objects) expect(providers).toContain(providerOf(run, object));
   });
 
-  test("node groups run only in private subnets, one per configured pool", () => {
+  test("node groups run only in private subnets: one per pool across every AZ, or one per AZ for a stateful pool", () => {
     const privateIds = subnets(run, "internal-elb").map(idOf);
     expect(run.outputs.privateSubnetIds).toEqual(privateIds);
-    const groups = run.ofType(NODE_GROUP);
-    const pools: { name: string }[] = config(stack)["platform:cluster"].nodePools;
-    expect(groups.map((g) => g.inputs.nodeGroupNamePrefix).sort()).toEqual(pools.map((p) => `${p.name}-`).sort());
-    for (const group of groups) {
-      expect(group.inputs.subnetIds.length).toBeGreaterThan(0);
-      for (const id of group.inputs.subnetIds) expect(privateIds).toContain(id);
-    }
+    const pools: { name: string; stateful?: boolean }[] = config(stack)["platform:cluster"].nodePools;
+    const expected = pools.flatMap((p) =>
+      p.stateful ? privateIds.map((id, i) => [`node-pools-${p.name}-az${i}`, `${p.name}-az${i}-`, [id]]) : [[`node-pools-${p.name}`, `${p.name}-`, privateIds]],
+    );
+    const groups = run.ofType(NODE_GROUP).map((g) => [g.name, g.inputs.nodeGroupNamePrefix, g.inputs.subnetIds]);
+    expect(groups.sort()).toEqual(expected.sort());
     expect(run.one("aws:eks/cluster:Cluster", "cluster-eks").inputs.vpcConfig.subnetIds).toEqual(privateIds);
   });
 
   test("launch templates require IMDSv2 and encrypt gp3 root volumes; node groups use them", () => {
     const templates = run.ofType("aws:ec2/launchTemplate:LaunchTemplate");
-    expect(templates).toHaveLength(run.ofType(NODE_GROUP).length);
+    expect(templates).toHaveLength(config(stack)["platform:cluster"].nodePools.length);
     for (const template of templates) {
       // Hop limit 2 but on the hub's CI build pool (1): test/unit/hardening-access.test.ts.
       const ciPool = template.name === `node-pools-${config(stack)["platform:admin"]?.ciRunners.nodePool}`;
@@ -234,6 +236,66 @@ describe("node pools", () => {
       { autoscalingGroupName: "eks-node-pools-system-asg", tag: { key: "k8s.io/cluster-autoscaler/node-template/label/platform.example.io/pool", value: "system", propagateAtLaunch: false } },
       { autoscalingGroupName: "eks-node-pools-system-asg", tag: { key: "k8s.io/cluster-autoscaler/node-template/taint/CriticalAddonsOnly", value: "true:NoSchedule", propagateAtLaunch: false } },
     ]);
+  });
+});
+
+describe("stateful pools: one node group per AZ", () => {
+  const groupsOf = (run: StackRun, pool: string) => run.ofType(NODE_GROUP).filter((g) => g.name.startsWith(`node-pools-${pool}`));
+
+  test("prod's general pool becomes a group per AZ, its sizes split; system and spot keep their one group and URN", () => {
+    const run = runs.prod;
+    const privateIds = subnets(run, "internal-elb").map(idOf);
+    const template = run.one("aws:ec2/launchTemplate:LaunchTemplate", "node-pools-general");
+    const general = groupsOf(run, "general");
+    expect(general.map((g) => g.name)).toEqual(["node-pools-general-az0", "node-pools-general-az1", "node-pools-general-az2"]);
+    general.forEach((group, i) => {
+      expect(group.inputs).toMatchObject({
+        nodeGroupNamePrefix: `general-az${i}-`,
+        subnetIds: [privateIds[i]],
+        instanceTypes: ["m7i.2xlarge"],
+        scalingConfig: { minSize: 1, desiredSize: 2, maxSize: 10 },
+        labels: { "platform.example.io/pool": "general" },
+        launchTemplate: { id: idOf(template) },
+      });
+    });
+    for (const pool of ["system", "spot"]) expect(groupsOf(run, pool).map((g) => [g.name, g.inputs.subnetIds])).toEqual([[`node-pools-${pool}`, privateIds]]);
+  });
+
+  test("each AZ's Auto Scaling group tells the autoscaler its zone, so an empty one can be scaled up for a volume there", () => {
+    const tags = runs.prod.ofType("aws:autoscaling/tag:Tag").filter((t) => t.name.startsWith("node-pools-general-"));
+    const zones = subnets(runs.prod, "internal-elb").map((s) => s.inputs.availabilityZone);
+    expect(tags.map((t) => [t.inputs.autoscalingGroupName, t.inputs.tag.key, t.inputs.tag.value]).sort()).toEqual(
+      [0, 1, 2]
+        .flatMap((i) => [
+          [`eks-node-pools-general-az${i}-asg`, "k8s.io/cluster-autoscaler/node-template/label/platform.example.io/pool", "general"],
+          [`eks-node-pools-general-az${i}-asg`, `k8s.io/cluster-autoscaler/node-template/label/${EBS_ZONE_LABEL}`, zones[i]],
+        ])
+        .sort(),
+    );
+  });
+
+  test("stage's 2/3/10 over three AZs: the first AZs take the remainder, every group keeps min <= desired <= max", () => {
+    expect(groupsOf(runs.stage, "general").map((g) => g.inputs.scalingConfig)).toEqual([
+      { minSize: 1, desiredSize: 1, maxSize: 4 },
+      { minSize: 1, desiredSize: 1, maxSize: 3 },
+      { minSize: 0, desiredSize: 1, maxSize: 3 },
+    ]);
+    for (const [min, desired, max, zones] of [[0, 0, 2, 2], [1, 2, 6, 2], [3, 6, 30, 3], [2, 5, 7, 3], [1, 1, 3, 3]]) {
+      const pool = { name: "p", minSize: min, desiredSize: desired, maxSize: max, stateful: true } as NodePoolConfig;
+      const plans = nodeGroupPlans(pool, zones);
+      const sum = (key: "minSize" | "desiredSize" | "maxSize") => plans.reduce((n, p) => n + p.scaling[key], 0);
+      expect([sum("minSize"), sum("desiredSize"), sum("maxSize")]).toEqual([min, desired, max]);
+      for (const { scaling } of plans) expect(scaling.minSize <= scaling.desiredSize && scaling.desiredSize <= scaling.maxSize && scaling.maxSize >= 1).toBe(true);
+    }
+  });
+
+  test("the autoscaler balances a pool's per-AZ groups, and the priority expander still finds a stateful spot pool's", () => {
+    expect(BALANCING_IGNORED_LABELS).toEqual(expect.arrayContaining([EBS_ZONE_LABEL, "topology.k8s.aws/zone-id"]));
+    const spot = { name: "spot", capacityType: "SPOT", stateful: true } as NodePoolConfig;
+    const autoscaler = { enabled: true, expander: "priority", scaleDownUnneededTime: "10m", scaleDownDelayAfterAdd: "10m" } as const;
+    const [pattern] = expanderPriorities(autoscaler, [spot])[50];
+    expect(new RegExp(pattern).test("eks-spot-az1-20260314091507123400000001-4ec6b1c2-1111-2222-3333-444455556666")).toBe(true);
+    expect(new RegExp(pattern).test("eks-spot-large-az1-20260314091507123400000001-4ec6b1c2-1111-2222-3333-444455556666")).toBe(false);
   });
 });
 
