@@ -26,3 +26,27 @@ export function throughMirror(image: string, mirrors: RegistryMirrors): string {
   // Docker Hub's official images live under `library/`, which its short names leave out.
   return `${mirror}/${host === DOCKER_HUB && !path.includes("/") ? `library/${path}` : path}`;
 }
+
+/**
+ * A registry host where a chart takes the registry apart from the repository (`image.registry`, or a global
+ * `imageRegistry`): the ECR path that caches it, else the host unchanged. Docker Hub's official images would
+ * also need `library/` in their repository, which this cannot add: use `throughMirror` for those.
+ */
+export function registryThroughMirror(registry: string, mirrors: RegistryMirrors): string {
+  return mirrors[registry === "docker.io" ? DOCKER_HUB : registry] ?? registry;
+}
+
+interface PodTemplate {
+  readonly spec: { readonly containers?: readonly { image?: string }[]; readonly initContainers?: readonly { image?: string }[] };
+}
+
+/** A pod template whose every container (init and sidecar containers included) pulls through the caches. */
+export function podTemplateThroughMirror<T extends PodTemplate>(template: T, mirrors: RegistryMirrors): T {
+  const mirrored = <C extends { image?: string }>(containers?: readonly C[]) =>
+    containers?.map((c) => (c.image === undefined ? c : { ...c, image: throughMirror(c.image, mirrors) }));
+  const { containers, initContainers } = template.spec;
+  return {
+    ...template,
+    spec: { ...template.spec, ...(containers ? { containers: mirrored(containers) } : {}), ...(initContainers ? { initContainers: mirrored(initContainers) } : {}) },
+  };
+}

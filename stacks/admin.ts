@@ -8,12 +8,21 @@ import { platformLayer } from "./platform-layer";
 export function adminEnvironment(env: Environment) {
   const dexIssuer = dexIssuerUrl(dexHostname(env));
   const oidcIssuerUrl = env.config.identity.oidc.issuerUrl ?? dexIssuer;
-  const { cluster, outputs, awsProvider, network, controlPlane, calico } = awsCluster(env, { oidcIssuerUrl });
+  const { cluster, outputs, awsProvider, network, controlPlane, calico, registry } = awsCluster(env, { oidcIssuerUrl });
   return {
     environment: env.stack,
     ...outputs,
     dexIssuerUrl: dexIssuer,
-    ...adminHub(env, { awsProvider, network, controlPlane, cluster, dexHostname: dexHostname(env), registryMirrors: outputs.registryMirrors }),
+    ...adminHub(env, {
+      awsProvider,
+      network,
+      controlPlane,
+      cluster,
+      dexHostname: dexHostname(env),
+      registryMirrors: outputs.registryMirrors,
+      // The hub's registry: CI pushes here, every environment pulls from here.
+      repositoryArns: registry.repositoryArns,
+    }),
     ...platformLayer(env, cluster, { oidcIssuerUrl, registryMirrors: outputs.registryMirrors, networkPolicyEngine: calico }),
   };
 }

@@ -10,7 +10,8 @@ import { ClusterAutoscaler } from "../components/cluster-autoscaler";
 import { EnvironmentDns } from "../components/dns";
 import { AwsScope } from "../components/irsa";
 import { LoadBalancerController } from "../components/load-balancing";
-import { Registry } from "../components/registry";
+import { cacheMirrors, Registry } from "../components/registry";
+import { CALICO_MAX_PODS } from "../lib/node-allocatable";
 import { Environment } from "./environment";
 
 export interface AwsClusterOptions {
@@ -29,6 +30,9 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
   const partition = partitionOf(account.deployRoleArn);
   const clusterName = naming.resource("eks");
   const protect = config.environment.protectStatefulResources;
+  const scope: AwsScope = { partition, region: account.region, accountId: account.accountId };
+  // Every chart of the environment pulls through its caches, Calico's included (before the registry exists).
+  const registryMirrors = cacheMirrors(config.registries, scope);
 
   const awsProvider = environmentAwsProvider("aws", { naming, region: account.region, accountId: account.accountId, deployRoleArn: account.deployRoleArn });
   const network = new Network("network", {
@@ -61,25 +65,25 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
   // exists yet for anything to wait on. In policy-only mode Calico only adds policy: it goes in through the
   // provider that waits for nodes, so that its operator can be awaited.
   const networkAddons = new NetworkAddons("network-addons", { ...addons, vpcCni: calicoConfig.mode !== "cni" });
-  const cniCalico = calicoConfig.mode === "cni" ? new Calico("calico", { provider: controlPlane.provider, naming, config: calicoConfig }) : undefined;
+  const cniCalico = calicoConfig.mode === "cni" ? new Calico("calico", { provider: controlPlane.provider, naming, config: calicoConfig, registryMirrors }) : undefined;
   const nodePools = new NodePools("node-pools", {
     awsProvider,
     naming,
     clusterName: controlPlane.name,
     kubernetesVersion: clusterConfig.kubernetesVersion,
     subnetIds: network.privateSubnetIds,
+    availabilityZones: network.availabilityZones,
     pools: clusterConfig.nodePools,
     partition,
     podNetwork: cniCalico ? [networkAddons, cniCalico] : [networkAddons],
     // Calico's pool, not the ENIs, limits pod addresses: the kubelet's own default applies again.
-    maxPods: cniCalico ? 110 : undefined,
+    maxPods: cniCalico ? CALICO_MAX_PODS : undefined,
     ciBuildPool: config.admin?.ciRunners.nodePool,
   });
   const services = new ClusterServices("cluster-services", { ...addons, nodes: [nodePools], retainVolumes: protect });
   const cluster = controlPlane.schedulable([nodePools, services]);
-  const calico = cniCalico ?? new Calico("calico", { provider: cluster.provider, naming, config: calicoConfig });
-  const scope: AwsScope = { partition, region: account.region, accountId: account.accountId };
-  const platformServices = awsServices(env, { awsProvider, scope, controlPlane, cluster, nodePools, vpcId: network.vpcId });
+  const calico = cniCalico ?? new Calico("calico", { provider: cluster.provider, naming, config: calicoConfig, registryMirrors });
+  const { registry, outputs: platformServices } = awsServices(env, { awsProvider, scope, controlPlane, cluster, nodePools, vpcId: network.vpcId });
 
   return {
     awsProvider,
@@ -87,6 +91,7 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
     controlPlane,
     cluster,
     calico,
+    registry,
     outputs: {
       clusterName: controlPlane.name,
       clusterEndpoint: controlPlane.endpoint,
@@ -124,7 +129,6 @@ function awsServices(env: Environment, { awsProvider, scope, controlPlane, clust
   const { config, secrets, naming } = env;
   const { certManager, clusterAutoscaler, backups } = config.services;
   const clusterConfig = eksSections(env).cluster;
-  const common = { provider: cluster.provider, awsProvider, irsa: controlPlane.irsa, naming, aws: scope };
   const protect = config.environment.protectStatefulResources;
 
   const registry = new Registry("registry", {
@@ -135,7 +139,10 @@ function awsServices(env: Environment, { awsProvider, scope, controlPlane, clust
     upstreamTokens: secrets.registryPasswords,
     nodeRoleName: nodePools.roleName,
     protect,
+    // The hub's repositories are where CI pushes and every spoke's cluster pulls from.
+    pullAccounts: config.admin?.spokes.map((spoke) => spoke.accountId) ?? [],
   });
+  const common = { provider: cluster.provider, awsProvider, irsa: controlPlane.irsa, naming, aws: scope, registryMirrors: registry.mirrors };
   const webhookOnHostNetwork = config.calico?.mode === "cni";
   const certificates = certManager.enabled
     ? new CertManager("cert-manager", { ...common, config: certManager, hostedZoneId: config.environment.hostedZoneId, webhookOnHostNetwork })
@@ -161,15 +168,18 @@ function awsServices(env: Environment, { awsProvider, scope, controlPlane, clust
       config: clusterAutoscaler,
     });
   }
-  const backupBucket = backups.enabled ? new Backups("backups", { ...common, config: backups, protect, registryMirrors: registry.mirrors }).bucketName : undefined;
+  const backupBucket = backups.enabled ? new Backups("backups", { ...common, config: backups, protect }).bucketName : undefined;
 
   return {
-    registryHost: registry.host,
-    registryMirrors: registry.mirrors,
-    repositoryUrls: registry.repositoryUrls,
-    certificateIssuers: certificates?.issuers ?? [],
-    backupBucket,
-    ...(dns ? { environmentCertificateArn: dns.certificateArn } : {}),
+    registry,
+    outputs: {
+      registryHost: registry.host,
+      registryMirrors: registry.mirrors,
+      repositoryUrls: registry.repositoryUrls,
+      certificateIssuers: certificates?.issuers ?? [],
+      backupBucket,
+      ...(dns ? { environmentCertificateArn: dns.certificateArn } : {}),
+    },
   };
 }
 

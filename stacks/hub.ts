@@ -22,7 +22,7 @@ export interface HubParts {
 }
 
 /** admin: Dex, the CI runners, the VPN and the Transit Gateway. Returns what the environments read. */
-export function adminHub(env: Environment, parts: HubParts & { dexHostname: string; registryMirrors: RegistryMirrors }) {
+export function adminHub(env: Environment, parts: HubParts & { dexHostname: string; registryMirrors: RegistryMirrors; repositoryArns: readonly string[] }) {
   const { config, secrets, naming } = env;
   const { awsProvider, network, controlPlane, cluster } = parts;
   const admin = config.admin!;
@@ -39,6 +39,7 @@ export function adminHub(env: Environment, parts: HubParts & { dexHostname: stri
     clients: dexClients(config.identity.oidc.clientId, [naming, ...spokeNaming]),
     ldapBindPassword: secrets.ldapBindPassword!,
     clientSecrets: secrets.oidcClientSecrets,
+    registryMirrors: parts.registryMirrors,
   });
   const ci = new CiRunners("ci-runners", {
     provider: cluster.provider,
@@ -50,6 +51,7 @@ export function adminHub(env: Environment, parts: HubParts & { dexHostname: stri
     irsa: controlPlane.irsa,
     deployRoleArns: admin.spokes.map((spoke) => spoke.deployRoleArn),
     registryMirrors: parts.registryMirrors,
+    pushRepositoryArns: parts.repositoryArns,
   });
   const vpn = new ClientVpn("vpn", {
     awsProvider,

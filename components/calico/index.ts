@@ -5,6 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CalicoConfig, Encapsulation } from "../../config/sections/calico";
+import { RegistryMirrors, registryThroughMirror } from "../../lib/images";
 import { Naming } from "../../lib/naming";
 import { platformNamespace } from "../tenancy";
 import { CHARTS, chartSource } from "../../lib/versions";
@@ -16,7 +17,16 @@ export interface CalicoArgs {
   readonly provider: k8s.Provider;
   readonly naming: Naming;
   readonly config: CalicoConfig;
+  /** The environment's ECR pull-through caches: the operator and the Calico images it deploys come through Quay's. */
+  readonly registryMirrors: RegistryMirrors;
 }
+
+/**
+ * Where the chart's operator image and the operator's Calico images (`calico/node`, …) come from: the operator
+ * pulls Calico from Quay by default since tigera/operator#3832 (Calico publishes on Docker Hub and Quay alike,
+ * tigera/docs#2353), so one cache serves both.
+ */
+const CALICO_REGISTRY = "quay.io";
 
 export interface CalicoIpPool {
   readonly cidr: string;
@@ -38,6 +48,7 @@ export class Calico extends pulumi.ComponentResource {
     const childOpts = { parent: this, provider };
     this.mode = config.mode;
     this.ipPool = config.mode === "cni" ? { cidr: config.ipPool.cidr, encapsulation: config.ipPool.encapsulation } : null;
+    const registry = registryThroughMirror(CALICO_REGISTRY, args.registryMirrors);
 
     // The operator runs host-networked with host paths, which only the privileged level admits.
     const namespace = platformNamespace(this, { provider, naming, name: OPERATOR_NAMESPACE, podSecurity: "privileged" });
@@ -72,6 +83,7 @@ export class Calico extends pulumi.ComponentResource {
           goldmane: { enabled: false },
           whisker: { enabled: false },
           additionalLabels: naming.labels(),
+          tigeraOperator: { registry },
         },
       },
       { ...childOpts, dependsOn: [namespace, crds] },
@@ -86,7 +98,7 @@ export class Calico extends pulumi.ComponentResource {
         kind: "Installation",
         // The operator reconciles only the Installation named "default".
         metadata: { name: "default", labels: naming.labels() },
-        spec: installationSpec(config),
+        spec: installationSpec(config, registry === CALICO_REGISTRY ? undefined : registry),
       },
       { ...childOpts, dependsOn: [crds, operator] },
     );

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as certManager from "@pulumi/kubernetes-cert-manager";
 import * as pulumi from "@pulumi/pulumi";
 import { CertManagerConfig } from "../../config/sections/services";
+import { RegistryMirrors, registryThroughMirror } from "../../lib/images";
 import { Naming } from "../../lib/naming";
 import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
 import { platformNamespace } from "../tenancy";
@@ -29,6 +30,8 @@ export interface CertManagerArgs {
    * webhook must listen on the node's address instead.
    */
   readonly webhookOnHostNetwork: boolean;
+  /** The environment's ECR pull-through caches: cert-manager's images are on Quay. */
+  readonly registryMirrors: RegistryMirrors;
 }
 
 /** cert-manager and the environment's ClusterIssuers. */
@@ -90,7 +93,9 @@ export class CertManager extends pulumi.ComponentResource {
           namespace: CERT_MANAGER_NAMESPACE,
           // `crds.enabled`, not the deprecated `installCRDs` (which also sets `crds.keep`); the package has no
           // typed argument for it, and typed arguments are merged over these values.
-          values: { crds: { enabled: true } },
+          // `imageRegistry` is the chart's one registry for all its images (controller, webhook, cainjector,
+          // startupapicheck, ACME solver), all on Quay.
+          values: { crds: { enabled: true }, imageRegistry: registryThroughMirror("quay.io", args.registryMirrors) },
         },
       },
       { ...k8sOpts, dependsOn: namespace },

@@ -3,13 +3,15 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NodePoolConfig } from "../../config/sections/cluster";
 import { AdminConfig } from "../../config/sections/hub";
+import { placementOn } from "../../config/workloads";
 import { Naming } from "../../lib/naming";
 import { IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
 import { platformNamespace } from "../tenancy";
-import { RegistryMirrors, throughMirror } from "../../lib/images";
+import { podTemplateThroughMirror, RegistryMirrors, throughMirror } from "../../lib/images";
 import { CHARTS, chartSource, IMAGES } from "../../lib/versions";
+import { BUILDER_SERVICE_ACCOUNT, builderAccess, withServiceAccount } from "./builder";
 import { instanceMetadataGuard } from "./egress-guard";
-import { buildRunnerTemplate, deployRunnerTemplate, Placement } from "./pod-templates";
+import { buildRunnerTemplate, deployRunnerTemplate } from "./pod-templates";
 
 export const CONTROLLER_NAMESPACE = "arc-systems";
 export const RUNNERS_NAMESPACE = "ci-runners";
@@ -28,14 +30,19 @@ export interface CiRunnersArgs {
   readonly irsa: IrsaIssuer;
   /** Each environment's deploy role, which the CI role may assume to run that environment's `pulumi up`. */
   readonly deployRoleArns: string[];
-  /** The hub's ECR pull-through caches: the Docker daemon image (Docker Hub) comes through one where it exists. */
+  /** The hub's ECR pull-through caches: every runner and controller image comes through one where it exists. */
   readonly registryMirrors: RegistryMirrors;
+  /** The hub's repositories, where build runners push images (none: build runners get no cloud credentials). */
+  readonly pushRepositoryArns: readonly string[];
 }
+
+/** The controller chart's image (0.14.2 values.yaml); the controller also runs its listener pods from it. */
+const CONTROLLER_IMAGE = "ghcr.io/actions/gha-runner-scale-set-controller";
 
 /**
  * GitHub Actions runners on the admin cluster (actions-runner-controller with runner scale sets: ephemeral
  * pods registered with GitHub on demand, no long-lived runner VMs). Two scale sets:
- * `<env>-ci` builds and tests (Docker-in-Docker on the reserved pool, no cloud credentials) and
+ * `<env>-ci` builds and tests (Docker-in-Docker on the reserved pool, push rights to the hub's repositories only) and
  * `<env>-deploy` deploys (the CI role through IRSA, so no long-term key exists anywhere).
  */
 export class CiRunners extends pulumi.ComponentResource {
@@ -81,6 +88,10 @@ export class CiRunners extends pulumi.ComponentResource {
       { metadata: { name: DEPLOYER_SERVICE_ACCOUNT, namespace: RUNNERS_NAMESPACE, labels: naming.labels(), annotations: { [ROLE_ARN_ANNOTATION]: role.arn } } },
       { ...k8sOpts, dependsOn: runnersNamespace },
     );
+    const builder =
+      args.pushRepositoryArns.length > 0
+        ? builderAccess(this, name, { ...args, namespace: RUNNERS_NAMESPACE, repositoryArns: args.pushRepositoryArns, dependsOn: runnersNamespace })
+        : undefined;
     const githubApp = new k8s.core.v1.Secret(
       `${name}-github-app`,
       {
@@ -103,6 +114,7 @@ export class CiRunners extends pulumi.ComponentResource {
         name: "arc",
         namespace: CONTROLLER_NAMESPACE,
         values: {
+          image: { repository: throughMirror(CONTROLLER_IMAGE, args.registryMirrors) },
           serviceAccount: { create: true, name: CONTROLLER_SERVICE_ACCOUNT },
           // Rights over pods and secrets of the runners' namespace only, not of the whole cluster.
           flags: { logLevel: "info", watchSingleNamespace: RUNNERS_NAMESPACE },
@@ -130,30 +142,25 @@ export class CiRunners extends pulumi.ComponentResource {
           },
         },
         // After the controller (its CRDs), and deleted before it, so that its finalizers can still run.
-        { ...k8sOpts, dependsOn: [controller, githubApp, deployer] },
+        { ...k8sOpts, dependsOn: [controller, githubApp, deployer, ...(builder ? [builder] : [])] },
       );
 
+    // The templates name upstream images (runner, Docker daemon); each comes through the hub's cache of its registry.
+    const buildTemplate = podTemplateThroughMirror(buildRunnerTemplate(placementOn(args.buildPool), IMAGES.dockerDind, ciRunners.build), args.registryMirrors);
     scaleSet(this.buildScaleSet, {
       runnerScaleSetName: this.buildScaleSet,
       minRunners: ciRunners.minRunners,
       maxRunners: ciRunners.maxRunners,
-      template: buildRunnerTemplate(placementOn(args.buildPool), throughMirror(IMAGES.dockerDind, args.registryMirrors)),
+      template: withServiceAccount(buildTemplate, builder && BUILDER_SERVICE_ACCOUNT),
     });
     scaleSet(this.deployScaleSet, {
       runnerScaleSetName: this.deployScaleSet,
       runnerGroup: ciRunners.deploy.runnerGroup,
       minRunners: 0,
       maxRunners: ciRunners.deploy.maxRunners,
-      template: deployRunnerTemplate(DEPLOYER_SERVICE_ACCOUNT),
+      template: podTemplateThroughMirror(deployRunnerTemplate(DEPLOYER_SERVICE_ACCOUNT, ciRunners.deploy.resources), args.registryMirrors),
     });
 
     this.registerOutputs({ roleArn: this.roleArn, buildScaleSet: this.buildScaleSet, deployScaleSet: this.deployScaleSet });
   }
-}
-
-function placementOn(pool: NodePoolConfig): Placement {
-  return {
-    nodeSelector: pool.labels,
-    tolerations: pool.taints.map((t) => ({ key: t.key, operator: "Equal", value: t.value, effect: t.effect })),
-  };
 }

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NodePoolConfig } from "../../config/sections/cluster";
 import { AutoscalerConfig } from "../../config/sections/services";
+import { RegistryMirrors, throughMirror } from "../../lib/images";
 import { Naming } from "../../lib/naming";
 import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
 import { platformNamespace } from "../tenancy";
@@ -25,6 +26,8 @@ export interface ClusterAutoscalerArgs {
   readonly kubernetesVersion: string;
   readonly nodePools: readonly NodePoolConfig[];
   readonly config: AutoscalerConfig;
+  /** The environment's ECR pull-through caches: the autoscaler's image is on registry.k8s.io. */
+  readonly registryMirrors: RegistryMirrors;
 }
 
 /** The AWS cluster autoscaler: adds nodes for pending pods and removes unneeded ones, spot and on-demand alike. */
@@ -58,7 +61,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
           cloudProvider: "aws",
           awsRegion: args.aws.region,
           autoDiscovery: { clusterName: args.clusterName },
-          image: { repository: IMAGES.clusterAutoscaler.repository, tag: imageTag },
+          image: { repository: throughMirror(IMAGES.clusterAutoscaler.repository, args.registryMirrors), tag: imageTag },
           rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: role.arn } } },
           extraArgs: autoscalerArgs(config),
           expanderPriorities: expanderPriorities(config, args.nodePools),

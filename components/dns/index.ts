@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { RegistryMirrors, throughMirror } from "../../lib/images";
 import { Naming } from "../../lib/naming";
 import { CHARTS, chartSource } from "../../lib/versions";
 import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
@@ -9,6 +10,8 @@ import { externalDnsPolicy } from "./policy";
 
 const NAMESPACE = "kube-system";
 const SERVICE_ACCOUNT = "external-dns";
+/** The chart's image (external-dns 1.21.1 values.yaml); its tag stays the chart's appVersion. */
+const EXTERNAL_DNS_IMAGE = "registry.k8s.io/external-dns/external-dns";
 
 export interface EnvironmentDnsArgs {
   readonly provider: k8s.Provider;
@@ -20,6 +23,8 @@ export interface EnvironmentDnsArgs {
   readonly hostedZoneId: string;
   /** Owner id of the records it creates, so that two clusters never fight over one name. */
   readonly clusterName: pulumi.Input<string>;
+  /** The environment's ECR pull-through caches: external-dns is on registry.k8s.io. */
+  readonly registryMirrors: RegistryMirrors;
 }
 
 /**
@@ -58,6 +63,7 @@ export class EnvironmentDns extends pulumi.ComponentResource {
         namespace: NAMESPACE,
         name: "external-dns",
         values: {
+          image: { repository: throughMirror(EXTERNAL_DNS_IMAGE, args.registryMirrors) },
           provider: { name: "aws" },
           env: [{ name: "AWS_DEFAULT_REGION", value: args.aws.region }],
           serviceAccount: { create: true, name: SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: role.arn } },

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AdminConfig } from "../../config/sections/hub";
+import { RegistryMirrors, throughMirror } from "../../lib/images";
 import { Naming } from "../../lib/naming";
 import { platformNamespace } from "../tenancy";
 import { CHARTS, chartSource, IMAGES, splitImage } from "../../lib/versions";
@@ -26,6 +27,8 @@ export interface DexArgs {
   readonly ldapBindPassword: pulumi.Output<string>;
   /** Client id → secret, for every client with a `secretEnv`. */
   readonly clientSecrets: Record<string, pulumi.Output<string>>;
+  /** The hub's ECR pull-through caches: Dex's image (GHCR) comes through one where the hub caches GHCR. */
+  readonly registryMirrors: RegistryMirrors;
 }
 
 /**
@@ -64,7 +67,7 @@ export class Dex extends pulumi.ComponentResource {
         namespace: DEX_NAMESPACE,
         values: {
           replicaCount: args.dex.replicas,
-          image: splitImage(IMAGES.dex),
+          image: splitImage(throughMirror(IMAGES.dex, args.registryMirrors)),
           config: dexConfig(this.issuerUrl, args.dex.ldap, args.clients),
           envFrom: [{ secretRef: { name: "dex-credentials" } }],
           podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },

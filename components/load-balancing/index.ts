@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { RegistryMirrors, throughMirror } from "../../lib/images";
 import { Naming } from "../../lib/naming";
 import { CHARTS, chartSource } from "../../lib/versions";
 import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
@@ -11,6 +12,8 @@ const NAMESPACE = "kube-system";
 const SERVICE_ACCOUNT = "aws-load-balancer-controller";
 /** On the host network the webhook needs a port no other host-network webhook takes (cert-manager 10260, prometheus-operator 10261). */
 const HOST_NETWORK_WEBHOOK_PORT = 10262;
+/** The chart's image (aws-load-balancer-controller 3.5.0 values.yaml); its tag stays the chart's. */
+const CONTROLLER_IMAGE = "public.ecr.aws/eks/aws-load-balancer-controller";
 
 export interface LoadBalancerControllerArgs {
   readonly provider: k8s.Provider;
@@ -27,6 +30,8 @@ export interface LoadBalancerControllerArgs {
   readonly podsOnOverlay: boolean;
   /** cert-manager's release: it issues the webhook's certificate and injects its CA. */
   readonly certManager: pulumi.Resource;
+  /** The environment's ECR pull-through caches: the controller comes through one where public.ecr.aws has one. */
+  readonly registryMirrors: RegistryMirrors;
 }
 
 /**
@@ -57,6 +62,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
         name: "aws-load-balancer-controller",
         values: {
           clusterName: args.clusterName,
+          image: { repository: throughMirror(CONTROLLER_IMAGE, args.registryMirrors) },
           region: args.aws.region,
           vpcId: args.vpcId,
           serviceAccount: { create: true, name: SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: role.arn } },

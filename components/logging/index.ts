@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LoggingConfig } from "../../config/sections/observability";
+import { RegistryMirrors } from "../../lib/images";
 import { Naming } from "../../lib/naming";
 import { DashboardExposure } from "../monitoring";
 import { platformNamespace } from "../tenancy";
@@ -36,6 +37,11 @@ export interface LoggingArgs {
   readonly groupsClaim: string;
   /** Protect the Elasticsearch resource and keep its volumes when it is deleted. */
   readonly protect: boolean;
+  /**
+   * The environment's ECR pull-through caches, for oauth2-proxy (Quay). ECK, Elasticsearch, Kibana and Fluent
+   * Bit stay on their vendors' registries (docker.elastic.co, cr.fluentbit.io), which ECR cannot cache.
+   */
+  readonly registryMirrors: RegistryMirrors;
 }
 
 export class Logging extends pulumi.ComponentResource {
@@ -132,6 +138,7 @@ export class Logging extends pulumi.ComponentResource {
           oidcIssuerUrl: args.oidcIssuerUrl,
           groupsClaim: args.groupsClaim,
           allowedGroups: config.kibana.allowedGroups,
+          registryMirrors: args.registryMirrors,
         }),
       },
       { ...childOpts, dependsOn: [proxySecret, kibana] },

@@ -5,6 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { RegistryMirrors, registryThroughMirror } from "../../lib/images";
 import { LABEL_PREFIX, Naming } from "../../lib/naming";
 import { DashboardExposure, dashboardIngressAnnotations, dashboardServiceType } from "../monitoring";
 import { ELASTICSEARCH_NAME, USERS } from "./elasticsearch";
@@ -73,6 +74,7 @@ export interface ProxySettings {
   readonly groupsClaim: string;
   /** Directory groups admitted to Kibana (observability.logging.kibana.allowedGroups), without the cluster's OIDC prefix. */
   readonly allowedGroups: readonly string[];
+  readonly registryMirrors: RegistryMirrors;
 }
 
 /** A TOML string list for oauth2-proxy's config file (group names may hold spaces and dots). */
@@ -83,6 +85,8 @@ export function oauth2ProxyValues(settings: ProxySettings) {
   const { naming, exposure } = settings;
   return {
     replicaCount: settings.replicas,
+    // The chart's one image is on Quay: its global registry (default quay.io) is where it is pulled from.
+    global: { imageRegistry: registryThroughMirror("quay.io", settings.registryMirrors) },
     // client-id, client-secret and cookie-secret come from a Secret, out of the chart values.
     config: {
       existingSecret: PROXY_SECRET,

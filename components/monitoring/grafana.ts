@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { registryAndRepository, RegistryMirrors, throughMirror } from "../../lib/images";
+import type { ContainerResources } from "../../config/primitives";
+import { registryAndRepository, RegistryMirrors, registryThroughMirror, throughMirror } from "../../lib/images";
 import { Naming } from "../../lib/naming";
 import { DashboardExposure, dashboardIngressAnnotations, dashboardServiceType } from "./exposure";
 
@@ -9,6 +10,7 @@ export const GRAFANA_OIDC_SECRET = "grafana-oidc";
 export interface GrafanaSettings {
   readonly naming: Naming;
   readonly replicas: number;
+  readonly resources: ContainerResources;
   readonly exposure: DashboardExposure;
   /** Dex issuer; its endpoints are `<issuer>/auth`, `/token` and `/userinfo`. */
   readonly oidcIssuerUrl: pulumi.Input<string>;
@@ -28,8 +30,11 @@ export function grafanaValues(settings: GrafanaSettings) {
   const image = throughMirror(GRAFANA_IMAGE, settings.registryMirrors);
   return {
     replicas: settings.replicas,
+    resources: settings.resources,
     // The tag stays the chart's (its appVersion); only where it is pulled from changes.
     ...(image === GRAFANA_IMAGE ? {} : { image: registryAndRepository(image) }),
+    // The dashboard and datasource sidecar (quay.io/kiwigrid/k8s-sidecar), at the chart's tag.
+    sidecar: { image: { registry: registryThroughMirror("quay.io", settings.registryMirrors) } },
     // Both secrets are Kubernetes Secrets the chart references by name, so their values never enter the
     // chart values (which Helm stores in its release record and Pulumi shows in every preview diff).
     admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },

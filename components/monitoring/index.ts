@@ -9,9 +9,11 @@ import { Naming } from "../../lib/naming";
 import { platformNamespace } from "../tenancy";
 import { CHARTS, chartSource } from "../../lib/versions";
 import { RegistryMirrors } from "../../lib/images";
+import { PROMETHEUS_CPU } from "../../lib/workload-sizes";
 import { alertmanagerConfig, RECEIVER_SECRET } from "./alertmanager";
 import { DashboardExposure } from "./exposure";
 import { GRAFANA_ADMIN_SECRET, GRAFANA_OIDC_SECRET, grafanaValues } from "./grafana";
+import { stackImageRegistries } from "./images";
 
 export { type DashboardExposure, dashboardIngressAnnotations, dashboardServiceType } from "./exposure";
 
@@ -19,9 +21,6 @@ export const RELEASE_NAME = "kube-prometheus-stack";
 
 /** Prometheus and Alertmanager replicas prefer different zones, so one zone's loss leaves one of each running. */
 const ZONE_LABEL = "topology.kubernetes.io/zone";
-
-/** CPU is not in config; without explicit limits the namespace's container defaults (500m) would throttle Prometheus. */
-const PROMETHEUS_CPU = { request: "500m", limit: "2" };
 
 /** Room left on the volume for the write-ahead log and compaction, beyond which Prometheus drops the oldest blocks. */
 const TSDB_SHARE_OF_VOLUME = 0.85;
@@ -44,7 +43,7 @@ export interface MonitoringArgs {
   /** Directory group mapped to Grafana's Admin role. */
   readonly adminGroup: string;
   readonly protect: boolean;
-  /** ECR pull-through caches; Grafana's Docker Hub image comes through one where it exists. */
+  /** ECR pull-through caches: each of the stack's images comes through the cache of its registry where one exists. */
   readonly registryMirrors: RegistryMirrors;
 }
 
@@ -83,6 +82,7 @@ export class Monitoring extends pulumi.ComponentResource {
       },
     });
     const { prometheus, alertmanager } = config;
+    const images = stackImageRegistries(args.registryMirrors);
 
     // Release (helm v3): the chart creates the admission webhook's certificate with pre-install/post-install
     // hook Jobs, which only a Helm release runs; the price is one resource in previews instead of one per object.
@@ -105,11 +105,15 @@ export class Monitoring extends pulumi.ComponentResource {
           kubeEtcd: { enabled: false },
           kubeControllerManager: { enabled: false },
           kubeScheduler: { enabled: false },
-          // The control plane must reach the operator's admission webhook; kubelet already holds port 10250.
-          ...(exposure.podIpsRoutable ? {} : { prometheusOperator: { hostNetwork: true, tls: { internalPort: 10261 } } }),
+          // Without routable pod addresses the control plane reaches the operator's admission webhook on the host
+          // network, where kubelet already holds port 10250.
+          prometheusOperator: { ...images.operator, ...(exposure.podIpsRoutable ? {} : { hostNetwork: true, tls: { internalPort: 10261 } }) },
+          "kube-state-metrics": { image: images.kubeStateMetrics },
+          "prometheus-node-exporter": { image: images.nodeExporter },
           prometheus: {
             podDisruptionBudget: { enabled: prometheus.replicas > 1 },
             prometheusSpec: {
+              image: images.prometheus,
               replicas: prometheus.replicas,
               retention: prometheus.retention,
               retentionSize: `${Math.floor(prometheus.storageGiB * TSDB_SHARE_OF_VOLUME)}GB`,
@@ -133,9 +137,11 @@ export class Monitoring extends pulumi.ComponentResource {
             podDisruptionBudget: { enabled: alertmanager.replicas > 1 },
             config: alertmanagerConfig(receivers),
             alertmanagerSpec: {
+              image: images.alertmanager,
               replicas: alertmanager.replicas,
               storage: volume(alertmanager.storageGiB),
               secrets: receivers.length > 0 ? [RECEIVER_SECRET] : [],
+              resources: alertmanager.resources,
               podAntiAffinity: "soft",
               podAntiAffinityTopologyKey: ZONE_LABEL,
             },
@@ -143,6 +149,7 @@ export class Monitoring extends pulumi.ComponentResource {
           grafana: grafanaValues({
             naming,
             replicas: config.grafana.replicas,
+            resources: config.grafana.resources,
             exposure,
             oidcIssuerUrl: args.oidcIssuerUrl,
             clientId: args.oidcClientId,

@@ -3,7 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { PullThroughCacheRule, RegistriesConfig } from "../../config/sections/registries";
 import { Naming } from "../../lib/naming";
 import { AwsScope } from "../irsa";
+import { RegistryMirrors } from "../../lib/images";
 import { lifecyclePolicy } from "./lifecycle";
+import { crossAccountPullPolicy } from "./policies";
+
+export { pushPolicy, UNSCOPABLE_LOGIN } from "./policies";
 
 export interface RegistryArgs {
   readonly awsProvider: aws.Provider;
@@ -19,6 +23,21 @@ export interface RegistryArgs {
   readonly nodeRoleName: pulumi.Input<string>;
   /** Protect and retain repositories: they hold the only copy of the company's images (prod). */
   readonly protect: boolean;
+  /** Accounts whose clusters pull from these repositories (the hub's spokes); none: this account only. */
+  readonly pullAccounts: readonly string[];
+}
+
+/** `<account>.dkr.ecr.<region>.amazonaws.com`. */
+export function registryHost({ region, accountId }: AwsScope): string {
+  return `${accountId}.dkr.ecr.${region}.amazonaws.com`;
+}
+
+/**
+ * Upstream host → the ECR path that mirrors it. A function of config alone, so that what must come up before
+ * the registry's own resources (Calico, which the nodes wait for) can pull through the caches too.
+ */
+export function cacheMirrors(config: RegistriesConfig, scope: AwsScope): RegistryMirrors {
+  return Object.fromEntries(config.pullThroughCache.map((rule) => [rule.upstream, `${registryHost(scope)}/${rule.prefix}`]));
 }
 
 /**
@@ -31,8 +50,10 @@ export class Registry extends pulumi.ComponentResource {
   /** `<account>.dkr.ecr.<region>.amazonaws.com`. */
   readonly host: string;
   /** Upstream host → the ECR path that mirrors it. */
-  readonly mirrors: Record<string, string>;
+  readonly mirrors: RegistryMirrors;
   readonly repositoryUrls: pulumi.Output<string>[];
+  /** The repositories' ARNs, for policies that grant pushing to them. */
+  readonly repositoryArns: string[];
 
   constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:registry:Registry", name, {}, opts);
@@ -41,7 +62,7 @@ export class Registry extends pulumi.ComponentResource {
     const stateful = { ...awsOpts, protect: args.protect, retainOnDelete: args.protect };
     const { partition, region, accountId } = args.aws;
     const lifecycle = JSON.stringify(lifecyclePolicy(config.lifecycle));
-    this.host = `${accountId}.dkr.ecr.${region}.amazonaws.com`;
+    this.host = registryHost(args.aws);
 
     for (const rule of config.pullThroughCache) {
       const prefix = `${name}-${rule.prefix}`;
@@ -105,10 +126,18 @@ export class Registry extends pulumi.ComponentResource {
         stateful,
       );
       new aws.ecr.LifecyclePolicy(`${resourceName}-lifecycle`, { repository: repo.name, policy: lifecycle }, awsOpts);
+      if (args.pullAccounts.length > 0) {
+        new aws.ecr.RepositoryPolicy(
+          `${resourceName}-pull-policy`,
+          { repository: repo.name, policy: JSON.stringify(crossAccountPullPolicy(partition, args.pullAccounts)) },
+          awsOpts,
+        );
+      }
       return repo.repositoryUrl;
     });
+    this.repositoryArns = config.repositories.map((repository) => `arn:${partition}:ecr:${region}:${accountId}:repository/${repository}`);
 
-    this.mirrors = Object.fromEntries(config.pullThroughCache.map((rule) => [rule.upstream, `${this.host}/${rule.prefix}`]));
+    this.mirrors = cacheMirrors(config, args.aws);
     this.registerOutputs({ host: this.host, mirrors: this.mirrors, repositoryUrls: this.repositoryUrls });
   }
 

@@ -127,6 +127,7 @@ describe("e2e: Calico is the CNI (VXLAN, no BGP)", () => {
     expect(installation.inputs.metadata.name).toBe("default");
     expect(installation.inputs.spec).toEqual({
       kubernetesProvider: "EKS",
+      registry: `${run.outputs.registryHost}/quay/`,
       cni: { type: "Calico", ipam: { type: "Calico" } },
       calicoNetwork: {
         bgp: "Disabled",
@@ -181,6 +182,7 @@ describe("stage: Calico enforces policy on the AWS VPC CNI", () => {
   test("the Installation leaves addressing to the VPC CNI", () => {
     expect(run.one(INSTALLATION, "calico-installation").inputs.spec).toEqual({
       kubernetesProvider: "EKS",
+      registry: `${run.outputs.registryHost}/quay/`,
       cni: { type: "AmazonVPC", ipam: { type: "AmazonVPC" } },
       calicoNetwork: { bgp: "Disabled" },
     });

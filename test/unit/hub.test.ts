@@ -161,12 +161,12 @@ describe("CI runners", () => {
     expect(Object.keys(app.stringData).sort()).toEqual(["github_app_id", "github_app_installation_id", "github_app_private_key"]);
   });
 
-  test("build runners are privileged on the reserved pool without cloud credentials; deploy runners are neither", () => {
+  test("build runners are privileged on the reserved pool with the push role only (image-path.test.ts); deploy runners are neither", () => {
     const build = hub.one("kubernetes:helm.sh/v4:Chart", "ci-runners-admin-ci").inputs.values;
     expect(build).toMatchObject({ minRunners: admin.ciRunners.minRunners, maxRunners: admin.ciRunners.maxRunners });
     expect(build.template.spec.nodeSelector).toEqual({ "platform.example.io/pool": "ci" });
     expect(build.template.spec.tolerations).toEqual([{ key: "platform.example.io/ci", operator: "Equal", value: "true", effect: "NoSchedule" }]);
-    expect(build.template.spec.serviceAccountName).toBeUndefined();
+    expect(build.template.spec.serviceAccountName).toBe("ci-builder");
     expect(build.template.spec.initContainers.find((c: any) => c.name === "dind")).toMatchObject({ image: `${hub.outputs.registryHost}/docker-hub/library/${IMAGES.dockerDind}`, securityContext: { privileged: true } });
 
     const deploy = hub.one("kubernetes:helm.sh/v4:Chart", "ci-runners-admin-deploy").inputs.values;

@@ -49,7 +49,9 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     const autoscaler = chart(run, "cluster-autoscaler-chart").inputs;
     expect(autoscaler).toMatchObject({ chart: "cluster-autoscaler", version: CHARTS.clusterAutoscaler.version, repositoryOpts: { repo: CHARTS.clusterAutoscaler.repo } });
     const minor = config(stack)["platform:cluster"].kubernetesVersion as "1.33";
-    expect(autoscaler.values.image).toEqual({ repository: IMAGES.clusterAutoscaler.repository, tag: IMAGES.clusterAutoscaler.tagByKubernetesMinor[minor] });
+    // registry.k8s.io through the environment's cache of it (every AWS stack configures one).
+    const k8sImage = IMAGES.clusterAutoscaler.repository.replace("registry.k8s.io/", `${run.outputs.registryHost}/k8s/`);
+    expect(autoscaler.values.image).toEqual({ repository: k8sImage, tag: IMAGES.clusterAutoscaler.tagByKubernetesMinor[minor] });
     const velero = chart(run, "backups-chart").inputs;
     expect(velero).toMatchObject({ chart: "velero", version: CHARTS.velero.version, repositoryOpts: { repo: CHARTS.velero.repo } });
     // Docker Hub images through the environment's pull-through cache (every AWS stack configures one).

@@ -1,0 +1,196 @@
+/**
+ * The image path: CI's build runners push to the hub's registry, every environment's nodes pull from it across
+ * accounts, and the platform's own charts pull through the environment's pull-through caches. The unit suite
+ * cannot render charts (`npm run verify` does): these tests check the values the program passes.
+ */
+import { UNSCOPABLE_LOGIN } from "../../components/registry";
+import { podTemplateThroughMirror, registryThroughMirror } from "../../lib/images";
+import { IMAGES } from "../../lib/versions";
+import { RegistriesConfig, registriesSection } from "../../config/sections/registries";
+import { EKS_STACKS, readStackConfig, RecordedResource, runStacks, StackRun } from "../harness";
+
+type EksStack = (typeof EKS_STACKS)[number];
+const SPOKES = ["e2e", "stage", "prod"] as const;
+/** What pushing takes (Amazon ECR User Guide, "IAM permissions for pushing an image"); pulling back is allowed too. */
+const PUSH = ["ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"];
+const MIRRORS = { "quay.io": "1.dkr.ecr.eu-west-1.amazonaws.com/quay", "registry-1.docker.io": "1.dkr.ecr.eu-west-1.amazonaws.com/docker-hub" };
+
+let runs: Record<EksStack, StackRun>;
+beforeAll(async () => {
+  runs = await runStacks(EKS_STACKS);
+}, 180_000);
+
+const config = (stack: string) => readStackConfig(stack);
+const registries = (stack: string): RegistriesConfig => registriesSection.parse(config(stack)["platform:registries"] ?? {});
+const admin = config("admin")["platform:admin"];
+
+/** Where `upstream` is pulled from in `stack`: its cache path where the stack has a rule for it, else itself. */
+function expectedRegistry(stack: string, upstream: string): string {
+  const { accountId, region } = config(stack)["platform:aws"];
+  const rule = registries(stack).pullThroughCache.find((r) => r.upstream === (upstream === "docker.io" ? "registry-1.docker.io" : upstream));
+  return rule ? `${accountId}.dkr.ecr.${region}.amazonaws.com/${rule.prefix}` : upstream;
+}
+const expectedImage = (stack: string, image: string) => {
+  const slash = image.indexOf("/");
+  return `${expectedRegistry(stack, image.slice(0, slash))}${image.slice(slash)}`;
+};
+
+const at = (object: any, path: string[]): unknown => path.reduce((value, key) => value?.[key], object);
+const values = (run: StackRun, type: string, name: string) => run.one(type, name).inputs.values;
+const CHART = "kubernetes:helm.sh/v4:Chart";
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+
+describe("lib/images", () => {
+  test("a chart's registry value becomes the cache path of that registry, and stays as it is without one", () => {
+    expect(registryThroughMirror("quay.io", MIRRORS)).toBe("1.dkr.ecr.eu-west-1.amazonaws.com/quay");
+    expect(registryThroughMirror("docker.io", MIRRORS)).toBe("1.dkr.ecr.eu-west-1.amazonaws.com/docker-hub");
+    expect(registryThroughMirror("ghcr.io", MIRRORS)).toBe("ghcr.io");
+  });
+
+  test("every container of a pod template, init and sidecar containers included, pulls through the caches", () => {
+    const template = { spec: { nodeSelector: { a: "b" }, initContainers: [{ name: "dind", image: "docker:29.7.2-dind" }], containers: [{ name: "r", image: "ghcr.io/x/y:1" }] } };
+    expect(podTemplateThroughMirror(template, MIRRORS)).toEqual({
+      spec: {
+        nodeSelector: { a: "b" },
+        initContainers: [{ name: "dind", image: "1.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/docker:29.7.2-dind" }],
+        containers: [{ name: "r", image: "ghcr.io/x/y:1" }],
+      },
+    });
+  });
+});
+
+/** [resource type, resource name, path of the value, the upstream registry the chart defaults to]. */
+const REGISTRY_VALUES: [string, string, string[], string][] = [
+  [CHART, "calico-operator", ["values", "tigeraOperator", "registry"], "quay.io"],
+  ["kubernetes-cert-manager:index:CertManager", "cert-manager-release", ["helmOptions", "values", "imageRegistry"], "quay.io"],
+  [RELEASE, "monitoring-stack", ["values", "prometheus", "prometheusSpec", "image", "registry"], "quay.io"],
+  [RELEASE, "monitoring-stack", ["values", "alertmanager", "alertmanagerSpec", "image", "registry"], "quay.io"],
+  [RELEASE, "monitoring-stack", ["values", "prometheusOperator", "image", "registry"], "quay.io"],
+  [RELEASE, "monitoring-stack", ["values", "prometheusOperator", "prometheusConfigReloader", "image", "registry"], "quay.io"],
+  [RELEASE, "monitoring-stack", ["values", "prometheusOperator", "admissionWebhooks", "patch", "image", "registry"], "ghcr.io"],
+  [RELEASE, "monitoring-stack", ["values", "kube-state-metrics", "image", "registry"], "registry.k8s.io"],
+  [RELEASE, "monitoring-stack", ["values", "prometheus-node-exporter", "image", "registry"], "quay.io"],
+  [RELEASE, "monitoring-stack", ["values", "grafana", "sidecar", "image", "registry"], "quay.io"],
+  [CHART, "logging-oauth2-proxy", ["values", "global", "imageRegistry"], "quay.io"],
+];
+/** [resource type, resource name, path of the value, the chart's image]. */
+const IMAGE_VALUES: [string, string, string[], string][] = [
+  [CHART, "cluster-autoscaler-chart", ["values", "image", "repository"], IMAGES.clusterAutoscaler.repository],
+  [CHART, "dns-external-dns", ["values", "image", "repository"], "registry.k8s.io/external-dns/external-dns"],
+  [CHART, "load-balancer-controller-chart", ["values", "image", "repository"], "public.ecr.aws/eks/aws-load-balancer-controller"],
+];
+const HUB_IMAGE_VALUES: [string, string, string[], string][] = [
+  [CHART, "dex-chart", ["values", "image", "repository"], "ghcr.io/dexidp/dex"],
+  [CHART, "ci-runners-controller", ["values", "image", "repository"], "ghcr.io/actions/gha-runner-scale-set-controller"],
+];
+
+/**
+ * Every image reference or registry in a value tree: strings under `image`, and registry hosts under `registry`,
+ * `imageRegistry` or at the start of a `repository` (external-dns's `registry: txt` is no host).
+ */
+function references(value: unknown, key = ""): string[] {
+  if (Array.isArray(value)) return value.flatMap((item) => references(item, key));
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => references(v, k));
+  if (typeof value !== "string") return [];
+  const startsWithHost = value.split("/")[0].includes(".");
+  return key === "image" || (["registry", "imageRegistry", "repository"].includes(key) && startsWithHost) ? [value] : [];
+}
+/** The registry of a reference or registry value; an image without a host (`docker:29-dind`) is Docker Hub's. */
+const hostOf = (reference: string) => {
+  const first = reference.split("/")[0];
+  return first.includes(".") ? first : "docker.io";
+};
+
+describe.each(EKS_STACKS)("%s: the platform's charts pull through the environment's caches", (stack) => {
+  const cases = (table: [string, string, string[], string][]) => table.map(([type, name, path, source]) => ({ type, name, path, value: path.join("."), source }));
+
+  test.each(cases(REGISTRY_VALUES))("$name $value: the cache of $source", ({ type, name, path, source }) => {
+    expect(at(runs[stack].one(type, name).inputs, path)).toBe(expectedRegistry(stack, source));
+  });
+
+  test.each(cases(stack === "admin" ? [...IMAGE_VALUES, ...HUB_IMAGE_VALUES] : IMAGE_VALUES))("$name $value: $source through its cache", ({ type, name, path, source }) => {
+    expect(at(runs[stack].one(type, name).inputs, path)).toBe(expectedImage(stack, source));
+  });
+
+  test("the Calico operator deploys Calico from the Quay cache", () => {
+    const spec = runs[stack].one("kubernetes:operator.tigera.io/v1:Installation", "calico-installation").inputs.spec;
+    const registry = expectedRegistry(stack, "quay.io");
+    expect(spec.registry).toBe(registry === "quay.io" ? undefined : `${registry}/`);
+  });
+
+  test("no chart value, pod template or custom resource names a registry the environment caches", () => {
+    const cached = new Set<string>(registries(stack).pullThroughCache.map((r) => (r.upstream === "registry-1.docker.io" ? "docker.io" : r.upstream)));
+    const run = runs[stack];
+    const sources = run.resources.filter((r) => [CHART, RELEASE, "kubernetes-cert-manager:index:CertManager"].includes(r.type) || r.type.startsWith("kubernetes:operator.tigera.io/"));
+    const direct = sources.flatMap((r) => references(r.inputs).filter((ref) => cached.has(hostOf(ref))).map((ref) => `${r.name}: ${ref}`));
+    expect(direct).toEqual([]);
+  });
+});
+
+describe("the hub registry", () => {
+  const hubRepositories = () => runs.admin.ofType("aws:ecr/repository:Repository");
+  const { accountId, region } = config("admin")["platform:aws"];
+  const hubArns = () => registries("admin").repositories.map((name) => `arn:aws:ecr:${region}:${accountId}:repository/${name}`);
+
+  test("holds the configured repositories, each with the lifecycle policy and a pull policy for every spoke account", () => {
+    expect(hubRepositories().map((r) => r.inputs.name)).toEqual(registries("admin").repositories);
+    expect(hubRepositories().length).toBeGreaterThan(0);
+    for (const repository of hubRepositories()) {
+      const dependsOnIt = (r: RecordedResource) => r.dependencies.includes(repository.urn);
+      expect(runs.admin.ofType("aws:ecr/lifecyclePolicy:LifecyclePolicy").filter(dependsOnIt)).toHaveLength(1);
+      const [policy] = runs.admin.ofType("aws:ecr/repositoryPolicy:RepositoryPolicy").filter(dependsOnIt);
+      expect(JSON.parse(policy.inputs.policy).Statement).toEqual([
+        {
+          Sid: "SpokeAccountsPull",
+          Effect: "Allow",
+          Principal: { AWS: admin.spokes.map((s: { accountId: string }) => `arn:aws:iam::${s.accountId}:root`) },
+          Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+        },
+      ]);
+    }
+  });
+
+  test("the spokes named in the policy are the environments' own accounts", () => {
+    expect(admin.spokes.map((s: { accountId: string }) => s.accountId).sort()).toEqual(SPOKES.map((env) => config(env)["platform:aws"].accountId).sort());
+  });
+
+  test.each(SPOKES)("%s's nodes may pull from another account's repository, and its own repositories are not shared", (env) => {
+    const attachments = runs[env].ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("node-pools-"));
+    // The identity half of a cross-account pull: the managed policy's pull actions are on "*".
+    expect(attachments.map((a) => a.inputs.policyArn)).toContain("arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly");
+    expect(runs[env].ofType("aws:ecr/repositoryPolicy:RepositoryPolicy")).toEqual([]);
+  });
+
+  test("build runners push to the hub's repositories only, through a role that trusts only their service account", () => {
+    const role = runs.admin.one("aws:iam/role:Role", "ci-runners-builder-role");
+    expect(role.inputs.name).toBe("admin-ci-builder");
+    const [trust] = JSON.parse(role.inputs.assumeRolePolicy).Statement;
+    expect(Object.entries(trust.Condition.StringEquals).find(([k]) => k.endsWith(":sub"))?.[1]).toBe("system:serviceaccount:ci-runners:ci-builder");
+
+    const statements = JSON.parse(runs.admin.one("aws:iam/rolePolicy:RolePolicy", "ci-runners-builder-policy").inputs.policy).Statement;
+    expect(statements).toEqual([
+      { Sid: "PushToHubRepositories", Effect: "Allow", Action: expect.arrayContaining(PUSH), Resource: hubArns() },
+      { Sid: "RegistryLogin", Effect: "Allow", Action: UNSCOPABLE_LOGIN, Resource: "*" },
+    ]);
+    const actions = statements.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+    expect(actions.filter((a: string) => ![...PUSH, "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", UNSCOPABLE_LOGIN].includes(a))).toEqual([]);
+  });
+
+  test("only build runner pods carry the push role; deploy runners keep the CI role", () => {
+    const account = runs.admin.one("kubernetes:core/v1:ServiceAccount", "ci-runners-builder").inputs.metadata;
+    expect(account).toMatchObject({ name: "ci-builder", namespace: "ci-runners" });
+    expect(account.annotations["eks.amazonaws.com/role-arn"]).toMatch(/ci-runners-builder-role/);
+    expect(values(runs.admin, CHART, "ci-runners-admin-ci").template.spec.serviceAccountName).toBe("ci-builder");
+    expect(values(runs.admin, CHART, "ci-runners-admin-deploy").template.spec.serviceAccountName).toBe("ci-deployer");
+  });
+
+  test("the runners' images come from the hub's cache of their registry where it has one", () => {
+    const images = (scaleSet: string) => {
+      const { containers = [], initContainers = [] } = values(runs.admin, CHART, scaleSet).template.spec;
+      return [...initContainers, ...containers].map((c: { image: string }) => c.image);
+    };
+    const runner = expectedImage("admin", IMAGES.actionsRunner);
+    expect(images("ci-runners-admin-ci")).toEqual([runner, `${expectedRegistry("admin", "docker.io")}/library/${IMAGES.dockerDind}`, runner]);
+    expect(images("ci-runners-admin-deploy")).toEqual([runner]);
+  });
+});
