@@ -13,6 +13,9 @@
 #
 # Ports are free loopback ports picked at first start and kept in <dir>/ports.env; set any of
 # CP_APISERVER_PORT, CP_ETCD_PORT, CP_ETCD_PEER_PORT, CP_KCM_PORT to choose them instead.
+# CP_KUBERNETES_MINOR=<minor> (e.g. 1.34) runs the kube-apiserver of that minor (`kube-apiserver-<minor>`,
+# built by scripts/toolchain.sh for the next minor) with the current minor's controller-manager, one minor
+# older, as Kubernetes' version skew policy allows.
 # CP_TIMEOUT (seconds, default 90) bounds each wait; CP_CONTROLLERS overrides the
 # kube-controller-manager --controllers list (see below). Binaries are taken from .toolchain/bin
 # (scripts/toolchain.sh), else PATH. Works as root without systemd; binds 127.0.0.1 only.
@@ -25,11 +28,12 @@ CP_TIMEOUT=${CP_TIMEOUT:-90}
 # kube-root-ca.crt ConfigMap into every namespace as on a real cluster (it counts against
 # count/configmaps quotas); drop it with CP_CONTROLLERS=... to get namespaces without it.
 CP_CONTROLLERS=${CP_CONTROLLERS:-namespace-controller,resourcequota-controller,serviceaccount-controller,serviceaccount-token-controller,garbage-collector-controller,clusterrole-aggregation-controller,root-ca-certificate-publisher-controller}
+APISERVER_BINARY=kube-apiserver${CP_KUBERNETES_MINOR:+-$CP_KUBERNETES_MINOR}
 SERVICE_CIDR=10.0.0.0/24 # virtual ClusterIP range (no traffic); first IP 10.0.0.1 is in the cert
 PROCS=(etcd kube-apiserver kube-controller-manager)
 
 usage() {
-  sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 log() { printf '[control-plane] %s\n' "$*" >&2; }
@@ -157,9 +161,9 @@ pid_of() {
 }
 running() { pid_of "$1" >/dev/null; }
 
-launch() { # <name> <args...>
+launch() { # <name> <args...>; LAUNCH_BINARY overrides the binary run under that name
   local name=$1; shift
-  local bin; bin=$(command -v "$name") || die "$name not found (run scripts/toolchain.sh and source .toolchain/env.sh)"
+  local bin; bin=$(command -v "${LAUNCH_BINARY:-$name}") || die "${LAUNCH_BINARY:-$name} not found (run scripts/toolchain.sh and source .toolchain/env.sh)"
   log "starting $name ($bin), log: $DIR/$name.log"
   setsid "$bin" "$@" >>"$DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$DIR/$name.pid"
@@ -191,7 +195,7 @@ etcd_healthy() { curl -fsS --max-time 3 "http://127.0.0.1:$ETCD_PORT/health" | g
 kcm_healthy() { curl -fsSk --max-time 3 "https://127.0.0.1:$KCM_PORT/healthz" | grep -qx ok; }
 
 start() {
-  for b in "${PROCS[@]}" openssl curl; do
+  for b in "${PROCS[@]}" "$APISERVER_BINARY" openssl curl; do
     command -v "$b" >/dev/null || die "$b not found (run scripts/toolchain.sh and source .toolchain/env.sh)"
   done
   pick_ports
@@ -215,7 +219,7 @@ start() {
   if running kube-apiserver; then
     log "kube-apiserver already running (pid $(pid_of kube-apiserver))"
   else
-    launch kube-apiserver \
+    LAUNCH_BINARY=$APISERVER_BINARY launch kube-apiserver \
       --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
       --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$APISERVER_PORT" \
       --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \

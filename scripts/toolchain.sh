@@ -49,6 +49,7 @@ modver() {
   awk -v m="$2" '($1==m){print $2; exit} ($1=="require" && $2==m){print $3; exit}' "$TCSRC/$1/go.mod"
 }
 K8S_VERSION=$(modver kubernetes k8s.io/kubernetes)                       # v1.33.13
+K8S_NEXT_VERSION=$(modver kubernetes-next k8s.io/kubernetes)             # v1.34.4: the minor upgrades go to
 HELM_VERSION=$(modver helm helm.sh/helm/v3)                              # v3.22.0
 ETCD_VERSION=$(modver etcd go.etcd.io/etcd/server/v3)                   # v3.6.16
 PULUMI_VERSION=$(modver pulumi github.com/pulumi/pulumi/pkg/v3)          # v3.274.1
@@ -56,7 +57,7 @@ NODEJS_HOST_VERSION=$(modver pulumi-language-nodejs github.com/pulumi/pulumi/sdk
 LOCAL_HOST_SDK_VERSION=$(modver nodejs-host github.com/pulumi/pulumi/sdk/v3)            # default host
 K8S_PROVIDER_SRC=$(modver pulumi-kubernetes github.com/pulumi/pulumi-kubernetes/provider/v4)
 K8S_PLUGIN_PIN=$(sed -n 's|^// plugin-version: *\([0-9][^ ]*\).*|\1|p' "$TCSRC/pulumi-kubernetes/go.mod")
-for v in K8S_VERSION HELM_VERSION ETCD_VERSION PULUMI_VERSION NODEJS_HOST_VERSION LOCAL_HOST_SDK_VERSION K8S_PROVIDER_SRC K8S_PLUGIN_PIN; do
+for v in K8S_VERSION K8S_NEXT_VERSION HELM_VERSION ETCD_VERSION PULUMI_VERSION NODEJS_HOST_VERSION LOCAL_HOST_SDK_VERSION K8S_PROVIDER_SRC K8S_PLUGIN_PIN; do
   [[ -n "${!v}" ]] || { say "cannot read $v from toolchain/*/go.mod"; exit 1; }
 done
 
@@ -151,19 +152,20 @@ gobuild() {
 link_into_bin() { ln -sfn "$1" "$BIN/$2"; }
 
 # --- Kubernetes: kube-apiserver, kube-controller-manager, kubectl -----------------------------
-k8s_ldflags() {
-  local minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
-  local t; t=$(k8s_module_time)
+k8s_ldflags() { # [version] [toolchain dir]
+  local version=${1:-$K8S_VERSION} dir=${2:-kubernetes}
+  local minor=${version#v1.}; minor=${minor%%.*}
+  local t; t=$(k8s_module_time "$dir")
   local ld="-s -w" p
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ld+=" -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor"
+    ld+=" -X $p.gitVersion=$version -X $p.gitMajor=1 -X $p.gitMinor=$minor"
     ld+=" -X $p.gitTreeState=clean -X $p.buildDate=$t"
   done
   echo "$ld"
 }
 # The module's publication time (from the module cache / proxy) as a reproducible build date.
-k8s_module_time() {
-  (cd "$TCSRC/kubernetes" && go list -m -f '{{.Time}}' k8s.io/kubernetes 2>/dev/null) \
+k8s_module_time() { # <toolchain dir>
+  (cd "$TCSRC/$1" && go list -m -f '{{.Time}}' k8s.io/kubernetes 2>/dev/null) \
     | sed -n 's/^\([0-9-]*\) \([0-9:]*\) .*/\1T\2Z/p' | head -n1 | grep . || echo "1970-01-01T00:00:00Z"
 }
 
@@ -204,6 +206,29 @@ ensure_kube() { # <tool>
       note "$tool" "$v" "built" "k8s.io/kubernetes@$K8S_VERSION ./cmd/$tool (${BUILD_SECS}s)"; return 0
     fi
     say "$tool reports '$v' after build, want $K8S_VERSION"
+  fi
+  FAILED+=("$tool"); note "$tool" "-" MISSING "see .toolchain/logs/build-$tool.log"
+}
+
+# kube-apiserver of the next minor, as `kube-apiserver-<minor>` (scripts/control-plane.sh starts it with
+# CP_KUBERNETES_MINOR=<minor>); its controller-manager and kubectl are the current minor's, within the skew
+# Kubernetes supports (one minor older than the API server).
+ensure_apiserver_next() {
+  local minor; minor=$(minor_of "$K8S_NEXT_VERSION")
+  local tool="kube-apiserver-$minor"
+  local recipe="k8s $K8S_NEXT_VERSION $(recipe_hash kubernetes-next kube-apiserver)"
+  local v
+  if stamp_ok "$tool" "" "$recipe" && v=$(ver_kube "$BIN/$tool") && [[ $v == "$K8S_NEXT_VERSION" ]]; then
+    note "$tool" "$v" cached "$(cat "$STAMPS/$tool.src" 2>/dev/null)"; return 0
+  fi
+  BUILD_SECS=0
+  if gobuild "$tool" kubernetes-next k8s.io/kubernetes/cmd/kube-apiserver "$BIN/$tool" "$(k8s_ldflags "$K8S_NEXT_VERSION" kubernetes-next)"; then
+    v=$(ver_kube "$BIN/$tool")
+    if [[ $v == "$K8S_NEXT_VERSION" ]]; then
+      echo "$recipe" >"$STAMPS/$tool"; echo "go build k8s.io/kubernetes@$K8S_NEXT_VERSION" >"$STAMPS/$tool.src"
+      note "$tool" "$v" built "k8s.io/kubernetes@$K8S_NEXT_VERSION ./cmd/kube-apiserver (${BUILD_SECS}s)"; return 0
+    fi
+    say "$tool reports '$v' after build, want $K8S_NEXT_VERSION"
   fi
   FAILED+=("$tool"); note "$tool" "-" MISSING "see .toolchain/logs/build-$tool.log"
 }
@@ -408,6 +433,7 @@ export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
 export PULUMI_TOOLCHAIN_DIR="$TC"
 export PULUMI_KUBERNETES_PLUGIN_VERSION="$K8S_PLUGIN_VERSION"
 export KUBERNETES_VERSION="$K8S_VERSION"
+export KUBERNETES_NEXT_VERSION="$K8S_NEXT_VERSION"
 export HELM_VERSION="$HELM_VERSION"
 EOF
   mv -f "$TC/env.sh.tmp" "$TC/env.sh"
@@ -430,6 +456,7 @@ ensure_etcd
 ensure_kube kube-apiserver
 ensure_kube kube-controller-manager
 ensure_kube kubectl
+ensure_apiserver_next
 ensure_helm
 ensure_pulumi
 ensure_nodejs_host

@@ -19,7 +19,7 @@ import { DEFAULT_MIRROR_DIR } from "./verify/mirror";
 import { formatReport, objectName, Report } from "./verify/report";
 import { verifyStack } from "./verify/run";
 
-const USAGE = "usage: npm run verify -- <stack> [--current-context] [--mirror <dir|url>] [--report <file>]";
+const USAGE = "usage: npm run verify -- <stack> [--minor <x.y>] [--current-context] [--mirror <dir|url>] [--report <file>]";
 const CONTROL_PLANE = path.join(PROJECT_DIR, "scripts", "control-plane.sh");
 const TOOLCHAIN_BIN = path.join(PROJECT_DIR, ".toolchain", "bin");
 
@@ -33,14 +33,19 @@ async function main(argv: string[]): Promise<number> {
     if (i >= 0 && !rest[i + 1]) throw new Error(`${name} needs a value; ${USAGE}`);
     return i >= 0 ? rest[i + 1] : undefined;
   };
-  const known = new Set(["--current-context", "--mirror", "--report"]);
-  const unknown = rest.filter((a, i) => a.startsWith("--") && !known.has(a) && !["--mirror", "--report"].includes(rest[i - 1]));
+  const withValue = ["--mirror", "--report", "--minor"];
+  const known = new Set(["--current-context", ...withValue]);
+  const unknown = rest.filter((a, i) => a.startsWith("--") && !known.has(a) && !withValue.includes(rest[i - 1]));
   if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(", ")}; ${USAGE}`);
 
   const mirror = flag("--mirror") ?? process.env[CHART_MIRROR_ENV] ?? DEFAULT_MIRROR_DIR;
   const reportFile = path.resolve(flag("--report") ?? path.join(PROJECT_DIR, "out", stack, "verify.json"));
   const started = Date.now();
-  const report = rest.includes("--current-context") ? await onCurrentContext(stack, mirror) : await onThrowaway(stack, mirror);
+  const kubernetesMinor = flag("--minor");
+  if (kubernetesMinor && !/^1\.\d+$/.test(kubernetesMinor)) throw new Error(`--minor ${kubernetesMinor}: expected a Kubernetes minor such as 1.34`);
+  const report = rest.includes("--current-context")
+    ? await onCurrentContext(stack, mirror, kubernetesMinor)
+    : await onThrowaway(stack, mirror, kubernetesMinor);
 
   console.log(formatReport(report));
   fs.mkdirSync(path.dirname(reportFile), { recursive: true });
@@ -49,11 +54,13 @@ async function main(argv: string[]): Promise<number> {
   return report.failures.length === 0 ? 0 : 1;
 }
 
-async function onThrowaway(stack: string, mirror: string): Promise<Report> {
+/** A control plane of the stack's minor, or of `kubernetesMinor` when verifying an upgrade. */
+async function onThrowaway(stack: string, mirror: string, kubernetesMinor: string | undefined): Promise<Report> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `verify-${stack}-`));
-  const kubeconfig = execFileSync("bash", [CONTROL_PLANE, "start", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  const env = { ...process.env, ...(kubernetesMinor ? { CP_KUBERNETES_MINOR: kubernetesMinor } : {}) };
+  const kubeconfig = execFileSync("bash", [CONTROL_PLANE, "start", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env }).trim();
   try {
-    return await verifyStack(stack, { mirror, kubeconfig, cluster: "throwaway", env: process.env });
+    return await verifyStack(stack, { mirror, kubeconfig, cluster: "throwaway", env: process.env, kubernetesMinor });
   } finally {
     execFileSync("bash", [CONTROL_PLANE, "stop", dir], { stdio: "ignore" });
     fs.rmSync(dir, { recursive: true, force: true });
@@ -61,11 +68,11 @@ async function onThrowaway(stack: string, mirror: string): Promise<Report> {
 }
 
 /** Your own cluster: the current context of KUBECONFIG (or ~/.kube/config), pinned so that nothing switches it mid-run. */
-async function onCurrentContext(stack: string, mirror: string): Promise<Report> {
+async function onCurrentContext(stack: string, mirror: string, kubernetesMinor: string | undefined): Promise<Report> {
   const kubeconfig = process.env.KUBECONFIG?.split(path.delimiter)[0] || path.join(os.homedir(), ".kube", "config");
   const context = execFileSync("kubectl", ["config", "current-context", `--kubeconfig=${kubeconfig}`], { encoding: "utf8" }).trim();
   console.log(`verifying ${stack} on context "${context}" (${kubeconfig}) by server-side dry runs only`);
-  return verifyStack(stack, { mirror, kubeconfig, context, cluster: "current-context", env: process.env });
+  return verifyStack(stack, { mirror, kubeconfig, context, cluster: "current-context", env: process.env, kubernetesMinor });
 }
 
 /** The report without the objects' contents (they may carry secret values): what was checked and what came of it. */

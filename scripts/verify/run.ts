@@ -4,8 +4,9 @@
  * server in dependency order, and run the policy pack over all of it.
  */
 import * as path from "path";
+import { assumeEveryEnvironmentRuns } from "../../config/rules-upgrades";
 import { CHART_MIRROR_ENV } from "../../lib/chart-mirror";
-import { evaluateStack, readStackConfig, StackRun } from "../../test/harness";
+import { evaluateStack, readStackConfig, StackConfig, StackRun } from "../../test/harness";
 import { Admission, Candidate, Outcome } from "./admit";
 import { ChartSpec, collect, KubeObject } from "./collect";
 import { isCrd, renderChart } from "./helm";
@@ -22,18 +23,26 @@ export interface VerifyOptions {
   readonly env: NodeJS.ProcessEnv;
   /** A throwaway control plane (prerequisites stored) or a user's cluster (dry runs only). */
   readonly cluster: Report["cluster"];
+  /**
+   * Verify the stack as it would be after an upgrade to this Kubernetes minor (`cluster.kubernetesVersion` set to
+   * it: the program then pins that minor's add-on builds and autoscaler), against an API server of that minor.
+   */
+  readonly kubernetesMinor?: string;
   /** Edits what the program declared before it is rendered and admitted (tests inject faults here). */
   readonly edit?: (declared: ReturnType<typeof collect>) => void;
 }
 
 export async function verifyStack(stack: string, options: VerifyOptions): Promise<Report> {
-  const run = await withMirror(options.mirror, () => evaluateStack(stack));
+  const minor = options.kubernetesMinor;
+  const configure = minor ? (config: StackConfig) => void (config["platform:cluster"] = { ...config["platform:cluster"], kubernetesVersion: minor }) : undefined;
+  assumeEveryEnvironmentRuns(minor);
+  const run = await withMirror(options.mirror, () => evaluateStack(stack, { configure })).finally(() => assumeEveryEnvironmentRuns(undefined));
   const declared = collect(run);
   options.edit?.(declared);
   const api = await KubeApi.connect(options.kubeconfig, options.context, options.env);
   try {
     const serverVersion = await api.serverVersion();
-    const versionProblem = minorMismatch(stack, run, serverVersion);
+    const versionProblem = minorMismatch(stack, minor ?? readStackConfig(stack)["platform:cluster"]?.kubernetesVersion, serverVersion);
     if (versionProblem) return reportOf(run, options, serverVersion, [], [], [], [versionProblem]);
 
     const admission = new Admission(api, options.cluster === "throwaway");
@@ -100,9 +109,8 @@ function chartResult(r: Rendering): ChartResult {
   return { component: r.spec.component, resource: r.spec.resource, chart: chartTitle(r.spec), version: r.spec.version, objects: r.objects.length, error: r.error };
 }
 
-/** The stack's clusters run `cluster.kubernetesVersion`; verifying at another minor would prove little. */
-function minorMismatch(stack: string, run: StackRun, serverVersion: string): string | undefined {
-  const wanted = readStackConfig(run.stack)["platform:cluster"]?.kubernetesVersion as string | undefined;
+/** The stack's clusters run `cluster.kubernetesVersion` (or the minor verified for); another minor would prove little. */
+function minorMismatch(stack: string, wanted: string | undefined, serverVersion: string): string | undefined {
   const served = serverVersion.replace(/^v/, "").split(".").slice(0, 2).join(".");
   if (!wanted || wanted === served) return undefined;
   return `${stack}: platform:cluster.kubernetesVersion is ${wanted}, but the API server is ${serverVersion}: verify needs a control plane of ${wanted} (toolchain/kubernetes pins the minor it builds)`;

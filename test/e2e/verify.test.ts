@@ -12,7 +12,7 @@ import { readStackConfig } from "../harness";
 import { DEFAULT_MIRROR_DIR } from "../../scripts/verify/mirror";
 import { Report } from "../../scripts/verify/report";
 import { verifyStack, VerifyOptions } from "../../scripts/verify/run";
-import { findToolchain, inCi, PROJECT_DIR } from "./support/toolchain";
+import { findToolchain, inCi, nextMinor, PROJECT_DIR } from "./support/toolchain";
 
 const MINUTE = 60_000;
 const CONTROL_PLANE = path.join(PROJECT_DIR, "scripts", "control-plane.sh");
@@ -21,11 +21,12 @@ const toolchain = findToolchain();
 const runSuite = toolchain.ok || inCi();
 if (!toolchain.ok && !inCi()) console.warn(`VERIFY E2E SKIPPED: run scripts/toolchain.sh first. Missing: ${toolchain.missing.join("; ")}`);
 
-/** Runs `body` with the kubeconfig of a fresh control plane, stopped and removed afterwards. */
-async function withControlPlane<T>(name: string, body: (kubeconfig: string) => Promise<T>): Promise<T> {
+/** Runs `body` with the kubeconfig of a fresh control plane (of `minor`, else the current one), stopped and removed afterwards. */
+async function withControlPlane<T>(name: string, body: (kubeconfig: string) => Promise<T>, minor?: string): Promise<T> {
   if (!toolchain.ok) throw new Error(`CI is set and the toolchain is incomplete (missing: ${toolchain.missing.join("; ")})`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `verify-test-${name}-`));
-  const kubeconfig = execFileSync("bash", [CONTROL_PLANE, "start", dir], { encoding: "utf8", env: toolchain.env }).trim();
+  const env = { ...toolchain.env, ...(minor ? { CP_KUBERNETES_MINOR: minor } : {}) };
+  const kubeconfig = execFileSync("bash", [CONTROL_PLANE, "start", dir], { encoding: "utf8", env }).trim();
   try {
     return await body(kubeconfig);
   } finally {
@@ -34,10 +35,12 @@ async function withControlPlane<T>(name: string, body: (kubeconfig: string) => P
   }
 }
 
-/** A throwaway control plane per stack, so that no stack's objects meet another's. */
+/** A throwaway control plane per stack (of the minor verified for), so that no stack's objects meet another's. */
 function verifyOnThrowaway(stack: string, extra: Partial<VerifyOptions> = {}): Promise<Report> {
-  return withControlPlane(stack, (kubeconfig) =>
-    verifyStack(stack, { mirror: DEFAULT_MIRROR_DIR, kubeconfig, cluster: "throwaway", env: toolchain.ok ? toolchain.env : process.env, ...extra }),
+  return withControlPlane(
+    stack,
+    (kubeconfig) => verifyStack(stack, { mirror: DEFAULT_MIRROR_DIR, kubeconfig, cluster: "throwaway", env: toolchain.ok ? toolchain.env : process.env, ...extra }),
+    extra.kubernetesMinor,
   );
 }
 
@@ -73,6 +76,17 @@ const admittedKinds = (report: Report) => new Set(report.outcomes.filter((o) => 
         expect(kinds).toContain(kind);
       }
     });
+  });
+
+  // The next minor: what an upgrade of each environment would meet (docs/upgrades.md).
+  const next = toolchain.ok ? nextMinor(toolchain.env) : undefined;
+  describe.each(["e2e", "stage", "prod", "admin"])(`%s at the next minor (${next})`, (stack) => {
+    test("every chart renders and every object is admitted at the API server of the next minor", async () => {
+      const report = await verifyOnThrowaway(stack, { kubernetesMinor: next });
+      expect(report.failures).toEqual([]);
+      expect(report.kubernetesVersion).toMatch(new RegExp(`^v${next?.replace(".", "\\.")}\\.`));
+      expect(report.charts.length).toBeGreaterThan(3);
+    }, 10 * MINUTE);
   });
 
   describe("fails, naming the stack, the component and the object", () => {

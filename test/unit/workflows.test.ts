@@ -6,7 +6,7 @@ const ROOT = path.join(__dirname, "..", "..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 const STACKS = ["admin", "e2e", "prod", "stage"];
 
-type Step = { uses?: string; run?: string; with?: Record<string, unknown>; "working-directory"?: string; env?: Record<string, string> };
+type Step = { id?: string; uses?: string; run?: string; with?: Record<string, unknown>; "working-directory"?: string; env?: Record<string, string> };
 type Job = {
   needs?: string | string[];
   uses?: string;
@@ -133,7 +133,7 @@ test("a stack deploys in the GitHub environment of its name, one update at a tim
   expect(job.concurrency).toEqual({ group: "pulumi-up-${{ inputs.stack }}", "cancel-in-progress": false });
   expect(stepsUsing(job, "aws-actions/configure-aws-credentials")[0].with?.["role-to-assume"]).toBe("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
   expect((job.steps ?? []).some((s) => s.run === "npm ci" && s["working-directory"] === "policy")).toBe(true);
-  const pulumi = pulumiStep("stack-up.yml").with ?? {};
+  const pulumi = stepsUsing(job, "pulumi/actions").find((s) => s.with?.command === "up")?.with ?? {};
   expect(pulumi).toMatchObject({
     command: "up",
     "stack-name": "${{ inputs.stack }}",
@@ -143,6 +143,17 @@ test("a stack deploys in the GitHub environment of its name, one update at a tim
   });
   expect(pulumi.message).toContain("${{ github.sha }}");
   expect(pulumi).not.toHaveProperty("upsert"); // stacks are created once, with their KMS secrets provider
+});
+
+test("a deploy that changes the Kubernetes version or replaces stateful resources takes a Velero backup first and names it", () => {
+  const steps = workflows["stack-up.yml"].jobs.up.steps ?? [];
+  const backup = steps.findIndex((s) => s.id === "backup");
+  const up = steps.findIndex((s) => s.uses?.startsWith("pulumi/actions") && s.with?.command === "up");
+  expect(backup).toBeGreaterThan(-1);
+  expect(backup).toBeLessThan(up);
+  expect(steps[backup].run).toMatch(/pulumi preview --stack "\$\{\{ inputs.stack \}\}" --json/);
+  expect(steps[backup].run).toMatch(/if npm run --silent risky-change -- .*; then\s+npm run --silent backup -- "\$\{\{ inputs.stack \}\}" --wait/);
+  expect(steps[up].with?.message).toContain("steps.backup.outputs.name");
 });
 
 test("merges to main deploy admin, then e2e, stage and prod, each behind its environment gate", () => {

@@ -17,11 +17,18 @@ export type Toolchain = { ok: true; env: NodeJS.ProcessEnv } | { ok: false; miss
 export function findToolchain(): Toolchain {
   if (!fs.existsSync(ENV_FILE)) return { ok: false, missing: [".toolchain/env.sh (written by scripts/toolchain.sh)"] };
   const env = sourcedEnv(ENV_FILE);
-  const missing = BINARIES.filter((binary) => !isExecutable(path.join(TOOLCHAIN_DIR, "bin", binary))).map((binary) => `.toolchain/bin/${binary}`);
+  const next = nextMinor(env);
+  const binaries = [...BINARIES, ...(next ? [`kube-apiserver-${next}`] : [])];
+  const missing = binaries.filter((binary) => !isExecutable(path.join(TOOLCHAIN_DIR, "bin", binary))).map((binary) => `.toolchain/bin/${binary}`);
   const plugin = kubernetesPluginPath(env);
   if (!isExecutable(plugin)) missing.push(`the kubernetes resource plugin in the Pulumi plugin cache (${path.relative(PROJECT_DIR, plugin)})`);
   if (fs.existsSync(`${path.dirname(plugin)}.partial`)) missing.push(`a complete kubernetes plugin install (${path.relative(PROJECT_DIR, path.dirname(plugin))}.partial exists)`);
   return missing.length === 0 ? { ok: true, env } : { ok: false, missing };
+}
+
+/** The next Kubernetes minor the toolchain builds an API server for (toolchain/kubernetes-next), e.g. `1.34`. */
+export function nextMinor(env: NodeJS.ProcessEnv): string | undefined {
+  return env.KUBERNETES_NEXT_VERSION?.replace(/^v/, "").split(".").slice(0, 2).join(".");
 }
 
 /** Whether the suite runs in CI, where a missing toolchain is a failure instead of a skip. */
