@@ -6,6 +6,7 @@
  * is skipped, loudly, except in CI (CI set), where a missing toolchain fails. E2E_KEEP=1 keeps the temporary
  * directory (its commands.log has every command with its output).
  */
+import * as path from "path";
 import { Result } from "./support/commands";
 import { Sandbox, STACK } from "./support/sandbox";
 import { findToolchain, inCi, PROJECT_DIR } from "./support/toolchain";
@@ -391,6 +392,34 @@ function step(name: string, timeout: number, body: () => Promise<void>, options:
     expect(`${second.stdout}\n${second.stderr}`).toMatch(/currently locked/);
     expect(first.code).toBe(0);
     expect(sandbox.locks()).toEqual([]);
+  });
+
+  step("an update applies exactly the plan that was reviewed, and refuses when the program changed since", 15 * MINUTE, async () => {
+    // Update plans are experimental in the engine: `preview --save-plan` records every operation and new input,
+    // `up --plan` refuses to do anything else (docs/delivery.md).
+    const plans = { env: { PULUMI_EXPERIMENTAL: "true" } };
+    const plan = path.join(sandbox.root, "reviewed-plan.json");
+    const setPods = (pods: number) => sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:tenancy", "defaultQuota", "pods"], pods));
+    const quotaPods = async () => (await sandbox.kubectlJson(["get", "resourcequota", "team-quota", "-n", "alpha"])).spec.hard.pods;
+    const before = await quotaPods();
+    try {
+      setPods(11);
+      await sandbox.pulumi(["preview", "--save-plan", plan], plans);
+      // main moved on after the review: the program now asks for something the plan does not hold.
+      setPods(13);
+      const refused = await sandbox.pulumi(["up", "--yes", "--skip-preview", "--plan", plan], { ...plans, allowFailure: true });
+      expect(refused.code).not.toBe(0);
+      expect(`${refused.stdout}\n${refused.stderr}`).toMatch(/plan/i);
+      expect(await quotaPods()).toBe(before);
+
+      setPods(11);
+      await sandbox.pulumi(["up", "--yes", "--skip-preview", "--plan", plan], plans);
+      expect(await quotaPods()).toBe("11");
+    } finally {
+      // Back to the committed program, for the idempotency check that follows.
+      sandbox.git("checkout", "--", `Pulumi.${STACK}.yaml`);
+      await sandbox.pulumi(["up", "--yes", "--skip-preview", "--message", "back to the committed program"]);
+    }
   });
 
   step("after everything, a preview proposes no change (idempotency)", 10 * MINUTE, async () => {

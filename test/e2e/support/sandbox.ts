@@ -105,8 +105,10 @@ export class Sandbox {
     fs.writeFileSync(file, doc.toString());
   }
 
-  pulumi(args: readonly string[], options: { allowFailure?: boolean } = {}): Promise<Result> {
-    return this.commands.run(this.pulumiBinary, [...args, "--non-interactive", "--color", "never"], { cwd: this.projectDir, env: this.env, ...options });
+  /** `env` adds to the sandbox's environment (e.g. PULUMI_EXPERIMENTAL for update plans). */
+  pulumi(args: readonly string[], options: { allowFailure?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
+    const { env, ...rest } = options;
+    return this.commands.run(this.pulumiBinary, [...args, "--non-interactive", "--color", "never"], { cwd: this.projectDir, env: { ...this.env, ...env }, ...rest });
   }
 
   pulumiInBackground(args: readonly string[]): Background {
