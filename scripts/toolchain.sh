@@ -151,6 +151,22 @@ gobuild() {
 
 link_into_bin() { ln -sfn "$1" "$BIN/$2"; }
 
+# build_stamped <tool> <toolchain dir> <package> <ldflags> <version wanted> <version fn> <recipe> <what was built>:
+# go build into .toolchain/bin, check the version the binary reports, stamp the recipe, note the result.
+build_stamped() {
+  local tool=$1 dir=$2 pkg=$3 ld=$4 want=$5 verfn=$6 recipe=$7 what=$8 v
+  BUILD_SECS=0
+  if gobuild "$tool" "$dir" "$pkg" "$BIN/$tool" "$ld"; then
+    v=$($verfn "$BIN/$tool")
+    if [[ $v == "$want" ]]; then
+      echo "$recipe" >"$STAMPS/$tool"; echo "go build $what" >"$STAMPS/$tool.src"
+      note "$tool" "$v" built "$what (${BUILD_SECS}s)"; return 0
+    fi
+    say "$tool reports '$v' after build, want $want"
+  fi
+  FAILED+=("$tool"); note "$tool" "-" MISSING "see .toolchain/logs/build-$tool.log"
+}
+
 # --- Kubernetes: kube-apiserver, kube-controller-manager, kubectl -----------------------------
 k8s_ldflags() { # [version] [toolchain dir]
   local version=${1:-$K8S_VERSION} dir=${2:-kubernetes}
@@ -221,16 +237,8 @@ ensure_apiserver_next() {
   if stamp_ok "$tool" "" "$recipe" && v=$(ver_kube "$BIN/$tool") && [[ $v == "$K8S_NEXT_VERSION" ]]; then
     note "$tool" "$v" cached "$(cat "$STAMPS/$tool.src" 2>/dev/null)"; return 0
   fi
-  BUILD_SECS=0
-  if gobuild "$tool" kubernetes-next k8s.io/kubernetes/cmd/kube-apiserver "$BIN/$tool" "$(k8s_ldflags "$K8S_NEXT_VERSION" kubernetes-next)"; then
-    v=$(ver_kube "$BIN/$tool")
-    if [[ $v == "$K8S_NEXT_VERSION" ]]; then
-      echo "$recipe" >"$STAMPS/$tool"; echo "go build k8s.io/kubernetes@$K8S_NEXT_VERSION" >"$STAMPS/$tool.src"
-      note "$tool" "$v" built "k8s.io/kubernetes@$K8S_NEXT_VERSION ./cmd/kube-apiserver (${BUILD_SECS}s)"; return 0
-    fi
-    say "$tool reports '$v' after build, want $K8S_NEXT_VERSION"
-  fi
-  FAILED+=("$tool"); note "$tool" "-" MISSING "see .toolchain/logs/build-$tool.log"
+  build_stamped "$tool" kubernetes-next k8s.io/kubernetes/cmd/kube-apiserver "$(k8s_ldflags "$K8S_NEXT_VERSION" kubernetes-next)" \
+    "$K8S_NEXT_VERSION" ver_kube "$recipe" "k8s.io/kubernetes@$K8S_NEXT_VERSION ./cmd/kube-apiserver"
 }
 
 # --- etcd --------------------------------------------------------------------------------------
@@ -257,16 +265,7 @@ ensure_etcd() {
     fi
     say "Debian etcd-server is $c (< 3.5, unsupported by kube-apiserver $K8S_VERSION): not used"
   fi
-  BUILD_SECS=0
-  if gobuild etcd etcd go.etcd.io/etcd/server/v3 "$BIN/etcd" "-s -w"; then
-    v=$(ver_etcd "$BIN/etcd")
-    if [[ $v == "$ETCD_VERSION" ]]; then
-      echo "$recipe" >"$STAMPS/etcd"; echo "go build go.etcd.io/etcd/server/v3@$ETCD_VERSION" >"$STAMPS/etcd.src"
-      note etcd "$v" built "go.etcd.io/etcd/server/v3@$ETCD_VERSION (${BUILD_SECS}s)"; return 0
-    fi
-    say "etcd reports '$v' after build, want $ETCD_VERSION"
-  fi
-  FAILED+=(etcd); note etcd "-" MISSING "see .toolchain/logs/build-etcd.log"
+  build_stamped etcd etcd go.etcd.io/etcd/server/v3 "-s -w" "$ETCD_VERSION" ver_etcd "$recipe" "go.etcd.io/etcd/server/v3@$ETCD_VERSION"
 }
 
 # --- Pulumi CLI + Node.js language host -------------------------------------------------------
@@ -286,17 +285,9 @@ ensure_pulumi() {
     fi
     say "pulumi on PATH ($p) is $v or lacks pulumi-language-nodejs next to it: not used"
   fi
-  BUILD_SECS=0
-  if gobuild pulumi pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$BIN/pulumi" \
-      "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION"; then
-    v=$(ver_pulumi "$BIN/pulumi")
-    if [[ $v == "$PULUMI_VERSION" ]]; then
-      echo "$recipe" >"$STAMPS/pulumi"; echo "go build github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" >"$STAMPS/pulumi.src"
-      note pulumi "$v" built "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION ./cmd/pulumi (${BUILD_SECS}s)"; return 0
-    fi
-    say "pulumi reports '$v' after build, want $PULUMI_VERSION"
-  fi
-  FAILED+=(pulumi); note pulumi "-" MISSING "see .toolchain/logs/build-pulumi.log"
+  build_stamped pulumi pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
+    "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
+    "$PULUMI_VERSION" ver_pulumi "$recipe" "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION ./cmd/pulumi"
 }
 
 ensure_nodejs_host() {
@@ -345,16 +336,7 @@ ensure_helm() {
   for p in helm.sh/helm/v3/pkg/chartutil helm.sh/helm/v3/pkg/lint/rules; do
     ld+=" -X $p.k8sVersionMajor=1 -X $p.k8sVersionMinor=$kminor"
   done
-  BUILD_SECS=0
-  if gobuild helm helm helm.sh/helm/v3/cmd/helm "$BIN/helm" "$ld"; then
-    v=$(ver_helm "$BIN/helm")
-    if [[ $v == "$HELM_VERSION" ]]; then
-      echo "$recipe" >"$STAMPS/helm"; echo "go build helm.sh/helm/v3@$HELM_VERSION" >"$STAMPS/helm.src"
-      note helm "$v" built "helm.sh/helm/v3@$HELM_VERSION ./cmd/helm (${BUILD_SECS}s)"; return 0
-    fi
-    say "helm reports '$v' after build, want $HELM_VERSION"
-  fi
-  FAILED+=(helm); note helm "-" MISSING "see .toolchain/logs/build-helm.log"
+  build_stamped helm helm helm.sh/helm/v3/cmd/helm "$ld" "$HELM_VERSION" ver_helm "$recipe" "helm.sh/helm/v3@$HELM_VERSION ./cmd/helm"
 }
 
 # --- Pulumi kubernetes resource provider plugin -----------------------------------------------
