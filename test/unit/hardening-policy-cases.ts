@@ -7,21 +7,7 @@ import { instanceMetadataGuard } from "../../components/ci-runners/egress-guard"
 import { containerLogsValues } from "../../components/logging/fluent-bit";
 import { CLUSTER_ROLES } from "../../components/tenancy/roles";
 import type { ResourceSnapshot } from "../../policy/evaluate";
-
-interface Case {
-  readonly name: string;
-  readonly resources: () => ResourceSnapshot[];
-  readonly config?: Record<string, unknown>;
-}
-interface FailingCase extends Case {
-  readonly expected: RegExp;
-}
-
-let counter = 0;
-function resource(type: string, props: Record<string, any>, extra: Partial<ResourceSnapshot> = {}): ResourceSnapshot {
-  const name = extra.name ?? `h${++counter}`;
-  return { type, name, urn: `urn:pulumi:test::k8s-platform::${type}::${name}`, props, ...extra };
-}
+import { Case, FailingCase, nextId, resource } from "../policy-cases";
 
 // AWS.
 const vpnRule = (props: Record<string, unknown>) =>
@@ -47,7 +33,7 @@ const GUARD: Record<string, unknown> = { ...instanceMetadataGuard() };
 const SECRET_READER = [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch"] }];
 const namespace = (name: string) => resource("kubernetes:core/v1:Namespace", { metadata: { name } });
 const networkPolicy = (ns: string, spec: Record<string, unknown>) =>
-  resource("kubernetes:networking.k8s.io/v1:NetworkPolicy", { metadata: { name: `policy-${++counter}`, namespace: ns }, spec });
+  resource("kubernetes:networking.k8s.io/v1:NetworkPolicy", { metadata: { name: `policy-${nextId()}`, namespace: ns }, spec });
 const helmChart = (chart: string, values: Record<string, unknown>) => resource("kubernetes:helm.sh/v4:Chart", { chart, version: "1.0.0", values });
 const proxy = (config: Record<string, unknown>) => helmChart("oauth2-proxy", { config, extraArgs: { provider: "oidc" } });
 const fluentBit = (outputs: string) => helmChart("/charts/fluent-bit-0.58.1.tgz", { config: { outputs } });

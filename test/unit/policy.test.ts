@@ -12,6 +12,7 @@ import { ENVIRONMENTS } from "../../config/sections/environment";
 import { enforcementLevelOf, evaluate, policyResources, resourceValidationArgs, ResourceSnapshot, stackValidationArgs } from "../../policy/evaluate";
 import { POLICIES } from "../../policy/policies";
 import { DEFAULT_PLATFORM_NAMESPACES, registryOf } from "../../policy/policies/kubernetes/workloads";
+import { Case, FailingCase, nextId, resource } from "../policy-cases";
 import { HARDENING_CASES } from "./hardening-policy-cases";
 
 const POLICY_DIR = path.resolve(__dirname, "../../policy");
@@ -40,11 +41,6 @@ async function violations(name: string, resources: ResourceSnapshot[], config: R
   return found;
 }
 
-let counter = 0;
-function resource(type: string, props: Record<string, any>, extra: Partial<ResourceSnapshot> = {}): ResourceSnapshot {
-  const name = extra.name ?? `r${++counter}`;
-  return { type, name, urn: `urn:pulumi:test::k8s-platform::${type}::${name}`, props, ...extra };
-}
 
 // Kubernetes fixtures, built from the tenancy component's own specs where it has them.
 const TEAM_LABEL = "platform.example.io/team";
@@ -69,7 +65,7 @@ const cronJob = (ns: string, podSpec: Record<string, any>) =>
   resource("kubernetes:batch/v1:CronJob", { metadata: { name: "job", namespace: ns }, spec: { jobTemplate: { spec: { template: { spec: podSpec } } } } });
 const pod = (ns: string, image: string) => resource("kubernetes:core/v1:Pod", { metadata: { name: "p", namespace: ns }, spec: { containers: [container({ image })] } });
 
-const service = (ns: string, type = "LoadBalancer") => resource("kubernetes:core/v1:Service", { metadata: { name: `svc-${++counter}`, namespace: ns }, spec: { type } });
+const service = (ns: string, type = "LoadBalancer") => resource("kubernetes:core/v1:Service", { metadata: { name: `svc-${nextId()}`, namespace: ns }, spec: { type } });
 const clusterRole = (name: string, rules: unknown) => resource("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", { metadata: { name }, rules });
 const binding = (role: string, subjects: { kind: string; name: string }[], type = "ClusterRoleBinding") =>
   resource(`kubernetes:rbac.authorization.k8s.io/v1:${type}`, {
@@ -114,15 +110,6 @@ const SCOPED = { Sid: "Backups", Effect: "Allow", Action: ["s3:GetObject", "s3:P
 const WILDCARD = { Sid: "Everything", Effect: "Allow", Action: "*", Resource: "*" };
 const iamPolicy = (policyDocument: unknown) => resource("aws:iam/policy:Policy", { policy: policyDocument });
 const kmsKey = (props: Record<string, unknown>) => resource("aws:kms/key:Key", { description: "k", ...props });
-
-interface Case {
-  readonly name: string;
-  readonly resources: () => ResourceSnapshot[];
-  readonly config?: Record<string, unknown>;
-}
-interface FailingCase extends Case {
-  readonly expected: RegExp;
-}
 
 /** For each policy: resources it accepts, and resources it rejects with the message expected. */
 const CASES: Record<string, { pass: Case[]; fail: FailingCase[] }> = {
