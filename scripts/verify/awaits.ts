@@ -10,7 +10,7 @@ import { KubeApi } from "./kube";
 
 const SKIP_AWAIT = "pulumi.com/skipAwait";
 
-export function isAwaited(candidate: Candidate): boolean {
+function isAwaited(candidate: Candidate): boolean {
   return candidate.awaitedByPulumi && candidate.object.metadata.annotations?.[SKIP_AWAIT] !== "true";
 }
 

@@ -52,7 +52,7 @@ export async function renderChart(spec: ChartSpec, capabilities: Capabilities, e
 }
 
 /** Every object of a YAML stream; `List` kinds are unwrapped as kubectl and the provider do. */
-export function parseManifests(stream: string): KubeObject[] {
+function parseManifests(stream: string): KubeObject[] {
   const objects: KubeObject[] = [];
   for (const doc of parseAllDocuments(stream)) {
     if (doc.errors.length > 0) throw new RenderError(`the chart rendered invalid YAML: ${doc.errors[0].message}`);

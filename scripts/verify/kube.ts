@@ -118,10 +118,6 @@ export class KubeApi {
   async dryRunCreate(object: KubeObject, resource: ApiResource): Promise<ApiResponse> {
     return this.request("POST", `${this.collectionPath(object, resource)}?dryRun=All`, object);
   }
-
-  async exists(path: string): Promise<boolean> {
-    return (await this.request("GET", path)).status === 200;
-  }
 }
 
 /** `299 - "text"` warning values (RFC 7234), as the API server sends them, possibly several in one header. */
