@@ -284,7 +284,9 @@ status() {
 }
 
 case $CMD in
-  start) start ;;
+  # Free ports are picked, then bound by the processes: another process can take one in between (two suites
+  # starting control planes at once). A start that fails for that is retried once, on new ports and fresh etcd data.
+  start) ( start ) || { log "start failed; retrying once on new ports"; rm -rf "$DIR/ports.env" "$DIR/etcd"; start; } ;;
   stop) stop ;;
   status) status ;;
   kubeconfig) [[ -f "$DIR/kubeconfig" ]] || die "no kubeconfig in $DIR (not started?)"; echo "$DIR/kubeconfig" ;;
