@@ -1,0 +1,135 @@
+/**
+ * The state bucket's policy: one set of object keys per stack (state-layout.ts), each writable by that
+ * environment's deploy role only. Explicit denials make that hold whatever IAM policies say: an explicit Deny in
+ * a bucket policy overrides any Allow, the admin account's own AdministratorAccess included (IAM User Guide,
+ * "Policy evaluation logic"). The spokes' roles get the bucket only through the Allow statements here (a
+ * cross-account request needs the bucket policy and the caller's IAM policy to allow it).
+ */
+import type { EnvironmentAccount } from "./config";
+import { policyDocument, PolicyDocument, principalArnIs, principalsOfAccounts, Statement } from "./policy-document";
+import { checkpointKeys, META_KEY, stackStateKeys } from "./state-layout";
+
+export interface StateBucketPolicyArgs {
+  readonly bucket: string;
+  readonly platformProject: string;
+  readonly hub: EnvironmentAccount;
+  /** Every environment whose state the bucket holds, admin included. */
+  readonly environments: readonly EnvironmentAccount[];
+}
+
+const WRITE = ["s3:PutObject", "s3:DeleteObject"];
+
+export function bucketArn(partition: string, bucket: string): string {
+  return `arn:${partition}:s3:::${bucket}`;
+}
+
+export function stateBucketPolicy(args: StateBucketPolicyArgs): PolicyDocument {
+  const { hub, environments, platformProject } = args;
+  const bucket = bucketArn(hub.partition, args.bucket);
+  const objects = (keys: string[]) => keys.map((key) => `${bucket}/${key}`);
+  const everyRole = environments.flatMap((env) => [env.deployRoleArn, env.previewRoleArn]);
+  const accounts = principalsOfAccounts(hub.partition, environments.map((env) => env.accountId));
+  const spokes = environments.filter((env) => env.stack !== hub.stack);
+
+  const statements: Statement[] = [
+    {
+      Sid: "TlsOnly",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [bucket, `${bucket}/*`],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+    {
+      // Every CLI run reads meta.yaml and lists prefixes (state-layout.ts); key names are not secret.
+      Sid: "RolesListAndReadTheStoreVersion",
+      Effect: "Allow",
+      Principal: accounts,
+      Action: ["s3:ListBucket", "s3:GetObject"],
+      Resource: [bucket, `${bucket}/${META_KEY}`],
+      Condition: principalArnIs(everyRole),
+    },
+    {
+      // Old versions are how a damaged state is recovered: no role of the platform may erase them.
+      Sid: "NoRoleErasesHistory",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:DeleteObjectVersion",
+      Resource: `${bucket}/*`,
+      Condition: principalArnIs(everyRole),
+    },
+    {
+      Sid: "PreviewRolesWriteNothing",
+      Effect: "Deny",
+      Principal: "*",
+      Action: WRITE,
+      Resource: `${bucket}/*`,
+      Condition: principalArnIs(environments.map((env) => env.previewRoleArn)),
+    },
+  ];
+
+  for (const env of environments) {
+    const own = stackStateKeys(platformProject, env.stack);
+    const name = capitalise(env.stack);
+    // A StackReference reads the hub's checkpoint; history, backups and locks stay the hub's own.
+    const sharedKeys = env.stack === hub.stack ? checkpointKeys(platformProject, hub.stack) : [];
+    const otherRoles = everyRole.filter((arn) => arn !== env.deployRoleArn && arn !== env.previewRoleArn);
+    statements.push(
+      {
+        Sid: `${name}DeployRoleWritesItsStack`,
+        Effect: "Allow",
+        Principal: principalsOfAccounts(env.partition, [env.accountId]),
+        Action: ["s3:GetObject", ...WRITE],
+        Resource: objects(own),
+        Condition: principalArnIs([env.deployRoleArn]),
+      },
+      {
+        Sid: `${name}PreviewRoleReadsItsStack`,
+        Effect: "Allow",
+        Principal: principalsOfAccounts(env.partition, [env.accountId]),
+        Action: "s3:GetObject",
+        Resource: objects(own),
+        Condition: principalArnIs([env.previewRoleArn]),
+      },
+      {
+        Sid: `OnlyTheDeployRoleOf${name}WritesItsStack`,
+        Effect: "Deny",
+        Principal: "*",
+        Action: WRITE,
+        Resource: objects(own),
+        Condition: { ArnNotEquals: { "aws:PrincipalArn": env.deployRoleArn } },
+      },
+      {
+        Sid: `TheDeployRoleOf${name}WritesNothingElse`,
+        Effect: "Deny",
+        Principal: "*",
+        Action: WRITE,
+        NotResource: objects(own),
+        Condition: principalArnIs([env.deployRoleArn]),
+      },
+      {
+        Sid: `OtherRolesDoNotRead${name}sState`,
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:GetObject",
+        Resource: objects(own.filter((key) => !sharedKeys.includes(key))),
+        Condition: principalArnIs(otherRoles),
+      },
+    );
+  }
+  if (spokes.length > 0) {
+    statements.push({
+      Sid: "SpokesReadTheHubsOutputs",
+      Effect: "Allow",
+      Principal: principalsOfAccounts(hub.partition, spokes.map((env) => env.accountId)),
+      Action: "s3:GetObject",
+      Resource: objects(checkpointKeys(platformProject, hub.stack)),
+      Condition: principalArnIs(spokes.flatMap((env) => [env.deployRoleArn, env.previewRoleArn])),
+    });
+  }
+  return policyDocument(statements);
+}
+
+function capitalise(word: string): string {
+  return word.replace(/(^|-)([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase());
+}

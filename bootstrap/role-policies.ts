@@ -1,0 +1,121 @@
+/**
+ * What the deploy and preview roles may do in their own account.
+ *
+ * Deploy role: AdministratorAccess within a permissions boundary. The platform creates VPCs, EKS, IAM roles for
+ * its add-ons, KMS keys, buckets, registries, DNS, certificates, a Transit Gateway and a Client VPN; a role that
+ * may create IAM roles with policies of its choosing is administrator-equivalent whatever list it is given, so a
+ * hand-written list would add failed deployments, not safety. The account is the environment's alone. What the
+ * boundary takes away is the bootstrap itself: the roles, the OIDC provider, the boundary, the keys and the
+ * state bucket, so that a deployment cannot widen its own trust, read another stack's secrets or rewrite the
+ * bucket policy (IAM User Guide, "Permissions boundaries for IAM entities": the effective permissions are the
+ * intersection of the boundary and the identity policies).
+ *
+ * Preview role: AWS-managed ReadOnlyAccess (what refreshing and diffing every resource reads) minus reads of
+ * secret data, plus the state bucket and its keys.
+ */
+import type { EnvironmentAccount } from "./config";
+import { policyDocument, PolicyDocument, Statement } from "./policy-document";
+
+export const DEPLOY_ROLE_MAX_SESSION_SECONDS = 2 * 3600;
+
+export interface ProtectedResources {
+  readonly oidcProviderArn: string;
+  readonly boundaryPolicyArn: string;
+  /** The stack's secrets key, and in admin the state bucket's key. */
+  readonly keyArns: readonly string[];
+  /** admin only. */
+  readonly stateBucketArn?: string;
+}
+
+export function boundaryPolicyName(account: EnvironmentAccount): string {
+  return `${account.deployRoleArn.split("/").pop()}-boundary`;
+}
+
+export function deployRoleBoundary(account: EnvironmentAccount, protect: ProtectedResources): PolicyDocument {
+  const statements: Statement[] = [
+    { Sid: "EverythingTheRoleIsGranted", Effect: "Allow", Action: "*", Resource: "*" },
+    {
+      // sts:AssumeRole stays: the program's provider assumes the deploy role from the deploy role's session.
+      Sid: "NotTheBootstrapsIdentities",
+      Effect: "Deny",
+      NotAction: ["iam:Get*", "iam:List*", "sts:AssumeRole"],
+      Resource: [account.deployRoleArn, account.previewRoleArn, protect.oidcProviderArn, protect.boundaryPolicyArn],
+    },
+    {
+      Sid: "UseButNotAdministerTheBootstrapsKeys",
+      Effect: "Deny",
+      NotAction: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:Describe*", "kms:Get*", "kms:List*"],
+      Resource: [...protect.keyArns],
+    },
+  ];
+  if (protect.stateBucketArn) {
+    // Objects are the bucket policy's business; the bucket's own settings and policy are the bootstrap's.
+    statements.push({ Sid: "NotTheStateBucketsSettings", Effect: "Deny", NotAction: ["s3:Get*", "s3:List*"], Resource: protect.stateBucketArn });
+  }
+  return policyDocument(statements);
+}
+
+/**
+ * Reads of secret data that ReadOnlyAccess allows (or may allow in a later version: AWS revises managed policies),
+ * each denied because its answer is a secret or may carry one, and none needed to preview the platform:
+ * - Secrets Manager values and SSM parameters: a SecureString under the AWS-managed key decrypts for anyone with
+ *   the ssm action, no key grant needed;
+ * - S3 objects outside the state bucket: Velero backups hold every Kubernetes Secret;
+ * - DynamoDB items, CloudWatch Logs events and query results (logs carry tokens and request bodies);
+ * - ECR image layers and login tokens (images may carry baked-in credentials);
+ * - EC2 Windows passwords and console output (boot logs echo user data);
+ * - Lambda function code and configuration (environment variables hold secrets).
+ * Refreshing the registry's `aws.secretsmanager.SecretVersion` reads its value, so `preview --refresh` under
+ * this role fails on it (docs/bootstrap.md).
+ */
+export function previewDeniedSecretReads(stateBucketArn: string): PolicyDocument {
+  return policyDocument([
+    {
+      Sid: "NoSecretValues",
+      Effect: "Deny",
+      Action: [
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:BatchGetSecretValue",
+        "ssm:GetParameter",
+        "ssm:GetParameters",
+        "ssm:GetParametersByPath",
+        "ssm:GetParameterHistory",
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:Scan",
+        "dynamodb:PartiQLSelect",
+        "logs:GetLogEvents",
+        "logs:FilterLogEvents",
+        "logs:StartQuery",
+        "logs:GetQueryResults",
+        "logs:StartLiveTail",
+        "logs:GetLogRecord",
+        "ecr:GetAuthorizationToken",
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+        "ec2:GetPasswordData",
+        "ec2:GetConsoleOutput",
+        "ec2:GetConsoleScreenshot",
+        "lambda:GetFunction",
+        "lambda:GetFunctionConfiguration",
+      ],
+      Resource: "*",
+    },
+    {
+      Sid: "NoObjectsButTheState",
+      Effect: "Deny",
+      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      NotResource: `${stateBucketArn}/*`,
+    },
+  ]);
+}
+
+/** The preview role's way into the state: the bucket (the bucket policy narrows it), the keys, itself. */
+export function previewBackendAccess(account: EnvironmentAccount, stateBucketArn: string, decryptKeyArns: readonly string[]): PolicyDocument {
+  return policyDocument([
+    { Sid: "StateBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetObject"], Resource: [stateBucketArn, `${stateBucketArn}/*`] },
+    { Sid: "SecretsAndStateKeys", Effect: "Allow", Action: "kms:Decrypt", Resource: [...decryptKeyArns] },
+    { Sid: "ItselfForTheProgramsProvider", Effect: "Allow", Action: "sts:AssumeRole", Resource: account.previewRoleArn },
+  ]);
+}

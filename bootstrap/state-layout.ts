@@ -1,0 +1,49 @@
+/**
+ * Where the Pulumi DIY backend keeps a project-scoped stack in a bucket, so that the bucket policy can give each
+ * environment's role its own stack's objects and nothing else. Read from pulumi/pulumi, pkg/backend/diy
+ * (v3.27x; the layout is version 1 of the store, `.pulumi/meta.yaml` says which):
+ *
+ * - meta.go, `pulumiMetaPath` / `ensurePulumiMeta`: every CLI run reads `.pulumi/meta.yaml`; when it is missing
+ *   the CLI writes it (version 1 for an empty bucket), so the bootstrap writes it and the roles only read it.
+ * - store.go, `projectReferenceStore.StackBasePath`: the checkpoint is `.pulumi/stacks/<project>/<stack>.json`
+ *   (`.json.gz` / `.json.zst` with compression on); `HistoryDir` and `BackupDir` are
+ *   `.pulumi/history/<project>/<stack>/` and `.pulumi/backups/<project>/<stack>/`.
+ * - state.go, `saveCheckpoint` / `backupTarget`: before each write the checkpoint is copied to `<file>.bak`;
+ *   `addToHistory` writes `<stack>-<nanos>.history.json` and copies the checkpoint to `<stack>-<nanos>.checkpoint.json`
+ *   in the history directory (S3 CopyObject: read of the source, write of the copy, both the stack's own keys).
+ * - lock.go, `stackLockDir` / `lockPath`: locks are `.pulumi/locks/organization/<project>/<stack>/<uuid>.json`,
+ *   written at the start of an update and deleted at its end (`pulumi cancel` deletes them too).
+ * - stack_tags.go, `stackTagsPath`: stack tags are `<StackBasePath>.pulumi-tags`.
+ * - backend.go `New` lists `.pulumi/stacks/` (legacy-layout warning) and state.go `stackPath` lists the stack's
+ *   checkpoint prefix, so every role needs `s3:ListBucket`; listing shows key names, never contents.
+ *
+ * `PULUMI_RETAIN_CHECKPOINTS` (a copy `<stack>.json.<nanos>` per write) is deliberately not covered: with it every
+ * write would be refused rather than filling the bucket.
+ */
+
+export const META_KEY = ".pulumi/meta.yaml";
+/** The store version the bootstrap writes: project-scoped stacks (meta.go: version 1). */
+export const META_CONTENT = "version: 1\n";
+
+const CHECKPOINT_EXTENSIONS = [".json", ".json.gz", ".json.zst"];
+
+/** Keys a stack's checkpoint may have: what a StackReference or a preview reads. */
+export function checkpointKeys(project: string, stack: string): string[] {
+  return CHECKPOINT_EXTENSIONS.map((ext) => `.pulumi/stacks/${project}/${stack}${ext}`);
+}
+
+/** Every key (patterns with `*`) an update of the stack writes or deletes: its checkpoint and backups of it, tags, history, backups, locks. */
+export function stackStateKeys(project: string, stack: string): string[] {
+  return [
+    ...checkpointKeys(project, stack).flatMap((key) => [key, `${key}.bak`]),
+    `.pulumi/stacks/${project}/${stack}.pulumi-tags`,
+    `.pulumi/history/${project}/${stack}/*`,
+    `.pulumi/backups/${project}/${stack}/*`,
+    `.pulumi/locks/organization/${project}/${stack}/*`,
+  ];
+}
+
+/** `s3://bucket?region=…`: what `pulumi login` and the workflows' `PULUMI_BACKEND_URL` take. */
+export function backendUrl(bucket: string, region: string): string {
+  return `s3://${bucket}?region=${region}`;
+}
