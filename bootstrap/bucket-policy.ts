@@ -71,8 +71,8 @@ export function stateBucketPolicy(args: StateBucketPolicyArgs): PolicyDocument {
   for (const env of environments) {
     const own = stackStateKeys(platformProject, env.stack);
     const name = capitalise(env.stack);
-    // A StackReference reads the hub's checkpoint; history, backups and locks stay the hub's own.
-    const sharedKeys = env.stack === hub.stack ? checkpointKeys(platformProject, hub.stack) : [];
+    // A StackReference reads the hub's checkpoint (and may its tags); history, backups and locks stay the hub's own.
+    const privateKeys = env.stack === hub.stack ? own.filter((key) => !key.startsWith(".pulumi/stacks/")) : own;
     const otherRoles = everyRole.filter((arn) => arn !== env.deployRoleArn && arn !== env.previewRoleArn);
     statements.push(
       {
@@ -112,7 +112,7 @@ export function stateBucketPolicy(args: StateBucketPolicyArgs): PolicyDocument {
         Effect: "Deny",
         Principal: "*",
         Action: "s3:GetObject",
-        Resource: objects(own.filter((key) => !sharedKeys.includes(key))),
+        Resource: objects(privateKeys),
         Condition: principalArnIs(otherRoles),
       },
     );
@@ -123,7 +123,7 @@ export function stateBucketPolicy(args: StateBucketPolicyArgs): PolicyDocument {
       Effect: "Allow",
       Principal: principalsOfAccounts(hub.partition, spokes.map((env) => env.accountId)),
       Action: "s3:GetObject",
-      Resource: objects(checkpointKeys(platformProject, hub.stack)),
+      Resource: `${bucket}/${checkpointKeys(platformProject, hub.stack)}`,
       Condition: principalArnIs(spokes.flatMap((env) => [env.deployRoleArn, env.previewRoleArn])),
     });
   }

@@ -98,14 +98,20 @@ function readYaml(file: string): Record<string, any> | undefined {
   return fs.existsSync(file) ? ((parse(fs.readFileSync(file, "utf8")) ?? {}) as Record<string, any>) : undefined;
 }
 
-/**
- * @param raw the bootstrap stack's config (`k8s-platform-bootstrap:<key>` → string, as the engine passes it).
- * @param now the time the operator-access window is judged against.
- */
-export function loadBootstrapConfig(stack: string, raw: Record<string, string>, now = new Date()): BootstrapConfig {
+export interface LoadOptions {
+  /** The time the operator-access window is judged against. */
+  readonly now?: Date;
+  /** The `config:` of a platform stack file; by default read from ../Pulumi.<stack>.yaml. */
+  readonly platformStackConfig?: (stack: string) => Record<string, any> | undefined;
+}
+
+/** @param raw the bootstrap stack's config (`k8s-platform-bootstrap:<key>` → string, as the engine passes it). */
+export function loadBootstrapConfig(stack: string, raw: Record<string, string>, options: LoadOptions = {}): BootstrapConfig {
+  const now = options.now ?? new Date();
+  const stackConfig = options.platformStackConfig ?? readPlatformStackConfig;
   const problems: Problem[] = [];
   const platformProject = String(readYaml(path.join(PLATFORM_DIR, "Pulumi.yaml"))?.name);
-  const hubFile = readYaml(platformFile(HUB_STACK))?.config ?? {};
+  const hubFile = stackConfig(HUB_STACK) ?? {};
   const spokes: string[] = (hubFile["platform:admin"]?.spokes ?? []).map((spoke: { name: string }) => spoke.name);
   const stacks = [HUB_STACK, ...spokes];
   if (!stacks.includes(stack)) {
@@ -113,10 +119,10 @@ export function loadBootstrapConfig(stack: string, raw: Record<string, string>, 
     throw new BootstrapConfigError(stack, problems);
   }
 
-  const environments = stacks.map((name) => readEnvironment(name, problems));
+  const environments = stacks.map((name) => readEnvironment(name, stackConfig(name), problems));
   spokes.forEach((name, i) => {
     const file = `Pulumi.${name}.yaml`;
-    const hubStack = readYaml(platformFile(name))?.config?.["platform:hub"]?.stack;
+    const hubStack = stackConfig(name)?.["platform:hub"]?.stack;
     const expectedHub = `organization/${platformProject}/${HUB_STACK}`;
     // The bucket policy lets the spokes read exactly that stack's state: another name would be refused.
     if (hubStack !== expectedHub) problems.push({ file, key: "platform:hub.stack", value: hubStack, expected: `"${expectedHub}", the admin stack's state the bucket shares` });
@@ -152,13 +158,12 @@ export function loadBootstrapConfig(stack: string, raw: Record<string, string>, 
   };
 }
 
-function platformFile(stack: string): string {
-  return path.join(PLATFORM_DIR, `Pulumi.${stack}.yaml`);
+export function readPlatformStackConfig(stack: string): Record<string, any> | undefined {
+  return readYaml(path.join(PLATFORM_DIR, `Pulumi.${stack}.yaml`))?.config;
 }
 
-function readEnvironment(stack: string, problems: Problem[]): EnvironmentAccount | undefined {
+function readEnvironment(stack: string, config: Record<string, any> | undefined, problems: Problem[]): EnvironmentAccount | undefined {
   const file = `Pulumi.${stack}.yaml`;
-  const config = readYaml(platformFile(stack))?.config;
   if (!config) {
     problems.push({ file, key: "config", value: undefined, expected: "the platform stack file of this environment" });
     return undefined;

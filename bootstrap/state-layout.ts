@@ -25,18 +25,22 @@ export const META_KEY = ".pulumi/meta.yaml";
 /** The store version the bootstrap writes: project-scoped stacks (meta.go: version 1). */
 export const META_CONTENT = "version: 1\n";
 
-const CHECKPOINT_EXTENSIONS = [".json", ".json.gz", ".json.zst"];
-
-/** Keys a stack's checkpoint may have: what a StackReference or a preview reads. */
-export function checkpointKeys(project: string, stack: string): string[] {
-  return CHECKPOINT_EXTENSIONS.map((ext) => `.pulumi/stacks/${project}/${stack}${ext}`);
+/**
+ * The stack's checkpoint in every form (`.json`, `.json.gz`, `.json.zst`, and the `.bak` of each): what a
+ * StackReference or a preview reads. A pattern rather than the six names: S3 allows a bucket policy 20 KB.
+ */
+export function checkpointKeys(project: string, stack: string): string {
+  return `.pulumi/stacks/${project}/${stack}.json*`;
 }
 
-/** Every key (patterns with `*`) an update of the stack writes or deletes: its checkpoint and backups of it, tags, history, backups, locks. */
+/**
+ * Every key (patterns with `*`) an update of the stack writes or deletes: its checkpoint and the backups of it,
+ * its tags, history, backups and locks. `<stack>.*` also matches a stack named `<stack>.<more>`: such a stack
+ * would be that environment's to write, never another's.
+ */
 export function stackStateKeys(project: string, stack: string): string[] {
   return [
-    ...checkpointKeys(project, stack).flatMap((key) => [key, `${key}.bak`]),
-    `.pulumi/stacks/${project}/${stack}.pulumi-tags`,
+    `.pulumi/stacks/${project}/${stack}.*`,
     `.pulumi/history/${project}/${stack}/*`,
     `.pulumi/backups/${project}/${stack}/*`,
     `.pulumi/locks/organization/${project}/${stack}/*`,

@@ -1,0 +1,125 @@
+/**
+ * The state bucket's policy, as the admin bootstrap sends it, evaluated for every environment's roles against
+ * every object key the Pulumi DIY backend uses for a stack (bootstrap/state-layout.ts).
+ */
+import { runBootstrap } from "../bootstrap-harness";
+import { ALLOW_ALL, decide, Decision } from "../iam-evaluator";
+
+const ACCOUNTS = { admin: "444444444444", e2e: "333333333333", stage: "222222222222", prod: "111111111111" } as const;
+type Env = keyof typeof ACCOUNTS;
+const ENVS = Object.keys(ACCOUNTS) as Env[];
+const deployRole = (env: Env) => `arn:aws:iam::${ACCOUNTS[env]}:role/platform-deployer`;
+const previewRole = (env: Env) => `arn:aws:iam::${ACCOUNTS[env]}:role/platform-previewer`;
+const BUCKET = "arn:aws:s3:::example-pulumi-state";
+/**
+ * The objects the CLI (v3.274.1, file backend, same layout as S3) wrote for a stack `prod` of project
+ * `k8s-platform` in two updates and a `stack tag set`, plus the compressed checkpoints and the lock
+ * (pkg/backend/diy/lock.go) that exist only while an update runs.
+ */
+const objectsOf = (env: string) =>
+  [
+    `stacks/k8s-platform/${env}.json`,
+    `stacks/k8s-platform/${env}.json.bak`,
+    `stacks/k8s-platform/${env}.json.gz`,
+    `stacks/k8s-platform/${env}.json.zst.bak`,
+    `stacks/k8s-platform/${env}.pulumi-tags`,
+    `history/k8s-platform/${env}/${env}-1764643200123456789.history.json`,
+    `history/k8s-platform/${env}/${env}-1764643200123456789.checkpoint.json`,
+    `backups/k8s-platform/${env}/${env}.1764643200123456789.json`,
+    `locks/organization/k8s-platform/${env}/0b9f3c2e-5d1a-4f7e-9a61-2c8d4e5f6a7b.json`,
+  ].map((key) => `${BUCKET}/.pulumi/${key}`);
+/** What ReadOnlyAccess allows of S3: reads. */
+const READ_ONLY = { Version: "2012-10-17" as const, Statement: [{ Sid: "ReadOnly", Effect: "Allow" as const, Action: ["s3:Get*", "s3:List*"], Resource: "*" }] };
+
+let policy: any;
+beforeAll(async () => {
+  policy = (await runBootstrap("admin")).policy("aws:s3/bucketPolicy:BucketPolicy", "state-policy");
+}, 60_000);
+
+/** Even a role whose IAM allows everything (the deploy roles have AdministratorAccess) gets only what the bucket policy leaves. */
+function s3(principalArn: string, action: string, resource: string, options: { tls?: boolean; identity?: any[] } = {}): Decision {
+  return decide(
+    { principalArn, action, resource, context: { "aws:SecureTransport": String(options.tls ?? true) } },
+    { identity: options.identity ?? [ALLOW_ALL], resourcePolicy: policy, resourceAccount: ACCOUNTS.admin },
+  );
+}
+
+describe.each(ENVS)("%s's deploy role", (env) => {
+  test("writes and deletes every object of its own stack: checkpoint, backup, tags, history, backups, locks", () => {
+    for (const object of objectsOf(env)) {
+      expect([object, s3(deployRole(env), "s3:PutObject", object)]).toEqual([object, "allowed"]);
+      expect([object, s3(deployRole(env), "s3:DeleteObject", object)]).toEqual([object, "allowed"]);
+      expect([object, s3(deployRole(env), "s3:GetObject", object)]).toEqual([object, "allowed"]);
+    }
+  });
+
+  test.each(ENVS.filter((other) => other !== env))("cannot write %s's state", (other) => {
+    for (const object of objectsOf(other)) {
+      expect([object, s3(deployRole(env), "s3:PutObject", object)]).toEqual([object, "explicitly denied"]);
+      expect([object, s3(deployRole(env), "s3:DeleteObject", object)]).toEqual([object, "explicitly denied"]);
+    }
+  });
+
+  test("writes nothing outside its stack: not meta.yaml, not the bootstrap's state, not another project", () => {
+    for (const key of [".pulumi/meta.yaml", ".pulumi/stacks/k8s-platform-bootstrap/admin.json", `.pulumi/stacks/other-project/${env}.json`, "anything.txt"]) {
+      expect(s3(deployRole(env), "s3:PutObject", `${BUCKET}/${key}`)).toBe("explicitly denied");
+    }
+  });
+
+  test("erases no old version, and nothing goes over plain HTTP", () => {
+    const [checkpoint] = objectsOf(env);
+    expect(s3(deployRole(env), "s3:DeleteObjectVersion", checkpoint)).toBe("explicitly denied");
+    expect(s3(deployRole(env), "s3:GetObject", checkpoint, { tls: false })).toBe("explicitly denied");
+    expect(s3(deployRole(env), "s3:PutObject", checkpoint, { tls: false })).toBe("explicitly denied");
+  });
+});
+
+describe.each(ENVS)("%s's preview role", (env) => {
+  const read = (object: string) => s3(previewRole(env), "s3:GetObject", object, { identity: [READ_ONLY] });
+
+  test("reads its own stack and lists the bucket, writes nothing", () => {
+    for (const object of objectsOf(env)) expect(read(object)).toBe("allowed");
+    expect(s3(previewRole(env), "s3:ListBucket", BUCKET, { identity: [READ_ONLY] })).toBe("allowed");
+    expect(read(`${BUCKET}/.pulumi/meta.yaml`)).toBe("allowed");
+    for (const object of [...objectsOf(env), `${BUCKET}/.pulumi/meta.yaml`]) {
+      expect(s3(previewRole(env), "s3:PutObject", object)).toBe("explicitly denied");
+      expect(s3(previewRole(env), "s3:DeleteObject", object)).toBe("explicitly denied");
+    }
+  });
+
+  test("reads admin's checkpoint (StackReference) but not admin's history, backups or locks", () => {
+    const [checkpoint, ...rest] = objectsOf("admin");
+    expect(read(checkpoint)).toBe("allowed");
+    if (env === "admin") return;
+    for (const object of rest.filter((o) => !o.includes("/stacks/"))) expect([object, read(object)]).toEqual([object, expect.stringMatching(/denied|not allowed/)]);
+  });
+
+  test.each(ENVS.filter((other) => other !== env && other !== "admin"))("reads nothing of %s's state", (other) => {
+    for (const object of objectsOf(other)) expect(read(object)).not.toBe("allowed");
+  });
+});
+
+describe("other principals", () => {
+  const operator = "arn:aws:iam::444444444444:role/infra-admin";
+
+  test("an administrator of the admin account cannot write any environment's state (it assumes that environment's deploy role)", () => {
+    for (const env of ENVS) for (const object of objectsOf(env)) expect(s3(operator, "s3:PutObject", object)).toBe("explicitly denied");
+  });
+
+  test("the bootstrap's own state and meta.yaml stay the operators' (IAM decides)", () => {
+    expect(s3(operator, "s3:PutObject", `${BUCKET}/.pulumi/stacks/k8s-platform-bootstrap/prod.json`)).toBe("allowed");
+    expect(s3(operator, "s3:PutObject", `${BUCKET}/.pulumi/meta.yaml`)).toBe("allowed");
+    expect(s3(operator, "s3:GetObject", `${BUCKET}/.pulumi/stacks/k8s-platform/prod.json`)).toBe("allowed");
+  });
+
+  test("a principal of another account gets nothing, and nobody anything over plain HTTP", () => {
+    const stranger = "arn:aws:iam::999999999999:role/platform-deployer";
+    expect(s3(stranger, "s3:GetObject", `${BUCKET}/.pulumi/stacks/k8s-platform/admin.json`)).toBe("not allowed");
+    expect(s3(stranger, "s3:ListBucket", BUCKET)).toBe("not allowed");
+    expect(s3(operator, "s3:GetObject", `${BUCKET}/.pulumi/meta.yaml`, { tls: false })).toBe("explicitly denied");
+  });
+
+  test("the policy fits S3's 20 KB limit for bucket policies", () => {
+    expect(JSON.stringify(policy).length).toBeLessThan(20 * 1024);
+  });
+});

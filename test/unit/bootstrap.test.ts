@@ -1,0 +1,194 @@
+/**
+ * The bootstrap (bootstrap/) under mocks, with the platform's real stack files: what each account gets, and,
+ * by evaluating the generated policies (test/iam-evaluator.ts), who can then do what.
+ */
+import { BootstrapRun, runBootstrap } from "../bootstrap-harness";
+import { ALLOW_ALL, decide, Request } from "../iam-evaluator";
+
+const ROLE = "aws:iam/role:Role";
+const KEY = "aws:kms/key:Key";
+const ACCOUNTS = { admin: "444444444444", e2e: "333333333333", stage: "222222222222", prod: "111111111111" } as const;
+type Env = keyof typeof ACCOUNTS;
+const ENVS = Object.keys(ACCOUNTS) as Env[];
+const deployRole = (env: Env) => `arn:aws:iam::${ACCOUNTS[env]}:role/platform-deployer`;
+const previewRole = (env: Env) => `arn:aws:iam::${ACCOUNTS[env]}:role/platform-previewer`;
+const BUCKET = "arn:aws:s3:::example-pulumi-state";
+const REPO = "example/k8s-platform";
+
+let runs: Record<Env, BootstrapRun>;
+beforeAll(async () => {
+  runs = {} as Record<Env, BootstrapRun>;
+  for (const env of ENVS) runs[env] = await runBootstrap(env);
+}, 120_000);
+
+describe("every account", () => {
+  test.each(ENVS)("%s: the GitHub OIDC provider, for the STS audience", (env) => {
+    const provider = runs[env].one("aws:iam/openIdConnectProvider:OpenIdConnectProvider", `${env}-github-oidc`);
+    expect(provider.inputs).toMatchObject({ url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"] });
+  });
+
+  test.each(ENVS)("%s: the deploy role is the platform file's, trusted only for jobs of its GitHub environment, for 2 h", (env) => {
+    const role = runs[env].one(ROLE, `${env}-deploy-role`);
+    expect(role.inputs).toMatchObject({ name: "platform-deployer", path: "/", maxSessionDuration: 7200 });
+    expect(role.inputs.permissionsBoundary).toBe(`arn:aws:iam::${ACCOUNTS[env]}:policy/platform-deployer-boundary`);
+    const trust = runs[env].policy(ROLE, `${env}-deploy-role`, "assumeRolePolicy");
+    expect(trust.Statement).toEqual([
+      {
+        Sid: "GitHubActionsJobs",
+        Effect: "Allow",
+        Principal: { Federated: `arn:aws:iam::${ACCOUNTS[env]}:oidc-provider/token.actions.githubusercontent.com` },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": `repo:${REPO}:environment:${env}` } },
+      },
+      {
+        Sid: "ItselfForTheProgramsProvider",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${ACCOUNTS[env]}:root` },
+        Action: "sts:AssumeRole",
+        Condition: { ArnEquals: { "aws:PrincipalArn": deployRole(env) } },
+      },
+    ]);
+  });
+
+  test.each(ENVS)("%s: the preview role is trusted for pull requests and main only, with ReadOnlyAccess", (env) => {
+    const trust = runs[env].policy(ROLE, `${env}-preview-role`, "assumeRolePolicy");
+    expect(trust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([`repo:${REPO}:pull_request`, `repo:${REPO}:ref:refs/heads/main`]);
+    expect(trust.Statement.map((s: any) => s.Sid)).toEqual(["GitHubActionsJobs", "ItselfForTheProgramsProvider"]);
+    expect(trust.Statement[1].Condition.ArnEquals["aws:PrincipalArn"]).toBe(previewRole(env));
+    expect(runs[env].one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${env}-preview-read-only`).inputs.policyArn).toBe("arn:aws:iam::aws:policy/ReadOnlyAccess");
+    expect(runs[env].one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${env}-deploy-administrator`).inputs.policyArn).toBe("arn:aws:iam::aws:policy/AdministratorAccess");
+  });
+
+  test.each(ENVS)("%s: the secrets key is alias/pulumi-<stack>, rotated, protected, and the stack output names it as secrets provider", (env) => {
+    const key = runs[env].one(KEY, `${env}-secrets-key`);
+    expect(key.inputs.enableKeyRotation).toBe(true);
+    expect(key.protect).toBe(true);
+    expect(runs[env].one("aws:kms/alias:Alias", `${env}-secrets-key-alias`).inputs.name).toBe(`alias/pulumi-${env}`);
+    expect(runs[env].outputs.secretsProvider).toBe(`awskms://alias/pulumi-${env}?region=eu-west-1`);
+  });
+
+  test.each(ENVS)("%s: every AWS resource uses the stack's provider, which accepts only the environment's account", (env) => {
+    const provider = runs[env].one("pulumi:providers:aws", "aws");
+    expect(JSON.parse(provider.inputs.allowedAccountIds)).toEqual([ACCOUNTS[env]]);
+    expect(provider.inputs.profile).toBe(`platform-${env}`);
+    const custom = runs[env].resources.filter((r) => r.type.startsWith("aws:"));
+    expect(custom.every((r) => r.provider?.startsWith(`urn:pulumi:${env}::k8s-platform-bootstrap::pulumi:providers:aws::aws::`))).toBe(true);
+  });
+
+  test("only admin creates the state backend; the spokes read its key ARNs from admin's bootstrap stack", () => {
+    expect(runs.admin.resources.filter((r) => r.type === "platform:bootstrap:StateBackend")).toHaveLength(1);
+    for (const env of ["e2e", "stage", "prod"] as const) {
+      expect(runs[env].resources.filter((r) => r.type.startsWith("aws:s3/"))).toEqual([]);
+      expect(runs[env].one("pulumi:pulumi:StackReference", "organization/k8s-platform-bootstrap/admin")).toBeDefined();
+    }
+  });
+});
+
+describe("the secrets keys", () => {
+  const kms = (env: Env) => (principalArn: string, action: string, identity = [ALLOW_ALL]) =>
+    decide({ principalArn, action, resource: `arn:aws:kms:eu-west-1:${ACCOUNTS[env]}:key/${env}-secrets-key-id` }, {
+      identity,
+      resourcePolicy: runs[env].policy(KEY, `${env}-secrets-key`),
+      resourceAccount: ACCOUNTS[env],
+      resourcePolicyRequired: true,
+    });
+
+  test.each(ENVS)("%s: the deploy role encrypts and decrypts, the preview role decrypts, nobody else uses it", (env) => {
+    const use = kms(env);
+    expect(use(deployRole(env), "kms:Encrypt")).toBe("allowed");
+    expect(use(deployRole(env), "kms:Decrypt")).toBe("allowed");
+    expect(use(previewRole(env), "kms:Decrypt")).toBe("allowed");
+    expect(use(previewRole(env), "kms:Encrypt")).toBe("not allowed");
+    const administrator = `arn:aws:iam::${ACCOUNTS[env]}:role/infra-admin`;
+    expect(use(administrator, "kms:Decrypt")).toBe("not allowed");
+    expect(use(administrator, "kms:CreateGrant")).toBe("not allowed");
+    expect(use(administrator, "kms:PutKeyPolicy")).toBe("allowed");
+    for (const other of ENVS.filter((e) => e !== env && env !== "admin")) expect(use(deployRole(other), "kms:Decrypt")).toBe("not allowed");
+  });
+
+  test("admin's key is also decrypted by the spokes' roles (their StackReference builds admin's secrets manager), never used to encrypt", () => {
+    const use = kms("admin");
+    for (const spoke of ["e2e", "stage", "prod"] as const) {
+      expect(use(deployRole(spoke), "kms:Decrypt")).toBe("allowed");
+      expect(use(previewRole(spoke), "kms:Decrypt")).toBe("allowed");
+      expect(use(deployRole(spoke), "kms:Encrypt")).toBe("not allowed");
+    }
+  });
+
+  test("the deploy role's boundary keeps its key, roles, OIDC provider and boundary out of its reach", () => {
+    for (const env of ENVS) {
+      const boundary = runs[env].policy("aws:iam/policy:Policy", `${env}-deploy-boundary`);
+      const may = (action: string, resource: string) => decide({ principalArn: deployRole(env), action, resource }, { identity: [ALLOW_ALL], boundary, resourceAccount: ACCOUNTS[env] });
+      const key = `arn:aws:kms:eu-west-1:${ACCOUNTS[env]}:key/${env}-secrets-key-id`;
+      expect(may("kms:Decrypt", key)).toBe("allowed");
+      expect(may("kms:PutKeyPolicy", key)).toBe("explicitly denied");
+      expect(may("kms:ScheduleKeyDeletion", key)).toBe("explicitly denied");
+      expect(may("iam:UpdateAssumeRolePolicy", deployRole(env))).toBe("explicitly denied");
+      expect(may("iam:DeleteRolePermissionsBoundary", deployRole(env))).toBe("explicitly denied");
+      expect(may("iam:AttachRolePolicy", previewRole(env))).toBe("explicitly denied");
+      expect(may("iam:CreatePolicyVersion", `arn:aws:iam::${ACCOUNTS[env]}:policy/platform-deployer-boundary`)).toBe("explicitly denied");
+      expect(may("iam:DeleteOpenIDConnectProvider", `arn:aws:iam::${ACCOUNTS[env]}:oidc-provider/token.actions.githubusercontent.com`)).toBe("explicitly denied");
+      expect(may("sts:AssumeRole", deployRole(env))).toBe("allowed");
+      expect(may("iam:CreateRole", `arn:aws:iam::${ACCOUNTS[env]}:role/${env}-eks-cluster`)).toBe("allowed");
+      expect(may("eks:CreateCluster", "*")).toBe("allowed");
+      expect(may("s3:PutBucketPolicy", BUCKET)).toBe(env === "admin" ? "explicitly denied" : "allowed");
+    }
+  });
+});
+
+describe("the preview role reads no secret data", () => {
+  const readOnly = { Version: "2012-10-17" as const, Statement: [{ Sid: "ReadOnlyAccess", Effect: "Allow" as const, Action: ["s3:Get*", "s3:List*", "secretsmanager:*", "ssm:Get*", "logs:*", "ec2:Describe*", "ec2:Get*"], Resource: "*" }] };
+  const may = (env: Env, action: string, resource: string) =>
+    decide({ principalArn: previewRole(env), action, resource }, {
+      identity: [readOnly, runs[env].policy("aws:iam/rolePolicy:RolePolicy", `${env}-preview-no-secret-reads`), runs[env].policy("aws:iam/rolePolicy:RolePolicy", `${env}-preview-state`)],
+      resourceAccount: ACCOUNTS[env],
+    });
+
+  test.each(ENVS)("%s", (env) => {
+    const account = ACCOUNTS[env];
+    expect(may(env, "secretsmanager:GetSecretValue", `arn:aws:secretsmanager:eu-west-1:${account}:secret:x`)).toBe("explicitly denied");
+    expect(may(env, "ssm:GetParameter", `arn:aws:ssm:eu-west-1:${account}:parameter/db`)).toBe("explicitly denied");
+    expect(may(env, "logs:GetLogEvents", "*")).toBe("explicitly denied");
+    expect(may(env, "ec2:GetPasswordData", "*")).toBe("explicitly denied");
+    expect(may(env, "s3:GetObject", `arn:aws:s3:::${env}-velero/backups/x.tar.gz`)).toBe("explicitly denied");
+    expect(may(env, "ec2:DescribeInstances", "*")).toBe("allowed");
+    expect(may(env, "secretsmanager:DescribeSecret", "*")).toBe("allowed");
+    expect(may(env, "s3:GetObject", `${BUCKET}/.pulumi/stacks/k8s-platform/${env}.json`)).toBe("allowed");
+    expect(may(env, "sts:AssumeRole", previewRole(env))).toBe("allowed");
+    expect(may(env, "sts:AssumeRole", deployRole(env))).toBe("not allowed");
+  });
+});
+
+describe("the state bucket", () => {
+  test("SSE-KMS with its own rotated, protected key, Bucket Keys, versioning, no public access, ACLs off", () => {
+    const run = runs.admin;
+    const stateKey = run.one(KEY, "state-key");
+    expect(stateKey).toMatchObject({ protect: true, inputs: expect.objectContaining({ enableKeyRotation: true }) });
+    expect(run.one("aws:s3/bucket:Bucket", "state-bucket")).toMatchObject({ protect: true, inputs: expect.objectContaining({ bucket: "example-pulumi-state", forceDestroy: false }) });
+    const [rule] = run.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "state-encryption").inputs.rules;
+    expect(rule).toEqual({ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:eu-west-1:444444444444:key/state-key-id" }, bucketKeyEnabled: true });
+    expect(run.one("aws:s3/bucketVersioning:BucketVersioning", "state-versioning").inputs.versioningConfiguration).toEqual({ status: "Enabled" });
+    expect(run.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "state-public-access").inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    expect(run.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "state-ownership").inputs.rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
+    expect(run.one("aws:s3/bucketObjectv2:BucketObjectv2", "state-store-version").inputs).toMatchObject({ key: ".pulumi/meta.yaml", content: "version: 1\n" });
+    expect(run.outputs).toMatchObject({ backendUrl: "s3://example-pulumi-state?region=eu-west-1", stateBucket: "example-pulumi-state" });
+  });
+
+  test("its key is used only through S3: by the admin account as IAM allows, by the spokes' deploy roles to write and preview roles to read", () => {
+    const policy = runs.admin.policy(KEY, "state-key");
+    const use = (principalArn: string, action: string, viaS3 = true) =>
+      decide({ principalArn, action, resource: "arn:aws:kms:eu-west-1:444444444444:key/state-key-id", context: viaS3 ? { "kms:ViaService": "s3.eu-west-1.amazonaws.com", "kms:CallerAccount": principalArn.split(":")[4] } : {} }, {
+        identity: [ALLOW_ALL],
+        resourcePolicy: policy,
+        resourceAccount: ACCOUNTS.admin,
+        resourcePolicyRequired: true,
+      });
+    expect(use(deployRole("prod"), "kms:GenerateDataKey")).toBe("allowed");
+    expect(use(previewRole("prod"), "kms:Decrypt")).toBe("allowed");
+    expect(use(previewRole("prod"), "kms:GenerateDataKey")).toBe("not allowed");
+    expect(use("arn:aws:iam::111111111111:role/infra-admin", "kms:Decrypt")).toBe("not allowed");
+    expect(use("arn:aws:iam::444444444444:role/infra-admin", "kms:Decrypt")).toBe("allowed");
+    expect(use("arn:aws:iam::444444444444:role/infra-admin", "kms:Decrypt", false)).toBe("not allowed");
+    expect(use(deployRole("prod"), "kms:Decrypt", false)).toBe("not allowed");
+  });
+});
