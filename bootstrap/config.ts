@@ -67,7 +67,7 @@ export class BootstrapConfigError extends pulumi.RunError {
   constructor(stack: string, problems: readonly Problem[]) {
     super(
       [`Invalid configuration for bootstrap stack "${stack}"; nothing was deployed:`]
-        .concat(problems.map((p) => `  ${p.file}: ${p.key} = ${showValue(p.value)}: expected ${p.expected}`))
+        .concat(problems.map((p) => `  ${p.file}: ${p.key} = ${showValue(p.value)}: ${p.expected.startsWith("expected") ? "" : "expected "}${p.expected}`))
         .join("\n"),
     );
     this.name = "BootstrapConfigError";
@@ -136,7 +136,7 @@ export function loadBootstrapConfig(stack: string, raw: Record<string, string>, 
 
   const settings = bootstrapSettings.safeParse(bootstrapValues(raw));
   if (!settings.success) {
-    for (const issue of settings.error.issues) {
+    for (const issue of firstPerPath(settings.error.issues)) {
       const key = issue.path.join(".");
       problems.push({ file: `bootstrap/Pulumi.${stack}.yaml`, key: `${BOOTSTRAP_NAMESPACE}:${key}`, value: valueOf(bootstrapValues(raw), issue.path), expected: issue.message });
     }
@@ -170,7 +170,7 @@ function readEnvironment(stack: string, config: Record<string, any> | undefined,
   }
   const parsed = platformAws.safeParse(config["platform:aws"]);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
+    for (const issue of firstPerPath(parsed.error.issues)) {
       problems.push({ file, key: ["platform:aws", ...issue.path].join("."), value: valueOf(config["platform:aws"], issue.path), expected: issue.message });
     }
     return undefined;
@@ -229,6 +229,15 @@ function bootstrapValues(raw: Record<string, string>): Record<string, unknown> {
       .filter(([key]) => key.startsWith(prefix))
       .map(([key, value]) => [key.slice(prefix.length), value.startsWith("{") ? JSON.parse(value) : value]),
   );
+}
+
+/** One problem per key: a value that fails its format also fails the checks behind it. */
+function firstPerPath(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = issue.path.join(".");
+    return !seen.has(key) && !!seen.add(key);
+  });
 }
 
 function valueOf(root: unknown, keys: readonly PropertyKey[]): unknown {

@@ -54,8 +54,9 @@ export interface BootstrapRunOptions {
 export function bootstrapStackConfig(stack: string): Record<string, unknown> {
   const project = parse(fs.readFileSync(path.join(BOOTSTRAP_DIR, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default: unknown }> };
   const defaults = Object.fromEntries(Object.entries(project.config).map(([key, spec]) => [`${BOOTSTRAP_PROJECT}:${key}`, spec.default]));
-  const file = parse(fs.readFileSync(path.join(BOOTSTRAP_DIR, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
-  return { ...defaults, ...file.config };
+  const file = path.join(BOOTSTRAP_DIR, `Pulumi.${stack}.yaml`);
+  const stackConfig = fs.existsSync(file) ? (parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> }).config : {};
+  return { ...defaults, ...stackConfig };
 }
 
 export async function runBootstrap(stack: string, options: BootstrapRunOptions = {}): Promise<BootstrapRun> {
