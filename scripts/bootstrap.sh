@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The first deployment of the platform's AWS accounts (docs/bootstrap.md): the bootstrap project (bootstrap/) for
+# admin, then for each spoke admin lists, with its state first in a local file backend (the bucket does not exist
+# yet), then moved into the bucket admin's bootstrap created (pulumi stack export / import).
+#
+#   scripts/bootstrap.sh [--dry-run] [--yes]
+#
+# --dry-run  prints the commands in order, runs none of them.
+# --yes      passes --yes to `pulumi up` (otherwise each update shows its preview and asks).
+#
+# Environment:
+#   PULUMI_CONFIG_PASSPHRASE  required: the bootstrap stacks use the passphrase secrets provider (they hold no
+#                             secret; the CLI needs a provider all the same). Keep it in the operators' vault.
+#   BOOTSTRAP_LOCAL_STATE     the local backend directory; default ~/.pulumi-bootstrap/k8s-platform.
+#   BOOTSTRAP_STATE_PROFILE   AWS profile of the admin account for the bucket; default: the admin bootstrap
+#                             stack's k8s-platform-bootstrap:awsProfile.
+# Each stack's resources are created with that stack's k8s-platform-bootstrap:awsProfile (bootstrap/Pulumi.<stack>.yaml).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PROJECT_DIR="$ROOT/bootstrap"
+PROJECT="k8s-platform-bootstrap"
+LOCAL_STATE="${BOOTSTRAP_LOCAL_STATE:-$HOME/.pulumi-bootstrap/k8s-platform}"
+DRY_RUN=0
+UP_FLAGS=()
+for arg in "$@"; do
+  case "$arg" in
+    --dry-run) DRY_RUN=1 ;;
+    --yes) UP_FLAGS+=(--yes) ;;
+    *) echo "usage: scripts/bootstrap.sh [--dry-run] [--yes]" >&2; exit 2 ;;
+  esac
+done
+
+# admin first: its bootstrap creates the bucket and the keys the spokes' bootstraps refer to.
+mapfile -t STACKS < <(cd "$ROOT" && node -e '
+  const { parse } = require("yaml");
+  const admin = parse(require("fs").readFileSync("Pulumi.admin.yaml", "utf8")).config["platform:admin"];
+  console.log(["admin", ...admin.spokes.map((spoke) => spoke.name)].join("\n"));
+')
+
+run() {
+  echo "+ $*"
+  if [ "$DRY_RUN" = 0 ]; then "$@"; fi
+}
+
+# The value of a command's output, or a placeholder in a dry run (nothing was created to ask).
+value_of() {
+  local placeholder="$1"; shift
+  if [ "$DRY_RUN" = 1 ]; then echo "$placeholder"; else "$@"; fi
+}
+
+if [ "$DRY_RUN" = 0 ]; then
+  : "${PULUMI_CONFIG_PASSPHRASE:?set PULUMI_CONFIG_PASSPHRASE: the passphrase of the bootstrap stacks}"
+  command -v pulumi >/dev/null || { echo "pulumi CLI not found on PATH" >&2; exit 1; }
+  [ -d "$ROOT/node_modules/@pulumi/aws" ] || { echo "run npm ci in $ROOT first" >&2; exit 1; }
+fi
+cd "$PROJECT_DIR"
+
+echo "== 1/2: bootstrap ${STACKS[*]} with the state in file://$LOCAL_STATE"
+run mkdir -p "$LOCAL_STATE"
+run pulumi login "file://$LOCAL_STATE"
+for stack in "${STACKS[@]}"; do
+  # The first init writes encryptionsalt into bootstrap/Pulumi.<stack>.yaml: commit it.
+  run pulumi stack select --create "organization/$PROJECT/$stack"
+  run pulumi up --stack "organization/$PROJECT/$stack" "${UP_FLAGS[@]}"
+done
+
+echo "== 2/2: move the bootstrap's state into the bucket"
+BACKEND_URL="$(value_of "s3://<bucket>?region=<region>" pulumi stack output backendUrl --stack "organization/$PROJECT/admin")"
+STATE_PROFILE="${BOOTSTRAP_STATE_PROFILE:-$(value_of "<admin profile>" pulumi config get awsProfile --stack "organization/$PROJECT/admin")}"
+for stack in "${STACKS[@]}"; do
+  run pulumi stack export --stack "organization/$PROJECT/$stack" --file "$LOCAL_STATE/$stack.json"
+done
+export AWS_PROFILE="$STATE_PROFILE"
+run pulumi login "$BACKEND_URL"
+for stack in "${STACKS[@]}"; do
+  # A stack already in the bucket was moved by an earlier run: importing again would overwrite newer state.
+  if [ "$DRY_RUN" = 0 ] && pulumi stack ls --project "$PROJECT" --json | node -e '
+      const stacks = JSON.parse(require("fs").readFileSync(0, "utf8"));
+      process.exit(stacks.some((s) => s.name.split("/").pop() === process.argv[1]) ? 0 : 1);' "$stack"; then
+    echo "   $stack is in the bucket already: not imported again"
+    continue
+  fi
+  run pulumi stack init "organization/$PROJECT/$stack"
+  run pulumi stack import --stack "organization/$PROJECT/$stack" --file "$LOCAL_STATE/$stack.json"
+done
+# The moved state must describe the accounts exactly: a preview of each stack changes nothing.
+for stack in "${STACKS[@]}"; do
+  run pulumi preview --stack "organization/$PROJECT/$stack" --expect-no-changes
+done
+
+echo "== done. The local copy stays in $LOCAL_STATE until you delete it (docs/bootstrap.md, step 4)."
+echo "   PULUMI_BACKEND_URL=$BACKEND_URL"
