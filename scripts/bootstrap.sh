@@ -43,6 +43,12 @@ run() {
   if [ "$DRY_RUN" = 0 ]; then "$@"; fi
 }
 
+# The backend of the commands that follow, without changing the operator's `pulumi login`.
+use_backend() {
+  echo "+ export PULUMI_BACKEND_URL=$1"
+  export PULUMI_BACKEND_URL="$1"
+}
+
 # The value of a command's output, or a placeholder in a dry run (nothing was created to ask).
 value_of() {
   local placeholder="$1"; shift
@@ -58,7 +64,7 @@ cd "$PROJECT_DIR"
 
 echo "== 1/2: bootstrap ${STACKS[*]} with the state in file://$LOCAL_STATE"
 run mkdir -p "$LOCAL_STATE"
-run pulumi login "file://$LOCAL_STATE"
+use_backend "file://$LOCAL_STATE"
 for stack in "${STACKS[@]}"; do
   # The first init writes encryptionsalt into bootstrap/Pulumi.<stack>.yaml: commit it.
   run pulumi stack select --create "organization/$PROJECT/$stack"
@@ -72,7 +78,7 @@ for stack in "${STACKS[@]}"; do
   run pulumi stack export --stack "organization/$PROJECT/$stack" --file "$LOCAL_STATE/$stack.json"
 done
 export AWS_PROFILE="$STATE_PROFILE"
-run pulumi login "$BACKEND_URL"
+use_backend "$BACKEND_URL"
 for stack in "${STACKS[@]}"; do
   # A stack already in the bucket was moved by an earlier run: importing again would overwrite newer state.
   if [ "$DRY_RUN" = 0 ] && pulumi stack ls --project "$PROJECT" --json | node -e '
