@@ -94,18 +94,12 @@ export async function runBootstrap(stack: string, options: BootstrapRunOptions =
   }
   const outputs = await resolve(stackOutputs);
   await waitForRPCs();
-  return {
-    resources,
-    outputs,
-    one(type, name) {
-      const found = resources.find((r) => r.type === type && r.name === name);
-      if (!found) throw new Error(`no ${type} named ${name}; registered: ${resources.map((r) => `${r.type}::${r.name}`).join(", ")}`);
-      return found;
-    },
-    policy(type, name, input = "policy") {
-      return JSON.parse(this.one(type, name).inputs[input]);
-    },
+  const one = (type: string, name: string): BootstrapResource => {
+    const found = resources.find((r) => r.type === type && r.name === name);
+    if (!found) throw new Error(`no ${type} named ${name}; registered: ${resources.map((r) => `${r.type}::${r.name}`).join(", ")}`);
+    return found;
   };
+  return { resources, outputs, one, policy: (type, name, input = "policy") => JSON.parse(one(type, name).inputs[input]) };
 }
 
 /** What AWS would return: ARNs in the provider's account and region, as the real resources have them. */

@@ -3,7 +3,7 @@
  * by evaluating the generated policies (test/iam-evaluator.ts), who can then do what.
  */
 import { BootstrapRun, runBootstrap } from "../bootstrap-harness";
-import { ALLOW_ALL, decide, Request } from "../iam-evaluator";
+import { ALLOW_ALL, decide } from "../iam-evaluator";
 
 const ROLE = "aws:iam/role:Role";
 const KEY = "aws:kms/key:Key";
