@@ -82,7 +82,7 @@ const platformAws = z.object({
   previewRoleArn: awsRoleArn.optional(),
 });
 
-const bootstrapSettings = z.object({
+const bootstrapSettings = z.strictObject({
   githubRepository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+$/, { message: "<owner>/<repository> of the GitHub repository, e.g. acme/k8s-platform" }),
   stateBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-'" }),
   awsProfile: z.string().min(1).optional(),
@@ -137,8 +137,14 @@ export function loadBootstrapConfig(stack: string, raw: Record<string, string>, 
   const settings = bootstrapSettings.safeParse(bootstrapValues(raw));
   if (!settings.success) {
     for (const issue of firstPerPath(settings.error.issues)) {
-      const key = issue.path.join(".");
-      problems.push({ file: `bootstrap/Pulumi.${stack}.yaml`, key: `${BOOTSTRAP_NAMESPACE}:${key}`, value: valueOf(bootstrapValues(raw), issue.path), expected: issue.message });
+      // githubRepository and stateBucket usually come from the project's defaults.
+      const file = ["githubRepository", "stateBucket"].includes(String(issue.path[0])) ? `bootstrap/Pulumi.${stack}.yaml or bootstrap/Pulumi.yaml` : `bootstrap/Pulumi.${stack}.yaml`;
+      if (issue.code === "unrecognized_keys") {
+        const known = Object.keys(bootstrapSettings.shape).join(", ");
+        for (const key of issue.keys) problems.push({ file, key: `${BOOTSTRAP_NAMESPACE}:${[...issue.path, key].join(".")}`, value: valueOf(bootstrapValues(raw), [...issue.path, key]), expected: `a known key (${issue.path.length === 0 ? known : "principalArn, until"})` });
+        continue;
+      }
+      problems.push({ file, key: `${BOOTSTRAP_NAMESPACE}:${issue.path.join(".")}`, value: valueOf(bootstrapValues(raw), issue.path), expected: issue.message });
     }
   } else if (settings.data.operatorAccess) {
     problems.push(...operatorAccessProblems(stack, settings.data.operatorAccess, environments[stacks.indexOf(stack)], now));

@@ -98,7 +98,13 @@ describe("bad input stops the run before any resource", () => {
     const problems = problemsOf("stage", (files) => (files.stage["platform:aws"].region = "europe"), { ...SETTINGS, "k8s-platform-bootstrap:githubRepository": "k8s-platform" });
     expect(problems).toEqual([
       `Pulumi.stage.yaml: platform:aws.region = "europe": expected an AWS region such as eu-west-1`,
-      `bootstrap/Pulumi.stage.yaml: k8s-platform-bootstrap:githubRepository = "k8s-platform": expected <owner>/<repository> of the GitHub repository, e.g. acme/k8s-platform`,
+      `bootstrap/Pulumi.stage.yaml or bootstrap/Pulumi.yaml: k8s-platform-bootstrap:githubRepository = "k8s-platform": expected <owner>/<repository> of the GitHub repository, e.g. acme/k8s-platform`,
+    ]);
+  });
+
+  test("a misspelt bootstrap key", () => {
+    expect(problemsOf("stage", () => undefined, { ...SETTINGS, "k8s-platform-bootstrap:awsprofile": "platform-stage" })).toEqual([
+      `bootstrap/Pulumi.stage.yaml: k8s-platform-bootstrap:awsprofile = "platform-stage": expected a known key (githubRepository, stateBucket, awsProfile, operatorAccess)`,
     ]);
   });
 
