@@ -80,6 +80,12 @@ describe("every account", () => {
     for (const env of ["e2e", "stage", "prod"] as const) {
       expect(runs[env].resources.filter((r) => r.type.startsWith("aws:s3/"))).toEqual([]);
       expect(runs[env].one("pulumi:pulumi:StackReference", "organization/k8s-platform-bootstrap/admin")).toBeDefined();
+      const [, keys] = runs[env].policy("aws:iam/rolePolicy:RolePolicy", `${env}-preview-state`).Statement;
+      expect(keys.Resource).toEqual([
+        `arn:aws:kms:eu-west-1:${ACCOUNTS[env]}:key/${env}-secrets-key-id`,
+        "arn:aws:kms:eu-west-1:444444444444:key/state-key-id",
+        "arn:aws:kms:eu-west-1:444444444444:key/admin-secrets-key-id",
+      ]);
     }
   });
 });
