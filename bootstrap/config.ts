@@ -14,11 +14,11 @@ import { awsRoleArn } from "../config/primitives";
 import { awsSection } from "../config/sections/environment";
 
 /** The platform project's directory: its Pulumi.yaml names the project whose state the bucket holds. */
-export const PLATFORM_DIR = path.resolve(__dirname, "..");
-export const BOOTSTRAP_NAMESPACE = "k8s-platform-bootstrap";
+const PLATFORM_DIR = path.resolve(__dirname, "..");
+const BOOTSTRAP_NAMESPACE = "k8s-platform-bootstrap";
 export const HUB_STACK = "admin";
 /** How long an operator's break-glass trust may stay open: a first deploy of admin takes about an hour. */
-export const MAX_OPERATOR_ACCESS_HOURS = 48;
+const MAX_OPERATOR_ACCESS_HOURS = 48;
 
 /** One environment's AWS account as its platform stack file describes it. */
 export interface EnvironmentAccount {

@@ -8,7 +8,7 @@
 import type { EnvironmentAccount } from "./config";
 import { accountRoot, policyDocument, PolicyDocument, principalArnIs, principalsOfAccounts, Statement } from "./policy-document";
 
-export const KEY_ADMINISTRATION_ACTIONS = [
+const KEY_ADMINISTRATION_ACTIONS = [
   "kms:Describe*",
   "kms:Get*",
   "kms:List*",

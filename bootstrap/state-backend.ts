@@ -5,9 +5,9 @@ import type { EnvironmentAccount } from "./config";
 import { stateKeyPolicy } from "./key-policies";
 import { META_CONTENT, META_KEY } from "./state-layout";
 
-export const STATE_KEY_ALIAS = "alias/pulumi-state";
+const STATE_KEY_ALIAS = "alias/pulumi-state";
 /** Every checkpoint write leaves the previous one as a noncurrent version; 90 days of them is the recovery window. */
-export const NONCURRENT_VERSION_DAYS = 90;
+const NONCURRENT_VERSION_DAYS = 90;
 
 export interface StateBackendArgs {
   readonly bucket: string;

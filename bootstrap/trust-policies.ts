@@ -17,11 +17,11 @@ export function oidcProviderArn(account: EnvironmentAccount): string {
   return `arn:${account.partition}:iam::${account.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
 }
 
-export function deploySubject(repository: string, stack: string): string {
+function deploySubject(repository: string, stack: string): string {
   return `repo:${repository}:environment:${stack}`;
 }
 
-export function previewSubjects(repository: string): string[] {
+function previewSubjects(repository: string): string[] {
   // Pull requests preview; the nightly drift run is a scheduled job on main (with no environment).
   return [`repo:${repository}:pull_request`, `repo:${repository}:ref:refs/heads/main`];
 }

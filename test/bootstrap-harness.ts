@@ -26,8 +26,8 @@ interface Registration {
   getProtect(): boolean;
 }
 
-export const BOOTSTRAP_DIR = path.resolve(__dirname, "..", "bootstrap");
-export const BOOTSTRAP_PROJECT = "k8s-platform-bootstrap";
+const BOOTSTRAP_DIR = path.resolve(__dirname, "..", "bootstrap");
+const BOOTSTRAP_PROJECT = "k8s-platform-bootstrap";
 
 export interface BootstrapResource {
   readonly type: string;
