@@ -71,7 +71,7 @@ export function stateBucketPolicy(args: StateBucketPolicyArgs): PolicyDocument {
   for (const env of environments) {
     const own = stackStateKeys(platformProject, env.stack);
     const name = capitalise(env.stack);
-    // A StackReference reads the hub's checkpoint (and may its tags); history, backups and locks stay the hub's own.
+    // A StackReference reads the hub's checkpoint (its `stacks/` keys); history, backups and locks stay the hub's own.
     const privateKeys = env.stack === hub.stack ? own.filter((key) => !key.startsWith(".pulumi/stacks/")) : own;
     const otherRoles = everyRole.filter((arn) => arn !== env.deployRoleArn && arn !== env.previewRoleArn);
     statements.push(

@@ -1,7 +1,7 @@
 /**
  * Where the Pulumi DIY backend keeps a project-scoped stack in a bucket, so that the bucket policy can give each
- * environment's role its own stack's objects and nothing else. Read from pulumi/pulumi, pkg/backend/diy
- * (v3.27x; the layout is version 1 of the store, `.pulumi/meta.yaml` says which):
+ * environment's role its own stack's objects and nothing else. Read from pulumi/pulumi, pkg/backend/diy (commit
+ * 1b59498 of August 2026; the layout is version 1 of the store, `.pulumi/meta.yaml` says which):
  *
  * - meta.go, `pulumiMetaPath` / `ensurePulumiMeta`: every CLI run reads `.pulumi/meta.yaml`; when it is missing
  *   the CLI writes it (version 1 for an empty bucket), so the bootstrap writes it and the roles only read it.
@@ -17,8 +17,8 @@
  * - backend.go `New` lists `.pulumi/stacks/` (legacy-layout warning) and state.go `stackPath` lists the stack's
  *   checkpoint prefix, so every role needs `s3:ListBucket`; listing shows key names, never contents.
  *
- * `PULUMI_RETAIN_CHECKPOINTS` (a copy `<stack>.json.<nanos>` per write) is deliberately not covered: with it every
- * write would be refused rather than filling the bucket.
+ * With `PULUMI_RETAIN_CHECKPOINTS` the CLI also keeps `<stack>.json.<nanos>` per write; `<stack>.*` covers it.
+ * test/e2e/bootstrap-state-layout.test.ts checks these keys against what the CLI writes.
  */
 
 export const META_KEY = ".pulumi/meta.yaml";
