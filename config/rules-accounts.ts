@@ -10,23 +10,30 @@ function arnParts(arn: string): { region: string; account: string; resource: str
   return { region, account, resource: resource.join(":") };
 }
 
-/** The provider only accepts credentials of `aws.accountId` (allowedAccountIds), and it assumes the deploy role. */
-const deployRoleIsInTheAccount: Rule = (c) => {
+/** The provider only accepts credentials of `aws.accountId` (allowedAccountIds); updates and previews run as these roles. */
+const deliveryRolesAreInTheAccount: Rule = (c) => {
   if (!c.aws) return [];
-  const { account } = arnParts(c.aws.deployRoleArn);
-  return account === c.aws.accountId
-    ? []
-    : [{ path: "aws.deployRoleArn", expected: `a role in aws.accountId ${c.aws.accountId} (this ARN is in ${account}): the provider refuses credentials of any other account` }];
+  const roles = { deployRoleArn: c.aws.deployRoleArn, previewRoleArn: c.aws.previewRoleArn };
+  return Object.entries(roles).flatMap(([key, arn]): Violation[] => {
+    const { account } = arnParts(arn);
+    return account === c.aws!.accountId
+      ? []
+      : [{ path: `aws.${key}`, expected: `a role in aws.accountId ${c.aws!.accountId} (this ARN is in ${account}): the provider refuses credentials of any other account` }];
+  });
 };
 
 /**
- * Each admin role gets an EKS access entry named after the role (components/cluster/eks-access.ts), so two
- * different ARNs ending in one role name (another account, another path) would collide as resources.
+ * Each role gets an EKS access entry named after the role (components/cluster/eks-access.ts), so two different
+ * ARNs ending in one role name (another account, another path) would collide as resources; the preview role is
+ * no admin at all.
  */
 const adminRolesHaveDistinctNames: Rule = (c) => {
   if (c.cluster.mode !== "eks" || !c.aws) return [];
   const violations: Violation[] = [];
-  const owners = new Map<string, string>([[c.aws.deployRoleArn.split("/").pop()!, c.aws.deployRoleArn]]);
+  const owners = new Map<string, string>([c.aws.deployRoleArn, c.aws.previewRoleArn].map((arn) => [arn.split("/").pop()!, arn]));
+  if (c.aws.deployRoleArn === c.aws.previewRoleArn || owners.size < 2) {
+    violations.push({ path: "aws.previewRoleArn", expected: `a role other than aws.deployRoleArn, named differently: previews must not hold deploy rights` });
+  }
   c.cluster.adminRoleArns.forEach((arn, i) => {
     const name = arn.split("/").pop()!;
     const owner = owners.get(name);
@@ -51,15 +58,4 @@ const vpnCertificateIsLocal: Rule = (c) => {
   ];
 };
 
-/** The CI role assumes each spoke's deploy role to deploy it; a role of another account deploys somewhere else. */
-const spokeRolesAreInTheirAccounts: Rule = (c) => {
-  if (!c.admin) return [];
-  return c.admin.spokes.flatMap((spoke, i): Violation[] => {
-    const { account } = arnParts(spoke.deployRoleArn);
-    return account === spoke.accountId
-      ? []
-      : [{ path: `admin.spokes[${i}].deployRoleArn`, expected: `a role in the spoke's accountId ${spoke.accountId} (this ARN is in ${account})` }];
-  });
-};
-
-export const ACCOUNT_RULES: Rule[] = [deployRoleIsInTheAccount, adminRolesHaveDistinctNames, vpnCertificateIsLocal, spokeRolesAreInTheirAccounts];
+export const ACCOUNT_RULES: Rule[] = [deliveryRolesAreInTheAccount, adminRolesHaveDistinctNames, vpnCertificateIsLocal];

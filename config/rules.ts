@@ -10,6 +10,7 @@ import { CAPACITY_RULES } from "./rules-capacity";
 import { existingClusterIsReachable } from "./rules-existing-cluster";
 import { HARDENING_RULES } from "./rules-hardening";
 import { upgradesAreRehearsed } from "./rules-upgrades";
+import { bootstrapAccessIsTimeBoxed, deployRunnersReach } from "./rules-delivery";
 import { NETWORK_RULES } from "./rules-network";
 import { secretsArePresent } from "./rules-secrets";
 import { WORKLOAD_RULES } from "./rules-workloads";
@@ -31,7 +32,7 @@ export const PLATFORM_NAMESPACES = ["monitoring", "logging", "logging-agents", "
 const awsOnlyForEks: Rule = (c) => {
   if (c.cluster.mode === "eks") {
     return [
-      ...(c.aws ? [] : [{ path: "aws", expected: "an aws section (region, accountId, deployRoleArn): an EKS cluster needs an AWS account" }]),
+      ...(c.aws ? [] : [{ path: "aws", expected: "an aws section (region, accountId, deployRoleArn, previewRoleArn): an EKS cluster needs an AWS account" }]),
       ...(c.network ? [] : [{ path: "network", expected: "a network section: an EKS cluster needs a VPC" }]),
     ];
   }
@@ -275,5 +276,7 @@ export const RULES: Rule[] = [
   ...HARDENING_RULES,
   ...CAPACITY_RULES,
   upgradesAreRehearsed,
+  deployRunnersReach(),
+  bootstrapAccessIsTimeBoxed(),
   existingClusterIsReachable,
 ];

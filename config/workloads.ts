@@ -117,8 +117,14 @@ export function platformPods(c: PlatformConfig): PlatformPod[] {
     });
   }
   if (c.admin) {
-    const key = "admin.ciRunners.deploy.resources";
-    pods.push({ name: "the deploy runner", path: key, containers: [configured("runner", c.admin.ciRunners.deploy.resources, key)], placement: ANYWHERE_UNTAINTED, stateful: false });
+    const runners = [
+      ["the deploy runner", "deploy", c.admin.ciRunners.deploy.resources],
+      ["the platform delivery runner", "platform", c.admin.ciRunners.platform.resources],
+    ] as const;
+    for (const [name, scaleSet, resources] of runners) {
+      const key = `admin.ciRunners.${scaleSet}.resources`;
+      pods.push({ name, path: key, containers: [configured("runner", resources, key)], placement: ANYWHERE_UNTAINTED, stateful: false });
+    }
   }
   return pods;
 }

@@ -51,13 +51,14 @@ modver() {
 K8S_VERSION=$(modver kubernetes k8s.io/kubernetes)                       # v1.33.13
 K8S_NEXT_VERSION=$(modver kubernetes-next k8s.io/kubernetes)             # v1.34.4: the minor upgrades go to
 HELM_VERSION=$(modver helm helm.sh/helm/v3)                              # v3.22.0
+ACTIONLINT_VERSION=$(modver actionlint github.com/rhysd/actionlint)       # v1.7.12
 ETCD_VERSION=$(modver etcd go.etcd.io/etcd/server/v3)                   # v3.6.16
 PULUMI_VERSION=$(modver pulumi github.com/pulumi/pulumi/pkg/v3)          # v3.274.1
 NODEJS_HOST_VERSION=$(modver pulumi-language-nodejs github.com/pulumi/pulumi/sdk/v3)   # upstream host, opt-in
 LOCAL_HOST_SDK_VERSION=$(modver nodejs-host github.com/pulumi/pulumi/sdk/v3)            # default host
 K8S_PROVIDER_SRC=$(modver pulumi-kubernetes github.com/pulumi/pulumi-kubernetes/provider/v4)
 K8S_PLUGIN_PIN=$(sed -n 's|^// plugin-version: *\([0-9][^ ]*\).*|\1|p' "$TCSRC/pulumi-kubernetes/go.mod")
-for v in K8S_VERSION K8S_NEXT_VERSION HELM_VERSION ETCD_VERSION PULUMI_VERSION NODEJS_HOST_VERSION LOCAL_HOST_SDK_VERSION K8S_PROVIDER_SRC K8S_PLUGIN_PIN; do
+for v in K8S_VERSION K8S_NEXT_VERSION HELM_VERSION ACTIONLINT_VERSION ETCD_VERSION PULUMI_VERSION NODEJS_HOST_VERSION LOCAL_HOST_SDK_VERSION K8S_PROVIDER_SRC K8S_PLUGIN_PIN; do
   [[ -n "${!v}" ]] || { say "cannot read $v from toolchain/*/go.mod"; exit 1; }
 done
 
@@ -339,6 +340,20 @@ ensure_helm() {
   build_stamped helm helm helm.sh/helm/v3/cmd/helm "$ld" "$HELM_VERSION" ver_helm "$recipe" "helm.sh/helm/v3@$HELM_VERSION ./cmd/helm"
 }
 
+# --- actionlint (checks .github/workflows in the real-engine suite) --------------------------------
+# Built as a dependency of toolchain/actionlint, so the build info names the module's main package, not
+# actionlint: its version is stamped the way its release build does (command.go, `version`).
+ver_actionlint() { "$1" -version 2>/dev/null | head -n1; }
+ensure_actionlint() {
+  local recipe="actionlint $ACTIONLINT_VERSION $(recipe_hash actionlint)" v
+  if stamp_ok actionlint "" "$recipe" && v=$(ver_actionlint "$BIN/actionlint") && [[ $v == "$ACTIONLINT_VERSION" ]]; then
+    note actionlint "$v" cached "$(cat "$STAMPS/actionlint.src" 2>/dev/null)"; return 0
+  fi
+  build_stamped actionlint actionlint github.com/rhysd/actionlint/cmd/actionlint \
+    "-s -w -X github.com/rhysd/actionlint.version=$ACTIONLINT_VERSION" "$ACTIONLINT_VERSION" ver_actionlint "$recipe" \
+    "github.com/rhysd/actionlint@$ACTIONLINT_VERSION ./cmd/actionlint"
+}
+
 # --- Pulumi kubernetes resource provider plugin -----------------------------------------------
 ensure_k8s_plugin() {
   local name=pulumi-resource-kubernetes ver=$K8S_PLUGIN_VERSION
@@ -417,6 +432,7 @@ export PULUMI_KUBERNETES_PLUGIN_VERSION="$K8S_PLUGIN_VERSION"
 export KUBERNETES_VERSION="$K8S_VERSION"
 export KUBERNETES_NEXT_VERSION="$K8S_NEXT_VERSION"
 export HELM_VERSION="$HELM_VERSION"
+export ACTIONLINT_VERSION="$ACTIONLINT_VERSION"
 EOF
   mv -f "$TC/env.sh.tmp" "$TC/env.sh"
 }
@@ -440,6 +456,7 @@ ensure_kube kube-controller-manager
 ensure_kube kubectl
 ensure_apiserver_next
 ensure_helm
+ensure_actionlint
 ensure_pulumi
 ensure_nodejs_host
 ensure_k8s_plugin

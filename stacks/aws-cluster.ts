@@ -17,6 +17,8 @@ import { Environment } from "./environment";
 export interface AwsClusterOptions {
   /** Issuer of the tokens people sign in with: Dex of the admin hub (admin: its own Dex). */
   readonly oidcIssuerUrl: pulumi.Input<string>;
+  /** The hub's NAT addresses (`/32`s), which a public endpoint must admit for the hub's runners to reach it. */
+  readonly hubNatCidrs?: pulumi.Input<string[]>;
 }
 
 /**
@@ -34,7 +36,7 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
   // Every chart of the environment pulls through its caches, Calico's included (before the registry exists).
   const registryMirrors = cacheMirrors(config.registries, scope);
 
-  const awsProvider = environmentAwsProvider("aws", { naming, region: account.region, accountId: account.accountId, deployRoleArn: account.deployRoleArn });
+  const awsProvider = environmentAwsProvider("aws", { naming, region: account.region, accountId: account.accountId });
   const network = new Network("network", {
     awsProvider,
     naming,
@@ -53,10 +55,12 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
     region: account.region,
     partition,
     deployRoleArn: account.deployRoleArn,
+    previewRoleArn: account.previewRoleArn,
     subnetIds: network.privateSubnetIds,
     vpcId: network.vpcId,
     oidc: config.identity.oidc,
     oidcIssuerUrl: options.oidcIssuerUrl,
+    hubNatCidrs: options.hubNatCidrs,
     protect,
   });
   const addons: EksAddonsArgs = { awsProvider, naming, cluster: controlPlane, kubernetesVersion: clusterConfig.kubernetesVersion, partition };

@@ -49,7 +49,6 @@ export function adminHub(env: Environment, parts: HubParts & { dexHostname: stri
     buildPool: buildPool(env),
     githubAppPrivateKey: secrets.githubAppPrivateKey!,
     irsa: controlPlane.irsa,
-    deployRoleArns: admin.spokes.map((spoke) => spoke.deployRoleArn),
     registryMirrors: parts.registryMirrors,
     pushRepositoryArns: parts.repositoryArns,
   });
@@ -77,10 +76,12 @@ export function adminHub(env: Environment, parts: HubParts & { dexHostname: stri
 
   return {
     ciRoleArn: ci.roleArn,
-    ciRunnerScaleSets: { build: ci.buildScaleSet, deploy: ci.deployScaleSet },
+    ciRunnerScaleSets: { build: ci.buildScaleSet, deploy: ci.deployScaleSet, platform: ci.platformScaleSet },
     transitGatewayId: transit.transitGatewayId,
     transitGatewayRamShareArn: transit.resourceShareArn,
     deployRunnerPrefixListId: transit.deployRunnerPrefixListId,
+    // Where the hub's runners and VPN users come from when they reach a public endpoint (see deliveryReach).
+    natPublicCidrs: pulumi.all(network.natPublicIps).apply((ips) => ips.map((ip) => `${ip}/32`)),
     vpnEndpointId: vpn.endpointId,
     vpnClientCidr: vpn.clientCidr,
   };

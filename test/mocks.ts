@@ -13,6 +13,7 @@ export const defaultHubOutputs: Record<string, unknown> = {
   vpcCidr: "10.0.0.0/16",
   vpnClientCidr: "10.255.0.0/22",
   deployRunnerPrefixListId: "pl-0123456789abcdef0",
+  natPublicCidrs: ["198.51.100.10/32", "198.51.100.11/32"],
 };
 
 /** Output properties a provider would compute, keyed by resource type. */

@@ -5,19 +5,19 @@ export interface AwsAccountArgs {
   readonly naming: Naming;
   readonly region: string;
   readonly accountId: string;
-  /** Assumed for every call, so that no long-term key is ever configured. */
-  readonly deployRoleArn: string;
 }
 
 /**
  * The one AWS provider of an environment. Every AWS resource and invoke takes it explicitly, so nothing
- * depends on the operator's ambient credentials, region or profile.
+ * depends on the operator's ambient region or profile; credentials of any other account are refused.
  */
 export function environmentAwsProvider(name: string, args: AwsAccountArgs): aws.Provider {
   return new aws.Provider(name, {
     region: args.region,
-    // The session name shows in CloudTrail which environment's deployment made a call.
-    assumeRoles: [{ roleArn: args.deployRoleArn, sessionName: `pulumi-${args.naming.environment}` }],
+    // No assumeRoles: the credentials are the job's (the deploy role for `up`, the preview role for previews), so
+    // the provider's inputs, and with them the preview, are the same whichever role runs the program. Removing
+    // assumeRoles is an in-place update of the provider: pulumi-aws marks no config key as forcing replacement
+    // (provider/resources.go; pulumi-terraform-bridge configDiffer.DiffConfig replaces only ForcesProviderReplace keys).
     // A guard against credentials that resolve to another account (e.g. prod's role ARN pasted into stage).
     allowedAccountIds: [args.accountId],
     defaultTags: { tags: args.naming.tags() },

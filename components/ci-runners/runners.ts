@@ -16,6 +16,10 @@ import { buildRunnerTemplate, deployRunnerTemplate } from "./pod-templates";
 export const CONTROLLER_NAMESPACE = "arc-systems";
 export const RUNNERS_NAMESPACE = "ci-runners";
 export const DEPLOYER_SERVICE_ACCOUNT = "ci-deployer";
+/** The platform delivery runners' service account: no cloud role, no API token. */
+export const PLATFORM_SERVICE_ACCOUNT = "platform-delivery";
+/** The platform delivery runners' scale set, which the delivery workflows name in `runs-on`. */
+export const PLATFORM_SCALE_SET = "admin-platform";
 const CONTROLLER_SERVICE_ACCOUNT = "arc-controller";
 const GITHUB_APP_SECRET = "github-app";
 
@@ -28,8 +32,6 @@ export interface CiRunnersArgs {
   readonly buildPool: NodePoolConfig;
   readonly githubAppPrivateKey: pulumi.Output<string>;
   readonly irsa: IrsaIssuer;
-  /** Each environment's deploy role, which the CI role may assume to run that environment's `pulumi up`. */
-  readonly deployRoleArns: string[];
   /** The hub's ECR pull-through caches: every runner and controller image comes through one where it exists. */
   readonly registryMirrors: RegistryMirrors;
   /** The hub's repositories, where build runners push images (none: build runners get no cloud credentials). */
@@ -41,15 +43,17 @@ const CONTROLLER_IMAGE = "ghcr.io/actions/gha-runner-scale-set-controller";
 
 /**
  * GitHub Actions runners on the admin cluster (actions-runner-controller with runner scale sets: ephemeral
- * pods registered with GitHub on demand, no long-lived runner VMs). Two scale sets:
- * `<env>-ci` builds and tests (Docker-in-Docker on the reserved pool, push rights to the hub's repositories only) and
- * `<env>-deploy` deploys (the CI role through IRSA, so no long-term key exists anywhere).
+ * pods registered with GitHub on demand, no long-lived runner VMs). Three scale sets:
+ * `<env>-ci` builds and tests (Docker-in-Docker on the reserved pool, push rights to the hub's repositories only),
+ * `<env>-deploy` deploys applications (the CI role through IRSA, so no long-term key exists anywhere), and
+ * `<env>-platform` runs this repository's previews and deploys (no cloud role of its own: GitHub OIDC per job).
  */
 export class CiRunners extends pulumi.ComponentResource {
   /** The CI role: environments grant it deploy rights through an EKS access entry. */
   readonly roleArn: pulumi.Output<string>;
   readonly buildScaleSet: string;
   readonly deployScaleSet: string;
+  readonly platformScaleSet: string;
 
   constructor(name: string, args: CiRunnersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:ci-runners:CiRunners", name, {}, opts);
@@ -57,12 +61,16 @@ export class CiRunners extends pulumi.ComponentResource {
     const k8sOpts = { parent: this, provider: args.provider };
     this.buildScaleSet = naming.resource("ci");
     this.deployScaleSet = naming.resource("deploy");
+    this.platformScaleSet = naming.resource("platform");
+    if (this.platformScaleSet !== PLATFORM_SCALE_SET) throw new Error(`the platform runners' scale set is ${PLATFORM_SCALE_SET} (the workflows' runs-on): the hub is the admin environment`);
 
     // baseline, not restricted: ARC creates the listener pods here from its own template.
     const controllerNamespace = platformNamespace(this, { provider: args.provider, naming, name: CONTROLLER_NAMESPACE, podSecurity: "baseline" });
     // privileged: the build runners' Docker daemon.
     const runnersNamespace = platformNamespace(this, { provider: args.provider, naming, name: RUNNERS_NAMESPACE, podSecurity: "privileged" });
 
+    // An identity without IAM permissions: what it may do is the environments' access entries (edit in their team
+    // namespaces). It assumes no deploy role: a job on these runners, whatever its repository, cannot change a platform.
     const role = serviceAccountRole(this, `${name}-deployer`, {
       awsProvider: args.awsProvider,
       irsa: args.irsa,
@@ -70,10 +78,6 @@ export class CiRunners extends pulumi.ComponentResource {
       purpose: "ci-deployer",
       namespace: RUNNERS_NAMESPACE,
       serviceAccount: DEPLOYER_SERVICE_ACCOUNT,
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: args.deployRoleArns }],
-      }),
     });
     this.roleArn = role.arn;
 
@@ -86,6 +90,11 @@ export class CiRunners extends pulumi.ComponentResource {
     const deployer = new k8s.core.v1.ServiceAccount(
       `${name}-deployer`,
       { metadata: { name: DEPLOYER_SERVICE_ACCOUNT, namespace: RUNNERS_NAMESPACE, labels: naming.labels(), annotations: { [ROLE_ARN_ANNOTATION]: role.arn } } },
+      { ...k8sOpts, dependsOn: runnersNamespace },
+    );
+    const platformRunner = new k8s.core.v1.ServiceAccount(
+      `${name}-platform`,
+      { metadata: { name: PLATFORM_SERVICE_ACCOUNT, namespace: RUNNERS_NAMESPACE, labels: naming.labels() }, automountServiceAccountToken: false },
       { ...k8sOpts, dependsOn: runnersNamespace },
     );
     const builder =
@@ -142,7 +151,7 @@ export class CiRunners extends pulumi.ComponentResource {
           },
         },
         // After the controller (its CRDs), and deleted before it, so that its finalizers can still run.
-        { ...k8sOpts, dependsOn: [controller, githubApp, deployer, ...(builder ? [builder] : [])] },
+        { ...k8sOpts, dependsOn: [controller, githubApp, deployer, platformRunner, ...(builder ? [builder] : [])] },
       );
 
     // The templates name upstream images (runner, Docker daemon); each comes through the hub's cache of its registry.
@@ -161,6 +170,14 @@ export class CiRunners extends pulumi.ComponentResource {
       template: podTemplateThroughMirror(deployRunnerTemplate(DEPLOYER_SERVICE_ACCOUNT, ciRunners.deploy.resources), args.registryMirrors),
     });
 
-    this.registerOutputs({ roleArn: this.roleArn, buildScaleSet: this.buildScaleSet, deployScaleSet: this.deployScaleSet });
+    scaleSet(this.platformScaleSet, {
+      runnerScaleSetName: this.platformScaleSet,
+      runnerGroup: ciRunners.platform.runnerGroup,
+      minRunners: 0,
+      maxRunners: ciRunners.platform.maxRunners,
+      template: podTemplateThroughMirror(deployRunnerTemplate(PLATFORM_SERVICE_ACCOUNT, ciRunners.platform.resources), args.registryMirrors),
+    });
+
+    this.registerOutputs({ roleArn: this.roleArn, buildScaleSet: this.buildScaleSet, deployScaleSet: this.deployScaleSet, platformScaleSet: this.platformScaleSet });
   }
 }

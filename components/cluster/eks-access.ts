@@ -24,3 +24,30 @@ export function clusterAdmins(name: string, args: ClusterAdminsArgs, opts: pulum
     );
   });
 }
+
+export interface PreviewerArgs {
+  readonly clusterName: pulumi.Input<string>;
+  readonly principalArn: string;
+  readonly partition: string;
+}
+
+/**
+ * The preview role's access: AmazonEKSViewPolicy on the whole cluster, which reads every object but Secrets and
+ * changes nothing. That is enough for a preview: pulumi-kubernetes computes each diff from the state and the new
+ * inputs, and where its server-side dry run is forbidden (403) it falls back to the inputs instead of failing
+ * (provider/pkg/provider/provider.go, Create and Update with preview: `apierrors.IsForbidden`). What such a
+ * preview cannot show is an admission or immutable-field refusal, which the deploy's own preview still catches.
+ */
+export function clusterPreviewer(name: string, args: PreviewerArgs, opts: pulumi.CustomResourceOptions): aws.eks.AccessPolicyAssociation {
+  const entry = new aws.eks.AccessEntry(name, { clusterName: args.clusterName, principalArn: args.principalArn, type: "STANDARD" }, opts);
+  return new aws.eks.AccessPolicyAssociation(
+    name,
+    {
+      clusterName: args.clusterName,
+      principalArn: args.principalArn,
+      policyArn: `arn:${args.partition}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy`,
+      accessScope: { type: "cluster" },
+    },
+    { ...opts, dependsOn: [entry] },
+  );
+}

@@ -2,10 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EksClusterConfig } from "../../config/sections/cluster";
+import { BOOTSTRAP_ACCESS_TAG } from "../../config/rules-delivery";
 import { PlatformConfig } from "../../config/schema";
 import { Naming } from "../../lib/naming";
 import { managedPolicyArn } from "../aws-account";
-import { clusterAdmins } from "./eks-access";
+import { clusterAdmins, clusterPreviewer } from "./eks-access";
 import { ClusterHandle } from "./handle";
 import { eksKubeconfig } from "./kubeconfig";
 
@@ -19,6 +20,8 @@ export interface EksClusterArgs {
   readonly partition: string;
   /** The role every deployment runs as; it gets a cluster-admin access entry so that the provider can work. */
   readonly deployRoleArn: string;
+  /** The role previews run as; it gets a view-only access entry. */
+  readonly previewRoleArn: string;
   /** Where the control plane places its network interfaces: private subnets only. */
   readonly subnetIds: pulumi.Input<string>[];
   /** The VPC of those subnets, where the API endpoint's own security group lives. */
@@ -27,6 +30,8 @@ export interface EksClusterArgs {
   readonly oidc: PlatformConfig["identity"]["oidc"];
   /** Issuer of the tokens people sign in with: config, or Dex of the admin hub. */
   readonly oidcIssuerUrl: pulumi.Input<string>;
+  /** The hub's NAT addresses, added to a public endpoint's allow-list (absent on the hub itself). */
+  readonly hubNatCidrs?: pulumi.Input<string[]>;
   /** `protect` the cluster and its key, and keep the key and the audit logs on delete (prod). */
   readonly protect: boolean;
 }
@@ -108,7 +113,13 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
       },
       childOpts,
     );
-    const publicAccess = config.publicAccessCidrs.length > 0;
+    const bootstrapCidrs = config.bootstrapAccess?.cidrs ?? [];
+    const publicAccess = config.publicAccessCidrs.length + bootstrapCidrs.length > 0;
+    // With the public endpoint on, EKS publishes the endpoint's name as its public addresses to everyone outside
+    // this VPC, the hub's VPC included, so the hub's runners and VPN users reach it through the hub's NAT gateways,
+    // not the Transit Gateway (EKS User Guide, "Cluster API server endpoint": private addresses are published only
+    // when public access is off). Their addresses are admitted next to the configured ones.
+    const publicAccessCidrs = publicAccess ? pulumi.output(args.hubNatCidrs ?? []).apply((hub) => [...config.publicAccessCidrs, ...bootstrapCidrs, ...hub]) : undefined;
     const eks = new aws.eks.Cluster(
       `${name}-eks`,
       {
@@ -119,7 +130,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
           subnetIds: args.subnetIds,
           endpointPrivateAccess: true,
           endpointPublicAccess: publicAccess,
-          publicAccessCidrs: publicAccess ? config.publicAccessCidrs : undefined,
+          publicAccessCidrs,
           securityGroupIds: [apiSecurityGroup.id],
         },
         accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
@@ -135,6 +146,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
         // minor move silently into extended support, billed per cluster hour on top of standard. STANDARD has EKS
         // upgrade it at the end of standard support instead; EXTENDED is a config choice the policy pack reports.
         upgradePolicy: { supportType: config.supportType },
+        tags: config.bootstrapAccess ? { [BOOTSTRAP_ACCESS_TAG]: config.bootstrapAccess.until } : undefined,
       },
       { ...childOpts, protect, dependsOn: [logGroup, clusterPolicy] },
     );
@@ -147,6 +159,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
       { clusterName: eks.name, principalArns: [...config.adminRoleArns, args.deployRoleArn], partition: args.partition },
       childOpts,
     );
+    clusterPreviewer(`${name}-previewer`, { clusterName: eks.name, principalArn: args.previewRoleArn, partition: args.partition }, childOpts);
 
     this.oidcIssuerUrl = eks.identities.apply((identities) => identities[0].oidcs[0].issuer);
     const oidcProvider = new aws.iam.OpenIdConnectProvider(`${name}-irsa`, { url: this.oidcIssuerUrl, clientIdLists: ["sts.amazonaws.com"] }, childOpts);
@@ -174,7 +187,6 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
         endpoint: eks.endpoint,
         certificateAuthorityData: eks.certificateAuthority.data,
         region: args.region,
-        roleArn: args.deployRoleArn,
       }),
     );
     // Without an identifier, any change to the kubeconfig (endpoint, CA, role) replaces the provider, and

@@ -5,13 +5,13 @@ export interface EksKubeconfigArgs {
   readonly endpoint: pulumi.Input<string>;
   readonly certificateAuthorityData: pulumi.Input<string>;
   readonly region: string;
-  /** Role the token is signed with: the deploy role, which has a cluster-admin access entry. */
-  readonly roleArn: string;
 }
 
 /**
- * A kubeconfig that holds no credential: each request gets a short-lived token from `aws eks get-token`,
- * signed as the deploy role, so it works for whoever can assume that role and for no one else.
+ * A kubeconfig that holds no credential: each request gets a short-lived token from `aws eks get-token`, signed
+ * with the caller's own AWS credentials, so the cluster sees whichever role runs (the deploy role in `up`, the
+ * preview role in previews, an admin's role on a laptop) and grants what that role's access entry allows. Naming a
+ * role here would make the provider's input differ between preview and update.
  */
 export function eksKubeconfig(args: EksKubeconfigArgs): pulumi.Output<string> {
   return pulumi.all([args.clusterName, args.endpoint, args.certificateAuthorityData]).apply(([name, server, ca]) =>
@@ -28,7 +28,7 @@ export function eksKubeconfig(args: EksKubeconfigArgs): pulumi.Output<string> {
             exec: {
               apiVersion: "client.authentication.k8s.io/v1beta1",
               command: "aws",
-              args: ["eks", "get-token", "--cluster-name", name, "--region", args.region, "--role-arn", args.roleArn, "--output", "json"],
+              args: ["eks", "get-token", "--cluster-name", name, "--region", args.region, "--output", "json"],
             },
           },
         },

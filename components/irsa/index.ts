@@ -52,8 +52,8 @@ export interface ServiceAccountRoleArgs extends ServiceAccountRef {
   readonly naming: Naming;
   /** Short purpose of the role, e.g. `velero`; the role is named `<env>-<purpose>`. */
   readonly purpose: string;
-  /** The role's only permissions, as IAM policy JSON. */
-  readonly policy: pulumi.Input<string>;
+  /** The role's only permissions, as IAM policy JSON; absent for a role that is only an identity (EKS access entries). */
+  readonly policy?: pulumi.Input<string>;
 }
 
 /**
@@ -72,6 +72,6 @@ export function serviceAccountRole(parent: pulumi.Resource, name: string, args: 
     },
     opts,
   );
-  new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, name: args.purpose, policy: args.policy }, opts);
+  if (args.policy) new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, name: args.purpose, policy: args.policy }, opts);
   return role;
 }

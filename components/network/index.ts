@@ -34,6 +34,8 @@ export class Network extends pulumi.ComponentResource {
   readonly privateSubnetCidrs: string[];
   /** One per AZ, so that routes to other networks (the Transit Gateway) can be added next to the NAT route. */
   readonly privateRouteTableIds: pulumi.Output<string>[];
+  /** The NAT gateways' public addresses: where this VPC's traffic to public endpoints comes from. */
+  readonly natPublicIps: pulumi.Output<string>[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:network:Network", name, {}, opts);
@@ -81,15 +83,19 @@ export class Network extends pulumi.ComponentResource {
     });
 
     // perAz: an AZ outage takes only its own NAT gateway with it. single: one NAT for the whole VPC (cheap).
+    const natAddresses: pulumi.Output<string>[] = [];
     const natGateways = zones.slice(0, network.natGateways === "perAz" ? zones.length : 1).map(({ az, publicSubnet }, i) => {
       const tags = { Name: az.apply((zone) => naming.resource("nat", zone)) };
       const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags }, childOpts);
+      natAddresses.push(eip.publicIp);
       return new aws.ec2.NatGateway(
         `${name}-nat-${i}`,
         { allocationId: eip.id, subnetId: publicSubnet.id, connectivityType: "public", tags },
         { ...childOpts, dependsOn: [igw] },
       );
     });
+
+    this.natPublicIps = natAddresses;
 
     const privateRoutes = zones.map(({ az, privateSubnet }, i) => {
       const routes = new aws.ec2.RouteTable(`${name}-private-${i}`, { vpcId: vpc.id, tags: { Name: az.apply((zone) => naming.resource("private", zone)) } }, childOpts);

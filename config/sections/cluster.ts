@@ -79,6 +79,19 @@ const eksCluster = z.strictObject({
   serviceCidr: serviceCidr.default("172.20.0.0/16"),
   /** Empty: the API endpoint is private only (reached through the VPN and the Transit Gateway). */
   publicAccessCidrs: z.array(cidr).default([]).superRefine(noDuplicates("a CIDR")),
+  /**
+   * admin's first deployment only: its API endpoint is private, and no runner exists yet inside its VPC to reach
+   * it. These ranges (the operator's address) may reach the public endpoint until `until` (ISO 8601, at most
+   * seven days ahead); past it the config is refused until the key is removed, which makes the endpoint private
+   * again (docs/bootstrap.md). The EKS cluster carries the deadline as a tag, so the policy pack admits the
+   * public endpoint only while it lasts.
+   */
+  bootstrapAccess: z
+    .strictObject({
+      cidrs: z.array(cidr.refine((v) => !v.endsWith("/0"), { message: "expected the operator's range, not the whole internet" })).min(1).superRefine(noDuplicates("a CIDR")),
+      until: z.iso.datetime({ message: "expected an ISO 8601 UTC time such as 2026-12-09T18:00:00Z" }),
+    })
+    .optional(),
   /** IAM roles of the infra team; they become cluster admins through access entries. */
   adminRoleArns: z.array(awsRoleArn).min(1, { message: "expected at least one IAM role ARN" }).superRefine(noDuplicates("a role ARN")),
   /** The control plane's CloudWatch log group. */

@@ -31,6 +31,15 @@ export const awsSection = z.strictObject({
       message: "expected a Region listed in lib/aws-regions.ts (its Availability Zones are checked against that table; add a new Region there)",
     }),
   accountId: awsAccountId,
-  /** Every AWS call is made by assuming this role: no long-term keys. */
+  /**
+   * The role `pulumi up` runs as: its GitHub OIDC trust admits only jobs in the environment's GitHub environment
+   * (past the approval gate), and its EKS access entry is cluster-admin. The program takes its credentials from
+   * the job; it assumes no role itself, so that previews can run as the preview role with the same program.
+   */
   deployRoleArn: awsRoleArn,
+  /**
+   * The role previews and drift checks run as: read-only in AWS, and an EKS access entry that lets the Kubernetes
+   * provider dry-run but not change anything (components/cluster/eks-access.ts).
+   */
+  previewRoleArn: awsRoleArn,
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseCidr } from "../../lib/cidr";
 import { cloudwatchRetentionDays } from "../aws-limits";
-import { awsAccountId, awsRoleArn, cidr, containerResources, dnsLabel, hostname, ipv4Address, noDuplicates, nonNegativeInt, positiveInt } from "../primitives";
+import { awsAccountId, cidr, containerResources, dnsLabel, hostname, ipv4Address, noDuplicates, nonNegativeInt, positiveInt } from "../primitives";
 
 /** How a workload environment finds the admin hub: a Pulumi stack reference, so no cycle is possible. */
 export const hubSection = z.strictObject({
@@ -84,10 +84,22 @@ export const adminSection = z.strictObject({
     build: z
       .strictObject({ runner: containerResources.default(BUILD_RESOURCES.runner), dind: containerResources.default(BUILD_RESOURCES.dind) })
       .default(BUILD_RESOURCES),
-    /** Deploy runners: the only pods holding the CI role, so only workflows GitHub admits to this runner group can deploy. */
+    /**
+     * Application deploy runners: the only pods holding the CI role (edit in the environments' team namespaces), so
+     * only workflows GitHub admits to this runner group can deploy applications.
+     */
     deploy: z
       .strictObject({ runnerGroup: z.string().min(1).default("platform-deploy"), maxRunners: positiveInt.default(2), resources: containerResources.default(DEPLOY_RESOURCES) })
       .default({ runnerGroup: "platform-deploy", maxRunners: 2, resources: DEPLOY_RESOURCES }),
+    /**
+     * Platform delivery runners: where this repository's previews, deploys and drift checks run, since every
+     * environment's API endpoint is reachable from the hub's private subnets only. They hold no cloud role: each
+     * job gets the environment's deploy or preview role from GitHub OIDC, so pull-request code run here never
+     * holds deploy rights.
+     */
+    platform: z
+      .strictObject({ runnerGroup: z.string().min(1).default("platform-delivery"), maxRunners: positiveInt.default(4), resources: containerResources.default(DEPLOY_RESOURCES) })
+      .default({ runnerGroup: "platform-delivery", maxRunners: 4, resources: DEPLOY_RESOURCES }),
   }).superRefine((runners, ctx) => {
     // The runner scale set refuses minRunners above maxRunners; each is checked on its own first.
     const { minRunners: min, maxRunners: max } = runners;
@@ -119,8 +131,6 @@ export const adminSection = z.strictObject({
         name: dnsLabel,
         accountId: awsAccountId,
         vpcCidr: cidr,
-        /** The environment's `aws.deployRoleArn`: the CI role may assume it to run that environment's `pulumi up`. */
-        deployRoleArn: awsRoleArn,
       }),
     )
     .min(1),

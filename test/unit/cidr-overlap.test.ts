@@ -60,7 +60,7 @@ function hubMismatches(configs: Record<string, StackConfig>): string[] {
       found.push(`${stack} is not among admin.spokes (${spokeNames.join(", ")})`);
       continue;
     }
-    const own = { vpcCidr: config["platform:network"].vpcCidr, accountId: config["platform:aws"].accountId, deployRoleArn: config["platform:aws"].deployRoleArn };
+    const own = { vpcCidr: config["platform:network"].vpcCidr, accountId: config["platform:aws"].accountId };
     for (const [key, value] of Object.entries(own)) {
       if (spoke[key] !== value) found.push(`admin.spokes[${stack}].${key} = ${spoke[key]} but ${stack} has ${value}`);
     }
@@ -109,17 +109,15 @@ describe("the checks catch", () => {
     expect(overlaps(addressPlan(configs))).toEqual(["admin admin.vpn.clientCidr 10.20.252.0/22 overlaps stage network.vpcCidr 10.20.0.0/16"]);
   });
 
-  test("a hub that lists an environment with another CIDR, account or deploy role", () => {
+  test("a hub that lists an environment with another CIDR or account", () => {
     const configs = realConfigs();
     configs.prod["platform:network"].vpcCidr = "10.40.0.0/16";
     configs.e2e["platform:aws"].accountId = "999999999999";
-    configs.prod["platform:aws"].deployRoleArn = "arn:aws:iam::111111111111:role/renamed-deployer";
     configs.stage["platform:hub"].stack = "organization/k8s-platform/stage";
     expect(hubMismatches(configs)).toEqual([
       "admin.spokes[e2e].accountId = 333333333333 but e2e has 999999999999",
       "stage hub.stack = organization/k8s-platform/stage: expected <organization>/k8s-platform/admin",
       "admin.spokes[prod].vpcCidr = 10.30.0.0/16 but prod has 10.40.0.0/16",
-      "admin.spokes[prod].deployRoleArn = arn:aws:iam::111111111111:role/platform-deployer but prod has arn:aws:iam::111111111111:role/renamed-deployer",
     ]);
   });
 });

@@ -29,11 +29,12 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     run = runs[stack];
   });
 
-  test("every AWS resource goes through the environment's one provider, which assumes the deploy role", () => {
+  test("every AWS resource goes through the environment's one provider, with the job's credentials of this account only", () => {
     const [provider] = run.ofType("pulumi:providers:aws");
     expect(run.ofType("pulumi:providers:aws")).toHaveLength(1);
     const account = config(stack)["platform:aws"];
-    expect(JSON.parse(provider.inputs.assumeRoles)).toEqual([{ roleArn: account.deployRoleArn, sessionName: `pulumi-${stack}` }]);
+    // No role of its own: the same inputs whether the deploy role (up) or the preview role (preview) runs it.
+    expect(provider.inputs.assumeRoles).toBeUndefined();
     expect(JSON.parse(provider.inputs.allowedAccountIds)).toEqual([account.accountId]);
     expect(JSON.parse(provider.inputs.defaultTags).tags).toMatchObject({ environment: stack, "managed-by": "pulumi" });
     const awsResources = run.resources.filter((r) => r.type.startsWith("aws:"));
@@ -44,7 +45,13 @@ describe.each(EKS_STACKS)("%s", (stack) => {
   test("every Kubernetes object is created through one of the cluster's own providers", () => {
     const providers = run.ofType("pulumi:providers:kubernetes");
     expect(providers.map((p) => p.name).sort()).toEqual(["cluster-provider", "cluster-workloads-provider"]);
-    for (const p of providers) expect(JSON.parse(p.inputs.kubeconfig).users[0].user.exec.args).toContain(config(stack)["platform:aws"].deployRoleArn);
+    for (const p of providers) {
+      const { exec } = JSON.parse(p.inputs.kubeconfig).users[0].user;
+      expect({ command: exec.command, args: exec.args }).toEqual({
+        command: "aws",
+        args: ["eks", "get-token", "--cluster-name", `${stack}-eks`, "--region", config(stack)["platform:aws"].region, "--output", "json"],
+      });
+    }
     const objects = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
     expect(objects.length).toBeGreaterThan(0);
     for (const object of objects) expect(providers).toContain(providerOf(run, object));
@@ -89,7 +96,8 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     expect(cluster.accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
     const publicCidrs: string[] = config(stack)["platform:cluster"].publicAccessCidrs;
     expect(cluster.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: publicCidrs.length > 0 });
-    expect(cluster.vpcConfig.publicAccessCidrs).toEqual(publicCidrs.length > 0 ? publicCidrs : undefined);
+    // A public endpoint also admits the hub's NAT addresses (test/unit/delivery-config.test.ts).
+    expect(cluster.vpcConfig.publicAccessCidrs?.slice(0, publicCidrs.length)).toEqual(publicCidrs.length > 0 ? publicCidrs : undefined);
     expect(cluster.version).toBe(config(stack)["platform:cluster"].kubernetesVersion);
     expect(cluster.kubernetesNetworkConfig.serviceIpv4Cidr).toBe(config(stack)["platform:cluster"].serviceCidr);
     // The log group exists (with its retention) before EKS would create one without.
@@ -98,19 +106,18 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     expect(run.one("aws:eks/cluster:Cluster", "cluster-eks").dependencies).toContain(logs.urn);
   });
 
-  test("the infra roles and the deploy role are cluster admins through access entries", () => {
+  test("the infra roles and the deploy role are cluster admins through access entries; the preview role only views", () => {
     const clusterConfig = config(stack)["platform:cluster"];
-    const admins = [...clusterConfig.adminRoleArns, config(stack)["platform:aws"].deployRoleArn];
+    const { deployRoleArn, previewRoleArn } = config(stack)["platform:aws"];
+    const admins = [...clusterConfig.adminRoleArns, deployRoleArn];
     const ofCluster = (type: string) => run.ofType(type).filter((r) => r.parent === run.one("platform:cluster:EksCluster", "cluster").urn);
-    expect(ofCluster("aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.principalArn).sort()).toEqual([...admins].sort());
-    const associations = ofCluster("aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
-    expect(associations.map((a) => a.inputs.principalArn).sort()).toEqual([...admins].sort());
-    for (const association of associations) {
-      expect(association.inputs).toMatchObject({
-        policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
-        accessScope: { type: "cluster" },
-      });
+    expect(ofCluster("aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.principalArn).sort()).toEqual([...admins, previewRoleArn].sort());
+    const policies = Object.fromEntries(ofCluster("aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) => [a.inputs.principalArn, a.inputs]));
+    expect(Object.keys(policies).sort()).toEqual([...admins, previewRoleArn].sort());
+    for (const admin of admins) {
+      expect(policies[admin]).toMatchObject({ policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } });
     }
+    expect(policies[previewRoleArn]).toMatchObject({ policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", accessScope: { type: "cluster" } });
   });
 
   test("people sign in through Dex: the hub's issuer, or admin's own", () => {

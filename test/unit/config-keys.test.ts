@@ -21,7 +21,7 @@ describe("a misspelled key inside a list gets the keys of the list's items", () 
     ["a team's groups", "local", (c) => (c["platform:teams"][0].groups.developer = ["team-alpha"]), /platform:teams\[0\]\.groups\.developer = \["team-alpha"\]: expected a known key \(did you mean "developers"\?\); known keys here: admins, developers, viewers/],
     ["an alert receiver", "prod", (c) => (c["platform:observability"].monitoring.alertmanager.receivers[1].severity = ["warning"]), /receivers\[1\]\.severity = \["warning"\]: expected a known key \(did you mean "severities"\?\); known keys here: name, type, severities/],
     ["a backup schedule", "prod", (c) => (c["platform:services"].backups.schedules[0].ttl_ = "48h"), /platform:services\.backups\.schedules\[0\]\.ttl_ = "48h": expected a known key \(did you mean "ttl"\?\); known keys here: name, cron, ttl/],
-    ["a spoke", "admin", (c) => (c["platform:admin"].spokes[2].acountId = "111111111111"), /platform:admin\.spokes\[2\]\.acountId = "111111111111": expected a known key \(did you mean "accountId"\?\); known keys here: name, accountId, vpcCidr, deployRoleArn/],
+    ["a spoke", "admin", (c) => (c["platform:admin"].spokes[2].acountId = "111111111111"), /platform:admin\.spokes\[2\]\.acountId = "111111111111": expected a known key \(did you mean "accountId"\?\); known keys here: name, accountId, vpcCidr\b/],
     ["a pull-through cache rule", "prod", (c) => (c["platform:registries"].pullThroughCache[2].upstreem = "registry.k8s.io"), /pullThroughCache\[2\]\.upstreem = "registry\.k8s\.io": expected a known key \(did you mean "upstream"\?\); known keys here: prefix, upstream, username/],
   ];
 

@@ -50,12 +50,17 @@ describe("the VPC must hold its subnets", () => {
     const lines = await violationsOf("prod", (c) => (network(c).vpcCidr = "10.30.0.0/26"));
     expect(lines).toEqual([
       expect.stringMatching(/^ {2}platform:network\.vpcCidr = "10\.30\.0\.0\/26": expected a VPC prefix of \/24 or shorter for 3 AZs: each AZ gets a \/28 private subnet and a \/30 public one, and AWS subnets are \/28 at the smallest$/),
+      // A range the hub does not route is a second mistake of the same edit (config/rules-delivery.ts).
+      expect.stringMatching(/platform:network\.vpcCidr = "10\.30\.0\.0\/26": expected 10\.30\.0\.0\/16, the range admin\.spokes\[prod\] routes/),
     ]);
   });
 
   test("the size needed follows the AZ count", async () => {
     const lines = await violationsOf("e2e", (c) => (network(c).vpcCidr = "10.10.0.0/25"));
-    expect(lines).toEqual([expect.stringMatching(/platform:network\.vpcCidr = "10\.10\.0\.0\/25": expected a VPC prefix of \/24 or shorter for 2 AZs: each AZ gets a \/27 private subnet and a \/29 public one/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/platform:network\.vpcCidr = "10\.10\.0\.0\/25": expected a VPC prefix of \/24 or shorter for 2 AZs: each AZ gets a \/27 private subnet and a \/29 public one/),
+      expect.stringMatching(/expected 10\.10\.0\.0\/16, the range admin\.spokes\[e2e\] routes/),
+    ]);
   });
 
   test("a VPC larger than AWS allows", async () => {

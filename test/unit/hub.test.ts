@@ -132,21 +132,16 @@ describe("CI runners", () => {
     expect(conditions).toEqual({ [`${issuer}:sub`]: "system:serviceaccount:ci-runners:ci-deployer", [`${issuer}:aud`]: "sts.amazonaws.com" });
   });
 
-  test("the CI role may assume each environment's deploy role and nothing else", () => {
-    const policy = JSON.parse(hub.one("aws:iam/rolePolicy:RolePolicy", "ci-runners-deployer-policy").inputs.policy);
-    expect(policy.Statement).toEqual([
-      { Effect: "Allow", Action: "sts:AssumeRole", Resource: admin.spokes.map((s: any) => s.deployRoleArn) },
-    ]);
-    for (const env of ENVIRONMENTS) {
-      expect(policy.Statement[0].Resource).toContain(readStackConfig(env)["platform:aws"].deployRoleArn);
-    }
+  test("the CI role has no IAM permission at all: it cannot assume any environment's deploy role", () => {
+    expect(hub.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("ci-runners-deployer"))).toEqual([]);
+    expect(hub.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((p) => p.name.startsWith("ci-runners-deployer"))).toEqual([]);
   });
 
   test("the pinned controller manages the runners' namespace only; each scale set names it explicitly", () => {
     const controller = hub.one("kubernetes:helm.sh/v4:Chart", "ci-runners-controller").inputs;
     expect(controller).toMatchObject({ chart: expect.stringMatching(/gha-runner-scale-set-controller$/), version: CHARTS.runnerController.version, namespace: "arc-systems" });
     expect(controller.values.flags.watchSingleNamespace).toBe("ci-runners");
-    for (const scaleSet of ["admin-ci", "admin-deploy"]) {
+    for (const scaleSet of ["admin-ci", "admin-deploy", "admin-platform"]) {
       const chart = hub.one("kubernetes:helm.sh/v4:Chart", `ci-runners-${scaleSet}`).inputs;
       expect(chart).toMatchObject({ chart: expect.stringMatching(/gha-runner-scale-set$/), version: CHARTS.runnerScaleSet.version, namespace: "ci-runners" });
       expect(chart.values).toMatchObject({
@@ -174,6 +169,18 @@ describe("CI runners", () => {
     expect(deploy.template.spec.serviceAccountName).toBe("ci-deployer");
     expect(deploy.template.spec.tolerations).toBeUndefined();
     expect(JSON.stringify(deploy.template)).not.toContain("privileged");
+  });
+
+  test("platform delivery runners (this repository's previews and deploys) hold no cloud role and no API token", () => {
+    const platform = hub.one("kubernetes:helm.sh/v4:Chart", "ci-runners-admin-platform").inputs.values;
+    expect(platform).toMatchObject({ runnerGroup: "platform-delivery", minRunners: 0, maxRunners: admin.ciRunners.platform?.maxRunners ?? 4 });
+    expect(platform.template.spec.serviceAccountName).toBe("platform-delivery");
+    expect(platform.template.spec.tolerations).toBeUndefined();
+    expect(JSON.stringify(platform.template)).not.toContain("privileged");
+    const account = hub.one("kubernetes:core/v1:ServiceAccount", "ci-runners-platform").inputs;
+    expect(account.metadata.annotations?.["eks.amazonaws.com/role-arn"]).toBeUndefined();
+    expect(account.automountServiceAccountToken).toBe(false);
+    expect(hub.outputs.ciRunnerScaleSets).toEqual({ build: "admin-ci", deploy: "admin-deploy", platform: "admin-platform" });
   });
 });
 

@@ -2,6 +2,7 @@
  * The policy pack's policies, called directly (the pack's server is never started): every policy has
  * passing and failing cases, and the per-environment configs change levels and behaviour.
  */
+import { BOOTSTRAP_ACCESS_TAG } from "../../config/rules-delivery";
 import * as fs from "fs";
 import * as path from "path";
 import type { PolicyPackConfig, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
@@ -94,6 +95,10 @@ const eks = (extra: Record<string, any> = {}) =>
   });
 const launchTemplate = (httpTokens?: string) => resource("aws:ec2/launchTemplate:LaunchTemplate", { metadataOptions: { httpEndpoint: "enabled", httpTokens } });
 const nodeGroup = (launchTemplate?: unknown) => resource("aws:eks/nodeGroup:NodeGroup", { clusterName: "prod", launchTemplate });
+const publicEndpoint = { vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.7/32"] } };
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The tag the program sets while admin's first deployment may use a public endpoint (config/rules-delivery.ts). */
+const bootstrapUntil = (fromNow: number) => ({ [BOOTSTRAP_ACCESS_TAG]: new Date(Date.now() + fromNow).toISOString() });
 
 const bucket = (name = "prod-backups") => resource("aws:s3/bucket:Bucket", { bucket: name }, { name });
 /** A bucket's companion points at it by id, so (as in the engine) it depends on the bucket. */
@@ -246,9 +251,14 @@ const CASES: Record<string, { pass: Case[]; fail: FailingCase[] }> = {
     ],
   },
   "aws-eks-private-endpoint": {
-    pass: [{ name: "private only", resources: () => [eks()] }],
+    pass: [
+      { name: "private only", resources: () => [eks()] },
+      { name: "public during admin's bootstrap allowance", resources: () => [eks({ ...publicEndpoint, tags: bootstrapUntil(DAY_MS) })] },
+    ],
     fail: [
-      { name: "public endpoint", resources: () => [eks({ vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] } })], expected: /endpoint is public/ },
+      { name: "public endpoint", resources: () => [eks(publicEndpoint)], expected: /endpoint is public/ },
+      { name: "public after the bootstrap allowance ended", resources: () => [eks({ ...publicEndpoint, tags: bootstrapUntil(-60_000) })], expected: /endpoint is public/ },
+      { name: "a bootstrap allowance beyond seven days", resources: () => [eks({ ...publicEndpoint, tags: bootstrapUntil(8 * DAY_MS) })], expected: /endpoint is public/ },
       { name: "AWS defaults (public, not private)", resources: () => [eks({ vpcConfig: { endpointPrivateAccess: undefined, endpointPublicAccess: undefined } })], expected: /no private API endpoint/ },
     ],
   },

@@ -1,216 +1,199 @@
+/**
+ * The delivery workflows, read as YAML: where each job runs, as which role, in which order, behind which gate.
+ * actionlint checks them as GitHub would (test/e2e/workflows-lint.test.ts); this file checks what they mean.
+ */
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { PLATFORM_SCALE_SET } from "../../components/ci-runners/runners";
 
 const ROOT = path.join(__dirname, "..", "..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
+const SETUP_ACTION = path.join(ROOT, ".github", "actions", "setup-delivery", "action.yml");
 const STACKS = ["admin", "e2e", "prod", "stage"];
 
-type Step = { id?: string; uses?: string; run?: string; with?: Record<string, unknown>; "working-directory"?: string; env?: Record<string, string> };
+type Step = { id?: string; if?: string; uses?: string; run?: string; with?: Record<string, any>; "working-directory"?: string; env?: Record<string, string> };
 type Job = {
   needs?: string | string[];
   uses?: string;
   with?: Record<string, unknown>;
   permissions?: Record<string, string>;
   environment?: string;
+  "runs-on"?: string;
   strategy?: { "fail-fast"?: boolean; matrix: Record<string, unknown[]> };
   steps?: Step[];
   if?: string;
+  outputs?: Record<string, string>;
+  env?: Record<string, string>;
   concurrency?: { group: string; "cancel-in-progress": boolean };
 };
 type Workflow = { on: Record<string, any>; permissions?: Record<string, string>; jobs: Record<string, Job> };
 
 const files = fs.readdirSync(WORKFLOWS).filter((f) => f.endsWith(".yml"));
-const texts = Object.fromEntries(files.map((f) => [f, fs.readFileSync(path.join(WORKFLOWS, f), "utf8")]));
+const texts: Record<string, string> = Object.fromEntries(files.map((f) => [f, fs.readFileSync(path.join(WORKFLOWS, f), "utf8")]));
 const workflows: Record<string, Workflow> = Object.fromEntries(files.map((f) => [f, parse(texts[f])]));
+const setupAction = parse(fs.readFileSync(SETUP_ACTION, "utf8")) as { runs: { steps: Step[] } };
 const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 
 const needsOf = (job: Job) => (job.needs === undefined ? [] : ([] as string[]).concat(job.needs));
-const stepsUsing = (job: Job, action: string) => (job.steps ?? []).filter((s) => s.uses?.startsWith(`${action}@`));
-const calledWorkflow = (job: Job) => (job.uses?.startsWith("./.github/workflows/") ? workflows[path.basename(job.uses)] : undefined);
-/** The steps a job runs: its own, or those of the reusable workflow it calls. */
-const effectiveSteps = (job: Job): Step[] => job.steps ?? Object.values(calledWorkflow(job)?.jobs ?? {}).flatMap((j) => j.steps ?? []);
-const pulumiStep = (name: string) => stepsUsing(workflows[name].jobs[Object.keys(workflows[name].jobs)[0]], "pulumi/actions")[0];
-
-/** Jobs in the order `needs` allows them to run (each after everything it needs). */
-function runOrder(workflow: Workflow): string[] {
-  const order: string[] = [];
-  const visit = (name: string) => {
-    if (order.includes(name)) return;
-    needsOf(workflow.jobs[name]).forEach(visit);
-    order.push(name);
-  };
-  Object.keys(workflow.jobs).forEach(visit);
-  return order;
-}
+const allJobs = () => Object.entries(workflows).flatMap(([file, w]) => Object.entries(w.jobs).map(([name, job]) => ({ file, name, job })));
+const allSteps = (): { file: string; step: Step }[] => [
+  ...allJobs().flatMap(({ file, job }) => (job.steps ?? []).map((step) => ({ file, step }))),
+  ...setupAction.runs.steps.map((step) => ({ file: "setup-delivery", step })),
+];
+const runs = (job: Job) => (job.steps ?? []).map((s) => s.run ?? "").join("\n");
+const touchesStacks = (job: Job) => (job.steps ?? []).some((s) => s.uses === "./.github/actions/setup-delivery");
+const roleStep = (job: Job) => (job.steps ?? []).find((s) => s.id === "aws");
 
 test("the delivery workflows exist and parse", () => {
   expect(files.sort()).toEqual(["deploy.yml", "drift.yml", "preview.yml", "release.yml", "stack-preview.yml", "stack-up.yml"]);
   for (const file of files) expect(Object.keys(workflows[file].jobs).length).toBeGreaterThan(0);
 });
 
-test("actions are pinned to their current majors and AWS is reached through OIDC only, never with stored keys", () => {
-  const expected: Record<string, string> = {
-    "actions/checkout": "v7",
-    "actions/setup-node": "v7",
-    "aws-actions/configure-aws-credentials": "v6",
-    "pulumi/actions": "v7",
-  };
-  for (const [file, workflow] of Object.entries(workflows)) {
-    for (const job of Object.values(workflow.jobs)) {
-      for (const step of job.steps ?? []) {
-        if (!step.uses) continue;
-        const [action, ref] = step.uses.split("@");
-        expect({ file, action, ref }).toEqual({ file, action, ref: expected[action] });
-      }
-      for (const step of stepsUsing(job, "aws-actions/configure-aws-credentials")) {
-        expect(String(step.with?.["role-to-assume"])).toMatch(/^\$\{\{ .*vars\.AWS_[A-Z_]+ROLE_ARNS?\b.*\}\}$/);
-        expect(step.with?.["aws-region"]).toBe("${{ vars.AWS_REGION }}");
-      }
-    }
-    expect(texts[file]).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|secrets\.AWS/);
+test("every action is pinned to a commit, with the release it is in a comment; AWS is reached through OIDC only", () => {
+  const pinned = /^[\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/;
+  const lines = [...Object.values(texts), fs.readFileSync(SETUP_ACTION, "utf8")].flatMap((text) => text.split("\n"));
+  const uses = lines.map((line) => line.match(/^\s*(?:- )?uses: (.+)$/)?.[1]).filter((u): u is string => u !== undefined && !u.startsWith("./"));
+  expect(uses.length).toBeGreaterThan(10);
+  for (const use of uses) expect(use).toMatch(pinned);
+  // One commit per action everywhere.
+  const commits = new Map<string, Set<string>>();
+  for (const use of uses) commits.set(use.split("@")[0], (commits.get(use.split("@")[0]) ?? new Set()).add(use.split("@")[1]));
+  for (const [action, refs] of commits) expect({ action, refs: refs.size }).toEqual({ action, refs: 1 });
+  for (const { file, step } of allSteps().filter(({ step }) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
+    expect({ file, role: step.with?.["role-to-assume"], region: step.with?.["aws-region"] }).toEqual({ file, role: "${{ steps.aws.outputs.role }}", region: "${{ steps.aws.outputs.region }}" });
   }
+  for (const text of Object.values(texts)) expect(text).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|secrets\.AWS/);
 });
 
-test("every job that assumes an AWS role may request an OIDC token, and every PR comment may be written", () => {
-  const callers = Object.entries(workflows).filter(([, w]) => !("workflow_call" in w.on));
-  for (const [file, workflow] of callers) {
+test("callers grant nothing by default; a job gets an OIDC token only where it assumes a role", () => {
+  for (const [file, workflow] of Object.entries(workflows).filter(([, w]) => !("workflow_call" in w.on))) {
     expect({ file, permissions: workflow.permissions }).toEqual({ file, permissions: {} });
-    for (const [name, job] of Object.entries(workflow.jobs)) {
-      const steps = effectiveSteps(job);
-      const assumesRole = steps.some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
-      const comments = job.with?.["comment-on-pr"] === true;
-      expect({ file, name, idToken: job.permissions?.["id-token"] }).toEqual({ file, name, idToken: assumesRole ? "write" : undefined });
-      expect({ file, name, pullRequests: job.permissions?.["pull-requests"] }).toEqual({ file, name, pullRequests: comments ? "write" : undefined });
-    }
+  }
+  for (const { file, name, job } of allJobs().filter(({ job }) => job.steps)) {
+    const assumesRole = roleStep(job) !== undefined;
+    // Reusable workflows inherit the caller's grant, which is checked on the caller.
+    if (!("workflow_call" in workflows[file].on)) expect({ file, name, idToken: job.permissions?.["id-token"] }).toEqual({ file, name, idToken: assumesRole ? "write" : undefined });
   }
 });
 
-test("pull requests run the unit tests, then preview every stack with a per-object diff commented on the PR", () => {
+test("every job that touches a stack runs on the hub's platform runners, which reach the private API endpoints", () => {
+  const jobs = allJobs().filter(({ job }) => touchesStacks(job));
+  expect(jobs.map(({ file, name }) => `${file}:${name}`).sort()).toEqual(["drift.yml:check", "stack-preview.yml:preview", "stack-up.yml:plan", "stack-up.yml:up"]);
+  for (const { job } of jobs) expect(job["runs-on"]).toBe(PLATFORM_SCALE_SET);
+  // And nothing else runs there: unit tests and issue reports need no network path to a cluster.
+  for (const { job } of allJobs().filter(({ job }) => !touchesStacks(job) && job.steps)) expect(job["runs-on"]).toBe("ubuntu-latest");
+});
+
+test("pull requests run the unit tests; previews only for branches of this repository, forks get a notice", () => {
   const preview = workflows["preview.yml"];
   expect(preview.on.pull_request.branches).toEqual(["main"]);
   expect(preview.jobs.test.steps?.map((s) => s.run).filter(Boolean)).toEqual(["npm ci", "npm run test:unit"]);
-  const job = preview.jobs.preview;
-  expect(needsOf(job)).toEqual(["test"]);
-  expect([...(job.strategy?.matrix.stack as string[])].sort()).toEqual(STACKS);
-  expect(job.uses).toBe("./.github/workflows/stack-preview.yml");
-  expect(job.with).toEqual({ stack: "${{ matrix.stack }}", "comment-on-pr": true });
-  expect(job.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
+  const sameRepository = "github.event.pull_request.head.repo.full_name == github.repository";
+  expect(preview.jobs.preview).toMatchObject({ if: sameRepository, uses: "./.github/workflows/stack-preview.yml", with: { stack: "${{ matrix.stack }}" } });
+  expect(needsOf(preview.jobs.preview)).toEqual(["test"]);
+  expect([...(preview.jobs.preview.strategy?.matrix.stack as string[])].sort()).toEqual(STACKS);
+  expect(preview.jobs.preview.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
+  expect(preview.jobs.fork.if).toBe(sameRepository.replace("==", "!="));
+  expect(runs(preview.jobs.fork)).toMatch(/::notice .*fork/);
 });
 
-test("a stack preview installs the program and the policy pack, then runs pulumi preview against the S3 backend", () => {
-  const workflow = workflows["stack-preview.yml"];
-  expect(Object.keys(workflow.on.workflow_call.inputs).sort()).toEqual(["comment-on-pr", "detect-drift", "stack"]);
-  const job = workflow.jobs.preview;
-  expect(job.environment).toBeUndefined(); // a preview never waits for an approval
-  const steps = job.steps ?? [];
-  expect(steps.map((s) => s.uses?.split("@")[0] ?? `${s.run} in ${s["working-directory"] ?? "."}`)).toEqual([
-    "actions/checkout",
-    "actions/setup-node",
-    "npm ci in .",
-    "npm ci in policy",
-    "aws-actions/configure-aws-credentials",
-    "pulumi/actions",
-  ]);
-  expect(steps[4].with?.["role-to-assume"]).toBe("${{ fromJSON(vars.AWS_PREVIEW_ROLE_ARNS)[inputs.stack] }}");
-  expect(pulumiStep("stack-preview.yml").with).toMatchObject({
+test("a pull request's preview runs as the stack's preview role, in the environment whose reviewers let it run", () => {
+  const job = workflows["stack-preview.yml"].jobs.preview;
+  expect(job.environment).toBe("preview-${{ inputs.stack }}");
+  expect(roleStep(job)?.run).toBe('npm run --silent delivery -- aws "$STACK" preview >> "$GITHUB_OUTPUT"');
+  expect((job.steps ?? []).find((s) => s.uses?.startsWith("pulumi/actions@"))?.with).toMatchObject({
     command: "preview",
     "stack-name": "${{ inputs.stack }}",
     "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}",
     diff: true,
     policyPacks: "policy",
     policyPackConfigs: "policy/config/${{ inputs.stack }}.json",
-    "comment-on-pr": "${{ inputs.comment-on-pr }}",
-    refresh: "${{ inputs.detect-drift }}",
-    "expect-no-changes": "${{ inputs.detect-drift }}",
+    "comment-on-pr": true,
   });
 });
 
-test("a stack deploys in the GitHub environment of its name, one update at a time, with the policy pack", () => {
-  const job = workflows["stack-up.yml"].jobs.up;
-  expect(workflows["stack-up.yml"].on.workflow_call.inputs.stack).toMatchObject({ type: "string", required: true });
-  expect(job.environment).toBe("${{ inputs.stack }}");
-  expect(job.concurrency).toEqual({ group: "pulumi-up-${{ inputs.stack }}", "cancel-in-progress": false });
-  expect(stepsUsing(job, "aws-actions/configure-aws-credentials")[0].with?.["role-to-assume"]).toBe("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
-  expect((job.steps ?? []).some((s) => s.run === "npm ci" && s["working-directory"] === "policy")).toBe(true);
-  const pulumi = stepsUsing(job, "pulumi/actions").find((s) => s.with?.command === "up")?.with ?? {};
-  expect(pulumi).toMatchObject({
-    command: "up",
-    "stack-name": "${{ inputs.stack }}",
-    "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}",
-    policyPacks: "policy",
-    policyPackConfigs: "policy/config/${{ inputs.stack }}.json",
+describe("a deploy: plan as the preview role, approve the plan, apply exactly it as the deploy role", () => {
+  const { plan, up } = workflows["stack-up.yml"].jobs;
+  const stepIndex = (job: Job, test: (s: Step) => boolean) => (job.steps ?? []).findIndex(test);
+
+  test("the plan job needs no approval and cannot change anything", () => {
+    expect(plan.environment).toBeUndefined();
+    expect(roleStep(plan)?.run).toMatch(/delivery -- aws "\$STACK" preview/);
+    const save = (plan.steps ?? []).find((s) => s.run?.includes("deploy-plan -- save"));
+    expect(save?.run).toContain('cat "$RUNNER_TEMP/plan/summary.md" >> "$GITHUB_STEP_SUMMARY"');
+    expect((plan.steps ?? []).find((s) => s.uses?.startsWith("actions/upload-artifact@"))?.with).toMatchObject({ name: "plan-${{ inputs.stack }}", "retention-days": 1 });
   });
-  expect(pulumi.message).toContain("${{ github.sha }}");
-  expect(pulumi).not.toHaveProperty("upsert"); // stacks are created once, with their KMS secrets provider
+
+  test("prod takes only a commit that stage has run, checked before its plan", () => {
+    const check = stepIndex(plan, (s) => s.run?.includes("require-deployed") ?? false);
+    expect(plan.steps?.[check]).toMatchObject({ if: "inputs.stack == 'prod'", run: 'npm run --silent delivery -- require-deployed stage "$GITHUB_SHA" prod' });
+    expect(check).toBeLessThan(stepIndex(plan, (s) => s.run?.includes("deploy-plan -- save") ?? false));
+  });
+
+  test("the update runs behind the stack's environment gate, as the deploy role, and applies the saved plan", () => {
+    expect(needsOf(up)).toEqual(["plan"]);
+    expect(up.environment).toBe("${{ inputs.stack }}");
+    expect(roleStep(up)?.run).toMatch(/delivery -- aws "\$STACK" deploy/);
+    const apply = (up.steps ?? []).find((s) => s.run?.includes("deploy-plan -- apply"));
+    expect(apply?.run).toBe('npm run --silent deploy-plan -- apply "$STACK" "$RUNNER_TEMP/plan" "$MESSAGE"');
+    expect(apply?.env?.MESSAGE).toContain("${{ github.sha }}");
+    expect(apply?.env?.MESSAGE).toContain("steps.backup.outputs.name");
+    // The only update is the plan's.
+    expect([...(plan.steps ?? []), ...(up.steps ?? [])].filter((s) => s.with?.command === "up" || /pulumi up/.test(s.run ?? ""))).toEqual([]);
+  });
+
+  test("a version change or a stateful replacement is backed up first, as the plan decided", () => {
+    expect((plan.steps ?? []).find((s) => s.id === "risk")?.run).toMatch(/if npm run --silent risky-change -- "\$RUNNER_TEMP\/plan\/preview.json"; then\s+echo "backup=true"/);
+    expect(plan.outputs).toEqual({ backup: "${{ steps.risk.outputs.backup }}" });
+    const backup = stepIndex(up, (s) => s.id === "backup");
+    expect(up.steps?.[backup]).toMatchObject({ if: "needs.plan.outputs.backup == 'true'" });
+    expect(backup).toBeLessThan(stepIndex(up, (s) => s.run?.includes("deploy-plan -- apply") ?? false));
+  });
+
+  test("plan, update and drift check of a stack never overlap", () => {
+    const group = { group: "pulumi-${{ inputs.stack }}", "cancel-in-progress": false };
+    expect(plan.concurrency).toEqual(group);
+    expect(up.concurrency).toEqual(group);
+    expect(workflows["drift.yml"].jobs.check.concurrency).toEqual({ ...group, group: "pulumi-${{ matrix.stack }}" });
+  });
 });
 
-test("a deploy that changes the Kubernetes version or replaces stateful resources takes a Velero backup first and names it", () => {
-  const steps = workflows["stack-up.yml"].jobs.up.steps ?? [];
-  const backup = steps.findIndex((s) => s.id === "backup");
-  const up = steps.findIndex((s) => s.uses?.startsWith("pulumi/actions") && s.with?.command === "up");
-  expect(backup).toBeGreaterThan(-1);
-  expect(backup).toBeLessThan(up);
-  expect(steps[backup].run).toMatch(/pulumi preview --stack "\$\{\{ inputs.stack \}\}" --json/);
-  expect(steps[backup].run).toMatch(/if npm run --silent risky-change -- .*; then\s+npm run --silent backup -- "\$\{\{ inputs.stack \}\}" --wait/);
-  expect(steps[up].with?.message).toContain("steps.backup.outputs.name");
-});
-
-test("merges to main deploy admin, then e2e, stage and prod, each behind its environment gate", () => {
+test("merges to main deploy admin, then e2e, stage and prod; a release deploys one chosen stack the same way", () => {
   const deploy = workflows["deploy.yml"];
   expect(deploy.on).toEqual({ push: { branches: ["main"] } });
-  expect(runOrder(deploy)).toEqual(["test", "admin", "e2e", "stage", "prod"]);
-  expect(Object.fromEntries(Object.entries(deploy.jobs).map(([name, job]) => [name, needsOf(job)]))).toEqual({
-    test: [],
-    admin: ["test"],
-    e2e: ["admin"],
-    stage: ["e2e"],
-    prod: ["stage"],
-  });
-  for (const stack of STACKS) {
-    expect(deploy.jobs[stack].uses).toBe("./.github/workflows/stack-up.yml");
-    expect(deploy.jobs[stack].with).toEqual({ stack });
-  }
-});
-
-test("a manual release deploys one chosen stack through the same tests and gate", () => {
+  expect(Object.fromEntries(Object.entries(deploy.jobs).map(([name, job]) => [name, needsOf(job)]))).toEqual({ test: [], admin: ["test"], e2e: ["admin"], stage: ["e2e"], prod: ["stage"] });
+  for (const stack of STACKS) expect(deploy.jobs[stack]).toMatchObject({ uses: "./.github/workflows/stack-up.yml", with: { stack } });
   const release = workflows["release.yml"];
-  const input = release.on.workflow_dispatch.inputs.stack;
-  expect(input).toMatchObject({ type: "choice", required: true });
-  expect([...input.options].sort()).toEqual(STACKS);
-  expect(needsOf(release.jobs.release)).toEqual(["test"]);
-  expect(release.jobs.release.uses).toBe("./.github/workflows/stack-up.yml");
-  expect(release.jobs.release.with).toEqual({ stack: "${{ inputs.stack }}" });
+  expect([...release.on.workflow_dispatch.inputs.stack.options].sort()).toEqual(STACKS);
+  expect(release.jobs.release).toMatchObject({ needs: "test", uses: "./.github/workflows/stack-up.yml", with: { stack: "${{ inputs.stack }}" } });
 });
 
-test("drift detection runs nightly on every stack, refreshes, expects no changes and reports failures in an issue", () => {
-  const drift = workflows["drift.yml"];
-  expect(drift.on.schedule).toHaveLength(1);
-  expect(drift.on.schedule[0].cron.split(" ")).toHaveLength(5);
-  expect(drift.on).toHaveProperty("workflow_dispatch");
-  const job = drift.jobs.drift;
-  expect(job.strategy?.["fail-fast"]).toBe(false); // one stack's drift must not hide another's
-  expect([...(job.strategy?.matrix.stack as string[])].sort()).toEqual(STACKS);
-  expect(job.uses).toBe("./.github/workflows/stack-preview.yml");
-  expect(job.with).toEqual({ stack: "${{ matrix.stack }}", "detect-drift": true });
-  const report = drift.jobs.report;
-  expect(needsOf(report)).toEqual(["drift"]);
-  expect(report.if).toBe("failure()");
-  expect(report.permissions).toEqual({ issues: "write" });
-  expect(report.steps?.[0].run).toMatch(/gh issue create/);
-});
-
-test("CI uses the Node major of the project, the CLI of its SDK, and a policy pack and per-stack config that exist", () => {
-  const engines = packageJson.engines.node as string;
-  for (const [file, workflow] of Object.entries(workflows)) {
-    for (const job of Object.values(workflow.jobs)) {
-      for (const step of stepsUsing(job, "actions/setup-node")) expect({ file, node: step.with?.["node-version"] }).toEqual({ file, node: 22 });
-      for (const step of stepsUsing(job, "pulumi/actions")) {
-        expect({ file, cli: step.with?.["pulumi-version"] }).toEqual({ file, cli: packageJson.dependencies["@pulumi/pulumi"] });
-      }
-    }
+test("drift: each stack refreshed against its deployed commit; one labelled issue per stack, closed when clean", () => {
+  const { check, report } = workflows["drift.yml"].jobs;
+  expect(workflows["drift.yml"].on.schedule[0].cron.split(" ")).toHaveLength(5);
+  for (const job of [check, report]) {
+    expect(job.strategy?.["fail-fast"]).toBe(false);
+    expect([...(job.strategy?.matrix.stack as string[])].sort()).toEqual(STACKS);
   }
-  expect(engines).toBe(">=22");
+  expect(roleStep(check)?.run).toMatch(/delivery -- aws "\$STACK" preview/);
+  expect(runs(check)).toMatch(/commit=\$\(npm run --silent delivery -- deployed-commit "\$STACK"\)\s+echo "commit=\$commit" >> "\$GITHUB_OUTPUT"\s+git checkout --detach "\$commit"/);
+  expect(runs(check)).toMatch(/pulumi preview --stack "\$STACK" --refresh --diff --expect-no-changes/);
+  expect(runs(check)).toContain("--exclude '**kubernetes:core/v1:Secret::**'");
+  expect(report).toMatchObject({ needs: "check", if: "always()", permissions: { issues: "write" } });
+  const script = runs(report);
+  expect(script).toContain('label="drift:$STACK"');
+  expect(script).toMatch(/gh issue close "\$open"/);
+  expect(script).toMatch(/gh issue comment "\$open" --body-file body.md/);
+  expect(script).toMatch(/gh issue create --title "Drift on \$STACK" --label "\$label" --body-file body.md/);
+});
+
+test("CI uses the Node major of the project and the CLI of its SDK", () => {
+  for (const { file, step } of allSteps()) {
+    if (step.uses?.startsWith("actions/setup-node@")) expect({ file, node: step.with?.["node-version"] }).toEqual({ file, node: 22 });
+    if (step.uses?.startsWith("pulumi/actions@")) expect({ file, cli: step.with?.["pulumi-version"] }).toEqual({ file, cli: packageJson.dependencies["@pulumi/pulumi"] });
+  }
+  expect(packageJson.engines.node).toBe(">=22");
   for (const file of ["PulumiPolicy.yaml", "package-lock.json", ...STACKS.map((stack) => `config/${stack}.json`)]) {
     expect({ file, exists: fs.existsSync(path.join(ROOT, "policy", file)) }).toEqual({ file, exists: true });
   }

@@ -53,9 +53,23 @@ export const eksPrivateEndpoint: ResourceValidationPolicy = {
     if (args.type !== EKS_CLUSTER) return;
     const vpcConfig = args.props.vpcConfig;
     if (vpcConfig?.endpointPrivateAccess !== true) reportViolation("The cluster has no private API endpoint (vpcConfig.endpointPrivateAccess: true).");
-    if (publicAccessOf(vpcConfig)) reportViolation("The cluster's API endpoint is public (vpcConfig.endpointPublicAccess must be false).");
+    if (publicAccessOf(vpcConfig) && !bootstrapping(args.props.tags)) {
+      reportViolation("The cluster's API endpoint is public (vpcConfig.endpointPublicAccess must be false).");
+    }
   },
 };
+
+/**
+ * admin's first deployment opens its endpoint to the operator for at most seven days; the program tags the
+ * cluster with the deadline (cluster.bootstrapAccess, config/rules-delivery.ts), and only until then is a public
+ * endpoint admitted.
+ */
+const BOOTSTRAP_ACCESS_TAG = "platform.example.io/bootstrap-access-until";
+const BOOTSTRAP_ACCESS_MAX_MS = 7 * 24 * 60 * 60 * 1000;
+function bootstrapping(tags: Record<string, string> | undefined): boolean {
+  const until = Date.parse(tags?.[BOOTSTRAP_ACCESS_TAG] ?? "");
+  return Number.isFinite(until) && until > Date.now() && until <= Date.now() + BOOTSTRAP_ACCESS_MAX_MS;
+}
 
 export const eksPublicEndpointRestricted: ResourceValidationPolicy = {
   name: "aws-eks-public-endpoint-restricted",

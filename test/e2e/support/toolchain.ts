@@ -9,7 +9,7 @@ import * as path from "path";
 export const PROJECT_DIR = path.resolve(__dirname, "../../..");
 export const TOOLCHAIN_DIR = path.join(PROJECT_DIR, ".toolchain");
 const ENV_FILE = path.join(TOOLCHAIN_DIR, "env.sh");
-const BINARIES = ["pulumi", "pulumi-language-nodejs", "etcd", "kube-apiserver", "kube-controller-manager", "kubectl", "helm"];
+const BINARIES = ["pulumi", "pulumi-language-nodejs", "etcd", "kube-apiserver", "kube-controller-manager", "kubectl", "helm", "actionlint"];
 
 export type Toolchain = { ok: true; env: NodeJS.ProcessEnv } | { ok: false; missing: string[] };
 

@@ -1,0 +1,46 @@
+/**
+ * What the delivery workflows ask of a stack, read from its committed file and its history, so that no role,
+ * region or commit is configured twice:
+ *   npm run --silent delivery -- aws <stack> deploy|preview      `role=<arn>` and `region=<region>` lines ($GITHUB_OUTPUT)
+ *   npm run --silent delivery -- deployed-commit <stack>           the commit of the stack's newest successful update
+ *   npm run --silent delivery -- require-deployed <stack> <commit> <for-stack>   refuse unless <stack> ran <commit>
+ * The history is read with the `pulumi` CLI on PATH (without --show-secrets: no decryption needed).
+ * Exit status: 0 done, 2 refused, 1 failed.
+ */
+import { execFile } from "child_process";
+import * as fs from "fs";
+import { promisify } from "util";
+import { parse } from "yaml";
+import { DeliveryRefused, deployedCommit, requireDeployed } from "./delivery/history";
+import type { HistoryEntry } from "./rollback/history";
+
+const execFileAsync = promisify(execFile);
+
+async function history(stack: string): Promise<HistoryEntry[]> {
+  const { stdout } = await execFileAsync("pulumi", ["stack", "history", "--stack", stack, "--json", "--non-interactive"], { maxBuffer: 256 * 1024 * 1024 });
+  return JSON.parse(stdout) as HistoryEntry[];
+}
+
+function awsOf(stack: string, purpose: string): string {
+  const file = `Pulumi.${stack}.yaml`;
+  const aws = fs.existsSync(file) ? parse(fs.readFileSync(file, "utf8"))?.config?.["platform:aws"] : undefined;
+  if (!aws) throw new DeliveryRefused(`${file} has no platform:aws section: ${stack} is not an AWS environment`);
+  const role = { deploy: aws.deployRoleArn, preview: aws.previewRoleArn }[purpose];
+  if (!role) throw new DeliveryRefused(`expected deploy or preview, got ${purpose}`);
+  return `role=${role}\nregion=${aws.region}`;
+}
+
+async function main([command, stack, ...rest]: string[]): Promise<void> {
+  if (command === "aws" && stack && rest.length === 1) console.log(awsOf(stack, rest[0]));
+  else if (command === "deployed-commit" && stack) console.log(deployedCommit(stack, await history(stack)));
+  else if (command === "require-deployed" && stack && rest.length === 2) {
+    requireDeployed(stack, rest[0], await history(stack), rest[1]);
+    console.log(`${stack} has run ${rest[0].slice(0, 12)}.`);
+  } else throw new DeliveryRefused("usage: npm run --silent delivery -- aws <stack> deploy|preview | deployed-commit <stack> | require-deployed <stack> <commit> <for-stack>");
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  const refused = error instanceof DeliveryRefused;
+  console.error(refused ? `Refused: ${error.message}` : (error as { stderr?: string }).stderr || error.message);
+  process.exit(refused ? 2 : 1);
+});

@@ -1,0 +1,37 @@
+/**
+ * `npm run deploy-plan -- save <stack> <dir>` before the approval gate, `npm run deploy-plan -- apply <stack>
+ * <dir> <message>` after it (scripts/deploy-plan/plan.ts). Uses the `pulumi` CLI on PATH with its current
+ * backend login. Exit status: 0 done, 2 refused (nothing changed), 1 failed.
+ */
+import { execFile } from "child_process";
+import { promisify } from "util";
+import { applyPlan, PlanDeps, PlanRefused, savePlan } from "./deploy-plan/plan";
+
+const execFileAsync = promisify(execFile);
+const USAGE = "usage: npm run deploy-plan -- save <stack> <dir> | apply <stack> <dir> <message>";
+
+const deps: PlanDeps = {
+  pulumi: async (args) => {
+    // Update plans are still marked [PREVIEW] in the CLI; the variable keeps them available if a version gates them.
+    const env = { ...process.env, PULUMI_EXPERIMENTAL: "true" };
+    const child = execFileAsync("pulumi", [...args, "--non-interactive"], { env, maxBuffer: 512 * 1024 * 1024 });
+    // The engine's progress and errors reach the job log as they happen; stdout is the command's result.
+    child.child.stderr?.pipe(process.stderr);
+    return (await child).stdout;
+  },
+  headCommit: async () => (await execFileAsync("git", ["rev-parse", "HEAD"])).stdout.trim(),
+  now: () => new Date(),
+  log: (line) => console.log(line),
+};
+
+async function main([command, stack, dir, message]: string[]): Promise<void> {
+  if (command === "save" && stack && dir) await savePlan(stack, dir, process.cwd(), deps);
+  else if (command === "apply" && stack && dir && message) await applyPlan(stack, dir, message, process.cwd(), deps);
+  else throw new PlanRefused(USAGE);
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  const refused = error instanceof PlanRefused;
+  console.error(refused ? `Refused: ${error.message}` : (error as { stderr?: string }).stderr || error.message);
+  process.exit(refused ? 2 : 1);
+});

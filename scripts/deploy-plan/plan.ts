@@ -1,0 +1,112 @@
+/**
+ * Applying exactly what was reviewed. Before the approval gate the deploy saves an update plan
+ * (`pulumi preview --save-plan`) with what it was made from: the commit and a fingerprint of the stack's state.
+ * After the gate, `apply` refuses unless the checkout is that commit and the state is unchanged, then runs
+ * `pulumi up --plan`, which the engine itself refuses to let do anything the plan does not hold.
+ */
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+
+/** What `save` records next to the plan, so that `apply` can tell whether the world moved since. */
+export interface PlanRecord {
+  readonly stack: string;
+  readonly commit: string;
+  /** sha256 of the state's resources and pending operations (`pulumi stack export`): see stateFingerprint. */
+  readonly stateFingerprint: string;
+  readonly savedAt: string;
+}
+
+/** The commands the plan needs; injected so that the refusals are tested without an engine. */
+export interface PlanDeps {
+  /** `pulumi <args>` in the project directory; resolves stdout, rejects on a non-zero exit. */
+  pulumi(args: string[]): Promise<string>;
+  headCommit(): Promise<string>;
+  now(): Date;
+  log(line: string): void;
+}
+
+export const FILES = { plan: "plan.json", preview: "preview.json", record: "plan-record.json", summary: "summary.md" } as const;
+
+/** A plan that must not be applied; nothing was changed. */
+export class PlanRefused extends Error {
+  override name = "PlanRefused";
+}
+
+/**
+ * The state as far as an update depends on it. `manifest.time` changes on every write, even a no-op update, so
+ * it is left out; any change of a resource, or an operation left pending by a killed update, changes this.
+ */
+export function stateFingerprint(exported: string): string {
+  const { deployment } = JSON.parse(exported) as { deployment?: { resources?: unknown[]; pending_operations?: unknown[] } };
+  const relevant = JSON.stringify({ resources: deployment?.resources ?? [], pending: deployment?.pending_operations ?? [] });
+  return createHash("sha256").update(relevant).digest("hex");
+}
+
+/** The policy pack and this environment's settings of it, as every preview and update of the stack uses them. */
+export function policyArgs(stack: string, projectDir: string): string[] {
+  const config = path.join("policy", "config", `${stack}.json`);
+  if (!fs.existsSync(path.join(projectDir, config))) throw new PlanRefused(`${config} does not exist: every stack is deployed with the policy pack and its settings`);
+  return ["--policy-pack", "policy", "--policy-pack-config", config];
+}
+
+export async function savePlan(stack: string, dir: string, projectDir: string, deps: PlanDeps): Promise<PlanRecord> {
+  fs.mkdirSync(dir, { recursive: true });
+  const stateFingerprintBefore = stateFingerprint(await deps.pulumi(["stack", "export", "--stack", stack]));
+  const preview = await deps.pulumi(["preview", "--stack", stack, "--json", "--save-plan", path.join(dir, FILES.plan), ...policyArgs(stack, projectDir)]);
+  fs.writeFileSync(path.join(dir, FILES.preview), preview);
+  const record: PlanRecord = { stack, commit: await deps.headCommit(), stateFingerprint: stateFingerprintBefore, savedAt: deps.now().toISOString() };
+  fs.writeFileSync(path.join(dir, FILES.record), `${JSON.stringify(record, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, FILES.summary), planSummary(record, JSON.parse(preview)));
+  deps.log(`Saved the plan of ${stack} at ${record.commit.slice(0, 12)} in ${dir}.`);
+  return record;
+}
+
+export async function applyPlan(stack: string, dir: string, message: string, projectDir: string, deps: PlanDeps): Promise<void> {
+  const record = readRecord(dir);
+  if (record.stack !== stack) throw new PlanRefused(`the plan in ${dir} is for stack ${record.stack}, not ${stack}`);
+  const head = await deps.headCommit();
+  if (head !== record.commit) {
+    throw new PlanRefused(`the plan was made from commit ${record.commit.slice(0, 12)}, but this checkout is ${head.slice(0, 12)}: check out the reviewed commit`);
+  }
+  const now = stateFingerprint(await deps.pulumi(["stack", "export", "--stack", stack]));
+  if (now !== record.stateFingerprint) {
+    throw new PlanRefused(
+      `stack ${stack} changed since its plan was saved at ${record.savedAt} (another update, a refresh or an interrupted update): ` +
+        "the reviewed plan no longer describes what `up` would do. Run the deploy again to review a new plan.",
+    );
+  }
+  await deps.pulumi(["up", "--stack", stack, "--yes", "--skip-preview", "--plan", path.join(dir, FILES.plan), "--message", message, ...policyArgs(stack, projectDir)]);
+  deps.log(`Applied the reviewed plan of ${stack} (commit ${record.commit.slice(0, 12)}).`);
+}
+
+function readRecord(dir: string): PlanRecord {
+  const file = path.join(dir, FILES.record);
+  if (!fs.existsSync(file)) throw new PlanRefused(`${file} does not exist: apply takes the directory \`save\` wrote`);
+  return JSON.parse(fs.readFileSync(file, "utf8")) as PlanRecord;
+}
+
+interface PreviewJson {
+  readonly steps?: { op: string; urn: string; diffReasons?: string[] }[];
+  readonly changeSummary?: Record<string, number>;
+}
+
+/** Markdown for the run's summary page, which the approver reads before approving. */
+export function planSummary(record: PlanRecord, preview: PreviewJson): string {
+  const changes = (preview.steps ?? []).filter((step) => step.op !== "same");
+  const counts = Object.entries(preview.changeSummary ?? {})
+    .filter(([op]) => op !== "same")
+    .map(([op, count]) => `${count} to ${op}`);
+  const rows = changes.map((step) => {
+    const [, , typePath, name] = step.urn.split("::");
+    const keys = step.diffReasons?.length ? step.diffReasons.map((key) => `\`${key}\``).join(", ") : "";
+    return `| ${step.op} | \`${typePath.split("$").pop()}\` | \`${name}\` | ${keys} |`;
+  });
+  return [
+    `### Plan of \`${record.stack}\` at \`${record.commit.slice(0, 12)}\``,
+    "",
+    changes.length === 0 ? "No changes." : `${counts.join(", ")}. Approving applies exactly these operations (\`pulumi up --plan\`).`,
+    "",
+    ...(rows.length > 0 ? ["| operation | type | name | changed inputs |", "|---|---|---|---|", ...rows, ""] : []),
+  ].join("\n");
+}
