@@ -10,7 +10,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { z } from "zod";
 import { showValue } from "../config/key-paths";
-import { awsRoleArn } from "../config/primitives";
 import { awsSection } from "../config/sections/environment";
 
 /** The platform project's directory: its Pulumi.yaml names the project whose state the bucket holds. */
@@ -74,12 +73,12 @@ export class BootstrapConfigError extends pulumi.RunError {
   }
 }
 
+/** The part of the platform's `platform:aws` the bootstrap needs, checked as the platform checks it. */
 const platformAws = z.object({
   region: awsSection.shape.region,
   accountId: awsSection.shape.accountId,
-  deployRoleArn: awsRoleArn,
-  /** Added to the platform schema with the read-only previews; until a file sets it, the conventional name. */
-  previewRoleArn: awsRoleArn.optional(),
+  deployRoleArn: awsSection.shape.deployRoleArn,
+  previewRoleArn: awsSection.shape.previewRoleArn,
 });
 
 const bootstrapSettings = z.strictObject({
@@ -128,8 +127,8 @@ export function loadBootstrapConfig(stack: string, raw: Record<string, string>, 
     if (hubStack !== expectedHub) problems.push({ file, key: "platform:hub.stack", value: hubStack, expected: `"${expectedHub}", the admin stack's state the bucket shares` });
     const listed = hubFile["platform:admin"].spokes[i];
     const own = environments[i + 1];
-    if (own && (listed.accountId !== own.accountId || listed.deployRoleArn !== own.deployRoleArn)) {
-      problems.push({ file: `Pulumi.${HUB_STACK}.yaml`, key: `platform:admin.spokes[${i}]`, value: { accountId: listed.accountId, deployRoleArn: listed.deployRoleArn }, expected: `the accountId and deployRoleArn of ${file} (${own.accountId}, ${own.deployRoleArn})` });
+    if (own && listed.accountId !== own.accountId) {
+      problems.push({ file: `Pulumi.${HUB_STACK}.yaml`, key: `platform:admin.spokes[${i}].accountId`, value: listed.accountId, expected: `the platform:aws.accountId of ${file} (${own.accountId})` });
     }
   });
   problems.push(...distinctRoles(environments.filter((e): e is EnvironmentAccount => e !== undefined)));
@@ -181,9 +180,8 @@ function readEnvironment(stack: string, config: Record<string, any> | undefined,
     }
     return undefined;
   }
-  const { region, accountId, deployRoleArn } = parsed.data;
+  const { region, accountId, deployRoleArn, previewRoleArn } = parsed.data;
   const partition = deployRoleArn.split(":")[1];
-  const previewRoleArn = parsed.data.previewRoleArn ?? `arn:${partition}:iam::${accountId}:role/platform-previewer`;
   const before = problems.length;
   for (const [key, arn] of [["deployRoleArn", deployRoleArn], ["previewRoleArn", previewRoleArn]] as const) {
     const account = arn.split(":")[4];

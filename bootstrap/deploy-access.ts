@@ -97,7 +97,7 @@ export class DeployAccess extends pulumi.ComponentResource {
       {
         ...roleNameAndPath(account.previewRoleArn),
         description: `Previews the ${account.stack} stack for pull requests and the nightly drift check: reads, never writes`,
-        assumeRolePolicy: oidc.arn.apply((arn) => JSON.stringify(previewRoleTrust(account, args.repository, arn))),
+        assumeRolePolicy: oidc.arn.apply((arn) => JSON.stringify(previewRoleTrust(args.repository, arn))),
       },
       childOpts,
     );
@@ -108,7 +108,7 @@ export class DeployAccess extends pulumi.ComponentResource {
       `${name}-preview-state`,
       {
         role: previewRole.name,
-        policy: decryptKeys.apply((arns) => JSON.stringify(previewBackendAccess(account, args.stateBucketArn, arns.filter((arn): arn is string => !!arn)))),
+        policy: decryptKeys.apply((arns) => JSON.stringify(previewBackendAccess(args.stateBucketArn, arns.filter((arn): arn is string => !!arn)))),
       },
       childOpts,
     );

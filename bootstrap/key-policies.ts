@@ -29,13 +29,19 @@ const KEY_ADMINISTRATION_ACTIONS = [
   "kms:CancelKeyDeletion",
 ];
 
-/** The alias a stack file names in `secretsprovider: awskms://alias/pulumi-<stack>?region=<region>`. */
 export function secretsKeyAlias(stack: string): string {
   return `alias/pulumi-${stack}`;
 }
 
+/**
+ * The stack file's `secretsprovider:`, naming the key by its alias ARN: encrypting (`stack init`,
+ * `config set --secret`) with credentials of another account then fails instead of finding that account's own
+ * `alias/pulumi-<stack>`. Decrypting needs no key name (gocloud.dev secrets/awskms `keeper.Decrypt` sends only
+ * the ciphertext, which names its key), so a StackReference from another account works with either form.
+ */
 export function secretsProviderUrl(account: EnvironmentAccount): string {
-  return `awskms://${secretsKeyAlias(account.stack)}?region=${account.region}`;
+  const aliasArn = `arn:${account.partition}:kms:${account.region}:${account.accountId}:${secretsKeyAlias(account.stack)}`;
+  return `awskms:///${aliasArn}?region=${account.region}`;
 }
 
 function administration(account: EnvironmentAccount): Statement {

@@ -35,10 +35,9 @@ export function deployRoleBoundary(account: EnvironmentAccount, protect: Protect
   const statements: Statement[] = [
     { Sid: "EverythingTheRoleIsGranted", Effect: "Allow", Action: "*", Resource: "*" },
     {
-      // sts:AssumeRole stays: the program's provider assumes the deploy role from the deploy role's session.
       Sid: "NotTheBootstrapsIdentities",
       Effect: "Deny",
-      NotAction: ["iam:Get*", "iam:List*", "sts:AssumeRole"],
+      NotAction: ["iam:Get*", "iam:List*"],
       Resource: [account.deployRoleArn, account.previewRoleArn, protect.oidcProviderArn, protect.boundaryPolicyArn],
     },
     {
@@ -111,11 +110,10 @@ export function previewDeniedSecretReads(stateBucketArn: string): PolicyDocument
   ]);
 }
 
-/** The preview role's way into the state: the bucket (the bucket policy narrows it), the keys, itself. */
-export function previewBackendAccess(account: EnvironmentAccount, stateBucketArn: string, decryptKeyArns: readonly string[]): PolicyDocument {
+/** The preview role's way into the state: the bucket (the bucket policy narrows it) and the keys. */
+export function previewBackendAccess(stateBucketArn: string, decryptKeyArns: readonly string[]): PolicyDocument {
   return policyDocument([
     { Sid: "StateBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetObject"], Resource: [stateBucketArn, `${stateBucketArn}/*`] },
     { Sid: "SecretsAndStateKeys", Effect: "Allow", Action: "kms:Decrypt", Resource: [...decryptKeyArns] },
-    { Sid: "ItselfForTheProgramsProvider", Effect: "Allow", Action: "sts:AssumeRole", Resource: account.previewRoleArn },
   ]);
 }

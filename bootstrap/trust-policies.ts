@@ -38,17 +38,10 @@ function githubJobs(providerArn: string, subjects: string[]): Statement {
   };
 }
 
-/**
- * The program's AWS provider assumes `platform:aws.deployRoleArn` (or the preview role) although the job already
- * runs as it: since 2023 a role trusts itself only when its trust policy says so (AWS Security Blog, "Announcing
- * an update to IAM role trust policy behavior"; IAM User Guide, "Update a role trust policy").
- */
-function itself(account: EnvironmentAccount, roleArn: string): Statement {
-  return { Sid: "ItselfForTheProgramsProvider", Effect: "Allow", Principal: { AWS: accountRoot(account.partition, account.accountId) }, Action: "sts:AssumeRole", Condition: principalArnIs([roleArn]) };
-}
-
 export function deployRoleTrust(account: EnvironmentAccount, repository: string, providerArn: string, operatorAccess?: OperatorAccess): PolicyDocument {
-  const statements = [githubJobs(providerArn, [deploySubject(repository, account.stack)]), itself(account, account.deployRoleArn)];
+  // The program assumes no role (components/aws-account): the job's credentials are the role's, so the role
+  // trusts no one but those jobs, and an operator while the window below is open.
+  const statements = [githubJobs(providerArn, [deploySubject(repository, account.stack)])];
   if (operatorAccess) {
     // Break glass, time-boxed: IAM stops honouring the statement at `until` (aws:CurrentTime, a date condition).
     statements.push({
@@ -62,6 +55,6 @@ export function deployRoleTrust(account: EnvironmentAccount, repository: string,
   return policyDocument(statements);
 }
 
-export function previewRoleTrust(account: EnvironmentAccount, repository: string, providerArn: string): PolicyDocument {
-  return policyDocument([githubJobs(providerArn, previewSubjects(repository)), itself(account, account.previewRoleArn)]);
+export function previewRoleTrust(repository: string, providerArn: string): PolicyDocument {
+  return policyDocument([githubJobs(providerArn, previewSubjects(repository))]);
 }

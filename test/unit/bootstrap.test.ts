@@ -2,6 +2,9 @@
  * The bootstrap (bootstrap/) under mocks, with the platform's real stack files: what each account gets, and,
  * by evaluating the generated policies (test/iam-evaluator.ts), who can then do what.
  */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
 import { BootstrapRun, runBootstrap } from "../bootstrap-harness";
 import { ALLOW_ALL, decide } from "../iam-evaluator";
 
@@ -40,31 +43,26 @@ describe("every account", () => {
         Action: "sts:AssumeRoleWithWebIdentity",
         Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": `repo:${REPO}:environment:${env}` } },
       },
-      {
-        Sid: "ItselfForTheProgramsProvider",
-        Effect: "Allow",
-        Principal: { AWS: `arn:aws:iam::${ACCOUNTS[env]}:root` },
-        Action: "sts:AssumeRole",
-        Condition: { ArnEquals: { "aws:PrincipalArn": deployRole(env) } },
-      },
     ]);
   });
 
   test.each(ENVS)("%s: the preview role is trusted for pull requests and main only, with ReadOnlyAccess", (env) => {
     const trust = runs[env].policy(ROLE, `${env}-preview-role`, "assumeRolePolicy");
     expect(trust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([`repo:${REPO}:pull_request`, `repo:${REPO}:ref:refs/heads/main`]);
-    expect(trust.Statement.map((s: any) => s.Sid)).toEqual(["GitHubActionsJobs", "ItselfForTheProgramsProvider"]);
-    expect(trust.Statement[1].Condition.ArnEquals["aws:PrincipalArn"]).toBe(previewRole(env));
+    expect(trust.Statement).toHaveLength(1);
+    expect(trust.Statement[0].Principal).toEqual({ Federated: `arn:aws:iam::${ACCOUNTS[env]}:oidc-provider/token.actions.githubusercontent.com` });
     expect(runs[env].one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${env}-preview-read-only`).inputs.policyArn).toBe("arn:aws:iam::aws:policy/ReadOnlyAccess");
     expect(runs[env].one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${env}-deploy-administrator`).inputs.policyArn).toBe("arn:aws:iam::aws:policy/AdministratorAccess");
   });
 
-  test.each(ENVS)("%s: the secrets key is alias/pulumi-<stack>, rotated, protected, and the stack output names it as secrets provider", (env) => {
+  test.each(ENVS)("%s: the secrets key is alias/pulumi-<stack>, rotated, protected: the one the platform stack file's secretsprovider names", (env) => {
     const key = runs[env].one(KEY, `${env}-secrets-key`);
     expect(key.inputs.enableKeyRotation).toBe(true);
     expect(key.protect).toBe(true);
     expect(runs[env].one("aws:kms/alias:Alias", `${env}-secrets-key-alias`).inputs.name).toBe(`alias/pulumi-${env}`);
-    expect(runs[env].outputs.secretsProvider).toBe(`awskms://alias/pulumi-${env}?region=eu-west-1`);
+    const stackFile = parse(fs.readFileSync(path.join(__dirname, "../..", `Pulumi.${env}.yaml`), "utf8"));
+    expect(runs[env].outputs.secretsProvider).toBe(`awskms:///arn:aws:kms:eu-west-1:${ACCOUNTS[env]}:alias/pulumi-${env}?region=eu-west-1`);
+    expect(stackFile.secretsprovider).toBe(runs[env].outputs.secretsProvider);
   });
 
   test.each(ENVS)("%s: every AWS resource uses the stack's provider, which accepts only the environment's account", (env) => {
@@ -134,7 +132,7 @@ describe("the secrets keys", () => {
       expect(may("iam:AttachRolePolicy", previewRole(env))).toBe("explicitly denied");
       expect(may("iam:CreatePolicyVersion", `arn:aws:iam::${ACCOUNTS[env]}:policy/platform-deployer-boundary`)).toBe("explicitly denied");
       expect(may("iam:DeleteOpenIDConnectProvider", `arn:aws:iam::${ACCOUNTS[env]}:oidc-provider/token.actions.githubusercontent.com`)).toBe("explicitly denied");
-      expect(may("sts:AssumeRole", deployRole(env))).toBe("allowed");
+      expect(may("sts:AssumeRole", deployRole(env))).toBe("explicitly denied");
       expect(may("iam:CreateRole", `arn:aws:iam::${ACCOUNTS[env]}:role/${env}-eks-cluster`)).toBe("allowed");
       expect(may("eks:CreateCluster", "*")).toBe("allowed");
       expect(may("s3:PutBucketPolicy", BUCKET)).toBe(env === "admin" ? "explicitly denied" : "allowed");
@@ -160,7 +158,6 @@ describe("the preview role reads no secret data", () => {
     expect(may(env, "ec2:DescribeInstances", "*")).toBe("allowed");
     expect(may(env, "secretsmanager:DescribeSecret", "*")).toBe("allowed");
     expect(may(env, "s3:GetObject", `${BUCKET}/.pulumi/stacks/k8s-platform/${env}.json`)).toBe("allowed");
-    expect(may(env, "sts:AssumeRole", previewRole(env))).toBe("allowed");
     expect(may(env, "sts:AssumeRole", deployRole(env))).toBe("not allowed");
   });
 });
