@@ -96,8 +96,8 @@ export class DeployAccess extends pulumi.ComponentResource {
       `${name}-preview-role`,
       {
         ...roleNameAndPath(account.previewRoleArn),
-        description: `Previews the ${account.stack} stack for pull requests and the nightly drift check: reads, never writes`,
-        assumeRolePolicy: oidc.arn.apply((arn) => JSON.stringify(previewRoleTrust(args.repository, arn))),
+        description: `Previews and plans the ${account.stack} stack (approved pull requests, main, release tags) and checks drift: reads, never writes`,
+        assumeRolePolicy: oidc.arn.apply((arn) => JSON.stringify(previewRoleTrust(account, args.repository, arn))),
       },
       childOpts,
     );

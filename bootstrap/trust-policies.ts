@@ -3,7 +3,8 @@
  * `sub` claim of their OIDC token. GitHub's "Configuring OpenID Connect in Amazon Web Services" and "OpenID
  * Connect reference" (subject claims): a job that names a GitHub environment gets
  * `repo:<owner>/<repo>:environment:<name>` (so only jobs past that environment's protection rules carry it), a
- * pull-request job `repo:<owner>/<repo>:pull_request`, any other job on a branch `repo:<owner>/<repo>:ref:refs/heads/<branch>`.
+ * pull-request job without one `repo:<owner>/<repo>:pull_request`, any other job on a branch or tag
+ * `repo:<owner>/<repo>:ref:refs/heads/<branch>` or `…:ref:refs/tags/<tag>`.
  * The audience is `sts.amazonaws.com`, the default of aws-actions/configure-aws-credentials. A repository or
  * organisation that customised its subject template must change these subjects with it.
  */
@@ -21,27 +22,31 @@ function deploySubject(repository: string, stack: string): string {
   return `repo:${repository}:environment:${stack}`;
 }
 
-function previewSubjects(repository: string): string[] {
-  // Pull requests preview; the nightly drift run is a scheduled job on main (with no environment).
-  return [`repo:${repository}:pull_request`, `repo:${repository}:ref:refs/heads/main`];
+/**
+ * The jobs that preview, as the workflows run them (.github/workflows): a pull request's preview in the GitHub
+ * environment `preview-<stack>` (whose reviewers approve running unreviewed code with the stack's secrets);
+ * the plan before the gate and the nightly drift check, jobs on main without an environment; the plan of a
+ * release of a tag `v*` (the environments' deployment policy admits main and those tags). Not `pull_request`:
+ * it would let any pull request's job decrypt the stack's secrets without that approval.
+ */
+function previewSubjects(repository: string, stack: string): { exact: string[]; releaseTags: string } {
+  return {
+    exact: [`repo:${repository}:environment:preview-${stack}`, `repo:${repository}:ref:refs/heads/main`],
+    releaseTags: `repo:${repository}:ref:refs/tags/v*`,
+  };
 }
 
-function githubJobs(providerArn: string, subjects: string[]): Statement {
-  const subject: ConditionBlock[string] = { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: subjects.length === 1 ? subjects[0] : subjects };
-  return {
-    Sid: "GitHubActionsJobs",
-    Effect: "Allow",
-    Principal: { Federated: providerArn },
-    Action: "sts:AssumeRoleWithWebIdentity",
-    // StringEquals, not StringLike: no wildcard in a subject can admit another environment or branch.
-    Condition: { StringEquals: subject },
-  };
+const AUDIENCE = { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE };
+
+function githubJobs(providerArn: string, condition: ConditionBlock): Statement {
+  return { Sid: "GitHubActionsJobs", Effect: "Allow", Principal: { Federated: providerArn }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition };
 }
 
 export function deployRoleTrust(account: EnvironmentAccount, repository: string, providerArn: string, operatorAccess?: OperatorAccess): PolicyDocument {
   // The program assumes no role (components/aws-account): the job's credentials are the role's, so the role
   // trusts no one but those jobs, and an operator while the window below is open.
-  const statements = [githubJobs(providerArn, [deploySubject(repository, account.stack)])];
+  // StringEquals: no wildcard can admit another environment.
+  const statements = [githubJobs(providerArn, { StringEquals: { ...AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: deploySubject(repository, account.stack) } })];
   if (operatorAccess) {
     // Break glass, time-boxed: IAM stops honouring the statement at `until` (aws:CurrentTime, a date condition).
     statements.push({
@@ -55,6 +60,8 @@ export function deployRoleTrust(account: EnvironmentAccount, repository: string,
   return policyDocument(statements);
 }
 
-export function previewRoleTrust(repository: string, providerArn: string): PolicyDocument {
-  return policyDocument([githubJobs(providerArn, previewSubjects(repository))]);
+export function previewRoleTrust(account: EnvironmentAccount, repository: string, providerArn: string): PolicyDocument {
+  const { exact, releaseTags } = previewSubjects(repository, account.stack);
+  // StringLike for the release tags' `*`; the other subjects hold no wildcard character, so they match exactly.
+  return policyDocument([githubJobs(providerArn, { StringEquals: AUDIENCE, StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: [...exact, releaseTags] } })]);
 }

@@ -7,7 +7,8 @@
  * - a resource policy that names an account (its root) delegates to that account's IAM policies: the caller's
  *   identity policy must allow too; a cross-account request always needs both;
  * - within the bucket's own account, the identity policy alone suffices for S3;
- * - a KMS key policy must always allow (IAM alone never grants use of a key).
+ * - a KMS key policy must always allow (IAM alone never grants use of a key);
+ * - a web-identity caller is the identity provider (`Principal.Federated`), and the trust policy alone decides.
  * Condition operators modelled: StringEquals, StringLike, ArnEquals, ArnLike, ArnNotEquals, Bool, DateLessThan,
  * with AWS's rules for several values (any matches; for a negated operator, none) and absent keys (no match; a
  * negated operator matches).
@@ -31,6 +32,8 @@ export interface Policies {
   readonly resourceAccount: string;
   /** KMS: the key policy must allow whatever IAM says. */
   readonly resourcePolicyRequired?: boolean;
+  /** AssumeRoleWithWebIdentity: the caller (`principalArn`, the identity provider) has no IAM policy; the trust policy alone decides. */
+  readonly webIdentity?: boolean;
 }
 
 export type Decision = "allowed" | "explicitly denied" | "not allowed";
@@ -47,7 +50,7 @@ export function decide(request: Request, policies: Policies): Decision {
   const boundaryAllows = !policies.boundary || matches(policies.boundary, "Allow", req);
   const resourceAllows = !!policies.resourcePolicy && matches(policies.resourcePolicy, "Allow", req, true);
   const sameAccount = accountOf(request.principalArn) === policies.resourceAccount;
-  const granted = policies.resourcePolicyRequired || !sameAccount ? resourceAllows && identityAllows : identityAllows;
+  const granted = policies.webIdentity ? resourceAllows : policies.resourcePolicyRequired || !sameAccount ? resourceAllows && identityAllows : identityAllows;
   return granted && boundaryAllows ? "allowed" : "not allowed";
 }
 
@@ -67,6 +70,7 @@ function matches(doc: PolicyDocument, effect: "Allow" | "Deny", req: Required<Re
 
 function principalMatches(principal: Principal | undefined, arn: string): boolean {
   if (principal === "*") return true;
+  if (principal?.Federated !== undefined) return principal.Federated === arn;
   const listed = list(principal?.AWS);
   return listed.some((p) => p === arn || (p.endsWith(":root") && accountOf(p) === accountOf(arn)));
 }

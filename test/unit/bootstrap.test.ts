@@ -30,6 +30,13 @@ describe("every account", () => {
     expect(provider.inputs).toMatchObject({ url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"] });
   });
 
+  /** Whether a GitHub Actions job whose token carries `sub` may assume the role. */
+  const jobMayAssume = (env: Env, role: "deploy" | "preview", sub: string) =>
+    decide(
+      { principalArn: `arn:aws:iam::${ACCOUNTS[env]}:oidc-provider/token.actions.githubusercontent.com`, action: "sts:AssumeRoleWithWebIdentity", resource: "*", context: { "token.actions.githubusercontent.com:sub": sub, "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } },
+      { resourcePolicy: runs[env].policy(ROLE, `${env}-${role}-role`, "assumeRolePolicy"), resourceAccount: ACCOUNTS[env], webIdentity: true },
+    );
+
   test.each(ENVS)("%s: the deploy role is the platform file's, trusted only for jobs of its GitHub environment, for 2 h", (env) => {
     const role = runs[env].one(ROLE, `${env}-deploy-role`);
     expect(role.inputs).toMatchObject({ name: "platform-deployer", path: "/", maxSessionDuration: 7200 });
@@ -44,13 +51,24 @@ describe("every account", () => {
         Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": `repo:${REPO}:environment:${env}` } },
       },
     ]);
+    expect(jobMayAssume(env, "deploy", `repo:${REPO}:environment:${env}`)).toBe("allowed");
+    for (const sub of [`repo:${REPO}:ref:refs/heads/main`, `repo:${REPO}:pull_request`, `repo:${REPO}:environment:preview-${env}`, `repo:other/${REPO}:environment:${env}`]) {
+      expect([sub, jobMayAssume(env, "deploy", sub)]).toEqual([sub, "not allowed"]);
+    }
+    for (const other of ENVS.filter((e) => e !== env)) expect(jobMayAssume(env, "deploy", `repo:${REPO}:environment:${other}`)).toBe("not allowed");
   });
 
-  test.each(ENVS)("%s: the preview role is trusted for pull requests and main only, with ReadOnlyAccess", (env) => {
-    const trust = runs[env].policy(ROLE, `${env}-preview-role`, "assumeRolePolicy");
-    expect(trust.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([`repo:${REPO}:pull_request`, `repo:${REPO}:ref:refs/heads/main`]);
-    expect(trust.Statement).toHaveLength(1);
-    expect(trust.Statement[0].Principal).toEqual({ Federated: `arn:aws:iam::${ACCOUNTS[env]}:oidc-provider/token.actions.githubusercontent.com` });
+  test.each(ENVS)("%s: the preview role is trusted for approved pull-request previews, main and release tags, with ReadOnlyAccess", (env) => {
+    const admitted = [`repo:${REPO}:environment:preview-${env}`, `repo:${REPO}:ref:refs/heads/main`, `repo:${REPO}:ref:refs/tags/v1.4.0`];
+    for (const sub of admitted) expect([sub, jobMayAssume(env, "preview", sub)]).toEqual([sub, "allowed"]);
+    const refused = [
+      `repo:${REPO}:pull_request`, // a pull request's job outside the preview environment's approval
+      `repo:${REPO}:ref:refs/heads/feature`,
+      `repo:${REPO}:ref:refs/tags/nightly`,
+      `repo:${REPO}:environment:${env}`,
+      ...ENVS.filter((e) => e !== env).map((other) => `repo:${REPO}:environment:preview-${other}`),
+    ];
+    for (const sub of refused) expect([sub, jobMayAssume(env, "preview", sub)]).toEqual([sub, "not allowed"]);
     expect(runs[env].one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${env}-preview-read-only`).inputs.policyArn).toBe("arn:aws:iam::aws:policy/ReadOnlyAccess");
     expect(runs[env].one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${env}-deploy-administrator`).inputs.policyArn).toBe("arn:aws:iam::aws:policy/AdministratorAccess");
   });
