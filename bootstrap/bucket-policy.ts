@@ -19,6 +19,14 @@ export interface StateBucketPolicyArgs {
 
 const WRITE = ["s3:PutObject", "s3:DeleteObject"];
 
+/**
+ * Before prod's plan the workflow checks, with prod's preview role, that stage has run the commit
+ * (.github/workflows/stack-up.yml: `delivery require-deployed stage … prod`, i.e. `pulumi stack history --stack
+ * stage`). The CLI checks that stage's checkpoint exists (a HEAD request, which S3 authorises as s3:GetObject) and
+ * reads stage's history entries (`*.history.json`), not the checkpoint copies beside them.
+ */
+export const HISTORY_CHECKS: readonly { readonly reader: string; readonly of: string }[] = [{ reader: "prod", of: "stage" }];
+
 export function bucketArn(partition: string, bucket: string): string {
   return `arn:${partition}:s3:::${bucket}`;
 }
@@ -73,7 +81,10 @@ export function stateBucketPolicy(args: StateBucketPolicyArgs): PolicyDocument {
     const name = capitalise(env.stack);
     // A StackReference reads the hub's checkpoint (its `stacks/` keys); history, backups and locks stay the hub's own.
     const privateKeys = env.stack === hub.stack ? own.filter((key) => !key.startsWith(".pulumi/stacks/")) : own;
-    const otherRoles = everyRole.filter((arn) => arn !== env.deployRoleArn && arn !== env.previewRoleArn);
+    // Roles of other accounts get only what an Allow here grants; roles of the bucket's account may also have IAM's.
+    const otherRolesOfTheBucketsAccount = environments
+      .filter((other) => other.stack !== env.stack && other.accountId === hub.accountId)
+      .flatMap((other) => [other.deployRoleArn, other.previewRoleArn]);
     statements.push(
       {
         Sid: `${name}DeployRoleWritesItsStack`,
@@ -107,15 +118,29 @@ export function stateBucketPolicy(args: StateBucketPolicyArgs): PolicyDocument {
         NotResource: objects(own),
         Condition: principalArnIs([env.deployRoleArn]),
       },
-      {
+    );
+    if (otherRolesOfTheBucketsAccount.length > 0) {
+      statements.push({
         Sid: `OtherRolesDoNotRead${name}sState`,
         Effect: "Deny",
         Principal: "*",
         Action: "s3:GetObject",
         Resource: objects(privateKeys),
-        Condition: principalArnIs(otherRoles),
-      },
-    );
+        Condition: principalArnIs(otherRolesOfTheBucketsAccount),
+      });
+    }
+  }
+  for (const check of HISTORY_CHECKS) {
+    const [reader, of] = [check.reader, check.of].map((stack) => environments.find((env) => env.stack === stack));
+    if (!reader || !of) continue;
+    statements.push({
+      Sid: `${capitalise(reader.stack)}PreviewRoleReads${capitalise(of.stack)}sHistory`,
+      Effect: "Allow",
+      Principal: principalsOfAccounts(reader.partition, [reader.accountId]),
+      Action: "s3:GetObject",
+      Resource: objects([checkpointKeys(platformProject, of.stack), `.pulumi/history/${platformProject}/${of.stack}/*.history.json*`]),
+      Condition: principalArnIs([reader.previewRoleArn]),
+    });
   }
   if (spokes.length > 0) {
     statements.push({

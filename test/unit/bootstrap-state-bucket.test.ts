@@ -2,6 +2,9 @@
  * The state bucket's policy, as the admin bootstrap sends it, evaluated for every environment's roles against
  * every object key the Pulumi DIY backend uses for a stack (bootstrap/state-layout.ts).
  */
+import * as fs from "fs";
+import * as path from "path";
+import { HISTORY_CHECKS } from "../../bootstrap/bucket-policy";
 import { runBootstrap } from "../bootstrap-harness";
 import { ALLOW_ALL, decide, Decision } from "../iam-evaluator";
 
@@ -94,8 +97,30 @@ describe.each(ENVS)("%s's preview role", (env) => {
     for (const object of rest.filter((o) => !o.includes("/stacks/"))) expect([object, read(object)]).toEqual([object, expect.stringMatching(/denied|not allowed/)]);
   });
 
-  test.each(ENVS.filter((other) => other !== env && other !== "admin"))("reads nothing of %s's state", (other) => {
-    for (const object of objectsOf(other)) expect(read(object)).not.toBe("allowed");
+  test.each(ENVS.filter((other) => other !== env && other !== "admin"))("reads nothing of %s's state but what a history check needs", (other) => {
+    const checked = HISTORY_CHECKS.some((check) => check.reader === env && check.of === other);
+    for (const object of objectsOf(other)) {
+      const historyCheck = checked && (/\/stacks\/k8s-platform\/\w+\.json/.test(object) || object.endsWith(".history.json"));
+      expect([object, read(object)]).toEqual([object, historyCheck ? "allowed" : expect.stringMatching(/denied|not allowed/)]);
+    }
+  });
+});
+
+describe("the history checks of the workflows", () => {
+  test("prod's plan may read stage's history entries and see its checkpoint; prod's deploy role may not", () => {
+    expect(HISTORY_CHECKS).toEqual([{ reader: "prod", of: "stage" }]);
+    const entry = `${BUCKET}/.pulumi/history/k8s-platform/stage/stage-1764643200123456789.history.json`;
+    expect(s3(previewRole("prod"), "s3:GetObject", entry, { identity: [READ_ONLY] })).toBe("allowed");
+    expect(s3(previewRole("prod"), "s3:GetObject", `${BUCKET}/.pulumi/stacks/k8s-platform/stage.json`, { identity: [READ_ONLY] })).toBe("allowed");
+    expect(s3(previewRole("prod"), "s3:GetObject", entry.replace(".history.", ".checkpoint."), { identity: [READ_ONLY] })).toBe("not allowed");
+    expect(s3(deployRole("prod"), "s3:GetObject", entry)).toBe("not allowed");
+    expect(s3(previewRole("stage"), "s3:GetObject", `${BUCKET}/.pulumi/history/k8s-platform/prod/prod-1.history.json`, { identity: [READ_ONLY] })).toBe("not allowed");
+  });
+
+  test("they are the checks .github/workflows/stack-up.yml runs", () => {
+    const workflow = fs.readFileSync(path.join(__dirname, "../../.github/workflows/stack-up.yml"), "utf8");
+    const runs = [...workflow.matchAll(/delivery -- require-deployed (\w+) "\$GITHUB_SHA" (\w+)/g)].map(([, of, reader]) => ({ reader, of }));
+    expect(runs).toEqual(HISTORY_CHECKS);
   });
 });
 
