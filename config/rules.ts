@@ -9,7 +9,7 @@ import { ACCOUNT_RULES } from "./rules-accounts";
 import { CAPACITY_RULES } from "./rules-capacity";
 import { existingClusterIsReachable } from "./rules-existing-cluster";
 import { HARDENING_RULES } from "./rules-hardening";
-import { upgradesAreRehearsed } from "./rules-upgrades";
+import { UPGRADE_RULES } from "./rules-upgrades";
 import { NETWORK_RULES } from "./rules-network";
 import { secretsArePresent } from "./rules-secrets";
 import { WORKLOAD_RULES } from "./rules-workloads";
@@ -274,6 +274,6 @@ export const RULES: Rule[] = [
   ...WORKLOAD_RULES,
   ...HARDENING_RULES,
   ...CAPACITY_RULES,
-  upgradesAreRehearsed,
+  ...UPGRADE_RULES,
   existingClusterIsReachable,
 ];
