@@ -7,6 +7,7 @@ import { expanderPriorities } from "../../components/cluster-autoscaler/values";
 import { GENERATION_LABEL, RETIRING_TAINT } from "../../components/cluster/node-generations";
 import { NodePoolConfig } from "../../config/sections/cluster";
 import { changesBetween } from "../../scripts/upgrade-plan/changes";
+import { swapsStillOpen, swapSteps } from "../../scripts/upgrade-plan/pools";
 import { violationsOf } from "../config-errors";
 import { runStack, StackConfig, StackRun } from "../harness";
 
@@ -174,5 +175,37 @@ describe("bad swaps are config errors naming the key", () => {
       c["platform:cluster"].nodePools = [{ ...pool, ...blueGreen({ blue: "1.33" }, "blue") }, { ...pool, name: "spot-green", labels: {} }];
     });
     expect(lines).toContainEqual(expect.stringMatching(/nodePools\[1\]\.name = "spot-green": expected a name other than "spot-green": blue\/green pool "spot" names its green node groups so/));
+  });
+});
+
+describe("upgrade-plan shows each blue/green pool's swap", () => {
+  const stackWith = (...pools: Record<string, unknown>[]) => ({ "platform:cluster": { nodePools: [{ name: "system" }, ...pools] } });
+
+  test("a pool at the current minor: swap, drain, remove, with the key paths and the drain's selector", () => {
+    const config = stackWith({ name: "general", ...blueGreen({ green: "1.33" }, "green") });
+    expect(swapSteps(config, "1.34").join("\n")).toBe(
+      [
+        "  general: green runs 1.33 and stays there while the control plane moves; then, each a pull request of its own:",
+        '    1. platform:cluster.nodePools[1].generations: { green: "1.33", blue: "1.34" }, activeGeneration: blue',
+        "       (blue's node groups come up at 1.34, then green's are tainted NoSchedule)",
+        "    2. drain green through the PodDisruptionBudgets (the cluster autoscaler also removes green's nodes as they empty):",
+        `       kubectl drain --selector ${GENERATION_LABEL}=general-green --ignore-daemonsets --delete-emptydir-data --timeout 30m`,
+        '    3. platform:cluster.nodePools[1].generations: { blue: "1.34" }   (green\'s node groups are deleted)',
+      ].join("\n"),
+    );
+    expect(swapsStillOpen(config, "1.34")).toEqual([]);
+    expect(swapSteps(stackWith(), "1.34")).toEqual([]);
+  });
+
+  test("a swap under way, a finished one, and one the next minor would leave two behind", () => {
+    const config = stackWith({ name: "a", ...blueGreen({ blue: "1.33", green: "1.34" }, "green") }, { name: "b", ...blueGreen({ blue: "1.34" }, "blue") });
+    expect(swapSteps(config, "1.34")).toEqual([
+      "  a: green runs 1.34; blue is retiring:",
+      expect.stringContaining("1. drain blue"),
+      expect.stringContaining(`--selector ${GENERATION_LABEL}=a-blue`),
+      '    2. platform:cluster.nodePools[1].generations: { green: "1.34" }   (blue\'s node groups are deleted)',
+      "  b: blue runs 1.34 already",
+    ]);
+    expect(swapsStillOpen(config, "1.35")).toEqual([expect.stringMatching(/^pool a: generation blue runs 1\.33, more than one minor behind 1\.35: finish its swap first/)]);
   });
 });
