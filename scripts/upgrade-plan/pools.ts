@@ -39,20 +39,25 @@ export function swapSteps(config: StackConfig, target: string): string[] {
   return blueGreenPools(config).flatMap((pool) => {
     const active = pool.activeGeneration;
     const other = NODE_GENERATIONS.find((g) => g !== active)!;
-    const drainAndRemove = (from: NodeGenerationName, to: NodeGenerationName, step: number) => [
+    const retire = (from: NodeGenerationName, to: NodeGenerationName, version: string, step: number) => [
       `    ${step}. drain ${from} through the PodDisruptionBudgets (the cluster autoscaler also removes ${from}'s nodes as they empty):`,
       `       kubectl drain --selector ${GENERATION_LABEL}=${pool.name}-${from} --ignore-daemonsets --delete-emptydir-data --timeout 30m`,
-      `    ${step + 1}. ${pool.path}.generations: ${yaml({ [to]: target })}   (${from}'s node groups are deleted)`,
+      `    ${step + 1}. ${pool.path}.generations: ${yaml({ [to]: version })}   (${from}'s node groups are deleted)`,
     ];
-    if (pool.generations[active] === target) {
-      if (pool.generations[other] === undefined) return [`  ${pool.name}: ${active} runs ${target} already`];
-      return [`  ${pool.name}: ${active} runs ${target}; ${other} is retiring:`, ...drainAndRemove(other, active, 1)];
+    const activeVersion = pool.generations[active]!;
+    const retiring = pool.generations[other];
+    if (activeVersion === target) {
+      return retiring === undefined ? [`  ${pool.name}: ${active} runs ${target} already`] : [`  ${pool.name}: ${active} runs ${target}; ${other} is retiring:`, ...retire(other, active, target, 1)];
     }
+    // A swap still under way is finished first: a pool has two generations at most.
+    const unfinished = retiring === undefined ? [] : retire(other, active, activeVersion, 1);
+    const step = unfinished.length ? 3 : 1;
     return [
-      `  ${pool.name}: ${active} runs ${pool.generations[active]} and stays there while the control plane moves; then, each a pull request of its own:`,
-      `    1. ${pool.path}.generations: ${yaml({ [active]: pool.generations[active], [other]: target })}, activeGeneration: ${other}`,
+      `  ${pool.name}: ${active} runs ${activeVersion} and stays there while the control plane moves; then, each a pull request of its own:`,
+      ...(unfinished.length ? [`    (${other}, at ${retiring}, is still retiring: its swap is finished first)`, ...unfinished] : []),
+      `    ${step}. ${pool.path}.generations: ${yaml({ [active]: activeVersion, [other]: target })}, activeGeneration: ${other}`,
       `       (${other}'s node groups come up at ${target}, then ${active}'s are tainted NoSchedule)`,
-      ...drainAndRemove(active, other, 2),
+      ...retire(active, other, target, step + 1),
     ];
   });
 }

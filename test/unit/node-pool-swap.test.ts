@@ -207,5 +207,15 @@ describe("upgrade-plan shows each blue/green pool's swap", () => {
       "  b: blue runs 1.34 already",
     ]);
     expect(swapsStillOpen(config, "1.35")).toEqual([expect.stringMatching(/^pool a: generation blue runs 1\.33, more than one minor behind 1\.35: finish its swap first/)]);
+    // To 1.35, a's unfinished swap comes first: a pool has two generations at most.
+    expect(swapSteps(config, "1.35").slice(0, 7)).toEqual([
+      "  a: green runs 1.34 and stays there while the control plane moves; then, each a pull request of its own:",
+      "    (blue, at 1.33, is still retiring: its swap is finished first)",
+      expect.stringContaining("1. drain blue"),
+      expect.stringContaining(`--selector ${GENERATION_LABEL}=a-blue`),
+      '    2. platform:cluster.nodePools[1].generations: { green: "1.34" }   (blue\'s node groups are deleted)',
+      '    3. platform:cluster.nodePools[1].generations: { green: "1.34", blue: "1.35" }, activeGeneration: blue',
+      "       (blue's node groups come up at 1.35, then green's are tainted NoSchedule)",
+    ]);
   });
 });
