@@ -116,8 +116,8 @@ export class NodePools extends pulumi.ComponentResource {
             ...args,
             launchTemplate,
             roleArn: role.arn,
-            // Tainted only once the active generation's groups are up (EKS creates a node group only when its nodes
-            // are Ready): the retiring nodes' pods always have somewhere to go.
+            // Tainted only once the active generation's groups exist, which EKS reports only when their nodes have
+            // joined and are healthy (podNetwork above): the retiring nodes' pods always have somewhere to go.
             dependsOn: [...policies, ...args.podNetwork, ...(generation.retiring ? activeGroups : [])],
           });
           if (!generation.retiring) activeGroups.push(group);
