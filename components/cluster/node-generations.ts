@@ -3,7 +3,7 @@
  * place. A blue/green pool has one or two, each at the minor its config pins; the one that is not active is
  * retiring: tainted so that nothing new is scheduled there while the operator drains it, then removed.
  */
-import { NODE_GENERATIONS, NodeGenerationName, NodePoolConfig } from "../../config/sections/cluster";
+import { NODE_GENERATIONS, NodePoolConfig } from "../../config/sections/cluster";
 import { LABEL_PREFIX } from "../../lib/naming";
 
 /** `<pool>-<generation>` on every node of a blue/green pool: what `kubectl drain --selector` selects a generation by. */
@@ -17,8 +17,6 @@ export const GENERATION_LABEL = `${LABEL_PREFIX}/node-generation`;
 export const RETIRING_TAINT = `${LABEL_PREFIX}/retiring`;
 
 export interface NodeGeneration {
-  /** Blue/green pools only. */
-  readonly name?: NodeGenerationName;
   /**
    * Appended to the pool's name in resource names and node group name prefixes: empty for a rolling pool and for
    * blue, whose node groups are the ones the pool had as a rolling pool; `-green` for green.
@@ -44,7 +42,6 @@ export function generationsOf(pool: NodePoolConfig, clusterVersion: string): Nod
     const labels = { ...pool.labels, [GENERATION_LABEL]: `${pool.name}-${name}` };
     const taints = retiring ? [...pool.taints, { key: RETIRING_TAINT, value: name, effect: "NoSchedule" as const }] : pool.taints;
     return {
-      name,
       suffix: name === "blue" ? "" : `-${name}`,
       kubernetesVersion: pool.generations![name]!,
       retiring,
