@@ -40,7 +40,7 @@ export function swapSteps(config: StackConfig, target: string): string[] {
     const active = pool.activeGeneration;
     const other = NODE_GENERATIONS.find((g) => g !== active)!;
     const retire = (from: NodeGenerationName, to: NodeGenerationName, version: string, step: number) => [
-      `    ${step}. drain ${from} through the PodDisruptionBudgets (the cluster autoscaler also removes ${from}'s nodes as they empty):`,
+      `    ${step}. drain ${from} through the PodDisruptionBudgets (its minimum is 0: the cluster autoscaler may remove underused ${from} nodes first):`,
       `       kubectl drain --selector ${GENERATION_LABEL}=${pool.name}-${from} --ignore-daemonsets --delete-emptydir-data --timeout 30m`,
       `    ${step + 1}. ${pool.path}.generations: ${yaml({ [to]: version })}   (${from}'s node groups are deleted)`,
     ];

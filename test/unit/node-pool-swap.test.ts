@@ -188,7 +188,7 @@ describe("upgrade-plan shows each blue/green pool's swap", () => {
         "  general: green runs 1.33 and stays there while the control plane moves; then, each a pull request of its own:",
         '    1. platform:cluster.nodePools[1].generations: { green: "1.33", blue: "1.34" }, activeGeneration: blue',
         "       (blue's node groups come up at 1.34, then green's are tainted NoSchedule)",
-        "    2. drain green through the PodDisruptionBudgets (the cluster autoscaler also removes green's nodes as they empty):",
+        "    2. drain green through the PodDisruptionBudgets (its minimum is 0: the cluster autoscaler may remove underused green nodes first):",
         `       kubectl drain --selector ${GENERATION_LABEL}=general-green --ignore-daemonsets --delete-emptydir-data --timeout 30m`,
         '    3. platform:cluster.nodePools[1].generations: { blue: "1.34" }   (green\'s node groups are deleted)',
       ].join("\n"),
