@@ -9,7 +9,7 @@ import { ACCOUNT_RULES } from "./rules-accounts";
 import { CAPACITY_RULES } from "./rules-capacity";
 import { existingClusterIsReachable } from "./rules-existing-cluster";
 import { HARDENING_RULES } from "./rules-hardening";
-import { upgradesAreRehearsed } from "./rules-upgrades";
+import { UPGRADE_RULES } from "./rules-upgrades";
 import { bootstrapAccessIsTimeBoxed, deployRunnersReach } from "./rules-delivery";
 import { NETWORK_RULES } from "./rules-network";
 import { secretsArePresent } from "./rules-secrets";
@@ -275,7 +275,7 @@ export const RULES: Rule[] = [
   ...WORKLOAD_RULES,
   ...HARDENING_RULES,
   ...CAPACITY_RULES,
-  upgradesAreRehearsed,
+  ...UPGRADE_RULES,
   deployRunnersReach(),
   bootstrapAccessIsTimeBoxed(),
   existingClusterIsReachable,

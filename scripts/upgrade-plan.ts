@@ -12,8 +12,10 @@ import * as os from "os";
 import * as path from "path";
 import { assumeEveryEnvironmentRuns, committedMinor, minorOf, REHEARSED_BY } from "../config/rules-upgrades";
 import { CHART_MIRROR_ENV } from "../lib/chart-mirror";
-import { evaluateStack, PROJECT_DIR } from "../test/harness";
+import { ConfigError } from "../config/load";
+import { evaluateStack, PROJECT_DIR, readStackConfig, StackRun } from "../test/harness";
 import { changesBetween } from "./upgrade-plan/changes";
+import { swapsStillOpen, swapSteps } from "./upgrade-plan/pools";
 import { DEFAULT_MIRROR_DIR } from "./verify/mirror";
 import { objectName } from "./verify/report";
 import { verifyStack } from "./verify/run";
@@ -25,7 +27,7 @@ const TOOLCHAIN_BIN = path.join(PROJECT_DIR, ".toolchain", "bin");
 const ORDER = [
   "EKS control plane (aws:eks/cluster:Cluster): the API server moves to the new minor; workloads keep running",
   "add-ons nodes need before they join: kube-proxy, and the VPC CNI unless Calico is the CNI (their builds for the new minor)",
-  "node groups (aws:eks/nodeGroup:NodeGroup): EKS rolls them, at most `maxUnavailable` nodes at a time, draining each node through its PodDisruptionBudgets",
+  "node groups (aws:eks/nodeGroup:NodeGroup) of rolling pools: EKS rolls them, at most `maxUnavailable` nodes at a time, draining each node through its PodDisruptionBudgets; blue/green pools' stay at their generation's minor until their swap",
   "add-ons that run on nodes: CoreDNS and the EBS CSI driver (their builds for the new minor)",
   "cluster autoscaler (helm.v4 Chart): the image of the new minor, which simulates that scheduler",
 ];
@@ -40,32 +42,40 @@ async function main(argv: string[]): Promise<number> {
   const rehearsal = REHEARSED_BY[stack];
   const rehearsed = rehearsal && committedMinor(rehearsal);
   if (rehearsed && minorOf(rehearsed) < minorOf(target)) problems.push(`${rehearsal} runs ${rehearsed}: upgrade ${rehearsal} to ${target} first (config rule upgradesAreRehearsed)`);
+  const config = readStackConfig(stack);
+  problems.push(...swapsStillOpen(config, target));
 
   console.log(`Upgrade plan: ${stack} ${current} → ${target}\n`);
   console.log(problems.length ? `Refused:\n${problems.map((p) => `  - ${p}`).join("\n")}\n` : "Rules: one minor; rehearsed first where required. OK\n");
   console.log(`Before the update: npm run backup -- ${stack} --wait   (the deploy workflow takes it for a version change)\n`);
   console.log(["Order:", ...ORDER.map((step, i) => `  ${i + 1}. ${step}`)].join("\n"), "\n");
+  const swaps = swapSteps(config, target);
+  if (swaps.length) console.log(["Blue/green pools (docs/upgrades.md):", ...swaps].join("\n"), "\n");
 
   process.env[CHART_MIRROR_ENV] ??= DEFAULT_MIRROR_DIR;
   const before = await evaluateStack(stack);
   // The refusal above is reported; what the upgrade would change is shown all the same.
   assumeEveryEnvironmentRuns(target);
-  const after = await evaluateStack(stack, { configure: (c) => void (c["platform:cluster"] = { ...c["platform:cluster"], kubernetesVersion: target }) }).finally(() =>
-    assumeEveryEnvironmentRuns(undefined),
-  );
+  const after = await evaluateStack(stack, { configure: (c) => void (c["platform:cluster"] = { ...c["platform:cluster"], kubernetesVersion: target }) })
+    .catch((error: unknown) => (error instanceof ConfigError ? error : Promise.reject(error)))
+    .finally(() => assumeEveryEnvironmentRuns(undefined));
+  if (after instanceof ConfigError) {
+    console.log(`At ${target}, the stack's config is refused:\n${after.message}`);
+    return 1;
+  }
   const { changed, added, removed } = changesBetween(before, after);
   console.log(`Resources that change (${changed.length}), added (${added.length}), removed (${removed.length}):`);
   for (const change of changed) console.log(`  ~ ${change.type} ${change.name}\n${change.inputs.map((i) => `      ${i}`).join("\n")}`);
   for (const line of added) console.log(`  + ${line}`);
   for (const line of removed) console.log(`  - ${line}`);
 
-  const verified = await verifyAtMinor(stack, target);
+  const verified = await verifyAtMinor(stack, target, after);
   console.log(`\n${verified.summary}`);
   return problems.length === 0 && verified.ok ? 0 : 1;
 }
 
 /** `npm run verify` at the target minor on a throwaway control plane of that minor, summarised for the plan. */
-async function verifyAtMinor(stack: string, minor: string): Promise<{ ok: boolean; summary: string }> {
+async function verifyAtMinor(stack: string, minor: string, run: StackRun): Promise<{ ok: boolean; summary: string }> {
   const apiserver = path.join(TOOLCHAIN_BIN, `kube-apiserver-${minor}`);
   if (!fs.existsSync(apiserver)) return { ok: false, summary: `Not verified: no kube-apiserver ${minor} in .toolchain/bin (scripts/toolchain.sh builds the next minor, toolchain/kubernetes-next)` };
   const env = { ...process.env, PATH: `${TOOLCHAIN_BIN}${path.delimiter}${process.env.PATH}` };
@@ -73,7 +83,7 @@ async function verifyAtMinor(stack: string, minor: string): Promise<{ ok: boolea
   const control = path.join(PROJECT_DIR, "scripts", "control-plane.sh");
   const kubeconfig = execFileSync("bash", [control, "start", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], env: { ...env, CP_KUBERNETES_MINOR: minor } }).trim();
   try {
-    const report = await verifyStack(stack, { mirror: process.env[CHART_MIRROR_ENV]!, kubeconfig, cluster: "throwaway", env, kubernetesMinor: minor });
+    const report = await verifyStack(stack, { mirror: process.env[CHART_MIRROR_ENV]!, kubeconfig, cluster: "throwaway", env, kubernetesMinor: minor, run });
     const deprecated = report.outcomes.flatMap((o) => o.warnings.filter((w) => /deprecated|unavailable in/i.test(w)).map((w) => `  ${objectName(o)}: ${w}`));
     const lines = [
       `Verified at ${report.kubernetesVersion}: ${report.outcomes.filter((o) => o.status === "admitted").length} of ${report.outcomes.length} objects admitted, ${report.charts.length} charts rendered`,

@@ -41,11 +41,12 @@ export function autoscalerArgs(config: AutoscalerConfig): Record<string, string 
 /**
  * Priorities as regular expressions on Auto Scaling group names, which EKS derives from the node group name
  * (`eks-<nodegroup>-<uuid>`); node groups are named `<pool>-<generated digits>`, or `<pool>-az<i>-<digits>` for
- * a stateful pool's (components/cluster), so a pool `spot` does not also match a pool `spot-large`. Empty
- * unless the priority expander is chosen.
+ * a stateful pool's, with `-green` after the pool's name for a blue/green pool's green generation
+ * (components/cluster), so a pool `spot` does not also match a pool `spot-large`. Empty unless the priority
+ * expander is chosen.
  */
 export function expanderPriorities(config: AutoscalerConfig, nodePools: readonly NodePoolConfig[]): Record<string, string[]> {
   if (config.expander !== "priority") return {};
-  const spot = nodePools.filter((pool) => pool.capacityType === "SPOT").map((pool) => `^eks-${pool.name}-${pool.stateful ? "az[0-9]+-" : ""}[0-9]+-`);
+  const spot = nodePools.filter((pool) => pool.capacityType === "SPOT").map((pool) => `^eks-${pool.name}-${pool.upgradeStrategy === "blueGreen" ? "(green-)?" : ""}${pool.stateful ? "az[0-9]+-" : ""}[0-9]+-`);
   return { ...(spot.length > 0 ? { [SPOT_PRIORITY]: spot } : {}), [DEFAULT_PRIORITY]: [".*"] };
 }

@@ -13,7 +13,10 @@ const NODE_TEMPLATE = `${AUTOSCALER_TAG}/node-template`;
 export const EBS_ZONE_LABEL = "topology.ebs.csi.aws.com/zone";
 
 export interface NodeGroupPlan {
-  /** URN name suffix and node group name prefix: the pool's name, plus `-az<i>` for a stateful pool's groups. */
+  /**
+   * URN name suffix and node group name prefix: the pool's name and its generation's suffix (node-generations.ts),
+   * plus `-az<i>` for a stateful pool's groups.
+   */
   readonly suffix: string;
   /** Index into the private subnets (one per AZ, in AZ order), or every subnet. */
   readonly zone?: number;
@@ -30,11 +33,12 @@ export function shareOf(total: number, zones: number, zone: number): number {
  * across them (each share grows with its total, so min ≤ desired ≤ max holds per group). The cluster autoscaler
  * balances the per-AZ groups (`balance-similar-node-groups`).
  */
-export function nodeGroupPlans(pool: NodePoolConfig, zoneCount: number): NodeGroupPlan[] {
+export function nodeGroupPlans(pool: NodePoolConfig, zoneCount: number, generationSuffix = ""): NodeGroupPlan[] {
   const whole = { minSize: pool.minSize, desiredSize: pool.desiredSize, maxSize: pool.maxSize };
-  if (!pool.stateful) return [{ suffix: pool.name, scaling: whole }];
+  const name = `${pool.name}${generationSuffix}`;
+  if (!pool.stateful) return [{ suffix: name, scaling: whole }];
   return Array.from({ length: zoneCount }, (_, zone) => ({
-    suffix: `${pool.name}-az${zone}`,
+    suffix: `${name}-az${zone}`,
     zone,
     scaling: {
       minSize: shareOf(pool.minSize, zoneCount, zone),

@@ -4,12 +4,14 @@ import { NodePoolConfig } from "../../config/sections/cluster";
 import { Naming } from "../../lib/naming";
 import { managedPolicyArn } from "../aws-account";
 import { amiTypeFor } from "./instance-types";
-import { AUTOSCALER_TAG, kubeletUserData, nodeGroupPlans, nodeTemplateTags, nodeTemplateTagSuffix } from "./node-group-settings";
+import { AUTOSCALER_TAG, kubeletUserData, NodeGroupPlan, nodeGroupPlans, nodeTemplateTags, nodeTemplateTagSuffix } from "./node-group-settings";
+import { generationsOf, NodeGeneration } from "./node-generations";
 
 export interface NodePoolsArgs {
   readonly awsProvider: aws.Provider;
   readonly naming: Naming;
   readonly clusterName: pulumi.Output<string>;
+  /** The control plane's minor: rolling pools' node groups follow it; blue/green generations pin their own. */
   readonly kubernetesVersion: string;
   /** Private subnets only (nodes never get a public address), one per AZ in the order of `availabilityZones`. */
   readonly subnetIds: pulumi.Input<string>[];
@@ -43,6 +45,13 @@ export interface NodePoolsArgs {
  */
 export function metadataHopLimit(pool: NodePoolConfig, ciBuildPool: string | undefined): 1 | 2 {
   return pool.metadataHopLimit ?? (pool.name === ciBuildPool ? 1 : 2);
+}
+
+/** What every node group of the component shares, and what one group waits for. */
+interface NodeGroupArgs extends NodePoolsArgs {
+  readonly launchTemplate: aws.ec2.LaunchTemplate;
+  readonly roleArn: pulumi.Output<string>;
+  readonly dependsOn: pulumi.Resource[];
 }
 
 const TAINT_EFFECTS = { NoSchedule: "NO_SCHEDULE", PreferNoSchedule: "PREFER_NO_SCHEDULE", NoExecute: "NO_EXECUTE" } as const;
@@ -100,41 +109,18 @@ export class NodePools extends pulumi.ComponentResource {
         childOpts,
       );
 
-      for (const plan of nodeGroupPlans(pool, args.subnetIds.length)) {
-        const groupName = `${name}-${plan.suffix}`;
-        const zone = plan.zone === undefined ? undefined : args.availabilityZones.apply((zones) => zones[plan.zone!]);
-        const group = new aws.eks.NodeGroup(
-          groupName,
-          {
-            clusterName: args.clusterName,
-            // A prefix, so that a change that replaces the group can create the new one before deleting the old.
-            nodeGroupNamePrefix: `${plan.suffix}-`,
-            nodeRoleArn: role.arn,
-            subnetIds: plan.zone === undefined ? args.subnetIds : [args.subnetIds[plan.zone]],
-            version: args.kubernetesVersion,
-            amiType: amiTypeFor(pool.instanceTypes),
-            capacityType: pool.capacityType,
-            instanceTypes: pool.instanceTypes,
-            scalingConfig: plan.scaling,
-            updateConfig: { maxUnavailable: pool.maxUnavailable },
-            labels: pool.labels,
-            taints: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: TAINT_EFFECTS[t.effect] })),
-            launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
-            tags: args.clusterName.apply((cluster) => ({ [`${AUTOSCALER_TAG}/enabled`]: "true", [`${AUTOSCALER_TAG}/${cluster}`]: "owned" })),
-          },
-          // desiredSize belongs to the cluster autoscaler once the group exists; config only sets the start.
-          { ...childOpts, dependsOn: [...policies, ...args.podNetwork], ignoreChanges: ["scalingConfig.desiredSize"] },
-        );
-
-        // The autoscaler reads these from the Auto Scaling group to know what a node of an empty group would
-        // look like; EKS does not copy node-group labels and taints there.
-        const autoScalingGroup = group.resources.apply((resources) => resources[0].autoscalingGroups[0].name);
-        for (const [key, value] of Object.entries(nodeTemplateTags(pool, zone))) {
-          new aws.autoscaling.Tag(
-            `${groupName}-${nodeTemplateTagSuffix(key)}`,
-            { autoscalingGroupName: autoScalingGroup, tag: { key, value, propagateAtLaunch: false } },
-            childOpts,
-          );
+      const activeGroups: aws.eks.NodeGroup[] = [];
+      for (const generation of generationsOf(pool, args.kubernetesVersion)) {
+        for (const plan of nodeGroupPlans(generation.pool, args.subnetIds.length, generation.suffix)) {
+          const group = this.nodeGroup(`${name}-${plan.suffix}`, plan, generation, {
+            ...args,
+            launchTemplate,
+            roleArn: role.arn,
+            // Tainted only once the active generation's groups exist, which EKS reports only when their nodes have
+            // joined and are healthy (podNetwork above): the retiring nodes' pods always have somewhere to go.
+            dependsOn: [...policies, ...args.podNetwork, ...(generation.retiring ? activeGroups : [])],
+          });
+          if (!generation.retiring) activeGroups.push(group);
         }
       }
     }
@@ -142,5 +128,47 @@ export class NodePools extends pulumi.ComponentResource {
     this.roleArn = role.arn;
     this.roleName = role.name;
     this.registerOutputs({ roleArn: this.roleArn });
+  }
+
+  private nodeGroup(groupName: string, plan: NodeGroupPlan, generation: NodeGeneration, args: NodeGroupArgs): aws.eks.NodeGroup {
+    const { pool } = generation;
+    const childOpts = { parent: this, provider: args.awsProvider };
+    const zone = plan.zone === undefined ? undefined : args.availabilityZones.apply((zones) => zones[plan.zone!]);
+    const group = new aws.eks.NodeGroup(
+      groupName,
+      {
+        clusterName: args.clusterName,
+        // A prefix, so that a change that replaces the group can create the new one before deleting the old.
+        nodeGroupNamePrefix: `${plan.suffix}-`,
+        nodeRoleArn: args.roleArn,
+        subnetIds: plan.zone === undefined ? args.subnetIds : [args.subnetIds[plan.zone]],
+        version: generation.kubernetesVersion,
+        amiType: amiTypeFor(pool.instanceTypes),
+        capacityType: pool.capacityType,
+        instanceTypes: pool.instanceTypes,
+        scalingConfig: plan.scaling,
+        // A version change rolls the group: new nodes first, then each old node cordoned and drained through the
+        // Eviction API, so within PodDisruptionBudgets, maxUnavailable nodes at a time (EKS user guide, "Understand
+        // each phase of node updates"). forceUpdateVersion stays unset: with it (UpdateNodegroupVersion `force`),
+        // EKS terminates an old node whether or not a budget still protects its pods, instead of failing the update
+        // once evictions have been refused for 15 minutes.
+        updateConfig: { maxUnavailable: pool.maxUnavailable },
+        labels: pool.labels,
+        taints: pool.taints.map((t) => ({ key: t.key, value: t.value, effect: TAINT_EFFECTS[t.effect] })),
+        launchTemplate: { id: args.launchTemplate.id, version: args.launchTemplate.latestVersion.apply(String) },
+        tags: args.clusterName.apply((cluster) => ({ [`${AUTOSCALER_TAG}/enabled`]: "true", [`${AUTOSCALER_TAG}/${cluster}`]: "owned" })),
+      },
+      // desiredSize belongs to the cluster autoscaler once the group exists; config only sets the start.
+      { ...childOpts, dependsOn: args.dependsOn, ignoreChanges: ["scalingConfig.desiredSize"] },
+    );
+
+    // The autoscaler reads these from the Auto Scaling group to know what a node of an empty group would look
+    // like; EKS does not copy node-group labels and taints there. A retiring group's taint tag keeps the autoscaler
+    // from scaling it up for pods that do not tolerate it.
+    const autoScalingGroup = group.resources.apply((resources) => resources[0].autoscalingGroups[0].name);
+    for (const [key, value] of Object.entries(nodeTemplateTags(pool, zone))) {
+      new aws.autoscaling.Tag(`${groupName}-${nodeTemplateTagSuffix(key)}`, { autoscalingGroupName: autoScalingGroup, tag: { key, value, propagateAtLaunch: false } }, childOpts);
+    }
+    return group;
   }
 }

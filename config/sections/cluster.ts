@@ -16,6 +16,15 @@ const taint = z.strictObject({
 /** EKS NodegroupUpdateConfig: maxUnavailable is 1 to 100 nodes. */
 const EKS_MAX_UNAVAILABLE = 100;
 
+export const kubernetesMinor = z.string().regex(/^1\.[0-9]{2}$/, { message: "expected a Kubernetes minor version such as 1.33" });
+
+/**
+ * The node-group generations of a blue/green pool. Blue's node groups are the ones the pool has as a rolling pool
+ * (same resource names, same node group name prefix), so a pool switches to blueGreen without replacing a node.
+ */
+export const NODE_GENERATIONS = ["blue", "green"] as const;
+export type NodeGenerationName = (typeof NODE_GENERATIONS)[number];
+
 export const nodePoolSchema = z
   .strictObject({
     name: dnsLabel,
@@ -46,8 +55,20 @@ export const nodePoolSchema = z
      * volume (config/rules-capacity.ts requires it where such pods can be scheduled).
      */
     stateful: z.boolean().default(false),
+    /**
+     * rolling: EKS updates the pool's node groups in place when cluster.kubernetesVersion moves (maxUnavailable
+     * nodes at a time, through PodDisruptionBudgets). blueGreen: each generation's node groups keep the minor
+     * pinned in `generations`; an upgrade adds the other generation and makes it active, and the old one is
+     * tainted, drained and then removed, each step a change of its own (docs/upgrades.md).
+     */
+    upgradeStrategy: z.enum(["rolling", "blueGreen"]).default("rolling"),
+    /** blueGreen only: the Kubernetes minor of each generation's node groups; a generation left out has none. */
+    generations: z.strictObject({ blue: kubernetesMinor.optional(), green: kubernetesMinor.optional() }).optional(),
+    /** blueGreen only: the generation pods are scheduled on; the other one, if present, is tainted NoSchedule. */
+    activeGeneration: z.enum(NODE_GENERATIONS).optional(),
   })
   .superRefine((pool, ctx) => {
+    generationProblems(pool).forEach(([key, message]) => ctx.addIssue({ code: "custom", path: [key], message }));
     // Each size is related to the others only when it is valid on its own: a bad maxSize is one mistake, not two.
     const size = (value: unknown) => (Number.isInteger(value) && (value as number) >= 0 ? (value as number) : undefined);
     const [min, desired, max] = [size(pool.minSize), size(pool.desiredSize), size(pool.maxSize)];
@@ -59,6 +80,28 @@ export const nodePoolSchema = z
       ctx.addIssue({ code: "custom", path: ["desiredSize"], message: `expected at most maxSize (${max})` });
     }
   });
+
+/** How a pool's upgrade settings contradict each other (their skew against the control plane: config/rules-upgrades.ts). */
+function generationProblems(pool: { upgradeStrategy?: unknown; generations?: Partial<Record<NodeGenerationName, string>>; activeGeneration?: unknown }): [string, string][] {
+  if (pool.upgradeStrategy !== "blueGreen") {
+    const rollingOnly = "nothing with upgradeStrategy rolling (the node groups follow cluster.kubernetesVersion): set upgradeStrategy: blueGreen to pin generations";
+    return (["generations", "activeGeneration"] as const).filter((key) => pool[key] !== undefined).map((key) => [key, rollingOnly]);
+  }
+  const present = NODE_GENERATIONS.filter((g) => typeof pool.generations?.[g] === "string");
+  if (present.length === 0) {
+    return [["generations", 'at least one generation with its Kubernetes minor, such as { blue: "1.33" }: the last generation of a pool cannot be removed (remove the pool itself, or make another generation active first)']];
+  }
+  if (pool.activeGeneration === undefined) return [["activeGeneration", `the generation pods are scheduled on: ${present.join(" or ")}`]];
+  if (typeof pool.activeGeneration === "string" && !present.includes(pool.activeGeneration as NodeGenerationName)) {
+    return [
+      [
+        "activeGeneration",
+        `one of the pool's generations (${present.join(", ")}): the active generation is where pods run, so it is removed only after another generation became active in an earlier change`,
+      ],
+    ];
+  }
+  return [];
+}
 
 /**
  * EKS KubernetesNetworkConfigRequest.serviceIpv4Cidr: within 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, from
@@ -75,7 +118,7 @@ const serviceCidr = cidr.refine(
 
 const eksCluster = z.strictObject({
   mode: z.literal("eks"),
-  kubernetesVersion: z.string().regex(/^1\.[0-9]{2}$/, { message: "expected a Kubernetes minor version such as 1.33" }),
+  kubernetesVersion: kubernetesMinor,
   serviceCidr: serviceCidr.default("172.20.0.0/16"),
   /** Empty: the API endpoint is private only (reached through the VPN and the Transit Gateway). */
   publicAccessCidrs: z.array(cidr).default([]).superRefine(noDuplicates("a CIDR")),

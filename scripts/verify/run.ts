@@ -28,15 +28,15 @@ export interface VerifyOptions {
    * it: the program then pins that minor's add-on builds and autoscaler), against an API server of that minor.
    */
   readonly kubernetesMinor?: string;
+  /** The stack already evaluated so (upgrade-plan's, at `kubernetesMinor`): verified as it is, not evaluated again. */
+  readonly run?: StackRun;
   /** Edits what the program declared before it is rendered and admitted (tests inject faults here). */
   readonly edit?: (declared: ReturnType<typeof collect>) => void;
 }
 
 export async function verifyStack(stack: string, options: VerifyOptions): Promise<Report> {
   const minor = options.kubernetesMinor;
-  const configure = minor ? (config: StackConfig) => void (config["platform:cluster"] = { ...config["platform:cluster"], kubernetesVersion: minor }) : undefined;
-  assumeEveryEnvironmentRuns(minor);
-  const run = await withMirror(options.mirror, () => evaluateStack(stack, { configure })).finally(() => assumeEveryEnvironmentRuns(undefined));
+  const run = options.run ?? (await evaluateAt(stack, minor, options.mirror));
   const declared = collect(run);
   options.edit?.(declared);
   const api = await KubeApi.connect(options.kubeconfig, options.context, options.env);
@@ -63,6 +63,12 @@ export async function verifyStack(stack: string, options: VerifyOptions): Promis
   } finally {
     api.close();
   }
+}
+
+async function evaluateAt(stack: string, minor: string | undefined, mirror: string): Promise<StackRun> {
+  const configure = minor ? (config: StackConfig) => void (config["platform:cluster"] = { ...config["platform:cluster"], kubernetesVersion: minor }) : undefined;
+  assumeEveryEnvironmentRuns(minor);
+  return withMirror(mirror, () => evaluateStack(stack, { configure })).finally(() => assumeEveryEnvironmentRuns(undefined));
 }
 
 interface Rendering extends RenderedChart {

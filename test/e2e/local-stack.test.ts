@@ -6,7 +6,9 @@
  * is skipped, loudly, except in CI (CI set), where a missing toolchain fails. E2E_KEEP=1 keeps the temporary
  * directory (its commands.log has every command with its output).
  */
+import * as fs from "fs";
 import * as path from "path";
+import { PULL_SECRET_NAME } from "../../components/tenancy/team";
 import { Result } from "./support/commands";
 import { Sandbox, STACK } from "./support/sandbox";
 import { findToolchain, inCi, PROJECT_DIR } from "./support/toolchain";
@@ -17,6 +19,8 @@ const REGISTRY_USER = "e2e-puller";
 const REGISTRY_PASSWORD = "e2e-registry-token";
 const TEAM_NAMESPACES = ["alpha", "beta", "beta-jobs"];
 const NEW_TEAM = "gamma";
+/** How drift.yml leaves Secrets out of its refresh. */
+const SECRETS = "**kubernetes:core/v1:Secret::**";
 
 const toolchain = findToolchain();
 const runSuite = toolchain.ok || inCi();
@@ -394,32 +398,68 @@ function step(name: string, timeout: number, body: () => Promise<void>, options:
     expect(sandbox.locks()).toEqual([]);
   });
 
-  step("an update applies exactly the plan that was reviewed, and refuses when the program changed since", 15 * MINUTE, async () => {
-    // Update plans are experimental in the engine: `preview --save-plan` records every operation and new input,
-    // `up --plan` refuses to do anything else (docs/delivery.md).
-    const plans = { env: { PULUMI_EXPERIMENTAL: "true" } };
-    const plan = path.join(sandbox.root, "reviewed-plan.json");
+  step("the deploy applies exactly the plan that was reviewed, and refuses when the program or the stack changed since", 20 * MINUTE, async () => {
+    // What stack-up.yml runs on both sides of the approval gate (scripts/deploy-plan).
+    const planDir = path.join(sandbox.root, "reviewed-plan");
+    const deployPlan = (...args: string[]) => sandbox.npm(["run", "--silent", "deploy-plan", "--", ...args], { allowFailure: true });
     const setPods = (pods: number) => sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:tenancy", "defaultQuota", "pods"], pods));
     const quotaPods = async () => (await sandbox.kubectlJson(["get", "resourcequota", "team-quota", "-n", "alpha"])).spec.hard.pods;
     const before = await quotaPods();
     try {
       setPods(11);
-      await sandbox.pulumi(["preview", "--save-plan", plan], plans);
-      // main moved on after the review: the program now asks for something the plan does not hold.
+      timed("deploy-plan save (preview --save-plan, policy pack)", await deployPlan("save", STACK, planDir));
+      expect(fs.readFileSync(path.join(planDir, "summary.md"), "utf8")).toMatch(/\| update \| `kubernetes:core\/v1:ResourceQuota` \| `alpha-alpha-quota` \|/);
+
+      // main moved on after the review: the engine refuses what the plan does not hold.
       setPods(13);
-      const refused = await sandbox.pulumi(["up", "--yes", "--skip-preview", "--plan", plan], { ...plans, allowFailure: true });
-      expect(refused.code).not.toBe(0);
-      expect(`${refused.stdout}\n${refused.stderr}`).toMatch(/plan/i);
+      const programChanged = await deployPlan("apply", STACK, planDir, "apply a stale plan");
+      expect(programChanged.code).not.toBe(0);
+      expect(`${programChanged.stdout}\n${programChanged.stderr}`).toMatch(/violates plan/);
       expect(await quotaPods()).toBe(before);
 
+      // Someone deployed behind the plan: refused before the engine runs, whatever the program.
+      setPods(12);
+      await sandbox.pulumi(["up", "--yes", "--skip-preview", "--message", "an update behind the reviewed plan"]);
       setPods(11);
-      await sandbox.pulumi(["up", "--yes", "--skip-preview", "--plan", plan], plans);
+      const stackChanged = await deployPlan("apply", STACK, planDir, "apply after another update");
+      expect(stackChanged.code).toBe(2);
+      expect(stackChanged.stderr).toMatch(/Refused: stack local changed since its plan was saved .* Run the deploy again to review a new plan/);
+      expect(await quotaPods()).toBe("12");
+
+      // Reviewed again and applied: exactly that change.
+      timed("deploy-plan save (second review)", await deployPlan("save", STACK, planDir));
+      const applied = timed("deploy-plan apply (up --plan)", await deployPlan("apply", STACK, planDir, "apply the reviewed plan"));
+      expect(applied.code).toBe(0);
       expect(await quotaPods()).toBe("11");
+      const [latest] = JSON.parse((await sandbox.pulumi(["stack", "history", "--json"])).stdout);
+      expect(latest).toMatchObject({ message: "apply the reviewed plan", result: "succeeded" });
     } finally {
       // Back to the committed program, for the idempotency check that follows.
       sandbox.git("checkout", "--", `Pulumi.${STACK}.yaml`);
       await sandbox.pulumi(["up", "--yes", "--skip-preview", "--message", "back to the committed program"]);
     }
+  });
+
+  step("drift: the deployed commit is read from the history, and a refresh that leaves Secrets out still sees other drift", 15 * MINUTE, async () => {
+    const deployed = await sandbox.npm(["run", "--silent", "delivery", "--", "deployed-commit", STACK]);
+    expect(deployed.stdout.trim()).toBe(sandbox.head());
+    // Edited outside Pulumi: a quota, and the team's pull secret, which the preview role may not read (drift.yml
+    // leaves Secrets out of its refresh; a refresh that cannot read one fails as a whole).
+    const dockerConfig = Buffer.from(JSON.stringify({ auths: { "edited.example.com": {} } })).toString("base64");
+    await sandbox.kubectl(["patch", "resourcequota", "team-quota", "-n", "alpha", "--type", "merge", "-p", '{"spec":{"hard":{"pods":"99"}}}']);
+    await sandbox.kubectl(["patch", "secret", PULL_SECRET_NAME, "-n", "alpha", "--type", "merge", "-p", JSON.stringify({ data: { ".dockerconfigjson": dockerConfig } })]);
+    const drift = (extra: string[]) => sandbox.pulumi(["preview", "--refresh", "--diff", "--expect-no-changes", ...extra], { allowFailure: true });
+    const everything = await drift([]);
+    expect(everything.code).not.toBe(0);
+    expect(everything.stdout).toMatch(/alpha-alpha-quota/);
+    expect(everything.stdout).toMatch(/alpha-alpha-pull-secret/);
+    const withoutSecrets = await drift(["--exclude", SECRETS]);
+    expect(withoutSecrets.code).not.toBe(0);
+    expect(withoutSecrets.stdout).toMatch(/alpha-alpha-quota/);
+    expect(withoutSecrets.stdout).not.toMatch(/pull-secret/);
+    // Back to the program's state, and then no drift at all with the exclusion.
+    await sandbox.pulumi(["up", "--yes", "--refresh", "--skip-preview", "--message", "revert the drift"]);
+    expect((await drift(["--exclude", SECRETS])).code).toBe(0);
   });
 
   step("after everything, a preview proposes no change (idempotency)", 10 * MINUTE, async () => {

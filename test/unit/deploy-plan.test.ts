@@ -1,0 +1,94 @@
+/**
+ * Applying what was reviewed (scripts/deploy-plan): the plan's record, and every refusal before `up`, with a fake
+ * CLI. The real engine's side (a plan saved, the stack changed behind it, the apply refused) is in
+ * test/e2e/local-stack.test.ts.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { applyPlan, FILES, PlanDeps, PlanRefused, planSummary, savePlan, stateFingerprint } from "../../scripts/deploy-plan/plan";
+
+const PROJECT = path.resolve(__dirname, "../..");
+const COMMIT = "a".repeat(40);
+const exported = (resources: unknown[], time = "2026-12-01T00:00:00Z", pending: unknown[] = []) =>
+  JSON.stringify({ version: 3, deployment: { manifest: { time }, resources, pending_operations: pending } });
+const preview = { steps: [{ op: "create", urn: "urn:pulumi:prod::k8s-platform::platform:tenancy:Team$kubernetes:core/v1:Namespace::gamma-gamma" }, { op: "same", urn: "urn:pulumi:prod::p::t::x" }], changeSummary: { create: 1, same: 1 } };
+
+function fakeDeps(state: { exported: string; head: string }) {
+  const calls: string[][] = [];
+  const deps: PlanDeps = {
+    pulumi: async (args) => {
+      calls.push(args);
+      if (args[0] === "stack" && args[1] === "export") return state.exported;
+      if (args[0] === "preview") return JSON.stringify(preview);
+      return "";
+    },
+    headCommit: async () => state.head,
+    now: () => new Date("2026-12-02T03:00:00Z"),
+    log: () => undefined,
+  };
+  return { deps, calls };
+}
+
+const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+
+test("the state fingerprint ignores the write time, and changes with any resource or pending operation", () => {
+  const base = stateFingerprint(exported([{ urn: "a" }]));
+  expect(stateFingerprint(exported([{ urn: "a" }], "2026-12-02T00:00:00Z"))).toBe(base);
+  expect(stateFingerprint(exported([{ urn: "a" }, { urn: "b" }]))).not.toBe(base);
+  expect(stateFingerprint(exported([{ urn: "a" }], undefined, [{ type: "creating" }]))).not.toBe(base);
+});
+
+test("save records the plan with its commit and state, and a summary the approver reads", async () => {
+  const dir = tempDir();
+  const { deps, calls } = fakeDeps({ exported: exported([{ urn: "a" }]), head: COMMIT });
+  await savePlan("prod", dir, PROJECT, deps);
+  expect(calls[1]).toEqual(["preview", "--stack", "prod", "--json", "--save-plan", path.join(dir, FILES.plan), "--policy-pack", "policy", "--policy-pack-config", "policy/config/prod.json"]);
+  const record = JSON.parse(fs.readFileSync(path.join(dir, FILES.record), "utf8"));
+  expect(record).toEqual({ stack: "prod", commit: COMMIT, stateFingerprint: stateFingerprint(exported([{ urn: "a" }])), savedAt: "2026-12-02T03:00:00.000Z" });
+  expect(fs.readFileSync(path.join(dir, FILES.summary), "utf8")).toContain("| create | `kubernetes:core/v1:Namespace` | `gamma-gamma` |");
+});
+
+describe("apply refuses, before anything runs, whatever differs from what was reviewed", () => {
+  async function saved(stack = "prod") {
+    const dir = tempDir();
+    const state = { exported: exported([{ urn: "a" }]), head: COMMIT };
+    const fake = fakeDeps(state);
+    await savePlan(stack, dir, PROJECT, fake.deps);
+    fake.calls.length = 0;
+    return { dir, state, ...fake };
+  }
+  const ups = (calls: string[][]) => calls.filter((args) => args[0] === "up");
+
+  test("another stack's plan", async () => {
+    const { dir, deps, calls } = await saved("stage");
+    await expect(applyPlan("prod", dir, "m", PROJECT, deps)).rejects.toThrow(new PlanRefused(`the plan in ${dir} is for stack stage, not prod`));
+    expect(ups(calls)).toEqual([]);
+  });
+
+  test("another commit checked out", async () => {
+    const { dir, state, deps, calls } = await saved();
+    state.head = "b".repeat(40);
+    await expect(applyPlan("prod", dir, "m", PROJECT, deps)).rejects.toThrow(/the plan was made from commit aaaaaaaaaaaa, but this checkout is bbbbbbbbbbbb/);
+    expect(ups(calls)).toEqual([]);
+  });
+
+  test("the stack changed since the plan (an update or a refresh behind it)", async () => {
+    const { dir, state, deps, calls } = await saved();
+    state.exported = exported([{ urn: "a", outputs: { changed: true } }]);
+    await expect(applyPlan("prod", dir, "m", PROJECT, deps)).rejects.toThrow(/stack prod changed since its plan was saved at 2026-12-02T03:00:00.000Z .* Run the deploy again to review a new plan/);
+    expect(ups(calls)).toEqual([]);
+  });
+
+  test("otherwise it applies exactly the saved plan, with the policy pack", async () => {
+    const { dir, deps, calls } = await saved();
+    await applyPlan("prod", dir, "deploy abc by me", PROJECT, deps);
+    expect(ups(calls)).toEqual([
+      ["up", "--stack", "prod", "--yes", "--skip-preview", "--plan", path.join(dir, FILES.plan), "--message", "deploy abc by me", "--policy-pack", "policy", "--policy-pack-config", "policy/config/prod.json"],
+    ]);
+  });
+});
+
+test("the summary says so when nothing changes", () => {
+  expect(planSummary({ stack: "e2e", commit: COMMIT, stateFingerprint: "", savedAt: "" }, { steps: [{ op: "same", urn: "urn:pulumi:e2e::p::t::x" }], changeSummary: { same: 1 } })).toContain("No changes.");
+});
