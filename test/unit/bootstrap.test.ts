@@ -89,6 +89,8 @@ describe("every account", () => {
     expect(provider.inputs.profile).toBe(`platform-${env}`);
     const custom = runs[env].resources.filter((r) => r.type.startsWith("aws:"));
     expect(custom.every((r) => r.provider?.startsWith(`urn:pulumi:${env}::k8s-platform-bootstrap::pulumi:providers:aws::aws::`))).toBe(true);
+    // Each belongs to one of the two components, so that the tree says what it is for.
+    expect(custom.filter((r) => !/::platform:bootstrap:(DeployAccess|StateBackend)::/.test(r.parent ?? ""))).toEqual([]);
   });
 
   test("only admin creates the state backend; the spokes read its key ARNs from admin's bootstrap stack", () => {
