@@ -2,6 +2,8 @@
  * The bootstrap's config: read from the platform stack files, checked before anything registers, and the
  * time-boxed operator access it can add to a deploy role.
  */
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { BootstrapConfigError, loadBootstrapConfig, readPlatformStackConfig } from "../../bootstrap/config";
 import { bootstrapStackConfig, runBootstrap } from "../bootstrap-harness";
@@ -47,8 +49,11 @@ describe("reading the platform stack files", () => {
     expect(config.account.previewRoleArn).toBe("arn:aws:iam::111111111111:role/ci/prod-previewer");
   });
 
-  test("every bootstrap stack file runs with the project's settings", () => {
-    for (const stack of ["admin", "e2e", "stage", "prod"]) {
+  test("every environment admin lists has a bootstrap stack file, which runs with the project's settings", () => {
+    const stacks = ["admin", ...readPlatformStackConfig("admin")!["platform:admin"].spokes.map((spoke: { name: string }) => spoke.name)];
+    expect(stacks).toEqual(["admin", "e2e", "stage", "prod"]);
+    for (const stack of stacks) {
+      expect(fs.existsSync(path.join(__dirname, "../../bootstrap", `Pulumi.${stack}.yaml`))).toBe(true);
       expect(bootstrapStackConfig(stack)).toMatchObject({ "k8s-platform-bootstrap:githubRepository": "example/k8s-platform", "k8s-platform-bootstrap:stateBucket": "example-pulumi-state" });
     }
   });
