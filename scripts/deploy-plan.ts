@@ -3,7 +3,7 @@
  * <dir> <message>` after it (scripts/deploy-plan/plan.ts). Uses the `pulumi` CLI on PATH with its current
  * backend login. Exit status: 0 done, 2 refused (nothing changed), 1 failed.
  */
-import { execFile } from "child_process";
+import { execFile, spawn } from "child_process";
 import { promisify } from "util";
 import { applyPlan, PlanDeps, PlanRefused, savePlan } from "./deploy-plan/plan";
 
@@ -11,11 +11,19 @@ const execFileAsync = promisify(execFile);
 const USAGE = "usage: npm run deploy-plan -- save <stack> <dir> | apply <stack> <dir> <message>";
 
 const deps: PlanDeps = {
-  pulumi: async (args) => {
-    // Update plans are still marked [PREVIEW] in the CLI; the variable keeps them available if a version gates them.
+  pulumi: async (args, options) => {
+    // `up --plan` is hidden unless PULUMI_EXPERIMENTAL is set (pkg/cmd/pulumi/operations/up.go), though it runs without.
     const env = { ...process.env, PULUMI_EXPERIMENTAL: "true" };
-    const child = execFileAsync("pulumi", [...args, "--non-interactive"], { env, maxBuffer: 512 * 1024 * 1024 });
-    // The engine's progress and errors reach the job log as they happen; stdout is the command's result.
+    const argv = [...args, "--non-interactive"];
+    if (options?.stream) {
+      return new Promise((resolve, reject) => {
+        const child = spawn("pulumi", argv, { env, stdio: ["ignore", "inherit", "inherit"] });
+        child.on("error", reject);
+        child.on("exit", (code) => (code === 0 ? resolve("") : reject(new Error(`pulumi ${args[0]} exited with ${code} (its output is above)`))));
+      });
+    }
+    const child = execFileAsync("pulumi", argv, { env, maxBuffer: 512 * 1024 * 1024 });
+    // Progress and errors reach the job log as they happen; stdout is the command's result.
     child.child.stderr?.pipe(process.stderr);
     return (await child).stdout;
   },
@@ -32,6 +40,6 @@ async function main([command, stack, dir, message]: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: Error) => {
   const refused = error instanceof PlanRefused;
-  console.error(refused ? `Refused: ${error.message}` : (error as { stderr?: string }).stderr || error.message);
+  console.error(refused ? `Refused: ${error.message}` : error.message);
   process.exit(refused ? 2 : 1);
 });

@@ -19,8 +19,11 @@ export interface PlanRecord {
 
 /** The commands the plan needs; injected so that the refusals are tested without an engine. */
 export interface PlanDeps {
-  /** `pulumi <args>` in the project directory; resolves stdout, rejects on a non-zero exit. */
-  pulumi(args: string[]): Promise<string>;
+  /**
+   * `pulumi <args>` in the project directory; rejects on a non-zero exit. Resolves stdout, or, with `stream`, shows
+   * the output as it comes (an update's progress and errors belong in the job log) and resolves "".
+   */
+  pulumi(args: string[], options?: { stream: boolean }): Promise<string>;
   headCommit(): Promise<string>;
   now(): Date;
   log(line: string): void;
@@ -76,7 +79,7 @@ export async function applyPlan(stack: string, dir: string, message: string, pro
         "the reviewed plan no longer describes what `up` would do. Run the deploy again to review a new plan.",
     );
   }
-  await deps.pulumi(["up", "--stack", stack, "--yes", "--skip-preview", "--plan", path.join(dir, FILES.plan), "--message", message, ...policyArgs(stack, projectDir)]);
+  await deps.pulumi(["up", "--stack", stack, "--yes", "--skip-preview", "--plan", path.join(dir, FILES.plan), "--message", message, ...policyArgs(stack, projectDir)], { stream: true });
   deps.log(`Applied the reviewed plan of ${stack} (commit ${record.commit.slice(0, 12)}).`);
 }
 

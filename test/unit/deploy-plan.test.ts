@@ -16,9 +16,11 @@ const preview = { steps: [{ op: "create", urn: "urn:pulumi:prod::k8s-platform::p
 
 function fakeDeps(state: { exported: string; head: string }) {
   const calls: string[][] = [];
+  const streams: boolean[] = [];
   const deps: PlanDeps = {
-    pulumi: async (args) => {
+    pulumi: async (args, options) => {
       calls.push(args);
+      if (args[0] === "up") streams.push(options?.stream ?? false);
       if (args[0] === "stack" && args[1] === "export") return state.exported;
       if (args[0] === "preview") return JSON.stringify(preview);
       return "";
@@ -27,7 +29,7 @@ function fakeDeps(state: { exported: string; head: string }) {
     now: () => new Date("2026-12-02T03:00:00Z"),
     log: () => undefined,
   };
-  return { deps, calls };
+  return { deps, calls, streams };
 }
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
@@ -81,11 +83,12 @@ describe("apply refuses, before anything runs, whatever differs from what was re
   });
 
   test("otherwise it applies exactly the saved plan, with the policy pack", async () => {
-    const { dir, deps, calls } = await saved();
+    const { dir, deps, calls, streams: streamed } = await saved();
     await applyPlan("prod", dir, "deploy abc by me", PROJECT, deps);
     expect(ups(calls)).toEqual([
       ["up", "--stack", "prod", "--yes", "--skip-preview", "--plan", path.join(dir, FILES.plan), "--message", "deploy abc by me", "--policy-pack", "policy", "--policy-pack-config", "policy/config/prod.json"],
     ]);
+    expect(streamed).toEqual([true]);
   });
 });
 
