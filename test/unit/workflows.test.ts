@@ -179,7 +179,7 @@ test("drift: each stack refreshed against its deployed commit; one labelled issu
   expect(roleStep(check)?.run).toMatch(/delivery -- aws "\$STACK" preview/);
   expect(runs(check)).toMatch(/commit=\$\(npm run --silent delivery -- deployed-commit "\$STACK"\)\s+echo "commit=\$commit" >> "\$GITHUB_OUTPUT"\s+git checkout --detach "\$commit"/);
   expect(runs(check)).toMatch(/pulumi preview --stack "\$STACK" --refresh --diff --expect-no-changes/);
-  expect(runs(check)).toContain("--exclude '**kubernetes:core/v1:Secret::**'");
+  expect(runs(check)).toContain("--exclude '**kubernetes:core/v1:Secret::**' --exclude '**aws:secretsmanager/secretVersion:SecretVersion::**'");
   expect(report).toMatchObject({ needs: "check", if: "always()", permissions: { issues: "write" } });
   const script = runs(report);
   expect(script).toContain('label="drift:$STACK"');
