@@ -6,9 +6,11 @@
  * is skipped, loudly, except in CI (CI set), where a missing toolchain fails. E2E_KEEP=1 keeps the temporary
  * directory (its commands.log has every command with its output).
  */
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { PULL_SECRET_NAME } from "../../components/tenancy/team";
+import { parseDocument } from "yaml";
 import { Result } from "./support/commands";
 import { Sandbox, STACK } from "./support/sandbox";
 import { findToolchain, inCi, PROJECT_DIR } from "./support/toolchain";
@@ -21,6 +23,8 @@ const TEAM_NAMESPACES = ["alpha", "beta", "beta-jobs"];
 const NEW_TEAM = "gamma";
 /** How drift.yml leaves Secrets out of its refresh. */
 const SECRETS = "**kubernetes:core/v1:Secret::**";
+/** The group a view-only client certificate carries, bound to the `view` ClusterRole. */
+const PREVIEWERS = "e2e:previewers";
 
 const toolchain = findToolchain();
 const runSuite = toolchain.ok || inCi();
@@ -462,10 +466,52 @@ function step(name: string, timeout: number, body: () => Promise<void>, options:
     expect((await drift(["--exclude", SECRETS])).code).toBe(0);
   });
 
+  step("a preview as a view-only identity (the preview role's rights) shows the per-object diff and can change nothing", 15 * MINUTE, async () => {
+    // The preview role's EKS access is AmazonEKSViewPolicy; here, a client certificate whose group is bound to the
+    // built-in `view` ClusterRole (no Secrets, no writes).
+    const viewer = previewerKubeconfig(sandbox);
+    await sandbox.kubectl(["create", "clusterrolebinding", "e2e-previewers-view", "--clusterrole=view", `--group=${PREVIEWERS}`]);
+    const canPatch = await sandbox.kubectl(["--kubeconfig", viewer, "auth", "can-i", "patch", "resourcequotas", "-n", "alpha"], { allowFailure: true });
+    expect(canPatch.stdout.trim()).toBe("no");
+    const quotaPods = async () => (await sandbox.kubectlJson(["get", "resourcequota", "team-quota", "-n", "alpha"])).spec.hard.pods;
+    const before = await quotaPods();
+    try {
+      sandbox.editStackConfig((doc) => {
+        doc.setIn(["config", "platform:cluster", "kubeconfig"], viewer);
+        doc.setIn(["config", "platform:tenancy", "defaultQuota", "pods"], 14);
+      });
+      // Its server-side dry runs are forbidden; the provider falls back to the inputs, and the diff is computed from
+      // the state anyway (pulumi-kubernetes provider.go, Create/Update with preview, apierrors.IsForbidden).
+      const preview = timed("pulumi preview as a view-only identity", await sandbox.pulumi(["preview", "--diff"]));
+      expect(preview.stdout).toMatch(/~ kubernetes:core\/v1:ResourceQuota\s+alpha-alpha-quota\s+update[\s\S]*?pods\s*:\s*"?10"?\s*=>\s*"?14"?/);
+      const write = await sandbox.pulumi(["up", "--yes", "--skip-preview", "--message", "a write as the viewer"], { allowFailure: true });
+      expect(write.code).not.toBe(0);
+      expect(`${write.stdout}\n${write.stderr}`).toMatch(/forbidden/i);
+      expect(await quotaPods()).toBe(before);
+    } finally {
+      sandbox.git("checkout", "--", `Pulumi.${STACK}.yaml`);
+      await sandbox.pulumi(["up", "--yes", "--skip-preview", "--message", "back to the committed program"]);
+    }
+  });
+
   step("after everything, a preview proposes no change (idempotency)", 10 * MINUTE, async () => {
     timed("pulumi preview, no change (after rollback and revert)", await sandbox.pulumi(["preview", "--expect-no-changes", "--diff"]));
   });
 });
+
+/** A kubeconfig of the sandbox's cluster for a client certificate of the group PREVIEWERS, signed by its CA. */
+function previewerKubeconfig(box: Sandbox): string {
+  const pki = path.join(box.clusterDir, "pki");
+  const [key, csr, cert] = ["previewer.key", "previewer.csr", "previewer.crt"].map((file) => path.join(pki, file));
+  execFileSync("openssl", ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", `/O=${PREVIEWERS}/CN=e2e-previewer`], { stdio: "ignore" });
+  execFileSync("openssl", ["x509", "-req", "-in", csr, "-CA", path.join(pki, "ca.crt"), "-CAkey", path.join(pki, "ca.key"), "-CAcreateserial", "-days", "1", "-out", cert], { stdio: "ignore" });
+  const config = parseDocument(fs.readFileSync(box.kubeconfig, "utf8"));
+  config.setIn(["users", 0, "user", "client-certificate"], cert);
+  config.setIn(["users", 0, "user", "client-key"], key);
+  const file = path.join(box.root, "previewer-kubeconfig");
+  fs.writeFileSync(file, config.toString());
+  return file;
+}
 
 /** `<type> <name>` of a URN (`urn:pulumi:<stack>::<project>::<parent types$>type::name`). */
 function typeAndName(urn: string): string {
