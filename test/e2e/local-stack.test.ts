@@ -483,7 +483,7 @@ function step(name: string, timeout: number, body: () => Promise<void>, options:
       // Its server-side dry runs are forbidden; the provider falls back to the inputs, and the diff is computed from
       // the state anyway (pulumi-kubernetes provider.go, Create/Update with preview, apierrors.IsForbidden).
       const preview = timed("pulumi preview as a view-only identity", await sandbox.pulumi(["preview", "--diff"]));
-      expect(preview.stdout).toMatch(/~ kubernetes:core\/v1:ResourceQuota\s+alpha-alpha-quota\s+update[\s\S]*?pods\s*:\s*"?10"?\s*=>\s*"?14"?/);
+      expect(preview.stdout).toMatch(/\[urn=[^\]]*::alpha-alpha-quota\][\s\S]*?~ pods: "10" => "14"/);
       const write = await sandbox.pulumi(["up", "--yes", "--skip-preview", "--message", "a write as the viewer"], { allowFailure: true });
       expect(write.code).not.toBe(0);
       expect(`${write.stdout}\n${write.stderr}`).toMatch(/forbidden/i);
