@@ -4,16 +4,7 @@
  */
 import { ENVIRONMENTS } from "../config/sections/environment";
 import { runStack, StackConfig } from "../test/harness";
-
-/** Synthetic teams shaped like a real one: one namespace, all three role groups. */
-function syntheticTeams(count: number): StackConfig[] {
-  return Array.from({ length: count }, (_, i) => ({
-    name: `team-${i}`,
-    owner: `lead-${i}@example.com`,
-    costCentre: `cc-${1000 + i}`,
-    groups: { admins: [`team-${i}-leads`], developers: [`team-${i}`], viewers: [`team-${i}-support`] },
-  }));
-}
+import { formatTable, syntheticTeams } from "./bench/teams";
 
 interface Row {
   readonly label: string;
@@ -29,11 +20,8 @@ async function measure(label: string, stack: string, configure?: (c: StackConfig
 }
 
 function table(rows: Row[]): string {
-  const header = ["case", "wall ms", "resources", "ms/resource"];
   const body = rows.map((r) => [r.label, r.ms.toFixed(0), String(r.resources), (r.ms / r.resources).toFixed(3)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-  return [format(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(format)].join("\n");
+  return formatTable(["case", "wall ms", "resources", "ms/resource"], body);
 }
 
 async function main(): Promise<void> {
