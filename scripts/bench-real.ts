@@ -1,5 +1,5 @@
 /**
- * `npm run bench:real -- --teams N [--policy] [--env KEY=VALUE]... [--no-delete] [--keep]`: the tenancy layer of N synthetic
+ * `npm run bench:real -- --teams N [--policy] [--env KEY=VALUE]... [--no-delete] [--no-kubectl] [--keep]`: the tenancy layer of N synthetic
  * teams (the `local` stack: namespaces, quotas, limits, network baselines, role bindings, and the cluster-wide
  * RBAC and guardrails) on a throwaway control plane, through the real Pulumi CLI with a file backend, and the
  * same objects through `kubectl apply --server-side`. Prints one table of wall times and the ratios.
@@ -11,6 +11,7 @@
  *                       PULUMI_SKIP_CHECKPOINTS=false` measures a checkpoint after every step)
  *   --no-delete         skip `kubectl delete` and `pulumi destroy` (each waits for the namespace controller to
  *                       finalise every namespace: about 1.5 s a team here)
+ *   --no-kubectl        only the Pulumi steps (kubectl's are the slower ones to wait for with thousands of objects)
  *   --keep              keep the temporary directories (their commands.log has every command and its output)
  *
  * kubectl and Pulumi each get a control plane of their own, one after the other, so that neither waits for the
@@ -20,9 +21,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { runStack } from "../test/harness";
-import { Result } from "../test/e2e/support/commands";
+import { Background, CommandError, Result } from "../test/e2e/support/commands";
 import { Sandbox, STACK } from "../test/e2e/support/sandbox";
-import { findToolchain } from "../test/e2e/support/toolchain";
+import { findToolchain, TOOLCHAIN_DIR } from "../test/e2e/support/toolchain";
+import { sampleCpu } from "./bench/cpu";
 import { formatTable, syntheticTeam, syntheticTeams } from "./bench/teams";
 
 /** What scripts/local-up.sh sets for the stack's updates (docs/scale.md: the crash story). */
@@ -34,6 +36,7 @@ interface Options {
   readonly env: Record<string, string>;
   readonly keep: boolean;
   readonly delete: boolean;
+  readonly kubectl: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -41,6 +44,7 @@ function parseArgs(argv: string[]): Options {
   let policy = false;
   let keep = false;
   let deleteAll = true;
+  let kubectl = true;
   const env: Record<string, string> = { ...LOCAL_UP_ENV };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -48,14 +52,15 @@ function parseArgs(argv: string[]): Options {
     else if (arg === "--policy") policy = true;
     else if (arg === "--keep") keep = true;
     else if (arg === "--no-delete") deleteAll = false;
+    else if (arg === "--no-kubectl") kubectl = false;
     else if (arg === "--env") {
       const [key, ...value] = (argv[++i] ?? "").split("=");
       if (!key || value.length === 0) throw new Error(`--env needs KEY=VALUE, got ${JSON.stringify(argv[i])}`);
       env[key] = value.join("=");
-    } else throw new Error(`unknown argument ${arg}; usage: npm run bench:real -- --teams N [--policy] [--env KEY=VALUE]... [--no-delete] [--keep]`);
+    } else throw new Error(`unknown argument ${arg}; usage: npm run bench:real -- --teams N [--policy] [--env KEY=VALUE]... [--no-delete] [--no-kubectl] [--keep]`);
   }
   if (!Number.isInteger(teams) || teams < 1) throw new Error(`--teams must be a positive integer, got ${teams}`);
-  return { teams, policy, env, keep, delete: deleteAll };
+  return { teams, policy, env, keep, delete: deleteAll, kubectl };
 }
 
 /** The objects the `local` stack deploys for these teams, as the mock engine sees them: cluster-scoped first. */
@@ -72,20 +77,43 @@ async function renderManifests(teams: number): Promise<{ yaml: string; objects: 
   return { yaml: objects.map((o) => stringify(o)).join("---\n"), objects: objects.length };
 }
 
+/** kubectl as a background command, whose process the CPU sampler follows. */
+function kubectl(box: Sandbox, args: string[]): Background {
+  return box.commands.start(path.join(TOOLCHAIN_DIR, "bin/kubectl"), args, { cwd: box.root, env: box.env, allowFailure: true });
+}
+
+type Timed = (label: string, command: Background) => Promise<Result>;
+
+/** The same objects through kubectl: apply, apply again, diff, delete. */
+async function measureKubectl(forKubectl: Sandbox, manifestFile: string, options: Options, timed: Timed): Promise<void> {
+  await forKubectl.startControlPlane();
+  const ssa = ["--server-side", "--field-manager", "bench", "-f", manifestFile];
+  await timed("kubectl apply", kubectl(forKubectl, ["apply", ...ssa]));
+  await timed("kubectl apply again", kubectl(forKubectl, ["apply", ...ssa]));
+  // Exit 0: no difference, 1: differences (a failure of this bench: the objects just applied must match).
+  await timed("kubectl diff", kubectl(forKubectl, ["diff", "--server-side", "--field-manager", "bench", "-f", manifestFile]));
+  if (options.delete) await timed("kubectl delete", kubectl(forKubectl, ["delete", "--wait", "-f", manifestFile]));
+}
+
 async function main(options: Options): Promise<void> {
   const toolchain = findToolchain();
   if (!toolchain.ok) throw new Error(`the toolchain is incomplete (run bash scripts/toolchain.sh): ${toolchain.missing.join("; ")}`);
   const forKubectl = new Sandbox(toolchain.env);
   const sandbox = new Sandbox(toolchain.env);
   const seconds: Record<string, number> = {};
-  const timed = async (label: string, command: Promise<Result>) => {
-    const result = await command;
+  const cpu: Record<string, Record<string, number>> = {};
+  const timed = async (label: string, command: Background) => {
+    const sampler = sampleCpu(command.child.pid!);
+    const result = await command.result;
+    if (result.code !== 0) throw new CommandError(result);
+    cpu[label] = sampler.stop();
     seconds[label] = result.seconds;
-    console.error(`[bench:real] ${label}: ${result.seconds.toFixed(1)} s`);
+    const byProcess = Object.entries(cpu[label]).sort((a, b) => b[1] - a[1]).map(([name, s]) => `${name} ${s.toFixed(1)}`);
+    console.error(`[bench:real] ${label}: ${result.seconds.toFixed(1)} s; CPU s: ${byProcess.join(", ")}`);
     return result;
   };
   const policy = options.policy ? ["--policy-pack", "policy", "--policy-pack-config", `policy/config/${STACK}.json`] : [];
-  const pulumi = (args: string[]) => sandbox.pulumi([...args, ...policy], { env: options.env });
+  const pulumi = (args: string[]) => sandbox.pulumiInBackground([...args, ...policy], { env: options.env });
   const setTeams = (count: number) =>
     sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:teams"], doc.createNode([...syntheticTeams(options.teams), ...(count > options.teams ? [syntheticTeam(options.teams)] : [])])));
 
@@ -95,13 +123,7 @@ async function main(options: Options): Promise<void> {
     fs.writeFileSync(manifestFile, manifests.yaml);
     console.error(`[bench:real] ${options.teams} teams: ${manifests.objects} Kubernetes objects; working in ${forKubectl.root} and ${sandbox.root}`);
 
-    await forKubectl.startControlPlane();
-    const ssa = ["--server-side", "--field-manager", "bench", "-f", manifestFile];
-    await timed("kubectl apply", forKubectl.kubectl(["apply", ...ssa]));
-    await timed("kubectl apply again", forKubectl.kubectl(["apply", ...ssa]));
-    // Exit 0: no difference, 1: differences (a failure of this bench: the objects just applied must match).
-    await timed("kubectl diff", forKubectl.kubectl(["diff", "--server-side", "--field-manager", "bench", "-f", manifestFile]));
-    if (options.delete) await timed("kubectl delete", forKubectl.kubectl(["delete", "--wait", "-f", manifestFile]));
+    if (options.kubectl) await measureKubectl(forKubectl, manifestFile, options, timed);
     await forKubectl.cleanUp(options.keep);
 
     await sandbox.startControlPlane();
@@ -119,21 +141,33 @@ async function main(options: Options): Promise<void> {
     await timed("pulumi up -1", pulumi(["up", "--yes", "--skip-preview"]));
     if (options.delete) await timed("pulumi destroy", pulumi(["destroy", "--yes", "--skip-preview"]));
 
-    const s = (label: string) => seconds[label]?.toFixed(1) ?? "-";
+    const wall = (label: string) => seconds[label]?.toFixed(1) ?? "-";
+    const cpuTotal = (label: string) => (cpu[label] ? Object.values(cpu[label]).reduce((a, b) => a + b, 0) : undefined);
+    // The program (node), the engine (pulumi) and the Kubernetes provider; kubectl alone on its side.
+    const split = (label: string) =>
+      cpu[label] ? `${cpuTotal(label)!.toFixed(1)} (${(cpu[label].node ?? 0).toFixed(1)}/${(cpu[label].pulumi ?? 0).toFixed(1)}/${(cpu[label]["pulumi-resource"] ?? 0).toFixed(1)})` : "";
     const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(1)}×` : "");
+    const row = (step: string, pulumiStep: string | undefined, kubectlStep: string | undefined) => [
+      step,
+      pulumiStep ? wall(pulumiStep) : "",
+      kubectlStep ? wall(kubectlStep) : "",
+      pulumiStep && kubectlStep ? ratio(seconds[pulumiStep], seconds[kubectlStep]) : "",
+      pulumiStep ? split(pulumiStep) : "",
+      kubectlStep ? (cpuTotal(kubectlStep)?.toFixed(1) ?? "") : "",
+    ];
     const rows = [
-      ["deploy from empty", s("pulumi up"), s("kubectl apply"), ratio(seconds["pulumi up"], seconds["kubectl apply"])],
-      ["no change (preview / kubectl diff)", s("pulumi preview"), s("kubectl diff"), ratio(seconds["pulumi preview"], seconds["kubectl diff"])],
-      ["no change applied again", "", s("kubectl apply again"), ""],
-      ["add one team: preview", s("pulumi preview +1"), "", ""],
-      ["add one team: up", s("pulumi up +1"), "", ""],
-      ["add one team: preview + up", (seconds["pulumi preview +1"] + seconds["pulumi up +1"]).toFixed(1), "", ""],
-      ["remove it: up", s("pulumi up -1"), "", ""],
-      ["delete everything (destroy / kubectl delete --wait)", s("pulumi destroy"), s("kubectl delete"), ratio(seconds["pulumi destroy"], seconds["kubectl delete"])],
+      row("deploy from empty", "pulumi up", "kubectl apply"),
+      row("no change (preview / kubectl diff)", "pulumi preview", "kubectl diff"),
+      row("no change applied again", undefined, "kubectl apply again"),
+      row("add one team: preview", "pulumi preview +1", undefined),
+      row("add one team: up", "pulumi up +1", undefined),
+      ["add one team: preview + up", (seconds["pulumi preview +1"] + seconds["pulumi up +1"]).toFixed(1), "", "", "", ""],
+      row("remove it: up", "pulumi up -1", undefined),
+      row("delete everything (destroy / kubectl delete --wait)", "pulumi destroy", "kubectl delete"),
     ];
     const extra = [options.policy ? "policy pack" : "", ...Object.entries(options.env).map(([k, v]) => `${k}=${v}`)].filter(Boolean).join(", ");
-    console.log(`${options.teams} teams, ${manifests.objects} Kubernetes objects${extra ? ` (${extra})` : ""}; wall seconds`);
-    console.log(formatTable(["step", "pulumi", "kubectl", "ratio"], rows));
+    console.log(`${options.teams} teams, ${manifests.objects} Kubernetes objects${extra ? ` (${extra})` : ""}; wall seconds, and CPU seconds (Pulumi's: program/engine/provider)`);
+    console.log(formatTable(["step", "pulumi", "kubectl", "ratio", "pulumi CPU", "kubectl CPU"], rows));
   } finally {
     await forKubectl.cleanUp(options.keep);
     await sandbox.cleanUp(options.keep);
