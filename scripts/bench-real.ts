@@ -1,8 +1,10 @@
 /**
- * `npm run bench:real -- --teams N [--policy] [--env KEY=VALUE]... [--no-delete] [--no-kubectl] [--keep]`: the tenancy layer of N synthetic
- * teams (the `local` stack: namespaces, quotas, limits, network baselines, role bindings, and the cluster-wide
- * RBAC and guardrails) on a throwaway control plane, through the real Pulumi CLI with a file backend, and the
- * same objects through `kubectl apply --server-side`. Prints one table of wall times and the ratios.
+ * `npm run bench:real -- --teams N [options]`: the tenancy layer of N synthetic teams (the `local` stack:
+ * namespaces, quotas, limits, network baselines, role bindings, and the cluster-wide RBAC and guardrails) on a
+ * throwaway control plane, through the real Pulumi CLI with a file backend, and the same objects through
+ * `kubectl apply --server-side`. Prints one table of wall and CPU times and the ratios. At most about 650 teams:
+ * the engine hands the whole stack config to the Node program in one string, which Linux caps at 128 KiB
+ * (pulumi/pulumi#8680; docs/scale.md).
  * A benchmark to read, not a timed test: nothing here can fail a build.
  *
  *   --policy            previews and updates run the policy pack as CI does (--policy-pack policy)
@@ -11,7 +13,7 @@
  *                       PULUMI_SKIP_CHECKPOINTS=false` measures a checkpoint after every step)
  *   --no-delete         skip `kubectl delete` and `pulumi destroy` (each waits for the namespace controller to
  *                       finalise every namespace: about 1.5 s a team here)
- *   --no-kubectl        only the Pulumi steps (kubectl's are the slower ones to wait for with thousands of objects)
+ *   --no-kubectl, --no-pulumi   one side only (to run the two at once with thousands of objects)
  *   --keep              keep the temporary directories (their commands.log has every command and its output)
  *
  * kubectl and Pulumi each get a control plane of their own, one after the other, so that neither waits for the
@@ -37,6 +39,7 @@ interface Options {
   readonly keep: boolean;
   readonly delete: boolean;
   readonly kubectl: boolean;
+  readonly pulumi: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -45,6 +48,7 @@ function parseArgs(argv: string[]): Options {
   let keep = false;
   let deleteAll = true;
   let kubectl = true;
+  let pulumi = true;
   const env: Record<string, string> = { ...LOCAL_UP_ENV };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -53,14 +57,15 @@ function parseArgs(argv: string[]): Options {
     else if (arg === "--keep") keep = true;
     else if (arg === "--no-delete") deleteAll = false;
     else if (arg === "--no-kubectl") kubectl = false;
+    else if (arg === "--no-pulumi") pulumi = false;
     else if (arg === "--env") {
       const [key, ...value] = (argv[++i] ?? "").split("=");
       if (!key || value.length === 0) throw new Error(`--env needs KEY=VALUE, got ${JSON.stringify(argv[i])}`);
       env[key] = value.join("=");
-    } else throw new Error(`unknown argument ${arg}; usage: npm run bench:real -- --teams N [--policy] [--env KEY=VALUE]... [--no-delete] [--no-kubectl] [--keep]`);
+    } else throw new Error(`unknown argument ${arg}; usage: npm run bench:real -- --teams N [--policy] [--env KEY=VALUE]... [--no-delete] [--no-kubectl | --no-pulumi] [--keep]`);
   }
   if (!Number.isInteger(teams) || teams < 1) throw new Error(`--teams must be a positive integer, got ${teams}`);
-  return { teams, policy, env, keep, delete: deleteAll, kubectl };
+  return { teams, policy, env, keep, delete: deleteAll, kubectl, pulumi };
 }
 
 /** The objects the `local` stack deploys for these teams, as the mock engine sees them: cluster-scoped first. */
@@ -126,20 +131,22 @@ async function main(options: Options): Promise<void> {
     if (options.kubectl) await measureKubectl(forKubectl, manifestFile, options, timed);
     await forKubectl.cleanUp(options.keep);
 
-    await sandbox.startControlPlane();
-    sandbox.copyProject();
-    await sandbox.pulumi(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
-    sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:cluster", "kubeconfig"], sandbox.kubeconfig));
-    setTeams(options.teams);
+    if (options.pulumi) {
+      await sandbox.startControlPlane();
+      sandbox.copyProject();
+      await sandbox.pulumi(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
+      sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:cluster", "kubeconfig"], sandbox.kubeconfig));
+      setTeams(options.teams);
 
-    await timed("pulumi up", pulumi(["up", "--yes", "--skip-preview"]));
-    await timed("pulumi preview", pulumi(["preview", "--expect-no-changes"]));
-    setTeams(options.teams + 1);
-    await timed("pulumi preview +1", pulumi(["preview"]));
-    await timed("pulumi up +1", pulumi(["up", "--yes", "--skip-preview"]));
-    setTeams(options.teams);
-    await timed("pulumi up -1", pulumi(["up", "--yes", "--skip-preview"]));
-    if (options.delete) await timed("pulumi destroy", pulumi(["destroy", "--yes", "--skip-preview"]));
+      await timed("pulumi up", pulumi(["up", "--yes", "--skip-preview"]));
+      await timed("pulumi preview", pulumi(["preview", "--expect-no-changes"]));
+      setTeams(options.teams + 1);
+      await timed("pulumi preview +1", pulumi(["preview"]));
+      await timed("pulumi up +1", pulumi(["up", "--yes", "--skip-preview"]));
+      setTeams(options.teams);
+      await timed("pulumi up -1", pulumi(["up", "--yes", "--skip-preview"]));
+      if (options.delete) await timed("pulumi destroy", pulumi(["destroy", "--yes", "--skip-preview"]));
+    }
 
     const wall = (label: string) => seconds[label]?.toFixed(1) ?? "-";
     const cpuTotal = (label: string) => (cpu[label] ? Object.values(cpu[label]).reduce((a, b) => a + b, 0) : undefined);
@@ -161,7 +168,7 @@ async function main(options: Options): Promise<void> {
       row("no change applied again", undefined, "kubectl apply again"),
       row("add one team: preview", "pulumi preview +1", undefined),
       row("add one team: up", "pulumi up +1", undefined),
-      ["add one team: preview + up", (seconds["pulumi preview +1"] + seconds["pulumi up +1"]).toFixed(1), "", "", "", ""],
+      ["add one team: preview + up", options.pulumi ? (seconds["pulumi preview +1"] + seconds["pulumi up +1"]).toFixed(1) : "", "", "", "", ""],
       row("remove it: up", "pulumi up -1", undefined),
       row("delete everything (destroy / kubectl delete --wait)", "pulumi destroy", "kubectl delete"),
     ];
