@@ -110,8 +110,8 @@ async function main(options: Options): Promise<void> {
   const timed = async (label: string, command: Background) => {
     const sampler = sampleCpu(command.child.pid!);
     const result = await command.result;
-    if (result.code !== 0) throw new CommandError(result);
     cpu[label] = sampler.stop();
+    if (result.code !== 0) throw new CommandError(result);
     seconds[label] = result.seconds;
     const byProcess = Object.entries(cpu[label]).sort((a, b) => b[1] - a[1]).map(([name, s]) => `${name} ${s.toFixed(1)}`);
     console.error(`[bench:real] ${label}: ${result.seconds.toFixed(1)} s; CPU s: ${byProcess.join(", ")}`);

@@ -24,7 +24,10 @@ function readStat(pid: number): ProcessStat | undefined {
   }
 }
 
-/** Samples the process tree under `root` until stopped; the last reading of each process is its total. */
+/**
+ * Samples the process tree under `root` until stopped; the last reading of each process is taken as its total
+ * (so up to one interval of a process's last moments is missed).
+ */
 export function sampleCpu(root: number, intervalMs = 250): { stop(): Record<string, number> } {
   const last = new Map<number, ProcessStat>();
   const sample = () => {
