@@ -4,36 +4,28 @@
  */
 import { ENVIRONMENTS } from "../config/sections/environment";
 import { runStack, StackConfig } from "../test/harness";
-
-/** Synthetic teams shaped like a real one: one namespace, all three role groups. */
-function syntheticTeams(count: number): StackConfig[] {
-  return Array.from({ length: count }, (_, i) => ({
-    name: `team-${i}`,
-    owner: `lead-${i}@example.com`,
-    costCentre: `cc-${1000 + i}`,
-    groups: { admins: [`team-${i}-leads`], developers: [`team-${i}`], viewers: [`team-${i}-support`] },
-  }));
-}
+import { formatTable, syntheticTeams } from "./bench/teams";
 
 interface Row {
   readonly label: string;
   readonly ms: number;
+  /** CPU time of this process (user + system): what other work on a shared machine does not inflate. */
+  readonly cpuMs: number;
   readonly resources: number;
 }
 
 async function measure(label: string, stack: string, configure?: (c: StackConfig) => void): Promise<Row> {
   const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
   const run = await runStack(stack, { configure });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  return { label, ms, resources: run.resources.length };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { label, ms, cpuMs: (cpu.user + cpu.system) / 1000, resources: run.resources.length };
 }
 
 function table(rows: Row[]): string {
-  const header = ["case", "wall ms", "resources", "ms/resource"];
-  const body = rows.map((r) => [r.label, r.ms.toFixed(0), String(r.resources), (r.ms / r.resources).toFixed(3)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-  return [format(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(format)].join("\n");
+  const body = rows.map((r) => [r.label, r.ms.toFixed(0), r.cpuMs.toFixed(0), String(r.resources), (r.cpuMs / r.resources).toFixed(3)]);
+  return formatTable(["case", "wall ms", "cpu ms", "resources", "cpu ms/resource"], body);
 }
 
 async function main(): Promise<void> {

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { bookkeepingAwareFormatter } from "../lib/stack-traces";
 import { defaultHubOutputs, mockCall, mockResourceState } from "./mocks";
 
 // Public `setMocks` does not tell a mock the parent, protect or retainOnDelete of a resource, and has no
@@ -124,12 +125,12 @@ function cachedRun(stack: string): StackRun | undefined {
 
 /** Always evaluates the program, whatever is cached. */
 export async function evaluateStack(stack: string, options: RunOptions = {}): Promise<StackRun> {
-  // The SDK captures a stack trace for every promise it creates (debuggablePromise), and jest source-maps
-  // every frame of every one of them: two thirds of a run's CPU time. During the run, traces are formatted
-  // by V8's plain formatter instead (an error from the program still shows where it came from, in .js lines).
+  // The SDK formats a stack trace for every promise it tracks, and jest source-maps every frame of every one:
+  // during the run they are skipped as under the engine (lib/stack-traces.ts), and an error from the program
+  // is shown by V8's plain formatter (in .js lines).
   const { stackTraceLimit, prepareStackTrace } = Error;
   Error.stackTraceLimit = 10;
-  Error.prepareStackTrace = (error, frames) => [String(error), ...frames.map((frame) => `    at ${frame}`)].join("\n");
+  Error.prepareStackTrace = bookkeepingAwareFormatter();
   try {
     return await runProgram(stack, options);
   } finally {

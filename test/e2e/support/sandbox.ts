@@ -111,8 +111,9 @@ export class Sandbox {
     return this.commands.run(this.pulumiBinary, [...args, "--non-interactive", "--color", "never"], { cwd: this.projectDir, env: { ...this.env, ...env }, ...rest });
   }
 
-  pulumiInBackground(args: readonly string[]): Background {
-    return this.commands.start(this.pulumiBinary, [...args, "--non-interactive", "--color", "never"], { cwd: this.projectDir, env: this.env, allowFailure: true });
+  pulumiInBackground(args: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}): Background {
+    const env = { ...this.env, ...options.env };
+    return this.commands.start(this.pulumiBinary, [...args, "--non-interactive", "--color", "never"], { cwd: this.projectDir, env, allowFailure: true });
   }
 
   kubectl(args: readonly string[], options: { allowFailure?: boolean } = {}): Promise<Result> {

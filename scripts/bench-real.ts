@@ -1,0 +1,191 @@
+/**
+ * `npm run bench:real -- --teams N [options]`: the tenancy layer of N synthetic teams (the `local` stack:
+ * namespaces, quotas, limits, network baselines, role bindings, and the cluster-wide RBAC and guardrails) on a
+ * throwaway control plane, through the real Pulumi CLI with a file backend, and the same objects through
+ * `kubectl apply --server-side`. Prints one table of wall and CPU times and the ratios. At most about 650 teams:
+ * the engine hands the whole stack config to the Node program in one string, which Linux caps at 128 KiB
+ * (pulumi/pulumi#8680; docs/scale.md).
+ * A benchmark to read, not a timed test: nothing here can fail a build.
+ *
+ *   --policy            previews and updates run the policy pack as CI does (--policy-pack policy)
+ *   --env KEY=VALUE     environment for every pulumi command, over the defaults: the state is written once per
+ *                       update as scripts/local-up.sh does (PULUMI_SKIP_CHECKPOINTS=true; `--env
+ *                       PULUMI_SKIP_CHECKPOINTS=false` measures a checkpoint after every step)
+ *   --no-delete         skip `kubectl delete` and `pulumi destroy` (each waits for the namespace controller to
+ *                       finalise every namespace: about 1.5 s a team here)
+ *   --no-kubectl, --no-pulumi   one side only (to run the two at once with thousands of objects)
+ *   --keep              keep the temporary directories (their commands.log has every command and its output)
+ *
+ * kubectl and Pulumi each get a control plane of their own, one after the other, so that neither waits for the
+ * other's namespaces to be finalised.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { stringify } from "yaml";
+import { runStack } from "../test/harness";
+import { Background, CommandError, Result } from "../test/e2e/support/commands";
+import { Sandbox, STACK } from "../test/e2e/support/sandbox";
+import { findToolchain, TOOLCHAIN_DIR } from "../test/e2e/support/toolchain";
+import { sampleCpu } from "./bench/cpu";
+import { formatTable, syntheticTeam, syntheticTeams } from "./bench/teams";
+
+/** What scripts/local-up.sh sets for the stack's updates (docs/scale.md: the crash story). */
+const LOCAL_UP_ENV = { PULUMI_SKIP_CHECKPOINTS: "true" };
+
+interface Options {
+  readonly teams: number;
+  readonly policy: boolean;
+  readonly env: Record<string, string>;
+  readonly keep: boolean;
+  readonly delete: boolean;
+  readonly kubectl: boolean;
+  readonly pulumi: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  let teams = 10;
+  let policy = false;
+  let keep = false;
+  let deleteAll = true;
+  let kubectl = true;
+  let pulumi = true;
+  const env: Record<string, string> = { ...LOCAL_UP_ENV };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--teams") teams = Number(argv[++i]);
+    else if (arg === "--policy") policy = true;
+    else if (arg === "--keep") keep = true;
+    else if (arg === "--no-delete") deleteAll = false;
+    else if (arg === "--no-kubectl") kubectl = false;
+    else if (arg === "--no-pulumi") pulumi = false;
+    else if (arg === "--env") {
+      const [key, ...value] = (argv[++i] ?? "").split("=");
+      if (!key || value.length === 0) throw new Error(`--env needs KEY=VALUE, got ${JSON.stringify(argv[i])}`);
+      env[key] = value.join("=");
+    } else throw new Error(`unknown argument ${arg}; usage: npm run bench:real -- --teams N [--policy] [--env KEY=VALUE]... [--no-delete] [--no-kubectl | --no-pulumi] [--keep]`);
+  }
+  if (!Number.isInteger(teams) || teams < 1) throw new Error(`--teams must be a positive integer, got ${teams}`);
+  return { teams, policy, env, keep, delete: deleteAll, kubectl, pulumi };
+}
+
+/** The objects the `local` stack deploys for these teams, as the mock engine sees them: cluster-scoped first. */
+async function renderManifests(teams: number): Promise<{ yaml: string; objects: number }> {
+  const run = await runStack(STACK, { configure: (c) => (c["platform:teams"] = syntheticTeams(teams)) });
+  const objects = run.resources
+    .filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.inputs.kind !== undefined)
+    .map((r) => {
+      const { apiVersion, kind, metadata, ...rest } = r.inputs;
+      return { apiVersion, kind, metadata, ...rest };
+    });
+  const rank = (o: { kind: string; metadata: { namespace?: string } }) => (o.kind === "Namespace" ? 0 : o.metadata.namespace === undefined ? 1 : 2);
+  objects.sort((a, b) => rank(a) - rank(b));
+  return { yaml: objects.map((o) => stringify(o)).join("---\n"), objects: objects.length };
+}
+
+/** kubectl as a background command, whose process the CPU sampler follows. */
+function kubectl(box: Sandbox, args: string[]): Background {
+  return box.commands.start(path.join(TOOLCHAIN_DIR, "bin/kubectl"), args, { cwd: box.root, env: box.env, allowFailure: true });
+}
+
+type Timed = (label: string, command: Background) => Promise<Result>;
+
+/** The same objects through kubectl: apply, apply again, diff, delete. */
+async function measureKubectl(forKubectl: Sandbox, manifestFile: string, options: Options, timed: Timed): Promise<void> {
+  await forKubectl.startControlPlane();
+  const ssa = ["--server-side", "--field-manager", "bench", "-f", manifestFile];
+  await timed("kubectl apply", kubectl(forKubectl, ["apply", ...ssa]));
+  await timed("kubectl apply again", kubectl(forKubectl, ["apply", ...ssa]));
+  // Exit 0: no difference, 1: differences (a failure of this bench: the objects just applied must match).
+  await timed("kubectl diff", kubectl(forKubectl, ["diff", "--server-side", "--field-manager", "bench", "-f", manifestFile]));
+  if (options.delete) await timed("kubectl delete", kubectl(forKubectl, ["delete", "--wait", "-f", manifestFile]));
+}
+
+async function main(options: Options): Promise<void> {
+  const toolchain = findToolchain();
+  if (!toolchain.ok) throw new Error(`the toolchain is incomplete (run bash scripts/toolchain.sh): ${toolchain.missing.join("; ")}`);
+  const forKubectl = new Sandbox(toolchain.env);
+  const sandbox = new Sandbox(toolchain.env);
+  const seconds: Record<string, number> = {};
+  const cpu: Record<string, Record<string, number>> = {};
+  const timed = async (label: string, command: Background) => {
+    const sampler = sampleCpu(command.child.pid!);
+    const result = await command.result;
+    cpu[label] = sampler.stop();
+    if (result.code !== 0) throw new CommandError(result);
+    seconds[label] = result.seconds;
+    const byProcess = Object.entries(cpu[label]).sort((a, b) => b[1] - a[1]).map(([name, s]) => `${name} ${s.toFixed(1)}`);
+    console.error(`[bench:real] ${label}: ${result.seconds.toFixed(1)} s; CPU s: ${byProcess.join(", ")}`);
+    return result;
+  };
+  const policy = options.policy ? ["--policy-pack", "policy", "--policy-pack-config", `policy/config/${STACK}.json`] : [];
+  const pulumi = (args: string[]) => sandbox.pulumiInBackground([...args, ...policy], { env: options.env });
+  const setTeams = (count: number) =>
+    sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:teams"], doc.createNode([...syntheticTeams(options.teams), ...(count > options.teams ? [syntheticTeam(options.teams)] : [])])));
+
+  try {
+    const manifests = await renderManifests(options.teams);
+    const manifestFile = path.join(forKubectl.root, "manifests.yaml");
+    fs.writeFileSync(manifestFile, manifests.yaml);
+    console.error(`[bench:real] ${options.teams} teams: ${manifests.objects} Kubernetes objects; working in ${forKubectl.root} and ${sandbox.root}`);
+
+    if (options.kubectl) await measureKubectl(forKubectl, manifestFile, options, timed);
+    await forKubectl.cleanUp(options.keep);
+
+    if (options.pulumi) {
+      await sandbox.startControlPlane();
+      sandbox.copyProject();
+      await sandbox.pulumi(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
+      sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:cluster", "kubeconfig"], sandbox.kubeconfig));
+      setTeams(options.teams);
+
+      await timed("pulumi up", pulumi(["up", "--yes", "--skip-preview"]));
+      await timed("pulumi preview", pulumi(["preview", "--expect-no-changes"]));
+      setTeams(options.teams + 1);
+      await timed("pulumi preview +1", pulumi(["preview"]));
+      await timed("pulumi up +1", pulumi(["up", "--yes", "--skip-preview"]));
+      setTeams(options.teams);
+      await timed("pulumi up -1", pulumi(["up", "--yes", "--skip-preview"]));
+      if (options.delete) await timed("pulumi destroy", pulumi(["destroy", "--yes", "--skip-preview"]));
+    }
+
+    const wall = (label: string) => seconds[label]?.toFixed(1) ?? "-";
+    const cpuTotal = (label: string) => (cpu[label] ? Object.values(cpu[label]).reduce((a, b) => a + b, 0) : undefined);
+    // The program (node), the engine (pulumi) and the Kubernetes provider; kubectl alone on its side.
+    const split = (label: string) =>
+      cpu[label] ? `${cpuTotal(label)!.toFixed(1)} (${(cpu[label].node ?? 0).toFixed(1)}/${(cpu[label].pulumi ?? 0).toFixed(1)}/${(cpu[label]["pulumi-resource"] ?? 0).toFixed(1)})` : "";
+    const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(1)}×` : "");
+    const row = (step: string, pulumiStep: string | undefined, kubectlStep: string | undefined) => [
+      step,
+      pulumiStep ? wall(pulumiStep) : "",
+      kubectlStep ? wall(kubectlStep) : "",
+      pulumiStep && kubectlStep ? ratio(seconds[pulumiStep], seconds[kubectlStep]) : "",
+      pulumiStep ? split(pulumiStep) : "",
+      kubectlStep ? (cpuTotal(kubectlStep)?.toFixed(1) ?? "") : "",
+    ];
+    const rows = [
+      row("deploy from empty", "pulumi up", "kubectl apply"),
+      row("no change (preview / kubectl diff)", "pulumi preview", "kubectl diff"),
+      row("no change applied again", undefined, "kubectl apply again"),
+      row("add one team: preview", "pulumi preview +1", undefined),
+      row("add one team: up", "pulumi up +1", undefined),
+      ["add one team: preview + up", options.pulumi ? (seconds["pulumi preview +1"] + seconds["pulumi up +1"]).toFixed(1) : "", "", "", "", ""],
+      row("remove it: up", "pulumi up -1", undefined),
+      row("delete everything (destroy / kubectl delete --wait)", "pulumi destroy", "kubectl delete"),
+    ];
+    const extra = [options.policy ? "policy pack" : "", ...Object.entries(options.env).map(([k, v]) => `${k}=${v}`)].filter(Boolean).join(", ");
+    console.log(`${options.teams} teams, ${manifests.objects} Kubernetes objects${extra ? ` (${extra})` : ""}; wall seconds, and CPU seconds (Pulumi's: program/engine/provider)`);
+    console.log(formatTable(["step", "pulumi", "kubectl", "ratio", "pulumi CPU", "kubectl CPU"], rows));
+  } finally {
+    await forKubectl.cleanUp(options.keep);
+    await sandbox.cleanUp(options.keep);
+    if (options.keep) console.error(`[bench:real] kept ${forKubectl.root} and ${sandbox.root} (commands.log has every command and its output)`);
+  }
+}
+
+main(parseArgs(process.argv.slice(2))).then(
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,27 @@
+/** Synthetic teams for the benchmarks, shaped like a real one: one namespace, all three role groups. */
+export interface SyntheticTeam {
+  readonly name: string;
+  readonly owner: string;
+  readonly costCentre: string;
+  readonly groups: { admins: string[]; developers: string[]; viewers: string[] };
+}
+
+export function syntheticTeam(index: number): SyntheticTeam {
+  return {
+    name: `team-${index}`,
+    owner: `lead-${index}@example.com`,
+    costCentre: `cc-${1000 + index}`,
+    groups: { admins: [`team-${index}-leads`], developers: [`team-${index}`], viewers: [`team-${index}-support`] },
+  };
+}
+
+export function syntheticTeams(count: number): SyntheticTeam[] {
+  return Array.from({ length: count }, (_, i) => syntheticTeam(i));
+}
+
+/** A fixed-width table: the first column left-aligned, the others right-aligned. */
+export function formatTable(header: readonly string[], body: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const format = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  return [format(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(format)].join("\n");
+}
