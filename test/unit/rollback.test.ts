@@ -1,6 +1,6 @@
 import { parseArgs, UsageError } from "../../scripts/rollback/args";
 import { errorSummary, formatDuration, formatHistory, isConfirmation, parseRollbackMessage, rollbackMessage } from "../../scripts/rollback/format";
-import { HistoryEntry, toRows } from "../../scripts/rollback/history";
+import { toRows } from "../../scripts/rollback/history";
 import { EngineFailure, lockedRefusal, programChanges, RollbackRefused } from "../../scripts/rollback/refusals";
 import { selectTarget as select, StateSummary } from "../../scripts/rollback/target";
 import { entry, HISTORY, SHA } from "./rollback-fixtures";
