@@ -3,9 +3,10 @@
  * Automation API, for one reason: the CLI runs in its own process group. A terminal's Ctrl-C goes to the whole
  * foreground process group, so a CLI in the tool's group would get it directly and then again from the tool
  * (the Automation API's abort signal), and the CLI takes a second SIGINT as "terminate immediately". Here the
- * tool alone decides, and forwards exactly one SIGINT (scripts/rollback/interrupt.ts).
+ * tool alone decides, and forwards exactly one SIGINT, to the CLI (scripts/rollback/interrupt.ts).
  */
-import { spawn } from "child_process";
+import { ChildProcessByStdio, spawn } from "child_process";
+import { Readable } from "stream";
 import { Interrupt } from "./interrupt";
 import { EngineFailure } from "./refusals";
 
@@ -44,41 +45,72 @@ export function upArgs(run: EngineRun & { message: string }): string[] {
 
 export function cliEngine(write: (chunk: string) => void, interrupt: Interrupt): Engine {
   return {
-    preview: (run) => runPulumi(previewArgs(run), run.programDir, write, interrupt),
-    up: (run) => runPulumi(upArgs(run), run.programDir, write, interrupt),
+    preview: (run) => runPulumi(previewArgs(run), run, write, interrupt),
+    up: (run) => runPulumi(upArgs(run), run, write, interrupt),
   };
 }
 
 const STDERR_KEPT = 64 * 1024;
 
-function runPulumi(args: string[], cwd: string, write: (chunk: string) => void, interrupt: Interrupt): Promise<void> {
-  const command = `pulumi ${args[0]}`;
+function spawnPulumi(args: string[], cwd: string): ChildProcessByStdio<null, Readable, Readable> {
   const env = {
     ...process.env,
     // The commit was type-checked by the CI run that deployed it; transpiling only saves seconds per run.
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",
   };
+  return spawn("pulumi", args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+function runPulumi(args: string[], run: EngineRun, write: (chunk: string) => void, interrupt: Interrupt): Promise<void> {
+  const command = `pulumi ${args[0]}`;
   return new Promise((resolve, reject) => {
-    const child = spawn("pulumi", args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawnPulumi(args, run.programDir);
     let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => write(chunk.toString()));
+    let tookLock = false;
+    child.stdout.on("data", (chunk: Buffer) => {
+      const text = chunk.toString();
+      // The CLI prints its header only once it holds the stack's lock (a locked stack fails without it: measured).
+      tookLock ||= /^(Updating|Previewing update) \(/m.test(text);
+      write(text);
+    });
     child.stderr.on("data", (chunk: Buffer) => {
       const text = chunk.toString();
       stderr = (stderr + text).slice(-STDERR_KEPT);
       write(text);
     });
+    let forwarded = false;
     const stopListening = interrupt.onRequest(() => {
-      // The whole group, as a terminal would: the CLI, its language host, the program and the plugins.
-      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGINT");
+      // The CLI alone: it cancels the engine and then stops its plugins and the program itself.
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      forwarded = true;
+      process.kill(child.pid, "SIGINT");
     });
     child.on("error", (error) => {
       stopListening();
       reject(new Error(`cannot run \`${command}\`: ${error.message} (is the pulumi CLI on PATH?)`));
     });
-    child.on("close", (code) => {
+    child.on("close", (code, signal) => {
       stopListening();
-      if (code === 0) resolve();
-      else reject(new EngineFailure(command, code, stderr));
+      if (code === 0) return resolve();
+      if (!(forwarded && signal === "SIGINT")) return reject(new EngineFailure(command, code, stderr));
+      if (!tookLock) return reject(new EngineFailure(command, code, stderr, { lock: "none" }));
+      // The CLI handles SIGINT only while the engine runs; just before (the lock is already taken) and just
+      // after, the signal kills it (measured), leaving its lock. That process is gone and the lock is its own.
+      write(`\n${command} was killed by the signal outside the part of the update that handles it; removing the lock it left (pulumi cancel).\n`);
+      releaseLock(run, write).then(
+        () => reject(new EngineFailure(command, code, stderr, { lock: "released" })),
+        (error: Error) => reject(new EngineFailure(command, code, `${stderr}\n${error.message}`, { lock: "left" })),
+      );
     });
+  });
+}
+
+function releaseLock(run: EngineRun, write: (chunk: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawnPulumi(["cancel", "--yes", "--stack", run.stack, "--non-interactive"], run.programDir);
+    child.stdout.on("data", (chunk: Buffer) => write(chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => write(chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`pulumi cancel exited with ${code}: remove the lock with \`pulumi cancel --stack ${run.stack}\``))));
   });
 }

@@ -20,6 +20,11 @@ export class EngineFailure extends Error {
     readonly command: string,
     readonly exitCode: number | null,
     readonly stderr: string,
+    /**
+     * Killed by the forwarded SIGINT where the CLI does not handle it: while starting, before it took the stack's
+     * lock (`none`), or around the engine's run, after which the tool removed the lock it left, or could not.
+     */
+    readonly killed?: { lock: "none" | "released" | "left" },
   ) {
     super(`\`${command}\` exited with ${exitCode ?? "a signal"}${stderr.trim() ? `: ${lastLines(stderr)}` : ""}`);
     this.locked = stderr.includes("the stack is currently locked by") || stderr.includes("[409] Conflict: Another update is currently in progress.");

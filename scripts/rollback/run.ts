@@ -121,12 +121,8 @@ export async function rollback(options: { stack: string; to?: number; yes: boole
     const retry = `Run \`npm run rollback -- ${stack}\` again to finish it (without --to it goes to version ${target.version} again)`;
     await refusingIfLocked(stack, () => deps.engine.up({ ...run, message: rollbackMessage(stack, target, deps.operator) })).catch((error: Error) => {
       if (error instanceof RollbackRefused) throw error;
-      if (deps.interrupt.requested) {
-        throw new Error(
-          `the update to version ${target.version} was cancelled (Ctrl-C): the engine finished the operations in flight, recorded the update as failed and released the lock, ` +
-            `so ${stack} may be partly rolled back. ${retry}.`,
-        );
-      }
+      if (error instanceof EngineFailure && error.killed?.lock === "none") stopIfInterrupted();
+      if (deps.interrupt.requested) throw new Error(`the update to version ${target.version} was cancelled (Ctrl-C): ${cancellation(error)}, so ${stack} may be partly rolled back. ${retry}.`);
       throw new Error(`the update to version ${target.version} failed, so ${stack} may be partly rolled back (see the output above). ${retry}, or deploy a fix. ${errorSummary(error)}`);
     });
     const finished = deps.now();
@@ -162,6 +158,15 @@ async function policyPack(stack: string, projectDir: string, deps: RollbackDeps)
     await deps.files.npmCi(dir);
   }
   return { dir, config };
+}
+
+/** What a cancelled `up` left: the engine's own cancellation, or a CLI that the signal killed outright. */
+function cancellation(error: Error): string {
+  const killed = error instanceof EngineFailure ? error.killed : undefined;
+  if (!killed) return "the engine finished the operations in flight, recorded the update as failed and released the lock";
+  return killed.lock === "released"
+    ? "the CLI was killed by the signal just before or after the engine ran, where it does not handle it, and the tool removed the lock it left"
+    : "the CLI was killed by the signal just before or after the engine ran, and its lock could not be removed (see above)";
 }
 
 async function refusingIfLocked(stack: string, operation: () => Promise<void>): Promise<void> {

@@ -130,35 +130,7 @@ const KEEP_NAMESPACE = [
     }
   });
 
-  step("Ctrl-C during the rollback's update: the engine cancels once, the lock is released, a failed rollback is recorded", 10 * MINUTE, async () => {
-    const running = sandbox.npmInBackground(["run", "--silent", "rollback", "--", STACK, "--yes"]);
-    let done = false;
-    void running.result.finally(() => (done = true));
-    // A preview on a file backend takes no lock: the lock means that `up` has started.
-    await waitFor("the rollback's update to take the stack lock", 5 * MINUTE, async () => {
-      if (done) throw new Error(`the rollback ended before its update started:\n${output(await running.result)}`);
-      return sandbox.locks().length > 0 ? true : undefined;
-    }, 100);
-    // What a terminal does at Ctrl-C: SIGINT to the foreground process group (npm, the tool).
-    process.kill(-running.child.pid!, "SIGINT");
-    const cancelled = await running.result;
-    // npm waits for its script, then re-raises the SIGINT: its status is the signal's, not the tool's.
-    expect(cancelled.code).not.toBe(0);
-    expect(cancelled.stderr.match(/SIGINT: stopping the rollback\./g)).toHaveLength(1);
-    expect(cancelled.stdout.match(/\^C received; cancelling\./g)).toHaveLength(1);
-    expect(cancelled.stdout).toContain(`Rolling ${STACK} `);
-    expect(cancelled.stdout).toMatch(/Policy Packs run:|k8s-platform-policy/);
-    expect(cancelled.stderr).toContain(`the update to version 1 was cancelled (Ctrl-C)`);
-    expect(cancelled.stderr).toContain(`Run \`npm run rollback -- ${STACK}\` again to finish it (without --to it goes to version 1 again).`);
-    expect(sandbox.locks()).toEqual([]);
-    expect(await pendingOperations()).toEqual([]);
-    const [latest] = await history();
-    expect(latest.result).toBe("failed");
-    expect(latest.message).toMatch(new RegExp(`^Rollback of ${STACK} to version 1 \\(commit ${versionOne.slice(0, 12)}\\)`));
-    expect(worktrees()).toHaveLength(1);
-  });
-
-  step("the retry without --to goes to version 1 again (not to the added team's commit), and fails at the cluster", 10 * MINUTE, async () => {
+  step("a rollback that fails at the cluster (an admission policy refuses the namespace's deletion; the preview passes) is recorded as failed", 10 * MINUTE, async () => {
     await sandbox.kubectl(["apply", "-f", sandbox.writeFile("keep-namespace.json", { apiVersion: "v1", kind: "List", items: KEEP_NAMESPACE })]);
     await waitFor("the admission policy to refuse the deletion", MINUTE, async () => {
       const dryRun = await sandbox.kubectl(["delete", "namespace", NEW_TEAM, "--dry-run=server"], { allowFailure: true });
@@ -166,17 +138,49 @@ const KEEP_NAMESPACE = [
     });
     const failed = await rollback("--yes");
     expect(failed.code).toBe(1);
-    expect(failed.stdout).toMatch(/back to version 1 \(.*\)\.\nWhy this version: the latest update, version 3, is a rollback to version 1 that failed or was cancelled: a retry goes to the same version\./);
+    expect(failed.stdout).toMatch(/back to version 1 \(.*\)\.\nWhy this version: the newest successful update of another commit than the latest update \(version 2\)\./);
     expect(failed.stdout).toContain("Dependencies: linked ");
+    expect(failed.stdout).toContain("Policy Packs run:");
     expect(output(failed)).toMatch(/may not be deleted/);
     expect(failed.stderr).toContain(`the update to version 1 failed, so ${STACK} may be partly rolled back`);
     const [latest] = await history();
     expect(latest.result).toBe("failed");
-    expect(latest.message).toMatch(new RegExp(`^Rollback of ${STACK} to version 1 `));
+    expect(latest.message).toMatch(new RegExp(`^Rollback of ${STACK} to version 1 \\(commit ${versionOne.slice(0, 12)}\\)`));
     expect(sandbox.locks()).toEqual([]);
+    expect(worktrees()).toHaveLength(1);
   });
 
-  step("once the cluster accepts it, the same command finishes the rollback: the team is gone", 10 * MINUTE, async () => {
+  step("the retry without --to goes to version 1 again, not to the added team's commit; Ctrl-C during its update leaves no lock", 10 * MINUTE, async () => {
+    const running = sandbox.npmInBackground(["run", "--silent", "rollback", "--", STACK, "--yes"]);
+    let stdout = "";
+    running.child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    let done = false;
+    void running.result.finally(() => (done = true));
+    // The CLI prints its header once it holds the lock; it handles SIGINT once the engine runs, a moment later,
+    // while the program is still being evaluated (a signal before that kills it: the tool then removes its lock).
+    await waitFor("the rollback's update to start", 5 * MINUTE, async () => {
+      if (done) throw new Error(`the rollback ended before its update started:\n${output(await running.result)}`);
+      return /^Updating \(/m.test(stdout) ? true : undefined;
+    }, 50);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // What a terminal does at Ctrl-C: SIGINT to the foreground process group (npm, the tool).
+    process.kill(-running.child.pid!, "SIGINT");
+    const cancelled = await running.result;
+    expect(cancelled.stdout).toMatch(/back to version 1 \(.*\)\.\nWhy this version: the latest update, version 3, is a rollback to version 1 that failed or was cancelled: a retry goes to the same version\./);
+    // npm waits for its script, then re-raises the SIGINT: its status is the signal's, not the tool's.
+    expect(cancelled.code).not.toBe(0);
+    expect(cancelled.stderr.match(/SIGINT: stopping the rollback\./g)).toHaveLength(1);
+    expect(cancelled.stderr).toContain("the update to version 1 was cancelled (Ctrl-C): ");
+    expect(cancelled.stderr).toContain(`Run \`npm run rollback -- ${STACK}\` again to finish it (without --to it goes to version 1 again).`);
+    // Handled by the engine (one "^C received"), or the CLI killed before it could handle it and its lock removed.
+    expect(cancelled.stdout.match(/\^C received; cancelling\./g)?.length ?? 0).toBeLessThanOrEqual(1);
+    expect(cancelled.stdout).not.toContain("^C received; terminating");
+    expect(sandbox.locks()).toEqual([]);
+    expect(await pendingOperations()).toEqual([]);
+    expect(worktrees()).toHaveLength(1);
+  });
+
+  step("once the cluster accepts it, the same command finishes the rollback to version 1: the team is gone", 10 * MINUTE, async () => {
     await sandbox.kubectl(["delete", "validatingadmissionpolicybinding,validatingadmissionpolicy", "e2e-keep-namespace"]);
     await waitFor("the admission policy to be gone", MINUTE, async () => {
       const dryRun = await sandbox.kubectl(["delete", "namespace", NEW_TEAM, "--dry-run=server"], { allowFailure: true });
@@ -184,7 +188,7 @@ const KEEP_NAMESPACE = [
     });
     const finished = await rollback("--yes");
     expect(finished.code).toBe(0);
-    expect(finished.stdout).toMatch(/Why this version: the latest update, version 4, is a rollback to version 1 that failed or was cancelled/);
+    expect(finished.stdout).toMatch(/Why this version: the latest update, version \d+, is a rollback to version 1 that failed or was cancelled/);
     expect(finished.stdout).toMatch(new RegExp(`Rolled ${STACK} back to version 1 \\(commit ${versionOne.slice(0, 12)}\\)`));
     await waitFor(`namespace ${NEW_TEAM} to be gone`, MINUTE, async () => {
       const result = await sandbox.kubectl(["get", "namespace", NEW_TEAM], { allowFailure: true });

@@ -28,6 +28,8 @@ interface Options {
   configDiff?: string;
   /** Ctrl-C while this step runs. */
   ctrlCDuring?: "preview" | "up" | "install";
+  /** The CLI killed by that Ctrl-C instead of handling it, and what became of its lock. */
+  ctrlCKills?: "none" | "released" | "left";
 }
 
 /** Records every outside call; the clock advances 5 s per call. */
@@ -43,6 +45,7 @@ function fakes(options: Options = {}) {
     try {
       if (options.ctrlCDuring === kind) {
         interrupt.receive("SIGINT");
+        if (options.ctrlCKills) throw new EngineFailure(`pulumi ${kind}`, null, "", { lock: options.ctrlCKills });
         throw new EngineFailure(`pulumi ${kind}`, 255, "error: update canceled\n");
       }
       if (kind === "preview" && options.previewError) throw options.previewError;
@@ -264,6 +267,21 @@ describe("Ctrl-C", () => {
         "Run `npm run rollback -- prod` again to finish it (without --to it goes to version 2 again).",
     );
     expect(engineStopped).toEqual(["up"]);
+  });
+
+  test("during the update, a CLI killed by the signal before it took the lock changed nothing", async () => {
+    const { deps } = fakes({ ctrlCDuring: "up", ctrlCKills: "none" });
+    await expect(rollback({ stack: "prod", yes: true }, "/repo", deps)).rejects.toThrow(RollbackCancelled);
+  });
+
+  test.each([
+    ["released", "the CLI was killed by the signal just before or after the engine ran, where it does not handle it, and the tool removed the lock it left, so prod may be partly rolled back."],
+    ["left", "the CLI was killed by the signal just before or after the engine ran, and its lock could not be removed (see above), so prod may be partly rolled back."],
+  ] as const)("during the update, a CLI killed by the signal while holding the lock: lock %s", async (lock, message) => {
+    const { deps } = fakes({ ctrlCDuring: "up", ctrlCKills: lock });
+    const error = await rollback({ stack: "prod", yes: true }, "/repo", deps).catch((e: Error) => e);
+    expect(error).not.toBeInstanceOf(RollbackCancelled);
+    expect((error as Error).message).toContain(`the update to version 2 was cancelled (Ctrl-C): ${message}`);
   });
 });
 
