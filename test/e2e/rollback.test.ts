@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Result } from "./support/commands";
+import { killTree } from "./support/processes";
 import { Sandbox, STACK } from "./support/sandbox";
 import { findToolchain, inCi } from "./support/toolchain";
 import { waitFor } from "./support/wait";
@@ -199,5 +200,43 @@ const KEEP_NAMESPACE = [
     const [latest] = await history();
     expect(latest.result).toBe("succeeded");
     expect(latest.environment["git.head"]).toBe(versionOne);
+  });
+  step("a rollback killed mid-update (a killed job) leaves a lock and no history entry: after `pulumi cancel`, a rollback without --to refuses and prints the --to commands", 10 * MINUTE, async () => {
+    await sandbox.pulumi(["up", "--yes", "--message", `add team ${NEW_TEAM} again`]);
+    const records = await history();
+    const stateFile = path.join(sandbox.stateDir, ".pulumi", "stacks", "k8s-platform", `${STACK}.json`);
+    const running = sandbox.npmInBackground(["run", "--silent", "rollback", "--", STACK, "--yes"]);
+    let stdout = "";
+    running.child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    let done = false;
+    void running.result.finally(() => (done = true));
+    await waitFor("the rollback's update to start", 5 * MINUTE, async () => {
+      if (done) throw new Error(`the rollback ended before its update started:\n${output(await running.result)}`);
+      return /^Updating \(/m.test(stdout) ? true : undefined;
+    }, 50);
+    const before = fs.statSync(stateFile).mtimeMs;
+    // The first checkpoint of the update: the engine has started changing the stack (the namespace's deletion waits for its finalizers).
+    await waitFor("the update's first write of the state", 5 * MINUTE, async () => {
+      if (done) throw new Error(`the rollback ended before it wrote the state:\n${output(await running.result)}`);
+      return fs.statSync(stateFile).mtimeMs > before ? true : undefined;
+    }, 20);
+    const killed = killTree(running.child.pid!);
+    expect(killed.length).toBeGreaterThan(3); // npm, the tool, the CLI and its plugins
+    await running.result;
+
+    expect(sandbox.locks().length).toBeGreaterThan(0);
+    expect(await history()).toHaveLength(records.length);
+    // The operator, once sure that the job is gone.
+    await sandbox.pulumi(["cancel", "--yes"]);
+    const newestGood = records.length; // the update that added the team again
+    const wasGoing = records.length - 1; // the rollback to version 1 that succeeded before it
+
+    const refused = await rollback("--yes");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/Rollback refused: (the state has \d+ pending operation|the state was written at .* after the last recorded update)/);
+    expect(refused.stderr).toContain("Choose one and run it:");
+    expect(refused.stderr).toMatch(new RegExp(`^  npm run rollback -- ${STACK} --to ${newestGood} +# the newest successful update, version ${newestGood} `, "m"));
+    expect(refused.stderr).toMatch(new RegExp(`^  npm run rollback -- ${STACK} --to ${wasGoing} +# version ${wasGoing} .*where a rollback started without --to was going`, "m"));
+    expect(await history()).toHaveLength(records.length);
   });
 });
