@@ -1,7 +1,7 @@
 import * as path from "path";
 import { DependencyFiles, provideDependencies } from "./dependencies";
 import { Engine, EngineRun, PolicyPack } from "./engine";
-import { describeRow, errorSummary, formatDuration, formatHistory, rollbackMessage } from "./format";
+import { describeRow, errorSummary, formatDuration, formatHistory, rollbackCommand, rollbackMessage } from "./format";
 import { HistoryEntry, toRows } from "./history";
 import { Interrupt } from "./interrupt";
 import { EngineFailure, lockedRefusal, programChanges, RollbackCancelled, RollbackRefused } from "./refusals";
@@ -124,7 +124,12 @@ export async function rollback(options: { stack: string; to?: number; yes: boole
     await refusingIfLocked(stack, () => deps.engine.up({ ...run, message: rollbackMessage(stack, target, deps.operator) })).catch((error: Error) => {
       if (error instanceof RollbackRefused) throw error;
       if (error instanceof EngineFailure && error.killed?.lock === "none") stopIfInterrupted();
-      if (deps.interrupt.requested) throw new Error(`the update to version ${target.version} was cancelled (Ctrl-C): ${cancellation(error)}, so ${stack} may be partly rolled back. ${retry}.`);
+      if (deps.interrupt.requested) {
+        const killed = error instanceof EngineFailure && error.killed !== undefined;
+        // A killed CLI may have recorded nothing: only --to names the version for sure.
+        const next = killed ? `Run \`${rollbackCommand(stack, target.version)}\` to finish it` : retry;
+        throw new Error(`the update to version ${target.version} was cancelled (Ctrl-C): ${cancellation(error)}, so ${stack} may be partly rolled back. ${next}.`);
+      }
       throw new Error(`the update to version ${target.version} failed, so ${stack} may be partly rolled back (see the output above). ${retry}, or deploy a fix. ${errorSummary(error)}`);
     });
     const finished = deps.now();

@@ -275,8 +275,8 @@ describe("Ctrl-C", () => {
   });
 
   test.each([
-    ["released", "the CLI was killed by the signal just before or after the engine ran, where it does not handle it, and the tool removed the lock it left, so prod may be partly rolled back."],
-    ["left", "the CLI was killed by the signal just before or after the engine ran, and its lock could not be removed (see above), so prod may be partly rolled back."],
+    ["released", "the CLI was killed by the signal just before or after the engine ran, where it does not handle it, and the tool removed the lock it left, so prod may be partly rolled back. Run `npm run rollback -- prod --to 2` to finish it."],
+    ["left", "the CLI was killed by the signal just before or after the engine ran, and its lock could not be removed (see above), so prod may be partly rolled back. Run `npm run rollback -- prod --to 2` to finish it."],
   ] as const)("during the update, a CLI killed by the signal while holding the lock: lock %s", async (lock, message) => {
     const { deps } = fakes({ ctrlCDuring: "up", ctrlCKills: lock });
     const error = await rollback({ stack: "prod", yes: true }, "/repo", deps).catch((e: Error) => e);
