@@ -10,7 +10,7 @@ import { cliEngine } from "./engine";
 import { isConfirmation } from "./format";
 import { Interrupt } from "./interrupt";
 import { RollbackDeps, StackHandle } from "./run";
-import { StateSummary } from "./target";
+import { stateSummary } from "./target";
 
 const execFileAsync = promisify(execFile);
 
@@ -30,19 +30,6 @@ async function openStack(stackName: string, workDir: string): Promise<StackHandl
     // Without --show-secrets: neither needs the secrets provider.
     history: () => stack.history(undefined, undefined, false),
     state: async () => stateSummary((await stack.exportStack()).deployment),
-  };
-}
-
-interface ExportedDeployment {
-  manifest?: { time?: string };
-  pending_operations?: { type?: string; resource?: { urn?: string } }[];
-}
-
-export function stateSummary(deployment: ExportedDeployment | undefined): StateSummary {
-  const time = deployment?.manifest?.time;
-  return {
-    writtenAt: time ? new Date(time) : undefined,
-    pendingOperations: (deployment?.pending_operations ?? []).map((operation) => `${operation.type ?? "?"} ${operation.resource?.urn ?? "?"}`),
   };
 }
 

@@ -23,6 +23,20 @@ export interface StateSummary {
   pendingOperations: string[];
 }
 
+/** The part of `pulumi stack export`'s deployment that tells whether an update ended unrecorded. */
+interface ExportedDeployment {
+  manifest?: { time?: string };
+  pending_operations?: { type?: string; resource?: { urn?: string } }[];
+}
+
+export function stateSummary(deployment: ExportedDeployment | undefined): StateSummary {
+  const time = deployment?.manifest?.time;
+  return {
+    writtenAt: time ? new Date(time) : undefined,
+    pendingOperations: (deployment?.pending_operations ?? []).map((operation) => `${operation.type ?? "?"} ${operation.resource?.urn ?? "?"}`),
+  };
+}
+
 export interface Selection {
   target: RollbackTarget;
   /** Why this version, for the operator. */

@@ -4,8 +4,7 @@ import { HistoryEntry, toRows } from "../../scripts/rollback/history";
 import { Interrupt } from "../../scripts/rollback/interrupt";
 import { RollbackRefused } from "../../scripts/rollback/refusals";
 import { refuseOtherSecretsProvider, secretsProvider, stackFile } from "../../scripts/rollback/stack-config";
-import { findInterruption, selectTarget, StateSummary } from "../../scripts/rollback/target";
-import { stateSummary } from "../../scripts/rollback/io";
+import { findInterruption, selectTarget, StateSummary, stateSummary } from "../../scripts/rollback/target";
 import { entry, HISTORY, rollbackEntry, SHA } from "./rollback-fixtures";
 
 const CLEAN: StateSummary = { pendingOperations: [] };
