@@ -45,8 +45,9 @@ export function upArgs(run: EngineRun & { message: string }): string[] {
 
 export function cliEngine(write: (chunk: string) => void, interrupt: Interrupt): Engine {
   return {
-    preview: (run) => runPulumi(previewArgs(run), run, write, interrupt),
-    up: (run) => runPulumi(upArgs(run), run, write, interrupt),
+    // A preview takes no lock on the DIY backends: a `pulumi cancel` after it could remove another update's.
+    preview: (run) => runPulumi(previewArgs(run), run, write, interrupt, { takesLock: false }),
+    up: (run) => runPulumi(upArgs(run), run, write, interrupt, { takesLock: true }),
   };
 }
 
@@ -61,7 +62,7 @@ function spawnPulumi(args: string[], cwd: string): ChildProcessByStdio<null, Rea
   return spawn("pulumi", args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
 }
 
-function runPulumi(args: string[], run: EngineRun, write: (chunk: string) => void, interrupt: Interrupt): Promise<void> {
+function runPulumi(args: string[], run: EngineRun, write: (chunk: string) => void, interrupt: Interrupt, options: { takesLock: boolean }): Promise<void> {
   const command = `pulumi ${args[0]}`;
   return new Promise((resolve, reject) => {
     const child = spawnPulumi(args, run.programDir);
@@ -70,7 +71,7 @@ function runPulumi(args: string[], run: EngineRun, write: (chunk: string) => voi
     child.stdout.on("data", (chunk: Buffer) => {
       const text = chunk.toString();
       // The CLI prints its header only once it holds the stack's lock (a locked stack fails without it: measured).
-      tookLock ||= /^(Updating|Previewing update) \(/m.test(text);
+      tookLock ||= options.takesLock && /^Updating \(/m.test(text);
       write(text);
     });
     child.stderr.on("data", (chunk: Buffer) => {
