@@ -94,6 +94,9 @@ function runPulumi(args: string[], run: EngineRun, write: (chunk: string) => voi
       stopListening();
       if (code === 0) return resolve();
       if (!(forwarded && signal === "SIGINT")) return reject(new EngineFailure(command, code, stderr));
+      // Killed outright, the CLI did not stop its language host and plugins (measured: left running). They are
+      // in its process group.
+      stopProcessGroup(child.pid);
       if (!tookLock) return reject(new EngineFailure(command, code, stderr, { lock: "none" }));
       // The CLI handles SIGINT only while the engine runs; just before (the lock is already taken) and just
       // after, the signal kills it (measured), leaving its lock. That process is gone and the lock is its own.
@@ -104,6 +107,15 @@ function runPulumi(args: string[], run: EngineRun, write: (chunk: string) => voi
       );
     });
   });
+}
+
+function stopProcessGroup(leader: number | undefined): void {
+  if (leader === undefined) return;
+  try {
+    process.kill(-leader, "SIGTERM");
+  } catch {
+    // nothing left in the group
+  }
 }
 
 function releaseLock(run: EngineRun, write: (chunk: string) => void): Promise<void> {
