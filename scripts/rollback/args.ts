@@ -4,11 +4,14 @@ export const USAGE = `usage: npm run rollback -- <stack> [--list | --to <version
 
   <stack>          the stack to roll back (e2e, stage, prod, admin, local; or <org>/<project>/<stack>)
   --list           print the stack's history (version, time, kind, result, git commit, message) and exit
-  --to <version>   roll back to this version of the history; without it, the last successful update
-                   before the current one whose commit differs from the deployed one
+  --to <version>   roll back to this version of the history. Without it: after a rollback (failed,
+                   cancelled or not), the same version again; otherwise the last successful update of
+                   another commit than the latest update's. Refused, printing the --to commands, when an
+                   update was interrupted without being recorded (see docs/delivery.md, "Roll back")
   --yes            do not ask for confirmation after the preview
 
-Exit status: 0 rolled back (or listed), 1 failed, 2 nothing was changed (usage error, refusal or declined).`;
+Exit status: 0 rolled back (or listed), 1 failed (also Ctrl-C during the update), 2 nothing was changed
+(usage error, refusal, declined, or Ctrl-C before the update).`;
 
 export type Command =
   | { kind: "help" }

@@ -1,4 +1,5 @@
-import { HistoryRow, RollbackTarget } from "./history";
+import type { HistoryRow, RollbackTarget } from "./history";
+import { EngineFailure } from "./refusals";
 
 const MESSAGE_WIDTH = 72;
 
@@ -47,10 +48,31 @@ export function formatDuration(milliseconds: number): string {
   return `${seconds}s`;
 }
 
-/** The update message the rollback records, so the history shows what each later version is. */
+/**
+ * The update message the rollback records, so the history shows what each later version is, and so that a
+ * retry finds the version a failed or cancelled rollback was going to (parseRollbackMessage reads it back).
+ */
 export function rollbackMessage(stack: string, target: RollbackTarget, operator: string): string {
   const original = firstLine(target.message);
   return `Rollback of ${stack} to version ${target.version} (commit ${target.commit.slice(0, 12)}) by ${operator}${original ? `: ${original}` : ""}`;
+}
+
+/** What an update's message says about the rollback that ran it: the version and the commit's first 12 digits. */
+export interface RecordedRollback {
+  version: number;
+  shortCommit: string;
+}
+
+const ROLLBACK_MESSAGE = /^Rollback of \S+ to version ([0-9]+) \(commit ([0-9a-f]{12})\)/;
+
+export function parseRollbackMessage(message: string): RecordedRollback | undefined {
+  const match = ROLLBACK_MESSAGE.exec(message);
+  return match ? { version: Number(match[1]), shortCommit: match[2] } : undefined;
+}
+
+/** The command that rolls back to one version: what a refusal tells the operator to run. */
+export function rollbackCommand(stack: string, version: number): string {
+  return `npm run rollback -- ${stack} --to ${version}`;
 }
 
 export function isConfirmation(answer: string): boolean {
@@ -58,10 +80,13 @@ export function isConfirmation(answer: string): boolean {
 }
 
 /**
- * A failed CLI command as one short paragraph: its stderr, since the engine's stdout was already streamed.
- * The Automation API formats its errors as `code: N\n stdout: ...\n stderr: ...`.
+ * A failed command as one short paragraph: for the engine, the last lines of its stderr (its output was
+ * already streamed); for anything else, the error's message.
  */
 export function errorSummary(error: Error): string {
-  const stderr = error.message.split("\n stderr: ")[1];
-  return (stderr ?? error.message).split("\n err?: ")[0].trim();
+  if (error instanceof EngineFailure) {
+    const lines = error.stderr.trim().split("\n").filter((line) => line.trim() !== "");
+    return lines.length > 0 ? lines.slice(-5).join("\n") : error.message;
+  }
+  return error.message;
 }

@@ -1,8 +1,9 @@
 import type { UpdateSummary } from "@pulumi/pulumi/automation";
+import { parseRollbackMessage, RecordedRollback } from "./format";
 import { RollbackRefused } from "./refusals";
 
 /** What the tool reads of `stack.history()`: the UpdateSummary fields it needs. */
-export type HistoryEntry = Pick<UpdateSummary, "version" | "kind" | "startTime" | "message" | "environment" | "result">;
+export type HistoryEntry = Pick<UpdateSummary, "version" | "kind" | "startTime" | "message" | "environment" | "result"> & Partial<Pick<UpdateSummary, "endTime">>;
 
 /** One update of the stack's history, newest first, with the git commit the CLI recorded for it. */
 export interface HistoryRow {
@@ -10,11 +11,15 @@ export interface HistoryRow {
   kind: string;
   result: string;
   startTime: Date;
+  /** When the backend recorded the update's end (whole seconds on the DIY backends); absent while it runs. */
+  endTime?: Date;
   message: string;
   /** `git.head`: the commit checked out when the update ran; absent when it ran outside a git work tree. */
   commit?: string;
   /** `git.dirty`: the work tree had uncommitted changes, so the program that ran was not `commit`. */
   dirty: boolean;
+  /** Set when this update was run by this tool: the version it rolled back to (read from its message). */
+  rollbackTo?: RecordedRollback;
 }
 
 /** An update that can be rolled back to: it succeeded and recorded the clean commit it ran. */
@@ -32,47 +37,34 @@ export function toRows(history: readonly HistoryEntry[]): HistoryRow[] {
   const numbered = history.length > 0 && history.every((entry) => entry.version > 0);
   return history.map((entry, index) => {
     const head = entry.environment?.["git.head"]?.trim().toLowerCase();
+    const message = entry.message ?? "";
     return {
       version: numbered ? entry.version : history.length - index,
       kind: entry.kind,
       result: entry.result,
       startTime: new Date(entry.startTime),
-      message: entry.message ?? "",
+      endTime: entry.endTime ? new Date(entry.endTime) : undefined,
+      message,
       commit: head && COMMIT.test(head) ? head : undefined,
       dirty: entry.environment?.["git.dirty"] === "true",
+      rollbackTo: entry.kind === "update" ? parseRollbackMessage(message) : undefined,
     };
   });
 }
 
-/**
- * The update to roll back to, checked against everything the history alone can tell.
- * Without `to`, the newest successful update whose commit differs from the one the latest update ran: undoing
- * the last change of program, whether that change succeeded or failed halfway.
- */
-export function selectTarget(stack: string, rows: readonly HistoryRow[], to?: number): RollbackTarget {
-  if (rows.length === 0) throw new RollbackRefused(`stack ${stack} has no history: there is nothing to roll back to.`);
-  const target = to === undefined ? defaultTarget(stack, rows) : rows.find((row) => row.version === to);
+/** A version by number, checked against everything the history alone can tell. */
+export function versionTarget(stack: string, rows: readonly HistoryRow[], to: number): RollbackTarget {
+  const target = rows.find((row) => row.version === to);
   if (!target) {
     const versions = rows.map((row) => row.version);
-    throw new RollbackRefused(
-      `version ${to} is not in the history of ${stack} (versions ${Math.min(...versions)} to ${Math.max(...versions)}; see --list).`,
-    );
+    const range = versions.length === 0 ? "it has no history" : `versions ${Math.min(...versions)} to ${Math.max(...versions)}`;
+    throw new RollbackRefused(`version ${to} is not in the history of ${stack} (${range}; see --list).`);
   }
   return checkTarget(stack, target);
 }
 
-function defaultTarget(stack: string, rows: readonly HistoryRow[]): HistoryRow {
-  const latestUpdate = rows.find((row) => row.kind === "update");
-  const target = rows.find((row) => row.kind === "update" && row.result === "succeeded" && row !== latestUpdate && row.commit !== latestUpdate?.commit);
-  if (!target) {
-    throw new RollbackRefused(
-      `stack ${stack} has no successful update of another commit before the current one; choose a version with --to (see --list).`,
-    );
-  }
-  return target;
-}
-
-function checkTarget(stack: string, target: HistoryRow): RollbackTarget {
+/** Why a version cannot be rolled back to, or the version as a target. */
+export function checkTarget(stack: string, target: HistoryRow): RollbackTarget {
   const version = `version ${target.version} of ${stack}`;
   if (target.kind !== "update") {
     throw new RollbackRefused(`${version} is a ${target.kind}, not an update: no program was deployed by it. Choose an update (see --list).`);

@@ -14,6 +14,7 @@ import { parseDocument } from "yaml";
 import { Result } from "./support/commands";
 import { Sandbox, STACK } from "./support/sandbox";
 import { findToolchain, inCi, PROJECT_DIR } from "./support/toolchain";
+import { waitFor } from "./support/wait";
 
 const MINUTE = 60_000;
 const REGISTRY = "registry.example.com";
@@ -517,14 +518,4 @@ function previewerKubeconfig(box: Sandbox): string {
 function typeAndName(urn: string): string {
   const [, , typePath, name] = urn.split("::");
   return `${typePath.split("$").pop()} ${name}`;
-}
-
-async function waitFor<T>(what: string, timeout: number, probe: () => Promise<T | undefined>, interval = 1000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout / 1000}s waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, interval));
-  }
 }

@@ -128,6 +128,11 @@ export class Sandbox {
     return this.commands.run("npm", args, { cwd: this.projectDir, env: this.env, ...options });
   }
 
+  /** npm in its own process group, like a command in a terminal's foreground: signal it with `process.kill(-pid)`. */
+  npmInBackground(args: readonly string[]): Background {
+    return this.commands.start("npm", args, { cwd: this.projectDir, env: this.env, allowFailure: true });
+  }
+
   /** Writes a JSON document (a manifest) next to the project copy; returns its path. */
   writeFile(name: string, content: object): string {
     const file = path.join(this.root, name);
