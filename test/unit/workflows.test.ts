@@ -12,7 +12,7 @@ const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 const SETUP_ACTION = path.join(ROOT, ".github", "actions", "setup-delivery", "action.yml");
 const STACKS = ["admin", "e2e", "prod", "stage"];
 
-type Step = { id?: string; if?: string; uses?: string; run?: string; with?: Record<string, any>; "working-directory"?: string; env?: Record<string, string> };
+type Step = { id?: string; name?: string; if?: string; uses?: string; run?: string; with?: Record<string, any>; "working-directory"?: string; env?: Record<string, string> };
 type Job = {
   needs?: string | string[];
   uses?: string;
@@ -197,4 +197,13 @@ test("CI uses the Node major of the project and the CLI of its SDK", () => {
   for (const file of ["PulumiPolicy.yaml", "package-lock.json", ...STACKS.map((stack) => `config/${stack}.json`)]) {
     expect({ file, exists: fs.existsSync(path.join(ROOT, "policy", file)) }).toEqual({ file, exists: true });
   }
+});
+
+test("the platform runners get the AWS CLI, which the clusters' kubeconfig runs for its tokens", () => {
+  const install = setupAction.runs.steps.find((s) => s.name === "Install the AWS CLI");
+  expect(install?.env?.AWS_CLI_VERSION).toMatch(/^2\.\d+\.\d+$/);
+  expect(install?.run).toContain('"$RUNNER_TEMP/awscli-installer/aws/install" --install-dir "$RUNNER_TEMP/aws-cli" --bin-dir "$RUNNER_TEMP/aws-bin"');
+  expect(install?.run).toContain('echo "$RUNNER_TEMP/aws-bin" >> "$GITHUB_PATH"');
+  const kubeconfig = fs.readFileSync(path.join(ROOT, "components", "cluster", "kubeconfig.ts"), "utf8");
+  expect(kubeconfig).toContain('command: "aws"');
 });
