@@ -17,7 +17,8 @@ import type { HistoryEntry } from "./rollback/history";
 const execFileAsync = promisify(execFile);
 
 async function history(stack: string): Promise<HistoryEntry[]> {
-  const { stdout } = await execFileAsync("pulumi", ["stack", "history", "--stack", stack, "--json", "--non-interactive"], { maxBuffer: 256 * 1024 * 1024 });
+  // `--page-size 0`: every entry (the default is the 10 newest; pkg/backend/diy/state.go, getHistory).
+  const { stdout } = await execFileAsync("pulumi", ["stack", "history", "--stack", stack, "--json", "--page-size", "0", "--non-interactive"], { maxBuffer: 256 * 1024 * 1024 });
   return JSON.parse(stdout) as HistoryEntry[];
 }
 

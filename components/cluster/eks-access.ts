@@ -36,7 +36,8 @@ export interface PreviewerArgs {
  * changes nothing. That is enough for a preview: pulumi-kubernetes computes each diff from the state and the new
  * inputs, and where its server-side dry run is forbidden (403) it falls back to the inputs instead of failing
  * (provider/pkg/provider/provider.go, Create and Update with preview: `apierrors.IsForbidden`). What such a
- * preview cannot show is an admission or immutable-field refusal, which the deploy's own preview still catches.
+ * preview cannot show is an admission or immutable-field refusal: the update (of the reviewed plan, without
+ * a preview of its own) meets those part-way, as cluster-admin.
  */
 export function clusterPreviewer(name: string, args: PreviewerArgs, opts: pulumi.CustomResourceOptions): aws.eks.AccessPolicyAssociation {
   const entry = new aws.eks.AccessEntry(name, { clusterName: args.clusterName, principalArn: args.principalArn, type: "STANDARD" }, opts);

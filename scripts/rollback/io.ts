@@ -12,6 +12,9 @@ import { Interrupt } from "./interrupt";
 import { RollbackDeps, StackHandle } from "./run";
 import { stateSummary } from "./target";
 
+/** More entries than any stack has: one page holds the whole history (pkg/backend/diy/state.go, getHistory). */
+const WHOLE_HISTORY = 1_000_000;
+
 const execFileAsync = promisify(execFile);
 
 async function git(args: string[], cwd: string): Promise<string> {
@@ -28,7 +31,9 @@ async function openStack(stackName: string, workDir: string): Promise<StackHandl
   return {
     backend: async () => (await stack.workspace.whoAmI()).url ?? "the current backend",
     // Without --show-secrets: neither needs the secrets provider.
-    history: () => stack.history(undefined, undefined, false),
+    // The whole history: without a page size the CLI returns its 10 newest entries (`--page-size` defaults to 10),
+    // and the Automation API passes none for 0, so versions would shift with every update.
+    history: () => stack.history(WHOLE_HISTORY, 1, false),
     state: async () => stateSummary((await stack.exportStack()).deployment),
   };
 }

@@ -122,7 +122,7 @@ describe("a deploy: plan as the preview role, approve the plan, apply exactly it
     expect(roleStep(plan)?.run).toMatch(/delivery -- aws "\$STACK" preview/);
     const save = (plan.steps ?? []).find((s) => s.run?.includes("deploy-plan -- save"));
     expect(save?.run).toContain('cat "$RUNNER_TEMP/plan/summary.md" >> "$GITHUB_STEP_SUMMARY"');
-    expect((plan.steps ?? []).find((s) => s.uses?.startsWith("actions/upload-artifact@"))?.with).toMatchObject({ name: "plan-${{ inputs.stack }}", "retention-days": 1 });
+    expect((plan.steps ?? []).find((s) => s.uses?.startsWith("actions/upload-artifact@"))?.with).toMatchObject({ name: "plan-${{ inputs.stack }}" });
   });
 
   test("prod takes only a commit that stage has run, checked before its plan", () => {
@@ -151,11 +151,18 @@ describe("a deploy: plan as the preview role, approve the plan, apply exactly it
     expect(backup).toBeLessThan(stepIndex(up, (s) => s.run?.includes("deploy-plan -- apply") ?? false));
   });
 
-  test("plan, update and drift check of a stack never overlap", () => {
-    const group = { group: "pulumi-${{ inputs.stack }}", "cancel-in-progress": false };
-    expect(plan.concurrency).toEqual(group);
-    expect(up.concurrency).toEqual(group);
-    expect(workflows["drift.yml"].jobs.check.concurrency).toEqual({ ...group, group: "pulumi-${{ matrix.stack }}" });
+  test("one update per stack at a time; plans and drift checks never wait in (and so never cancel from) its group", () => {
+    // GitHub keeps one pending job per concurrency group: a waiting drift check or plan there could cancel a waiting update.
+    expect(up.concurrency).toEqual({ group: "pulumi-${{ inputs.stack }}", "cancel-in-progress": false });
+    expect(plan.concurrency).toBeUndefined();
+    expect(workflows["drift.yml"].jobs.check.concurrency).toEqual({ group: "drift-${{ matrix.stack }}", "cancel-in-progress": false });
+    // Instead, a drift check skips a stack whose state an update holds locked.
+    expect(runs(workflows["drift.yml"].jobs.check)).toMatch(/aws s3 ls "s3:\/\/\$bucket\/\.pulumi\/locks\/organization\/k8s-platform\/\$STACK\/" \| grep -q '\\\.json\$'; then\s+echo "deploying"/);
+    expect(runs(workflows["drift.yml"].jobs.report)).toContain('if [ "$status" = "deploying" ]; then exit 0; fi');
+  });
+
+  test("the plan outlives a weekend's wait for approval", () => {
+    expect((plan.steps ?? []).find((s) => s.uses?.startsWith("actions/upload-artifact@"))?.with?.["retention-days"]).toBe(7);
   });
 });
 
