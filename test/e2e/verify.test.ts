@@ -48,7 +48,9 @@ function verifyOnThrowaway(stack: string, extra: Partial<VerifyOptions> = {}): P
 function clusterContents(kubeconfig: string): string {
   const kubectl = (...args: string[]) => execFileSync("kubectl", [`--kubeconfig=${kubeconfig}`, ...args], { encoding: "utf8", env: toolchain.ok ? toolchain.env : process.env });
   const kinds = kubectl("api-resources", "--verbs=list", "-o", "name").split("\n").filter((k) => k && !k.startsWith("events") && k !== "leases.coordination.k8s.io");
-  return kubectl("get", kinds.join(","), "--all-namespaces", "-o", "custom-columns=KIND:.kind,NS:.metadata.namespace,NAME:.metadata.name", "--no-headers");
+  // Sorted: the API server lists some kinds (ComponentStatus) in no fixed order.
+  const lines = kubectl("get", kinds.join(","), "--all-namespaces", "-o", "custom-columns=KIND:.kind,NS:.metadata.namespace,NAME:.metadata.name", "--no-headers");
+  return lines.split("\n").filter(Boolean).sort().join("\n");
 }
 
 const admittedKinds = (report: Report) => new Set(report.outcomes.filter((o) => o.status === "admitted").map((o) => o.candidate.object.kind));
