@@ -12,6 +12,7 @@ import * as path from "path";
 import { PULL_SECRET_NAME } from "../../components/tenancy/team";
 import { parseDocument } from "yaml";
 import { Result } from "./support/commands";
+import { stepsInOrder } from "./support/steps";
 import { Sandbox, STACK } from "./support/sandbox";
 import { findToolchain, inCi, PROJECT_DIR } from "./support/toolchain";
 import { waitFor } from "./support/wait";
@@ -44,27 +45,11 @@ function timed(label: string, result: Result): Result {
 }
 
 let sandbox: Sandbox;
-/** The step whose failure makes the following steps meaningless (they need the stack it was to leave). */
-let broken: string | undefined;
 /** The commit deployed before the new team was added: what the rollback must return to. */
 let commitBeforeNewTeam: string;
 
-/** A test that needs the stack the previous steps left; `blocking` steps stop the later ones when they fail. */
-function step(name: string, timeout: number, body: () => Promise<void>, options: { blocking: boolean } = { blocking: true }): void {
-  test(
-    name,
-    async () => {
-      if (broken) throw new Error(`not run: the earlier step "${broken}" failed`);
-      try {
-        await body();
-      } catch (error) {
-        if (options.blocking) broken = name;
-        throw error;
-      }
-    },
-    timeout,
-  );
-}
+/** Tests that need the stack the previous steps left; `blocking` steps stop the later ones when they fail. */
+const step = stepsInOrder();
 
 (runSuite ? describe : describe.skip)(`the ${STACK} stack on a throwaway control plane (real engine)`, () => {
   beforeAll(async () => {

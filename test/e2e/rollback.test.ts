@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Result } from "./support/commands";
 import { killTree } from "./support/processes";
+import { stepsInOrder } from "./support/steps";
 import { Sandbox, STACK } from "./support/sandbox";
 import { findToolchain, inCi } from "./support/toolchain";
 import { waitFor } from "./support/wait";
@@ -20,24 +21,8 @@ const runSuite = toolchain.ok || inCi();
 
 let sandbox: Sandbox;
 let versionOne: string;
-let broken: string | undefined;
-
-/** A step that needs the stack the previous steps left: after a failure, the later steps are not run. */
-function step(name: string, timeout: number, body: () => Promise<void>): void {
-  test(
-    name,
-    async () => {
-      if (broken) throw new Error(`not run: the earlier step "${broken}" failed`);
-      try {
-        await body();
-      } catch (error) {
-        broken = name;
-        throw error;
-      }
-    },
-    timeout,
-  );
-}
+/** Steps that need the stack the previous steps left: after a failure, the later steps are not run. */
+const step = stepsInOrder();
 
 interface HistoryJson {
   message: string;
