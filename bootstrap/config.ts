@@ -10,12 +10,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { z } from "zod";
 import { showValue } from "../config/key-paths";
+import { HUB_STACK } from "../config/rules-delivery";
 import { awsSection } from "../config/sections/environment";
 
 /** The platform project's directory: its Pulumi.yaml names the project whose state the bucket holds. */
 const PLATFORM_DIR = path.resolve(__dirname, "..");
 const BOOTSTRAP_NAMESPACE = "k8s-platform-bootstrap";
-export const HUB_STACK = "admin";
+export { HUB_STACK };
 /** How long an operator's break-glass trust may stay open: a first deploy of admin takes about an hour. */
 const MAX_OPERATOR_ACCESS_HOURS = 48;
 

@@ -7,12 +7,9 @@
  * cannot reach: refused here, before anything is registered, reading admin's committed stack file.
  * (A public endpoint also admits the hub's NAT addresses: components/cluster/eks.ts.)
  */
-import * as fs from "fs";
-import * as path from "path";
-import { parse } from "yaml";
+import { committedStackConfig, PROJECT_DIR } from "./committed-stacks";
 import type { Rule, Violation } from "./rules";
-
-const PROJECT_DIR = path.resolve(__dirname, "..");
+/** The hub: the stack whose runners deploy every environment (its stack file is `Pulumi.admin.yaml`). */
 export const HUB_STACK = "admin";
 const WORKLOAD_KINDS = ["e2e", "stage", "prod"];
 
@@ -24,9 +21,8 @@ interface CommittedSpoke {
 
 /** admin.spokes of the hub's committed stack file; undefined when this checkout has no file for that stack. */
 function committedSpokes(projectDir: string, hubStack: string): CommittedSpoke[] | undefined {
-  const file = path.join(projectDir, `Pulumi.${hubStack}.yaml`);
-  if (!fs.existsSync(file)) return undefined;
-  return parse(fs.readFileSync(file, "utf8"))?.config?.["platform:admin"]?.spokes ?? [];
+  const config = committedStackConfig(hubStack, projectDir);
+  return config && (config["platform:admin"]?.spokes ?? []);
 }
 
 export function deployRunnersReach(projectDir = PROJECT_DIR): Rule {
@@ -60,7 +56,7 @@ export function deployRunnersReach(projectDir = PROJECT_DIR): Rule {
 
 /** The tag on admin's EKS cluster that the policy pack's `aws-eks-private-endpoint` reads (policy/policies/aws/eks.ts). */
 export const BOOTSTRAP_ACCESS_TAG = "platform.example.io/bootstrap-access-until";
-export const BOOTSTRAP_ACCESS_MAX_DAYS = 7;
+const BOOTSTRAP_ACCESS_MAX_DAYS = 7;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**

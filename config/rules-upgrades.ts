@@ -3,16 +3,12 @@
  * (the field notes' special cluster for rehearsing updates). The rule reads the committed stack files of the
  * environments before this one, so a pull request that bumps prod before stage fails its preview.
  */
-import * as fs from "fs";
-import * as path from "path";
-import { parse } from "yaml";
+import { committedStackConfig, PROJECT_DIR } from "./committed-stacks";
 import type { Rule, Violation } from "./rules";
 import { NODE_GENERATIONS } from "./sections/cluster";
 
 /** Each environment and the one that must run a minor first. */
 export const REHEARSED_BY: Readonly<Record<string, string>> = { stage: "e2e", prod: "stage" };
-
-const PROJECT_DIR = path.resolve(__dirname, "..");
 
 /**
  * A minor every environment is assumed to run already, instead of its committed one: `npm run verify -- <stack>
@@ -25,9 +21,7 @@ export function assumeEveryEnvironmentRuns(minor: string | undefined): void {
 
 /** `platform:cluster.kubernetesVersion` of a committed stack file, if it has one. */
 export function committedMinor(stack: string, projectDir = PROJECT_DIR): string | undefined {
-  const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) return undefined;
-  return parse(fs.readFileSync(file, "utf8"))?.config?.["platform:cluster"]?.kubernetesVersion;
+  return committedStackConfig(stack, projectDir)?.["platform:cluster"]?.kubernetesVersion;
 }
 
 export const minorOf = (version: string): number => Number(version.split(".")[1]);

@@ -8,9 +8,8 @@
  * Exit status: 0 done, 2 refused, 1 failed.
  */
 import { execFile } from "child_process";
-import * as fs from "fs";
 import { promisify } from "util";
-import { parse } from "yaml";
+import { committedStackConfig } from "../config/committed-stacks";
 import { DeliveryRefused, deployedCommit, requireDeployed } from "./delivery/history";
 import type { HistoryEntry } from "./rollback/history";
 
@@ -23,9 +22,8 @@ async function history(stack: string): Promise<HistoryEntry[]> {
 }
 
 function awsOf(stack: string, purpose: string): string {
-  const file = `Pulumi.${stack}.yaml`;
-  const aws = fs.existsSync(file) ? parse(fs.readFileSync(file, "utf8"))?.config?.["platform:aws"] : undefined;
-  if (!aws) throw new DeliveryRefused(`${file} has no platform:aws section: ${stack} is not an AWS environment`);
+  const aws = committedStackConfig(stack)?.["platform:aws"];
+  if (!aws) throw new DeliveryRefused(`Pulumi.${stack}.yaml has no platform:aws section: ${stack} is not an AWS environment`);
   const role = { deploy: aws.deployRoleArn, preview: aws.previewRoleArn }[purpose];
   if (!role) throw new DeliveryRefused(`expected deploy or preview, got ${purpose}`);
   return `role=${role}\nregion=${aws.region}`;
