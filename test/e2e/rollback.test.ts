@@ -42,6 +42,20 @@ function worktrees(): string[] {
   return sandbox.git("worktree", "list", "--porcelain").split("\n").filter((line) => line.startsWith("worktree "));
 }
 
+/** `npm run rollback -- <stack> --yes` in the background, once its update holds the stack's lock (the CLI's header). */
+async function rollbackUntilItsUpdateStarts() {
+  const running = sandbox.npmInBackground(["run", "--silent", "rollback", "--", STACK, "--yes"]);
+  let stdout = "";
+  running.child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  let done = false;
+  void running.result.finally(() => (done = true));
+  await waitFor("the rollback's update to start", 5 * MINUTE, async () => {
+    if (done) throw new Error(`the rollback ended before its update started:\n${output(await running.result)}`);
+    return /^Updating \(/m.test(stdout) ? true : undefined;
+  }, 50);
+  return { running, ended: () => done };
+}
+
 function output(result: Result): string {
   return `${result.stdout}\n${result.stderr}`;
 }
@@ -137,17 +151,9 @@ const KEEP_NAMESPACE = [
   });
 
   step("the retry without --to goes to version 1 again, not to the added team's commit; Ctrl-C during its update leaves no lock", 10 * MINUTE, async () => {
-    const running = sandbox.npmInBackground(["run", "--silent", "rollback", "--", STACK, "--yes"]);
-    let stdout = "";
-    running.child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    let done = false;
-    void running.result.finally(() => (done = true));
     // The CLI prints its header once it holds the lock; it handles SIGINT once the engine runs, a moment later,
     // while the program is still being evaluated (a signal before that kills it: the tool then removes its lock).
-    await waitFor("the rollback's update to start", 5 * MINUTE, async () => {
-      if (done) throw new Error(`the rollback ended before its update started:\n${output(await running.result)}`);
-      return /^Updating \(/m.test(stdout) ? true : undefined;
-    }, 50);
+    const { running } = await rollbackUntilItsUpdateStarts();
     await new Promise((resolve) => setTimeout(resolve, 500));
     // What a terminal does at Ctrl-C: SIGINT to the foreground process group (npm, the tool).
     process.kill(-running.child.pid!, "SIGINT");
@@ -195,19 +201,11 @@ const KEEP_NAMESPACE = [
     await sandbox.pulumi(["up", "--yes", "--message", `add team ${NEW_TEAM} again`]);
     const records = await history();
     const stateFile = path.join(sandbox.stateDir, ".pulumi", "stacks", "k8s-platform", `${STACK}.json`);
-    const running = sandbox.npmInBackground(["run", "--silent", "rollback", "--", STACK, "--yes"]);
-    let stdout = "";
-    running.child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    let done = false;
-    void running.result.finally(() => (done = true));
-    await waitFor("the rollback's update to start", 5 * MINUTE, async () => {
-      if (done) throw new Error(`the rollback ended before its update started:\n${output(await running.result)}`);
-      return /^Updating \(/m.test(stdout) ? true : undefined;
-    }, 50);
+    const { running, ended } = await rollbackUntilItsUpdateStarts();
     const before = fs.statSync(stateFile).mtimeMs;
     // The first checkpoint of the update: the engine has started changing the stack (the namespace's deletion waits for its finalizers).
     await waitFor("the update's first write of the state", 5 * MINUTE, async () => {
-      if (done) throw new Error(`the rollback ended before it wrote the state:\n${output(await running.result)}`);
+      if (ended()) throw new Error(`the rollback ended before it wrote the state:\n${output(await running.result)}`);
       return fs.statSync(stateFile).mtimeMs > before ? true : undefined;
     }, 20);
     const killed = killTree(running.child.pid!);
