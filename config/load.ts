@@ -5,9 +5,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { looksSecret, parsePath, showValue, valueAt } from "./key-paths";
 import { RawConfig, splitRawConfig } from "./raw-config";
-import { RULES, Violation } from "./rules";
+import { RULES, teamNamespacesAreUsable, Violation } from "./rules";
 import { CONFIG_NAMESPACE, PlatformConfig, PlatformSecrets, platformSchema, SECRET_KEYS, SecretKey, secretsSchema } from "./schema";
 import { schemaViolations } from "./schema-issues";
+import { parseShardStack, ShardConfig, ShardName, shardSchema, teamsFitOneStack, teamsOwnedElsewhere } from "./tenancy-shards";
 
 // The SDK exports this at run time (Config.get uses it to warn about secrets) but marks it @internal.
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
@@ -72,6 +73,38 @@ export function loadConfig(
     );
   }
   return { stack, config: parsedConfig.data!, secrets: wrapSecrets(parsedSecrets.data!) };
+}
+
+export interface LoadedShard {
+  readonly stack: string;
+  readonly shard: ShardName;
+  readonly config: ShardConfig;
+}
+
+/** A tenancy shard's stack file (config/tenancy-shards.ts): its teams only, checked against the environment's other stacks. */
+export function loadShardConfig(
+  stack: string,
+  raw: Record<string, string> = pulumi.runtime.allConfig(),
+  isSecret: (key: string) => boolean = isConfigSecret,
+): LoadedShard {
+  const shard = parseShardStack(stack);
+  if (!shard) throw new Error(`${stack} is not a tenancy shard's stack name`);
+  const topLevelKeys = Object.keys(shardSchema.shape);
+  const sorted = splitRawConfig(raw, isSecret, topLevelKeys);
+  // A shard holds no secrets: a secret key in its file is one more key the schema does not know.
+  const plain = { ...sorted.plain, ...sorted.secret };
+  const violations: Violation[] = sorted.violations.filter((v) => v.namespace !== undefined);
+  const parsed = shardSchema.safeParse(plain);
+  if (!parsed.success) violations.push(...schemaViolations(parsed.error, shardSchema, plain));
+  if (parsed.success) {
+    const { teams } = parsed.data;
+    violations.push(...teamNamespacesAreUsable(teams), ...teamsFitOneStack(shard.environment, teams), ...teamsOwnedElsewhere(shard.environment, stack, teams));
+  }
+  if (violations.length > 0) {
+    const all = { ...sorted, plain };
+    throw new ConfigError(stack, violations.map((v) => ({ ...v, value: secretScrubber(all)(describeValue(v, all)) })));
+  }
+  return { stack, shard, config: parsed.data! };
 }
 
 function withExpected(text: string): string {

@@ -4,7 +4,8 @@ import { PlatformConfig, PlatformSecrets } from "./schema";
 import { ENCAPSULATION_OVERHEAD } from "./sections/calico";
 import { EKS_ADDONS, IMAGES } from "../lib/versions";
 import { architectureOf } from "../components/cluster/instance-types";
-import { teamNamespaces } from "./sections/tenancy";
+import { TeamConfig, teamNamespaces } from "./sections/tenancy";
+import { teamsFitOneStack, teamsOwnedElsewhere } from "./tenancy-shards";
 import { ACCOUNT_RULES } from "./rules-accounts";
 import { CAPACITY_RULES } from "./rules-capacity";
 import { existingClusterIsReachable } from "./rules-existing-cluster";
@@ -69,12 +70,19 @@ const hubOnlyWhereItBelongs: Rule = (c) => {
   return violations;
 };
 
-const namespacesAreUsable: Rule = (c) => {
+const namespacesAreUsable: Rule = (c) => [
+  ...teamNamespacesAreUsable(c.teams),
+  ...teamsFitOneStack(c.environment.kind, c.teams),
+  ...teamsOwnedElsewhere(c.environment.kind, c.environment.kind, c.teams),
+];
+
+/** Within one stack: names and namespaces unique, none built in or the platform's own. */
+export function teamNamespacesAreUsable(teams: readonly TeamConfig[]): Violation[] {
   const owners = new Map<string, string>();
   const violations: Violation[] = [];
-  c.teams.forEach((team, t) => {
+  teams.forEach((team, t) => {
     const teamPath = `teams[${t}]`;
-    if (c.teams.findIndex((other) => other.name === team.name) !== t) {
+    if (teams.findIndex((other) => other.name === team.name) !== t) {
       violations.push({ path: `${teamPath}.name`, expected: `a team name not used by another team ("${team.name}" is taken)` });
     }
     teamNamespaces(team).forEach((ns, n) => {
@@ -91,7 +99,7 @@ const namespacesAreUsable: Rule = (c) => {
     });
   });
   return violations;
-};
+}
 
 /** AWS VPCs carry at most 9001-byte packets (jumbo frames); encapsulation headers come out of that. */
 const VPC_MTU = 9001;

@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { loadConfig } from "../config/load";
+import { loadConfig, loadShardConfig } from "../config/load";
+import { parseShardStack, shardStackName } from "../config/tenancy-shards";
 import { CHART_MIRROR_ENV, chartMirror, ChartMirrorError, missingArchives } from "../lib/chart-mirror";
 import { CHARTS } from "../lib/versions";
 import { ENVIRONMENTS, EnvironmentName } from "../config/sections/environment";
 import { describeEnvironment, Environment } from "./environment";
 import { adminEnvironment } from "./admin";
 import { localEnvironment } from "./local";
+import { tenancyShard } from "./tenancy-shard";
 import { workloadEnvironment } from "./workload";
 
 type Composition = (env: Environment) => Record<string, unknown>;
@@ -22,12 +24,16 @@ const COMPOSITIONS: Partial<Record<EnvironmentName, Composition>> = {
   local: localEnvironment,
 };
 
-/** The whole program: validate the stack's config, then build its environment. Returns the stack outputs. */
-export function platform(stack: string): Record<string, unknown> {
+/**
+ * The whole program: validate the stack's config, then build its environment, or a tenancy shard of one.
+ * Returns the stack outputs.
+ */
+export function platform(stack: string): Record<string, unknown> | Promise<Record<string, unknown>> {
+  if (parseShardStack(stack)) return tenancyShard(loadShardConfig(stack));
   if (!(ENVIRONMENTS as readonly string[]).includes(stack)) {
     throw new pulumi.RunError(
-      `Unknown stack "${stack}": this program deploys the stacks ${ENVIRONMENTS.join(", ")}. ` +
-        `Select one with \`pulumi stack select <name>\` (each has its Pulumi.<name>.yaml).`,
+      `Unknown stack "${stack}": this program deploys the stacks ${ENVIRONMENTS.join(", ")}, and their tenancy shards ` +
+        `${shardStackName("<stack>", 1)}, -2, … Select one with \`pulumi stack select <name>\` (each has its Pulumi.<name>.yaml).`,
     );
   }
   const env = describeEnvironment(loadConfig(stack));

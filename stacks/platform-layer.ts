@@ -2,10 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterHandle } from "../components/cluster/handle";
 import { Logging } from "../components/logging";
 import { Monitoring } from "../components/monitoring";
-import { dockerConfigJson, PlatformRbac, Team, TenancyGuardrails } from "../components/tenancy";
+import { dockerConfigJson, PlatformRbac, TenancyGuardrails } from "../components/tenancy";
 import { dashboardClientIds } from "../config/sections/hub";
 import { RegistryMirrors } from "../lib/images";
 import { Environment } from "./environment";
+import { deployTeams, publishTenancy } from "./tenancy";
 
 const MONITORING_NAMESPACE = "monitoring";
 /** The default StorageClass the EKS cluster layer creates (ClusterServices). */
@@ -33,10 +34,9 @@ export function platformLayer(env: Environment, cluster: ClusterHandle, options:
   // With Calico as the CNI, pods sit on an overlay that load balancers reach only through node ports.
   const overlayPool = config.calico?.mode === "cni" ? config.calico.ipPool.cidr : undefined;
   const podsOnOverlay = overlayPool !== undefined;
-  new TenancyGuardrails("tenancy-guardrails", {
+  const guardrails = new TenancyGuardrails("tenancy-guardrails", {
     provider,
     naming,
-    teams: config.teams.map((team) => team.name),
     refuseNodePorts: !podsOnOverlay,
     clusterNetworkPolicies: options.networkPolicyEngine,
   });
@@ -44,24 +44,28 @@ export function platformLayer(env: Environment, cluster: ClusterHandle, options:
 
   const credentials = config.registries.pullCredentials.map((c) => ({ ...c, password: secrets.registryPasswords[c.server] }));
   const pullSecret = credentials.length > 0 ? dockerConfigJson(credentials) : undefined;
-  const teams = config.teams.map(
-    (team) =>
-      new Team(team.name, {
-        provider,
-        naming,
-        team,
-        tenancy: config.tenancy,
-        groupsPrefix,
-        monitoringNamespace: MONITORING_NAMESPACE,
-        vpcCidr,
-        loadBalancerSources: [vpcCidr, overlayPool].filter((cidr): cidr is string => cidr !== undefined),
-        nodePortsRefused: !podsOnOverlay,
-        pullSecret,
-      }),
+  const context = {
+    tenancy: config.tenancy,
+    groupsPrefix,
+    monitoringNamespace: MONITORING_NAMESPACE,
+    vpcCidr,
+    loadBalancerSources: [vpcCidr, overlayPool].filter((cidr): cidr is string => cidr !== undefined),
+    nodePortsRefused: !podsOnOverlay,
+    clusterNetworkPolicies: options.networkPolicyEngine !== undefined,
+    pullSecret: pullSecret !== undefined,
+  };
+  const { environment } = config;
+  const teamNamespaces = deployTeams(
+    config.teams,
+    { ...context, environment: env.stack, domain: environment.domain, owner: environment.owner, costCentre: environment.costCentre },
+    provider,
+    pullSecret,
+    { networkPolicyEngine: options.networkPolicyEngine, formerIsolation: (team) => guardrails.formerIsolation(team) },
   );
 
   return {
-    teamNamespaces: Object.fromEntries(teams.map((t, i) => [config.teams[i].name, t.namespaces])),
+    teamNamespaces,
+    ...publishTenancy(env, cluster, context, pullSecret),
     ...observability(env, cluster, options),
   };
 }

@@ -14,9 +14,10 @@ import { defaultHubOutputs, mockCall, mockResourceState } from "./mocks";
 // way to wait until every registration is done; these two SDK-internal hooks do, so the harness can show
 // the whole resource tree as the engine would see it.
 const { setMockOptions, waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as {
-  setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean): void;
+  setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
   waitForRPCs(): Promise<void>;
 };
+const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): { supportsAliasSpecs: boolean } };
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => MonitorLike };
 
 interface MonitorLike {
@@ -31,6 +32,12 @@ interface RegisterResourceRequest {
   getProtect(): boolean;
   getRetainondelete(): boolean;
   getDependenciesList(): string[];
+  getAliasesList(): { toObject(): { spec?: AliasSpec } }[];
+}
+/** A structured alias as the SDK sends it: a former name and, if it moved, its former parent. */
+export interface AliasSpec {
+  readonly name: string;
+  readonly parenturn: string;
 }
 
 export const PROJECT = "k8s-platform";
@@ -49,6 +56,8 @@ export interface RecordedResource {
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
   readonly dependencies: string[];
+  /** Where the resource was declared before (its `aliases`). */
+  readonly aliases?: AliasSpec[];
   /** A read of an existing object (`<Resource>.get`): the program takes it from the cluster or account, never creates it. */
   readonly read?: boolean;
 }
@@ -76,12 +85,14 @@ export interface RunOptions {
   secrets?: StackConfig;
   /** Outputs of the admin stack as environment stacks read them through their StackReference. */
   hubOutputs?: Record<string, unknown>;
+  /** Outputs of other stacks read through a StackReference (a shard's environment), by stack name; admin's default to hubOutputs. */
+  stackOutputs?: Record<string, Record<string, unknown>>;
   /** Run as a preview (`pulumi preview`) rather than an update. */
   preview?: boolean;
 }
 
 /** The program's entry point, loaded lazily so that a test can set mocks before any SDK module runs. */
-type Program = (stack: string) => Record<string, unknown>;
+type Program = (stack: string) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 export function readStackConfig(stack: string): StackConfig {
   const file = path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
@@ -147,13 +158,14 @@ async function runProgram(stack: string, options: RunOptions): Promise<StackRun>
   const resources: RecordedResource[] = [];
   const pending = new Map<string, Omit<RecordedResource, "inputs" | "provider" | "custom" | "urn">>();
   const hubOutputs = options.hubOutputs ?? defaultHubOutputs;
+  const referencedOutputs = (name: string) => options.stackOutputs?.[name.split("/").pop()!] ?? hubOutputs;
 
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
       const meta = pending.get(`${args.type}::${args.name}`) ?? { type: args.type, name: args.name, protect: false, retainOnDelete: false, dependencies: [] };
       const urn = monitorUrn(stack, meta.parent, args.type, args.name);
       resources.push({ ...meta, urn, inputs: args.inputs, provider: args.provider || undefined, custom: args.custom ?? true });
-      return mockResourceState(args, hubOutputs);
+      return mockResourceState(args, referencedOutputs);
     },
     call: mockCall,
   };
@@ -168,6 +180,7 @@ async function runProgram(stack: string, options: RunOptions): Promise<StackRun>
       protect: req.getProtect(),
       retainOnDelete: req.getRetainondelete(),
       dependencies: req.getDependenciesList(),
+      ...aliasesOf(req),
     });
     return register(req, callback);
   };
@@ -185,14 +198,17 @@ async function runProgram(stack: string, options: RunOptions): Promise<StackRun>
     });
     return read(req, callback);
   };
-  setMockOptions(monitor, PROJECT, stack, options.preview ?? false);
+  // The DIY backends' organization, as in `organization/k8s-platform/<stack>`.
+  setMockOptions(monitor, PROJECT, stack, options.preview ?? false, "organization");
+  // As the engine does: aliases go to it as specs (former name, former parent), which the harness records.
+  getStore().supportsAliasSpecs = true;
   const [values, secretKeys] = flattenConfig(config, secrets);
   pulumi.runtime.setAllConfig(values, secretKeys);
 
   const program: Program = require("../stacks").platform;
   let stackOutputs: Record<string, unknown>;
   try {
-    stackOutputs = program(stack);
+    stackOutputs = await program(stack);
   } catch (error) {
     await waitForRPCs();
     throw Object.assign(error as Error, { resourcesRegistered: resources.length });
@@ -200,6 +216,11 @@ async function runProgram(stack: string, options: RunOptions): Promise<StackRun>
   const outputs = await resolveDeep(stackOutputs);
   await waitForRPCs();
   return makeRun(stack, resources, outputs, leafStrings(secrets));
+}
+
+function aliasesOf(req: RegisterResourceRequest): { aliases?: AliasSpec[] } {
+  const aliases = req.getAliasesList().flatMap((alias) => alias.toObject().spec ?? []);
+  return aliases.length > 0 ? { aliases } : {};
 }
 
 /** An existing cluster's kubeconfig lives on the operator's machine; under mocks a fixture stands in for it. */

@@ -7,7 +7,7 @@ import { PlatformConfig } from "../../config/schema";
 import { Naming } from "../../lib/naming";
 import { managedPolicyArn } from "../aws-account";
 import { clusterAdmins, clusterPreviewer } from "./eks-access";
-import { ClusterHandle } from "./handle";
+import { ClusterAccess, ClusterHandle } from "./handle";
 import { eksKubeconfig } from "./kubeconfig";
 
 export interface EksClusterArgs {
@@ -46,9 +46,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
   readonly provider: k8s.Provider;
   readonly name: pulumi.Output<string>;
   /** Changes only when the cluster is replaced: what the Kubernetes providers are replaced on. */
-  private readonly identity: pulumi.Output<string>;
   readonly endpoint: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string>;
+  readonly access: ClusterAccess;
   readonly irsa: { readonly oidcProviderArn: pulumi.Output<string>; readonly oidcIssuer: pulumi.Output<string> };
   /** `https://…` issuer of the cluster's service-account tokens. */
   readonly oidcIssuerUrl: pulumi.Output<string>;
@@ -191,7 +191,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
     );
     // Without an identifier, any change to the kubeconfig (endpoint, CA, role) replaces the provider, and
     // with it every object in the cluster (pulumi/pulumi-kubernetes#4522). Only a new cluster is a new cluster.
-    this.identity = pulumi.interpolate`${eks.arn}@${eks.createdAt}`;
+    this.access = { kubeconfig: this.kubeconfig, identifier: pulumi.interpolate`${eks.arn}@${eks.createdAt}` };
     this.provider = this.kubernetesProvider(`${name}-provider`, []);
 
     this.registerOutputs({ name: this.name, endpoint: this.endpoint, kubeconfig: this.kubeconfig, oidcProviderArn: this.irsa.oidcProviderArn });
@@ -203,13 +203,18 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
    * object while nodes and the storage driver still run, so volumes and load balancers are released first.
    */
   schedulable(ready: pulumi.Resource[]): ClusterHandle {
-    return { provider: this.kubernetesProvider(`${this.componentName}-workloads-provider`, ready), name: this.name, irsa: this.irsa };
+    return {
+      provider: this.kubernetesProvider(`${this.componentName}-workloads-provider`, ready),
+      name: this.name,
+      irsa: this.irsa,
+      access: this.access,
+    };
   }
 
   private kubernetesProvider(resourceName: string, ready: pulumi.Resource[]): k8s.Provider {
     return new k8s.Provider(
       resourceName,
-      { kubeconfig: this.kubeconfig, enableServerSideApply: true, clusterIdentifier: this.identity },
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true, clusterIdentifier: this.access.identifier },
       // The deploy role can call the API only once its access policy is associated.
       { parent: this, dependsOn: [...this.admins, ...ready] },
     );

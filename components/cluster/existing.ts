@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterHandle } from "./handle";
+import { ClusterAccess, ClusterHandle } from "./handle";
 
 export interface ExistingClusterArgs {
   /**
@@ -18,13 +18,15 @@ export interface ExistingClusterArgs {
 export class ExistingCluster extends pulumi.ComponentResource implements ClusterHandle {
   readonly provider: k8s.Provider;
   readonly name: pulumi.Output<string>;
+  readonly access: ClusterAccess;
 
   constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:cluster:ExistingCluster", name, {}, opts);
+    this.access = { kubeconfig: pulumi.secret(args.kubeconfig), identifier: args.identifier, context: args.context };
     this.provider = new k8s.Provider(
       `${name}-provider`,
       {
-        kubeconfig: pulumi.secret(args.kubeconfig),
+        kubeconfig: this.access.kubeconfig,
         context: args.context,
         clusterIdentifier: args.identifier,
         enableServerSideApply: true,

@@ -12,4 +12,14 @@ export interface ClusterHandle {
     /** Issuer host and path without `https://`, as IAM trust conditions use it. */
     readonly oidcIssuer: pulumi.Output<string>;
   };
+  /** How another stack of the environment (a tenancy shard) builds a provider for the same cluster. */
+  readonly access: ClusterAccess;
+}
+
+export interface ClusterAccess {
+  /** Holds no long-lived credential on EKS (`aws eks get-token`); a local cluster's may. Secret either way. */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** The provider's clusterIdentifier: providers with the same one manage the same objects without replacing them. */
+  readonly identifier: pulumi.Input<string>;
+  readonly context?: string;
 }

@@ -24,7 +24,6 @@ const NO_NODE_PORTS = "team-namespaces-no-node-ports";
 export interface TenancyGuardrailsArgs {
   readonly provider: k8s.Provider;
   readonly naming: Naming;
-  readonly teams: readonly string[];
   /**
    * Refuse NodePort Services. Not where pods sit on an overlay (Calico as the CNI): load balancers can reach them
    * only through node ports there (instance targets), so a team's Ingress or LoadBalancer backend needs one.
@@ -39,8 +38,11 @@ const teamNamespaces = { matchExpressions: [{ key: TEAM_KEY, operator: "Exists" 
 const otherTeams = (team: string) => ({ matchExpressions: [{ key: TEAM_KEY, operator: "Exists" }, { key: TEAM_KEY, operator: "NotIn", values: [team] }] });
 
 export class TenancyGuardrails extends pulumi.ComponentResource {
+  private readonly guardrailsName: string;
+
   constructor(name: string, args: TenancyGuardrailsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:tenancy:TenancyGuardrails", name, {}, opts);
+    this.guardrailsName = name;
     const childOpts = { parent: this, provider: args.provider };
     const metadata = { name: NO_NODE_PORTS, labels: args.naming.labels() };
 
@@ -80,28 +82,46 @@ export class TenancyGuardrails extends pulumi.ComponentResource {
     }
 
     if (args.clusterNetworkPolicies) {
-      const clusterPolicy = (resourceName: string, policyName: string, spec: object) =>
-        new k8s.apiextensions.CustomResource(
-          `${name}-${resourceName}`,
-          { apiVersion: "policy.networking.k8s.io/v1alpha2", kind: "ClusterNetworkPolicy", metadata: { name: policyName, labels: args.naming.labels() }, spec },
-          { ...childOpts, dependsOn: args.clusterNetworkPolicies },
-        );
-      clusterPolicy("no-instance-metadata", "team-namespaces-no-instance-metadata", {
-        tier: "Admin",
-        priority: 10,
-        subject: { namespaces: teamNamespaces },
-        egress: [{ name: "instance-metadata", action: "Deny", to: [{ networks: [INSTANCE_METADATA] }] }],
-      });
-      for (const team of args.teams) {
-        clusterPolicy(`isolate-${team}`, `team-${team}-isolation`, {
-          tier: "Admin",
-          priority: 20,
-          subject: { namespaces: { matchLabels: { [TEAM_KEY]: team } } },
-          ingress: [{ name: "from-other-teams", action: "Deny", from: [{ namespaces: otherTeams(team) }] }],
-          egress: [{ name: "to-other-teams", action: "Deny", to: [{ namespaces: otherTeams(team) }] }],
-        });
-      }
+      new k8s.apiextensions.CustomResource(
+        `${name}-no-instance-metadata`,
+        {
+          apiVersion: "policy.networking.k8s.io/v1alpha2",
+          kind: "ClusterNetworkPolicy",
+          metadata: { name: "team-namespaces-no-instance-metadata", labels: args.naming.labels() },
+          spec: {
+            tier: "Admin",
+            priority: 10,
+            subject: { namespaces: teamNamespaces },
+            egress: [{ name: "instance-metadata", action: "Deny", to: [{ networks: [INSTANCE_METADATA] }] }],
+          },
+        },
+        { ...childOpts, dependsOn: args.clusterNetworkPolicies },
+      );
     }
     this.registerOutputs({});
   }
+
+  /** Where a team's isolation policy was declared before it moved into the team (so that it moves with the team to a shard). */
+  formerIsolation(team: string): pulumi.Alias {
+    return { name: `${this.guardrailsName}-isolate-${team}`, parent: this };
+  }
+}
+
+/**
+ * Denies traffic between a team's namespaces and other teams', in the Admin tier: a team's own NetworkPolicies
+ * cannot open it. Part of the team (components/tenancy/team.ts), so that it lives in whichever stack carries the team.
+ */
+export function teamIsolationPolicy(team: string, labels: Record<string, string>) {
+  return {
+    apiVersion: "policy.networking.k8s.io/v1alpha2",
+    kind: "ClusterNetworkPolicy",
+    metadata: { name: `team-${team}-isolation`, labels },
+    spec: {
+      tier: "Admin",
+      priority: 20,
+      subject: { namespaces: { matchLabels: { [TEAM_KEY]: team } } },
+      ingress: [{ name: "from-other-teams", action: "Deny", from: [{ namespaces: otherTeams(team) }] }],
+      egress: [{ name: "to-other-teams", action: "Deny", to: [{ namespaces: otherTeams(team) }] }],
+    },
+  };
 }

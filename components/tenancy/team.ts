@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { QuotaConfig, TeamConfig, teamNamespaces, TenancyConfig } from "../../config/sections/tenancy";
 import { Naming } from "../../lib/naming";
 import { containerDefaults, networkBaseline, podSecurityLabels, quotaHard } from "./baseline";
+import { teamIsolationPolicy } from "./guardrails";
 import { TEAM_ROLE_BINDINGS } from "./roles";
 
 export const PULL_SECRET_NAME = "registry-credentials";
@@ -24,6 +25,13 @@ export interface TeamArgs {
   readonly nodePortsRefused: boolean;
   /** `.dockerconfigjson` attached to every namespace's default ServiceAccount, when registries need credentials. */
   readonly pullSecret?: pulumi.Output<string>;
+  /** Where ClusterNetworkPolicies are enforced (Calico): the team's isolation policy (guardrails.ts); absent elsewhere. */
+  readonly isolation?: {
+    /** Calico in the same stack, whose CRD chart installs the policy's CRD. */
+    readonly after?: pulumi.Resource;
+    /** Where the policy was declared before it moved into the team (TenancyGuardrails.formerIsolation). */
+    readonly formerly?: pulumi.Alias;
+  };
 }
 
 /**
@@ -54,6 +62,13 @@ export class Team extends pulumi.ComponentResource {
       egress: team.egress,
     });
 
+    if (args.isolation) {
+      new k8s.apiextensions.CustomResource(`${name}-isolation`, teamIsolationPolicy(team.name, naming.labels()), {
+        ...childOpts,
+        dependsOn: args.isolation.after,
+        aliases: args.isolation.formerly ? [args.isolation.formerly] : [],
+      });
+    }
     for (const namespace of this.namespaces) {
       const prefix = `${name}-${namespace}`;
       const ns = new k8s.core.v1.Namespace(`${prefix}`, { metadata: { name: namespace, labels, annotations } }, childOpts);

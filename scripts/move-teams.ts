@@ -1,0 +1,92 @@
+/**
+ * `npm run move-teams -- <environment>-tenancy-<n> [--yes]`: moves teams from an environment's stack into one of
+ * its tenancy shards without touching a Kubernetes object (docs/scale.md, "Moving teams into a shard").
+ *
+ * Run it on the commit whose stack files already say where each team lives (the teams listed in the shard's file
+ * and no longer in the environment's), before that commit is deployed: deploying the environment first would
+ * delete the teams' namespaces. It moves each such Team and everything in it from the environment's state to the
+ * shard's (`pulumi state move`, which re-homes state and calls no provider), previews both stacks, and moves them
+ * back, having changed nothing, if either preview would delete or replace anything. With --yes it then updates both
+ * stacks (the environment drops nothing; the shard swaps to its own provider for the same cluster), after which
+ * a preview of either shows no change. Uses the `pulumi` CLI on PATH and its current backend login.
+ */
+import { spawnSync } from "child_process";
+import { committedStackConfig } from "../config/committed-stacks";
+import { parseShardStack } from "../config/tenancy-shards";
+
+const TEAM_TYPE = "platform:tenancy:Team";
+/** Preview steps that would remove an object from the cluster. */
+const DESTRUCTIVE = new Set(["delete", "replace", "create-replacement", "delete-replaced", "discard", "discard-replaced"]);
+const NOTHING_CHANGED = 2;
+const USAGE = "usage: npm run move-teams -- <environment>-tenancy-<n> [--yes]";
+
+class Refused extends Error {}
+
+interface PreviewStep {
+  readonly op: string;
+  readonly urn: string;
+}
+
+function pulumi(args: string[], options: { allowFailure?: boolean } = {}): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync("pulumi", [...args, "--non-interactive"], { encoding: "utf8", maxBuffer: 1 << 30 });
+  const outcome = { code: result.status ?? 1, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
+  if (outcome.code !== 0 && !options.allowFailure) throw new Error(`pulumi ${args.join(" ")} failed:\n${outcome.stderr || outcome.stdout}`);
+  return outcome;
+}
+
+/** URNs of the Team components of `teams` in the stack's state. */
+function teamUrns(stack: string, teams: readonly string[]): string[] {
+  const resources: { urn: string; type: string }[] = JSON.parse(pulumi(["stack", "export", "--stack", stack]).stdout).deployment.resources ?? [];
+  return resources.filter((r) => r.type === TEAM_TYPE && teams.includes(r.urn.split("::").pop()!)).map((r) => r.urn);
+}
+
+/** Steps of a preview of the stack as committed that would delete or replace something other than a provider. */
+function destructiveSteps(stack: string): PreviewStep[] {
+  const preview = pulumi(["preview", "--stack", stack, "--json"], { allowFailure: true });
+  if (preview.code !== 0) throw new Refused(`the preview of ${stack} failed:\n${preview.stderr || preview.stdout}`);
+  const steps: PreviewStep[] = JSON.parse(preview.stdout).steps ?? [];
+  return steps.filter((step) => DESTRUCTIVE.has(step.op) && !step.urn.includes("::pulumi:providers:"));
+}
+
+function move(from: string, to: string, urns: string[]): void {
+  pulumi(["state", "move", "--source", from, "--dest", to, "--yes", ...urns]);
+}
+
+function main(argv: string[]): number {
+  const shardStack = argv.find((arg) => !arg.startsWith("--"));
+  const shard = shardStack && parseShardStack(shardStack);
+  if (!shardStack || !shard || argv.some((arg) => arg.startsWith("--") && arg !== "--yes")) throw new Refused(USAGE);
+  const environment = shard.environment;
+  const committed = committedStackConfig(shardStack);
+  if (!committed) throw new Refused(`this checkout has no Pulumi.${shardStack}.yaml: list the teams to move in it first`);
+  const teams = ((committed["platform:teams"] ?? []) as { name: string }[]).map((team) => team.name);
+  const stacks: { name: string }[] = JSON.parse(pulumi(["stack", "ls", "--json"]).stdout);
+  if (!stacks.some((stack) => stack.name === shardStack || stack.name.endsWith(`/${shardStack}`))) {
+    throw new Refused(`there is no stack ${shardStack}: create it with the secrets provider of ${environment} (pulumi stack init ${shardStack} --secrets-provider …, docs/scale.md)`);
+  }
+
+  const urns = teamUrns(environment, teams);
+  console.log(urns.length === 0 ? `No team of Pulumi.${shardStack}.yaml is in ${environment}'s state.` : `Moving ${urns.length} team(s) from ${environment} to ${shardStack}: ${urns.map((u) => u.split("::").pop()).join(", ")}`);
+  if (urns.length > 0) move(environment, shardStack, urns);
+
+  const destructive = [environment, shardStack].flatMap((stack) => destructiveSteps(stack).map((step) => `${stack}: ${step.op} ${step.urn}`));
+  if (destructive.length > 0) {
+    if (urns.length > 0) move(shardStack, environment, urns.map((urn) => urn.replace(`urn:pulumi:${environment}::`, `urn:pulumi:${shardStack}::`)));
+    throw new Refused(`after the move these would delete or replace objects, so the teams were moved back and nothing changed:\n  ${destructive.join("\n  ")}`);
+  }
+  console.log(`Previews of ${environment} and ${shardStack} delete and replace nothing.`);
+  if (!argv.includes("--yes")) {
+    console.log(`Now update both, before anything else deploys ${environment}: pulumi up --stack ${environment}; pulumi up --stack ${shardStack}`);
+    return 0;
+  }
+  for (const stack of [environment, shardStack]) pulumi(["up", "--stack", stack, "--yes", "--skip-preview"]);
+  console.log(`Updated ${environment} and ${shardStack}.`);
+  return 0;
+}
+
+try {
+  process.exit(main(process.argv.slice(2)));
+} catch (error) {
+  console.error(error instanceof Refused ? `move-teams refused: ${error.message}` : (error as Error).message);
+  process.exit(error instanceof Refused ? NOTHING_CHANGED : 1);
+}

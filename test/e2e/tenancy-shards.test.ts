@@ -1,0 +1,102 @@
+/**
+ * Moving teams from an environment's stack into a tenancy shard (`npm run move-teams`, docs/scale.md) with the
+ * real CLI and provider on a throwaway control plane: every object of the moved teams keeps its identity (UID),
+ * both stacks then preview with no change, a team added to the shard is the shard's update alone, and a move that
+ * would delete an object is undone before anything is touched. Needs the toolchain (scripts/toolchain.sh).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { stringify } from "yaml";
+import { syntheticTeam, syntheticTeams } from "../../scripts/bench/teams";
+import { Sandbox, STACK } from "./support/sandbox";
+import { stepsInOrder } from "./support/steps";
+import { findToolchain, inCi } from "./support/toolchain";
+
+const MINUTE = 60_000;
+const SHARD = "local-tenancy-1";
+const TEAM_LABEL = "platform.example.io/team";
+const TEAM_KINDS = "namespaces,resourcequotas,limitranges,networkpolicies,rolebindings";
+const [STAYING, MOVING] = [syntheticTeams(3), syntheticTeams(6).slice(3)];
+
+const toolchain = findToolchain();
+const runSuite = toolchain.ok || inCi();
+
+(runSuite ? describe : describe.skip)("moving teams into a tenancy shard (real engine)", () => {
+  let sandbox: Sandbox;
+  const step = stepsInOrder();
+
+  beforeAll(async () => {
+    if (!toolchain.ok) throw new Error(`E2E FAILED: CI is set and the toolchain is incomplete (missing: ${toolchain.missing.join("; ")})`);
+    sandbox = new Sandbox(toolchain.env);
+    await sandbox.startControlPlane();
+    sandbox.copyProject();
+    await sandbox.pulumi(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
+    sandbox.editStackConfig((doc) => {
+      doc.setIn(["config", "platform:cluster", "kubeconfig"], sandbox.kubeconfig);
+      doc.setIn(["config", "platform:teams"], doc.createNode([...STAYING, ...MOVING]));
+    });
+    sandbox.commit("six teams in the environment's stack");
+    await sandbox.pulumi(["up", "--yes", "--skip-preview", "--stack", STACK]);
+    await sandbox.pulumi(["stack", "init", SHARD, "--secrets-provider", "passphrase"]);
+  }, 10 * MINUTE);
+
+  afterAll(async () => {
+    if (sandbox) await sandbox.cleanUp(process.env.E2E_KEEP === "1");
+  }, 2 * MINUTE);
+
+  /** Every team object in the cluster: `<kind>/<namespace>/<name>` → UID (a replaced object gets a new one). */
+  const teamObjects = async () => {
+    const items: { kind: string; metadata: { name: string; namespace?: string; uid: string } }[] = (await sandbox.kubectlJson(["get", TEAM_KINDS, "--all-namespaces", "-l", TEAM_LABEL])).items;
+    return Object.fromEntries(items.map((o) => [`${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`, o.metadata.uid]));
+  };
+  const teamsInState = async (stack: string) => {
+    const resources: { type: string; urn: string }[] = JSON.parse((await sandbox.pulumi(["stack", "export", "--stack", stack])).stdout).deployment.resources ?? [];
+    return resources.filter((r) => r.type === "platform:tenancy:Team").map((r) => r.urn.split("::").pop()).sort();
+  };
+  const writeShard = (teams: object[]) => fs.writeFileSync(path.join(sandbox.projectDir, `Pulumi.${SHARD}.yaml`), stringify({ config: { "platform:teams": teams } }));
+  const noChanges = (stack: string) => sandbox.pulumi(["preview", "--expect-no-changes", "--stack", stack]);
+
+  test("a move whose preview would replace an object is undone, and nothing changes", async () => {
+    step(1);
+    const before = await teamObjects();
+    // Renaming a namespace on the way replaces it: refused after the previews, the teams moved back.
+    writeShard([{ ...MOVING[0], namespaces: [`${MOVING[0].name}-renamed`] }]);
+    sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:teams"], doc.createNode([...STAYING, ...MOVING.slice(1)])));
+    sandbox.commit("a move that renames a namespace");
+
+    const refused = await sandbox.npm(["run", "move-teams", "--", SHARD, "--yes"], { allowFailure: true });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(new RegExp(`moved back and nothing changed:\\n  ${SHARD}: (replace|create-replacement|delete-replaced) .*Namespace::${MOVING[0].name}-${MOVING[0].name}`));
+    expect(await teamsInState(STACK)).toEqual([...STAYING, ...MOVING].map((t) => t.name).sort());
+    expect(await teamsInState(SHARD)).toEqual([]);
+    expect(await teamObjects()).toEqual(before);
+  }, 10 * MINUTE);
+
+  test("teams move into the shard with every object kept: same UIDs, then no change in either stack", async () => {
+    step(2);
+    const before = await teamObjects();
+    expect(Object.keys(before)).toHaveLength(6 * 7);
+    writeShard(MOVING);
+    sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:teams"], doc.createNode(STAYING)));
+    sandbox.commit("three teams move into local-tenancy-1");
+
+    const moved = await sandbox.npm(["run", "move-teams", "--", SHARD, "--yes"]);
+    expect(moved.stdout).toContain(`Moving 3 team(s) from ${STACK} to ${SHARD}: ${MOVING.map((t) => t.name).join(", ")}`);
+    expect(await teamObjects()).toEqual(before);
+    expect(await teamsInState(STACK)).toEqual(STAYING.map((t) => t.name).sort());
+    expect(await teamsInState(SHARD)).toEqual(MOVING.map((t) => t.name).sort());
+    await noChanges(STACK);
+    await noChanges(SHARD);
+  }, 10 * MINUTE);
+
+  test("a team added to the shard is the shard's update alone", async () => {
+    step(3);
+    const added = syntheticTeam(6);
+    writeShard([...MOVING, added]);
+    sandbox.commit("a team added to the shard");
+    const update = await sandbox.pulumi(["up", "--yes", "--skip-preview", "--stack", SHARD]);
+    expect(update.stdout).toMatch(/\+ 7 created/);
+    expect((await sandbox.kubectlJson(["get", "namespace", added.name])).metadata.labels[TEAM_LABEL]).toBe(added.name);
+    await noChanges(STACK);
+  }, 10 * MINUTE);
+});
