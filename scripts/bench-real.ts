@@ -2,11 +2,13 @@
  * `npm run bench:real -- --teams N [options]`: the tenancy layer of N synthetic teams (the `local` stack:
  * namespaces, quotas, limits, network baselines, role bindings, and the cluster-wide RBAC and guardrails) on a
  * throwaway control plane, through the real Pulumi CLI with a file backend, and the same objects through
- * `kubectl apply --server-side`. Prints one table of wall and CPU times and the ratios. At most about 650 teams:
- * the engine hands the whole stack config to the Node program in one string, which Linux caps at 128 KiB
- * (pulumi/pulumi#8680; docs/scale.md).
+ * `kubectl apply --server-side`. Prints one table of wall and CPU times and the ratios. Beyond 100 teams (the most
+ * one stack carries) the teams are in tenancy shards of --per-shard teams (default 90) and the environment's stack
+ * has none: a deploy or destroy is every stack's, one after the other; the no-change preview and the team added
+ * are those of the first shard, which is what a change to one team costs (docs/scale.md).
  * A benchmark to read, not a timed test: nothing here can fail a build.
  *
+ *   --per-shard N       teams per tenancy shard beyond 100 teams (default 90, leaving room for the team added)
  *   --policy            previews and updates run the policy pack as CI does (--policy-pack policy)
  *   --env KEY=VALUE     environment for every pulumi command, over the defaults: the state is written once per
  *                       update as scripts/local-up.sh does (PULUMI_SKIP_CHECKPOINTS=true; `--env
@@ -22,18 +24,20 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import { runStack } from "../test/harness";
+import { MAX_TEAMS_PER_STACK } from "../config/tenancy-shards";
+import { runStack, StackRun } from "../test/harness";
 import { Background, CommandError, Result } from "../test/e2e/support/commands";
 import { Sandbox, STACK } from "../test/e2e/support/sandbox";
 import { findToolchain, TOOLCHAIN_DIR } from "../test/e2e/support/toolchain";
 import { sampleCpu } from "./bench/cpu";
-import { formatTable, syntheticTeam, syntheticTeams } from "./bench/teams";
+import { BENCH_TEAMS_PER_SHARD, formatTable, StackTeams, syntheticTeam, teamLayout } from "./bench/teams";
 
 /** What scripts/local-up.sh sets for the stack's updates (docs/scale.md: the crash story). */
 const LOCAL_UP_ENV = { PULUMI_SKIP_CHECKPOINTS: "true" };
 
 interface Options {
   readonly teams: number;
+  readonly perShard: number;
   readonly policy: boolean;
   readonly env: Record<string, string>;
   readonly keep: boolean;
@@ -44,6 +48,7 @@ interface Options {
 
 function parseArgs(argv: string[]): Options {
   let teams = 10;
+  let perShard = BENCH_TEAMS_PER_SHARD;
   let policy = false;
   let keep = false;
   let deleteAll = true;
@@ -53,6 +58,7 @@ function parseArgs(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--teams") teams = Number(argv[++i]);
+    else if (arg === "--per-shard") perShard = Number(argv[++i]);
     else if (arg === "--policy") policy = true;
     else if (arg === "--keep") keep = true;
     else if (arg === "--no-delete") deleteAll = false;
@@ -62,16 +68,21 @@ function parseArgs(argv: string[]): Options {
       const [key, ...value] = (argv[++i] ?? "").split("=");
       if (!key || value.length === 0) throw new Error(`--env needs KEY=VALUE, got ${JSON.stringify(argv[i])}`);
       env[key] = value.join("=");
-    } else throw new Error(`unknown argument ${arg}; usage: npm run bench:real -- --teams N [--policy] [--env KEY=VALUE]... [--no-delete] [--no-kubectl | --no-pulumi] [--keep]`);
+    } else throw new Error(`unknown argument ${arg}; usage: npm run bench:real -- --teams N [--per-shard N] [--policy] [--env KEY=VALUE]... [--no-delete] [--no-kubectl | --no-pulumi] [--keep]`);
   }
   if (!Number.isInteger(teams) || teams < 1) throw new Error(`--teams must be a positive integer, got ${teams}`);
-  return { teams, policy, env, keep, delete: deleteAll, kubectl, pulumi };
+  if (!Number.isInteger(perShard) || perShard < 1 || perShard >= MAX_TEAMS_PER_STACK) throw new Error(`--per-shard must be from 1 to ${MAX_TEAMS_PER_STACK - 1}, got ${perShard}`);
+  return { teams, perShard, policy, env, keep, delete: deleteAll, kubectl, pulumi };
 }
 
-/** The objects the `local` stack deploys for these teams, as the mock engine sees them: cluster-scoped first. */
-async function renderManifests(teams: number): Promise<{ yaml: string; objects: number }> {
-  const run = await runStack(STACK, { configure: (c) => (c["platform:teams"] = syntheticTeams(teams)) });
-  const objects = run.resources
+/** The objects every stack of the layout deploys, as the mock engine sees them: cluster-scoped first. */
+async function renderManifests(layout: StackTeams[]): Promise<{ yaml: string; objects: number }> {
+  const runs: StackRun[] = [];
+  for (const { stack, teams } of layout) {
+    runs.push(await runStack(stack, { configure: (c) => (c["platform:teams"] = teams), stackOutputs: { [STACK]: runs[0]?.outputs } }));
+  }
+  const objects = runs
+    .flatMap((run) => run.resources)
     .filter((r) => r.custom && r.type.startsWith("kubernetes:") && r.inputs.kind !== undefined)
     .map((r) => {
       const { apiVersion, kind, metadata, ...rest } = r.inputs;
@@ -107,23 +118,30 @@ async function main(options: Options): Promise<void> {
   const sandbox = new Sandbox(toolchain.env);
   const seconds: Record<string, number> = {};
   const cpu: Record<string, Record<string, number>> = {};
+  // A label measured again (one command per stack) adds up.
   const timed = async (label: string, command: Background) => {
     const sampler = sampleCpu(command.child.pid!);
     const result = await command.result;
-    cpu[label] = sampler.stop();
+    const used = sampler.stop();
+    for (const [name, s] of Object.entries(used)) (cpu[label] ??= {})[name] = (cpu[label][name] ?? 0) + s;
     if (result.code !== 0) throw new CommandError(result);
-    seconds[label] = result.seconds;
-    const byProcess = Object.entries(cpu[label]).sort((a, b) => b[1] - a[1]).map(([name, s]) => `${name} ${s.toFixed(1)}`);
+    seconds[label] = (seconds[label] ?? 0) + result.seconds;
+    const byProcess = Object.entries(used).sort((a, b) => b[1] - a[1]).map(([name, s]) => `${name} ${s.toFixed(1)}`);
     console.error(`[bench:real] ${label}: ${result.seconds.toFixed(1)} s; CPU s: ${byProcess.join(", ")}`);
     return result;
   };
   const policy = options.policy ? ["--policy-pack", "policy", "--policy-pack-config", `policy/config/${STACK}.json`] : [];
-  const pulumi = (args: string[]) => sandbox.pulumiInBackground([...args, ...policy], { env: options.env });
-  const setTeams = (count: number) =>
-    sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:teams"], doc.createNode([...syntheticTeams(options.teams), ...(count > options.teams ? [syntheticTeam(options.teams)] : [])])));
+  const pulumi = (stack: string, args: string[]) => sandbox.pulumiInBackground([...args, "--stack", stack, ...policy], { env: options.env });
+  const layout = teamLayout(STACK, options.teams, options.perShard);
+  // A change to one team is a change to its stack: the first shard's, or the environment's without shards.
+  const changed = layout[layout.length > 1 ? 1 : 0];
+  const writeTeams = (stack: string, teams: object[]) => {
+    if (stack === STACK) sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:teams"], doc.createNode(teams)));
+    else fs.writeFileSync(path.join(sandbox.projectDir, `Pulumi.${stack}.yaml`), stringify({ config: { "platform:teams": teams } }));
+  };
 
   try {
-    const manifests = await renderManifests(options.teams);
+    const manifests = await renderManifests(layout);
     const manifestFile = path.join(forKubectl.root, "manifests.yaml");
     fs.writeFileSync(manifestFile, manifests.yaml);
     console.error(`[bench:real] ${options.teams} teams: ${manifests.objects} Kubernetes objects; working in ${forKubectl.root} and ${sandbox.root}`);
@@ -134,18 +152,20 @@ async function main(options: Options): Promise<void> {
     if (options.pulumi) {
       await sandbox.startControlPlane();
       sandbox.copyProject();
-      await sandbox.pulumi(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
+      for (const { stack, teams } of layout) {
+        await sandbox.pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]);
+        writeTeams(stack, teams);
+      }
       sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:cluster", "kubeconfig"], sandbox.kubeconfig));
-      setTeams(options.teams);
 
-      await timed("pulumi up", pulumi(["up", "--yes", "--skip-preview"]));
-      await timed("pulumi preview", pulumi(["preview", "--expect-no-changes"]));
-      setTeams(options.teams + 1);
-      await timed("pulumi preview +1", pulumi(["preview"]));
-      await timed("pulumi up +1", pulumi(["up", "--yes", "--skip-preview"]));
-      setTeams(options.teams);
-      await timed("pulumi up -1", pulumi(["up", "--yes", "--skip-preview"]));
-      if (options.delete) await timed("pulumi destroy", pulumi(["destroy", "--yes", "--skip-preview"]));
+      for (const { stack } of layout) await timed("pulumi up", pulumi(stack, ["up", "--yes", "--skip-preview"]));
+      await timed("pulumi preview", pulumi(changed.stack, ["preview", "--expect-no-changes"]));
+      writeTeams(changed.stack, [...changed.teams, syntheticTeam(options.teams)]);
+      await timed("pulumi preview +1", pulumi(changed.stack, ["preview"]));
+      await timed("pulumi up +1", pulumi(changed.stack, ["up", "--yes", "--skip-preview"]));
+      writeTeams(changed.stack, changed.teams);
+      await timed("pulumi up -1", pulumi(changed.stack, ["up", "--yes", "--skip-preview"]));
+      if (options.delete) for (const { stack } of [...layout].reverse()) await timed("pulumi destroy", pulumi(stack, ["destroy", "--yes", "--skip-preview"]));
     }
 
     const wall = (label: string) => seconds[label]?.toFixed(1) ?? "-";
@@ -173,7 +193,8 @@ async function main(options: Options): Promise<void> {
       row("delete everything (destroy / kubectl delete --wait)", "pulumi destroy", "kubectl delete"),
     ];
     const extra = [options.policy ? "policy pack" : "", ...Object.entries(options.env).map(([k, v]) => `${k}=${v}`)].filter(Boolean).join(", ");
-    console.log(`${options.teams} teams, ${manifests.objects} Kubernetes objects${extra ? ` (${extra})` : ""}; wall seconds, and CPU seconds (Pulumi's: program/engine/provider)`);
+    const stacks = layout.length > 1 ? `; ${layout.length} stacks, the change and the no-change preview in ${changed.stack} (${changed.teams.length} teams)` : "";
+    console.log(`${options.teams} teams, ${manifests.objects} Kubernetes objects${stacks}${extra ? ` (${extra})` : ""}; wall seconds, and CPU seconds (Pulumi's: program/engine/provider)`);
     console.log(formatTable(["step", "pulumi", "kubectl", "ratio", "pulumi CPU", "kubectl CPU"], rows));
   } finally {
     await forKubectl.cleanUp(options.keep);

@@ -34,10 +34,11 @@ function pulumi(args: string[], options: { allowFailure?: boolean } = {}): { cod
   return outcome;
 }
 
-/** URNs of the Team components of `teams` in the stack's state. */
+/** URNs of the Team components of `teams` in the stack's state, in the order of `teams`. */
 function teamUrns(stack: string, teams: readonly string[]): string[] {
   const resources: { urn: string; type: string }[] = JSON.parse(pulumi(["stack", "export", "--stack", stack]).stdout).deployment.resources ?? [];
-  return resources.filter((r) => r.type === TEAM_TYPE && teams.includes(r.urn.split("::").pop()!)).map((r) => r.urn);
+  const urns = new Map(resources.filter((r) => r.type === TEAM_TYPE).map((r) => [r.urn.split("::").pop()!, r.urn]));
+  return teams.flatMap((team) => urns.get(team) ?? []);
 }
 
 /** Steps of a preview of the stack as committed that would delete or replace something other than a provider. */

@@ -1,3 +1,5 @@
+import { MAX_TEAMS_PER_STACK, shardStackName } from "../../config/tenancy-shards";
+
 /** Synthetic teams for the benchmarks, shaped like a real one: one namespace, all three role groups. */
 export interface SyntheticTeam {
   readonly name: string;
@@ -24,4 +26,27 @@ export function formatTable(header: readonly string[], body: readonly (readonly 
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const format = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   return [format(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(format)].join("\n");
+}
+
+/** Teams per shard in the benchmarks: below the limit, so that a team can be added to any shard. */
+export const BENCH_TEAMS_PER_SHARD = 90;
+
+export interface StackTeams {
+  readonly stack: string;
+  readonly teams: SyntheticTeam[];
+}
+
+/**
+ * Where `count` synthetic teams live: all in the environment's stack while they fit one stack
+ * (MAX_TEAMS_PER_STACK), else none there and the rest in tenancy shards of `perShard` teams. The environment's
+ * stack comes first: its shards read its outputs.
+ */
+export function teamLayout(environment: string, count: number, perShard = BENCH_TEAMS_PER_SHARD): StackTeams[] {
+  const teams = syntheticTeams(count);
+  if (count <= MAX_TEAMS_PER_STACK) return [{ stack: environment, teams }];
+  const shards = Array.from({ length: Math.ceil(count / perShard) }, (_, i) => ({
+    stack: shardStackName(environment, i + 1),
+    teams: teams.slice(i * perShard, (i + 1) * perShard),
+  }));
+  return [{ stack: environment, teams: [] }, ...shards];
 }
