@@ -94,3 +94,11 @@ export function teamsFitOneStack(environment: string, teams: readonly unknown[])
     },
   ];
 }
+
+/**
+ * The environment a stack belongs to: a shard's, or the stack itself. A shard is deployed with its environment's
+ * roles, policy config and GitHub environment (whose OIDC subject its deploy role trusts).
+ */
+export function environmentOf(stack: string): string {
+  return parseShardStack(stack)?.environment ?? stack;
+}

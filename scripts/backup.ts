@@ -11,6 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { preChangeBackup, preChangeBackupName, VELERO_NAMESPACE } from "../components/backups";
 import { toGoDuration } from "../lib/duration";
+import { environmentOf } from "../config/tenancy-shards";
 
 export const USAGE = "usage: npm run backup -- <stack> [--wait] [--ttl <duration, e.g. 7d>] [--namespaces <ns,ns,…>] [--timeout-minutes <n>]";
 
@@ -65,7 +66,8 @@ const POLL_SECONDS = 10;
 async function main(argv: string[]): Promise<number> {
   const command = parseBackupArgs(argv);
   const manifest = preChangeBackup({ name: preChangeBackupName(new Date()), ttl: command.ttl, includedNamespaces: command.includedNamespaces });
-  const kubeconfig = execFileSync("pulumi", ["stack", "output", "kubeconfig", "--show-secrets", "--stack", command.stack], { encoding: "utf8" });
+  // A tenancy shard's objects are on its environment's cluster, whose stack has the kubeconfig.
+  const kubeconfig = execFileSync("pulumi", ["stack", "output", "kubeconfig", "--show-secrets", "--stack", environmentOf(command.stack)], { encoding: "utf8" });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-backup-"));
   const kubeconfigFile = path.join(dir, "kubeconfig");
   try {

@@ -7,6 +7,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { environmentOf } from "../../config/tenancy-shards";
 
 /** What `save` records next to the plan, so that `apply` can tell whether the world moved since. */
 export interface PlanRecord {
@@ -46,9 +47,9 @@ export function stateFingerprint(exported: string): string {
   return createHash("sha256").update(relevant).digest("hex");
 }
 
-/** The policy pack and this environment's settings of it, as every preview and update of the stack uses them. */
+/** The policy pack and this environment's settings of it (a shard's: its environment's), as every preview and update of the stack uses them. */
 export function policyArgs(stack: string, projectDir: string): string[] {
-  const config = path.join("policy", "config", `${stack}.json`);
+  const config = path.join("policy", "config", `${environmentOf(stack)}.json`);
   if (!fs.existsSync(path.join(projectDir, config))) throw new PlanRefused(`${config} does not exist: every stack is deployed with the policy pack and its settings`);
   return ["--policy-pack", "policy", "--policy-pack-config", config];
 }

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { applyPlan, FILES, PlanDeps, PlanRefused, planSummary, savePlan, stateFingerprint } from "../../scripts/deploy-plan/plan";
+import { applyPlan, FILES, PlanDeps, PlanRefused, planSummary, policyArgs, savePlan, stateFingerprint } from "../../scripts/deploy-plan/plan";
 
 const PROJECT = path.resolve(__dirname, "../..");
 const COMMIT = "a".repeat(40);
@@ -94,4 +94,9 @@ describe("apply refuses, before anything runs, whatever differs from what was re
 
 test("the summary says so when nothing changes", () => {
   expect(planSummary({ stack: "e2e", commit: COMMIT, stateFingerprint: "", savedAt: "" }, { steps: [{ op: "same", urn: "urn:pulumi:e2e::p::t::x" }], changeSummary: { same: 1 } })).toContain("No changes.");
+});
+
+test("a tenancy shard is planned and applied with its environment's policy config", () => {
+  const root = path.resolve(__dirname, "../..");
+  expect(policyArgs("prod-tenancy-3", root)).toEqual(["--policy-pack", "policy", "--policy-pack-config", path.join("policy", "config", "prod.json")]);
 });

@@ -9,6 +9,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { teamsOwnedElsewhere } from "../../config/tenancy-shards";
+import { stackMatrices } from "../../scripts/delivery/stacks";
 import { syntheticTeams } from "../../scripts/bench/teams";
 import { violationsOf } from "../config-errors";
 import { readStackConfig, RecordedResource, runStack, StackRun } from "../harness";
@@ -127,4 +128,22 @@ test("a team's isolation policy is part of the team, aliased from where the envi
   expect(e2e.byUrn(policy.parent!).type).toBe(`platform:tenancy:${TEAM}`);
   expect(policy.aliases).toEqual([expect.objectContaining({ name: "tenancy-guardrails-isolate-payments", parenturn: guardrails })]);
   expect(policy.inputs.metadata.name).toBe("team-payments-isolation");
+});
+
+test("the workflows' job matrices: every environment followed by its committed shards, and each environment's shards alone", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shards-"));
+  for (const stack of ["prod", "prod-tenancy-2", "prod-tenancy-10", "prod-tenancy-1", "e2e-tenancy-1", "prod-teams"]) fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "config: {}\n");
+  const lines = Object.fromEntries(stackMatrices(dir).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+  const prodShards = ["prod-tenancy-1", "prod-tenancy-2", "prod-tenancy-10"].map((stack) => ({ stack, environment: "prod" }));
+  expect(JSON.parse(lines.stacks).include).toEqual([
+    { stack: "admin", environment: "admin" },
+    { stack: "e2e", environment: "e2e" },
+    { stack: "e2e-tenancy-1", environment: "e2e" },
+    { stack: "stage", environment: "stage" },
+    { stack: "prod", environment: "prod" },
+    ...prodShards,
+  ]);
+  expect(JSON.parse(lines.prod)).toEqual({ include: prodShards });
+  expect([lines["prod-shards"], lines["stage-shards"], lines.stage]).toEqual(["3", "0", '{"include":[]}']);
+  fs.rmSync(dir, { recursive: true });
 });

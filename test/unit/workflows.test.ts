@@ -20,7 +20,7 @@ type Job = {
   permissions?: Record<string, string>;
   environment?: string;
   "runs-on"?: string;
-  strategy?: { "fail-fast"?: boolean; matrix: Record<string, unknown[]> };
+  strategy?: { "fail-fast"?: boolean; matrix: string | Record<string, unknown[]> };
   steps?: Step[];
   if?: string;
   outputs?: Record<string, string>;
@@ -44,6 +44,11 @@ const allSteps = (): { file: string; step: Step }[] => [
 const runs = (job: Job) => (job.steps ?? []).map((s) => s.run ?? "").join("\n");
 const touchesStacks = (job: Job) => (job.steps ?? []).some((s) => s.uses === "./.github/actions/setup-delivery");
 const roleStep = (job: Job) => (job.steps ?? []).find((s) => s.id === "aws");
+/** The step that lists the stacks as job matrices (scripts/delivery/stacks.ts). */
+const LIST_STACKS = 'npm run --silent delivery -- stacks >> "$GITHUB_OUTPUT"';
+const listsStacks = (job: Job) => (job.steps ?? []).some((s) => s.id === "stacks" && s.run === LIST_STACKS);
+/** A matrix job: each stack with the environment it deploys as (a tenancy shard: its environment). */
+const matrixJob = (matrix: string) => ({ strategy: { "fail-fast": false, matrix }, with: { stack: "${{ matrix.stack }}", environment: "${{ matrix.environment }}" } });
 
 test("the delivery workflows exist and parse", () => {
   expect(files.sort()).toEqual(["deploy.yml", "drift.yml", "preview.yml", "release.yml", "stack-preview.yml", "stack-up.yml"]);
@@ -88,11 +93,11 @@ test("every job that touches a stack runs on the hub's platform runners, which r
 test("pull requests run the unit tests; previews only for branches of this repository, forks get a notice", () => {
   const preview = workflows["preview.yml"];
   expect(preview.on.pull_request.branches).toEqual(["main"]);
-  expect(preview.jobs.test.steps?.map((s) => s.run).filter(Boolean)).toEqual(["npm ci", "npm run test:unit"]);
+  expect(preview.jobs.test.steps?.map((s) => s.run).filter(Boolean)).toEqual(["npm ci", "npm run test:unit", LIST_STACKS]);
   const sameRepository = "github.event.pull_request.head.repo.full_name == github.repository";
-  expect(preview.jobs.preview).toMatchObject({ if: sameRepository, uses: "./.github/workflows/stack-preview.yml", with: { stack: "${{ matrix.stack }}" } });
+  expect(preview.jobs.preview).toMatchObject({ if: sameRepository, uses: "./.github/workflows/stack-preview.yml", ...matrixJob("${{ fromJSON(needs.test.outputs.stacks) }}") });
   expect(needsOf(preview.jobs.preview)).toEqual(["test"]);
-  expect([...(preview.jobs.preview.strategy?.matrix.stack as string[])].sort()).toEqual(STACKS);
+  expect(preview.jobs.test.outputs).toEqual({ stacks: "${{ steps.stacks.outputs.stacks }}" });
   expect(preview.jobs.preview.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
   expect(preview.jobs.fork.if).toBe(sameRepository.replace("==", "!="));
   expect(runs(preview.jobs.fork)).toMatch(/::notice .*fork/);
@@ -100,7 +105,7 @@ test("pull requests run the unit tests; previews only for branches of this repos
 
 test("a pull request's preview runs as the stack's preview role, in the environment whose reviewers let it run", () => {
   const job = workflows["stack-preview.yml"].jobs.preview;
-  expect(job.environment).toBe("preview-${{ inputs.stack }}");
+  expect(job.environment).toBe("preview-${{ inputs.environment || inputs.stack }}");
   expect(roleStep(job)?.run).toBe('npm run --silent delivery -- aws "$STACK" preview >> "$GITHUB_OUTPUT"');
   expect((job.steps ?? []).find((s) => s.uses?.startsWith("pulumi/actions@"))?.with).toMatchObject({
     command: "preview",
@@ -108,7 +113,7 @@ test("a pull request's preview runs as the stack's preview role, in the environm
     "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}",
     diff: true,
     policyPacks: "policy",
-    policyPackConfigs: "policy/config/${{ inputs.stack }}.json",
+    policyPackConfigs: "policy/config/${{ inputs.environment || inputs.stack }}.json",
     "comment-on-pr": true,
   });
 });
@@ -127,13 +132,13 @@ describe("a deploy: plan as the preview role, approve the plan, apply exactly it
 
   test("prod takes only a commit that stage has run, checked before its plan", () => {
     const check = stepIndex(plan, (s) => s.run?.includes("require-deployed") ?? false);
-    expect(plan.steps?.[check]).toMatchObject({ if: "inputs.stack == 'prod'", run: 'npm run --silent delivery -- require-deployed stage "$GITHUB_SHA" prod' });
+    expect(plan.steps?.[check]).toMatchObject({ if: "(inputs.environment || inputs.stack) == 'prod'", run: 'npm run --silent delivery -- require-deployed stage "$GITHUB_SHA" "$STACK"' });
     expect(check).toBeLessThan(stepIndex(plan, (s) => s.run?.includes("deploy-plan -- save") ?? false));
   });
 
   test("the update runs behind the stack's environment gate, as the deploy role, and applies the saved plan", () => {
     expect(needsOf(up)).toEqual(["plan"]);
-    expect(up.environment).toBe("${{ inputs.stack }}");
+    expect(up.environment).toBe("${{ inputs.environment || inputs.stack }}");
     expect(roleStep(up)?.run).toMatch(/delivery -- aws "\$STACK" deploy/);
     const apply = (up.steps ?? []).find((s) => s.run?.includes("deploy-plan -- apply"));
     expect(apply?.run).toBe('npm run --silent deploy-plan -- apply "$STACK" "$RUNNER_TEMP/plan" "$MESSAGE"');
@@ -166,28 +171,52 @@ describe("a deploy: plan as the preview role, approve the plan, apply exactly it
   });
 });
 
-test("merges to main deploy admin, then e2e, stage and prod; a release deploys one chosen stack the same way", () => {
+test("merges to main deploy admin, e2e, stage and prod, each followed by its tenancy shards; a release deploys one environment the same way", () => {
   const deploy = workflows["deploy.yml"];
   expect(deploy.on).toEqual({ push: { branches: ["main"] } });
-  expect(Object.fromEntries(Object.entries(deploy.jobs).map(([name, job]) => [name, needsOf(job)]))).toEqual({ test: [], admin: ["test"], e2e: ["admin"], stage: ["e2e"], prod: ["stage"] });
-  for (const stack of STACKS) expect(deploy.jobs[stack]).toMatchObject({ uses: "./.github/workflows/stack-up.yml", with: { stack } });
+  expect(Object.fromEntries(Object.entries(deploy.jobs).map(([name, job]) => [name, needsOf(job)]))).toEqual({
+    test: [],
+    admin: ["test"],
+    "admin-shards": ["test", "admin"],
+    e2e: ["test", "admin", "admin-shards"],
+    "e2e-shards": ["test", "e2e"],
+    stage: ["test", "e2e", "e2e-shards"],
+    "stage-shards": ["test", "stage"],
+    prod: ["test", "stage", "stage-shards"],
+    "prod-shards": ["test", "prod"],
+  });
+  expect(listsStacks(deploy.jobs.test)).toBe(true);
+  ["admin", "e2e", "stage", "prod"].forEach((stack, i, order) => {
+    expect(deploy.jobs[stack]).toMatchObject({ uses: "./.github/workflows/stack-up.yml", with: { stack } });
+    // The next environment goes once this one and its shards have (a job with no shards to deploy is skipped).
+    const previous = order[i - 1];
+    if (previous) {
+      expect(deploy.jobs[stack].if).toBe(`\${{ !cancelled() && needs.${previous}.result == 'success' && (needs.${previous}-shards.result == 'success' || needs.${previous}-shards.result == 'skipped') }}`);
+    }
+    expect(deploy.jobs[`${stack}-shards`]).toMatchObject({ if: `needs.test.outputs.${stack}-shards != '0'`, uses: "./.github/workflows/stack-up.yml", ...matrixJob(`\${{ fromJSON(needs.test.outputs.${stack}) }}`) });
+    expect(deploy.jobs.test.outputs?.[stack]).toBe(`\${{ steps.stacks.outputs.${stack} }}`);
+  });
   const release = workflows["release.yml"];
   expect([...release.on.workflow_dispatch.inputs.stack.options].sort()).toEqual(STACKS);
   expect(release.jobs.release).toMatchObject({ needs: "test", uses: "./.github/workflows/stack-up.yml", with: { stack: "${{ inputs.stack }}" } });
+  expect(release.jobs.shards).toMatchObject({ if: "needs.test.outputs.shards != '0'", ...matrixJob("${{ fromJSON(needs.test.outputs.matrix) }}") });
+  expect(needsOf(release.jobs.shards)).toEqual(["test", "release"]);
+  expect(listsStacks(release.jobs.test)).toBe(true);
 });
 
 test("drift: each stack refreshed against its deployed commit; one labelled issue per stack, closed when clean", () => {
   const { check, report } = workflows["drift.yml"].jobs;
   expect(workflows["drift.yml"].on.schedule[0].cron.split(" ")).toHaveLength(5);
-  for (const job of [check, report]) {
-    expect(job.strategy?.["fail-fast"]).toBe(false);
-    expect([...(job.strategy?.matrix.stack as string[])].sort()).toEqual(STACKS);
-  }
+  for (const job of [check, report]) expect(job.strategy).toEqual({ "fail-fast": false, matrix: "${{ fromJSON(needs.stacks.outputs.stacks) }}" });
+  expect(listsStacks(workflows["drift.yml"].jobs.stacks)).toBe(true);
+  // A tenancy shard is checked with its environment's policy config.
+  expect(check.env?.ENVIRONMENT).toBe("${{ matrix.environment }}");
+  expect(runs(check)).toContain('--policy-pack-config "policy/config/$ENVIRONMENT.json"');
   expect(roleStep(check)?.run).toMatch(/delivery -- aws "\$STACK" preview/);
   expect(runs(check)).toMatch(/commit=\$\(npm run --silent delivery -- deployed-commit "\$STACK"\)\s+echo "commit=\$commit" >> "\$GITHUB_OUTPUT"\s+git checkout --detach "\$commit"/);
   expect(runs(check)).toMatch(/pulumi preview --stack "\$STACK" --refresh --diff --expect-no-changes/);
   expect(runs(check)).toContain("--exclude '**kubernetes:core/v1:Secret::**' --exclude '**aws:secretsmanager/secretVersion:SecretVersion::**'");
-  expect(report).toMatchObject({ needs: "check", if: "always()", permissions: { issues: "write" } });
+  expect(report).toMatchObject({ needs: ["stacks", "check"], if: "always() && needs.stacks.result == 'success'", permissions: { issues: "write" } });
   const script = runs(report);
   expect(script).toContain('label="drift:$STACK"');
   expect(script).toMatch(/gh issue close "\$open"/);
