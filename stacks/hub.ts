@@ -1,7 +1,6 @@
 /** The admin hub's services, and each environment's connection to them (through the admin stack's outputs). */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { partitionOf } from "../components/aws-account";
 import { CiDeployAccess, CiRunners } from "../components/ci-runners";
 import { ClusterHandle, EksCluster } from "../components/cluster";
 import { Dex, dexClients } from "../components/identity";
@@ -11,7 +10,6 @@ import { ClientVpn } from "../components/vpn";
 import { RegistryMirrors } from "../lib/images";
 import { Naming } from "../lib/naming";
 import { Environment } from "./environment";
-import { teamNamespaces } from "../config/sections/tenancy";
 
 export interface HubParts {
   readonly awsProvider: aws.Provider;
@@ -89,7 +87,7 @@ export function adminHub(env: Environment, parts: HubParts & { dexHostname: stri
 
 /** e2e, stage, prod: attach to the hub's Transit Gateway and let the hub's CI role deploy to the team namespaces. */
 export function hubSpoke(env: Environment, hub: pulumi.StackReference, parts: Omit<HubParts, "cluster">) {
-  const { config, naming } = env;
+  const { naming } = env;
   const { awsProvider, network, controlPlane } = parts;
   const hubOutput = (name: string) => hub.requireOutput(name) as pulumi.Output<string>;
 
@@ -108,8 +106,6 @@ export function hubSpoke(env: Environment, hub: pulumi.StackReference, parts: Om
     awsProvider,
     clusterName: controlPlane.name,
     ciRoleArn: hubOutput("ciRoleArn"),
-    namespaces: config.teams.flatMap(teamNamespaces),
-    partition: partitionOf(config.aws!.deployRoleArn),
   });
 
   return { transitGatewayAttachmentId: transit.attachmentId };

@@ -17,6 +17,8 @@ export interface PlatformLayerOptions {
   readonly oidcIssuerUrl?: pulumi.Input<string>;
   /** The environment's ECR pull-through caches, for the charts' Docker Hub images (none on an existing cluster). */
   readonly registryMirrors?: RegistryMirrors;
+  /** The group the hub's CI role is in (environments attached to the hub), which each team namespace binds. */
+  readonly ciDeployGroup?: string;
   /** Calico, which enforces the tenancy guardrails' ClusterNetworkPolicies (none on an existing cluster). */
   readonly networkPolicyEngine?: pulumi.Resource;
 }
@@ -53,6 +55,7 @@ export function platformLayer(env: Environment, cluster: ClusterHandle, options:
     nodePortsRefused: !podsOnOverlay,
     clusterNetworkPolicies: options.networkPolicyEngine !== undefined,
     pullSecret: pullSecret !== undefined,
+    ...(options.ciDeployGroup ? { ciDeployGroup: options.ciDeployGroup } : {}),
   };
   const { environment } = config;
   const teamNamespaces = deployTeams(

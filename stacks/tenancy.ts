@@ -32,6 +32,8 @@ export interface TenancyContext {
   readonly nodePortsRefused: boolean;
   /** Whether ClusterNetworkPolicies are enforced (Calico), and so each team gets its isolation policy. */
   readonly clusterNetworkPolicies: boolean;
+  /** The group the hub's CI role is in, which each team namespace binds (environments attached to the hub). */
+  readonly ciDeployGroup?: string;
   /** Whether registries need credentials: then the `teamPullSecret` output holds the `.dockerconfigjson`. */
   readonly pullSecret: boolean;
 }
@@ -85,6 +87,7 @@ export function deployTeams(
         loadBalancerSources: context.loadBalancerSources,
         nodePortsRefused: context.nodePortsRefused,
         pullSecret: context.pullSecret ? pullSecret : undefined,
+        ciDeployGroup: context.ciDeployGroup,
         isolation: context.clusterNetworkPolicies ? { after: options.networkPolicyEngine, formerly: options.formerIsolation?.(team.name) } : undefined,
       }),
   );

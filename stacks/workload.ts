@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { CI_DEPLOYERS_GROUP } from "../components/ci-runners";
 import { awsCluster } from "./aws-cluster";
 import { Environment } from "./environment";
 import { hubSpoke } from "./hub";
@@ -17,7 +18,12 @@ export function workloadEnvironment(env: Environment) {
     environment: env.stack,
     ...outputs,
     ...(hub ? hubSpoke(env, hub, { awsProvider, network, controlPlane }) : {}),
-    ...platformLayer(env, cluster, { oidcIssuerUrl, registryMirrors: outputs.registryMirrors, networkPolicyEngine: calico }),
+    ...platformLayer(env, cluster, {
+      oidcIssuerUrl,
+      registryMirrors: outputs.registryMirrors,
+      networkPolicyEngine: calico,
+      ciDeployGroup: hub ? CI_DEPLOYERS_GROUP : undefined,
+    }),
   };
 }
 

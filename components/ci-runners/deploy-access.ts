@@ -1,39 +1,36 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+/**
+ * The Kubernetes group the hub's CI role is in on an environment's cluster. Each team namespace binds it to the
+ * `developer` role (components/tenancy/team.ts), in whichever stack carries the team.
+ */
+export const CI_DEPLOYERS_GROUP = "platform:ci-deployers";
+
 export interface CiDeployAccessArgs {
   readonly awsProvider: aws.Provider;
   readonly clusterName: pulumi.Input<string>;
   /** The hub's CI role (another account): access entries of type STANDARD accept cross-account principals. */
   readonly ciRoleArn: pulumi.Input<string>;
-  /** The team namespaces CI deploys applications into. */
-  readonly namespaces: string[];
-  readonly partition: string;
 }
 
 /**
- * An environment's grant to the hub's CI runners: an EKS access entry for the CI role, with the EKS edit
- * policy in the team namespaces only. Edit, not admin: CI deploys applications, which needs no RBAC, CRDs,
- * cluster-scoped objects or platform namespaces (their service accounts hold cloud roles). Platform changes
- * are `pulumi up` runs, which use the environment's deploy role, not this entry.
+ * An environment's grant to the hub's CI runners: an EKS access entry for the CI role in CI_DEPLOYERS_GROUP, which
+ * only the team namespaces bind, to what a team's developers may do. Not an EKS access policy scoped to the
+ * namespaces: its list of namespaces would be one more object that every team added, in any tenancy shard,
+ * changes in the environment's stack. (EKS: "specify one or more group names for the access entry and create and
+ * manage Kubernetes role-based access control objects", Associate access policies with access entries.)
+ * Platform changes are `pulumi up` runs, which use the environment's deploy role, not this entry.
  */
 export class CiDeployAccess extends pulumi.ComponentResource {
   constructor(name: string, args: CiDeployAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:ci-runners:CiDeployAccess", name, {}, opts);
-    const childOpts = { parent: this, provider: args.awsProvider };
-    const entry = new aws.eks.AccessEntry(`${name}-entry`, { clusterName: args.clusterName, principalArn: args.ciRoleArn, type: "STANDARD" }, childOpts);
-    if (args.namespaces.length > 0) {
-      new aws.eks.AccessPolicyAssociation(
-        `${name}-edit`,
-        {
-          clusterName: args.clusterName,
-          principalArn: args.ciRoleArn,
-          policyArn: `arn:${args.partition}:eks::aws:cluster-access-policy/AmazonEKSEditPolicy`,
-          accessScope: { type: "namespace", namespaces: args.namespaces },
-        },
-        { ...childOpts, dependsOn: entry },
-      );
-    }
+    // kubernetesGroups is updated in place (UpdateAccessEntry): an entry made before this change is not replaced.
+    new aws.eks.AccessEntry(
+      `${name}-entry`,
+      { clusterName: args.clusterName, principalArn: args.ciRoleArn, type: "STANDARD", kubernetesGroups: [CI_DEPLOYERS_GROUP] },
+      { parent: this, provider: args.awsProvider },
+    );
     this.registerOutputs({});
   }
 }

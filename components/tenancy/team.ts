@@ -25,6 +25,8 @@ export interface TeamArgs {
   readonly nodePortsRefused: boolean;
   /** `.dockerconfigjson` attached to every namespace's default ServiceAccount, when registries need credentials. */
   readonly pullSecret?: pulumi.Output<string>;
+  /** The group the hub's CI role is in on this cluster (ci-runners CI_DEPLOYERS_GROUP): it deploys as the team's developers. */
+  readonly ciDeployGroup?: string;
   /** Where ClusterNetworkPolicies are enforced (Calico): the team's isolation policy (guardrails.ts); absent elsewhere. */
   readonly isolation?: {
     /** Calico in the same stack, whose CRD chart installs the policy's CRD. */
@@ -91,6 +93,17 @@ export class Team extends pulumi.ComponentResource {
             metadata: metadata(`team-${role}`),
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
             subjects: groups.map((group) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `${args.groupsPrefix}${group}` })),
+          },
+          inNamespace,
+        );
+      }
+      if (args.ciDeployGroup) {
+        new k8s.rbac.v1.RoleBinding(
+          `${prefix}-ci-deploy`,
+          {
+            metadata: metadata("team-ci-deploy"),
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: TEAM_ROLE_BINDINGS.developers },
+            subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: args.ciDeployGroup }],
           },
           inNamespace,
         );

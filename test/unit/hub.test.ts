@@ -257,16 +257,21 @@ describe.each(ENVIRONMENTS)("%s attaches to the hub", (env) => {
     expect(idp.inputs.oidc).toMatchObject({ issuerUrl: hubOutputs.dexIssuerUrl, clientId: "kubernetes", groupsClaim: "groups" });
   });
 
-  test("grants the hub's CI role edit rights in the team namespaces, and HTTPS from the hub's deploy runners to the API", () => {
+  test("grants the hub's CI role a developer's rights in each team namespace, and HTTPS from the hub's deploy runners to the API", () => {
     const entry = run().one("aws:eks/accessEntry:AccessEntry", "ci-access-entry").inputs;
-    expect(entry).toMatchObject({ principalArn: hubOutputs.ciRoleArn, type: "STANDARD" });
-    const association = run().one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "ci-access-edit").inputs;
+    expect(entry).toMatchObject({ principalArn: hubOutputs.ciRoleArn, type: "STANDARD", kubernetesGroups: ["platform:ci-deployers"] });
+    // No EKS access policy: the team namespaces bind the entry's group, in whichever stack carries the team.
+    expect(run().ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter((a) => a.inputs.principalArn === hubOutputs.ciRoleArn)).toEqual([]);
     const teams = readStackConfig(env)["platform:teams"].flatMap(teamNamespaces);
-    expect(association).toMatchObject({
-      principalArn: hubOutputs.ciRoleArn,
-      policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy",
-      accessScope: { type: "namespace", namespaces: teams },
-    });
+    const ciBindings = run()
+      .ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
+      .filter((b) => b.inputs.metadata.name === "team-ci-deploy")
+      .map((b) => b.inputs);
+    expect(ciBindings.map((b) => b.metadata.namespace).sort()).toEqual([...teams].sort());
+    for (const binding of ciBindings) {
+      expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "developer" });
+      expect(binding.subjects).toEqual([{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "platform:ci-deployers" }]);
+    }
     const apiRule = run().one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "transit-api-from-hub").inputs;
     expect(apiRule).toMatchObject({ prefixListId: hubOutputs.deployRunnerPrefixListId, securityGroupId: "cluster-api-id", ipProtocol: "tcp", fromPort: 443, toPort: 443 });
   });
