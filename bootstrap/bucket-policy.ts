@@ -1,13 +1,13 @@
 /**
- * The state bucket's policy: one set of object keys per stack (state-layout.ts), each writable by that
- * environment's deploy role only. Explicit denials make that hold whatever IAM policies say: an explicit Deny in
+ * The state bucket's policy: one set of object keys per environment, its stack's and its tenancy shards'
+ * (state-layout.ts), each writable by that environment's deploy role only. Explicit denials make that hold whatever IAM policies say: an explicit Deny in
  * a bucket policy overrides any Allow, the admin account's own AdministratorAccess included (IAM User Guide,
  * "Policy evaluation logic"). The spokes' roles get the bucket only through the Allow statements here (a
  * cross-account request needs the bucket policy and the caller's IAM policy to allow it).
  */
 import type { EnvironmentAccount } from "./config";
 import { policyDocument, PolicyDocument, principalArnIs, principalsOfAccounts, Statement } from "./policy-document";
-import { checkpointKeys, META_KEY, stackStateKeys } from "./state-layout";
+import { checkpointKeys, environmentStateKeys, META_KEY } from "./state-layout";
 
 export interface StateBucketPolicyArgs {
   readonly bucket: string;
@@ -77,7 +77,7 @@ export function stateBucketPolicy(args: StateBucketPolicyArgs): PolicyDocument {
   ];
 
   for (const env of environments) {
-    const own = stackStateKeys(platformProject, env.stack);
+    const own = environmentStateKeys(platformProject, env.stack);
     const name = capitalise(env.stack);
     // A StackReference reads the hub's checkpoint (its `stacks/` keys); history, backups and locks stay the hub's own.
     const privateKeys = env.stack === hub.stack ? own.filter((key) => !key.startsWith(".pulumi/stacks/")) : own;

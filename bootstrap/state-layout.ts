@@ -47,6 +47,22 @@ export function stackStateKeys(project: string, stack: string): string[] {
   ];
 }
 
+/**
+ * An environment's keys: its own stack's and those of its tenancy shards, `<stack>-tenancy-<n>`
+ * (config/tenancy-shards.ts), which its roles deploy and preview as the environment. In a bucket policy `*` matches
+ * `/` too, so `<stack>-tenancy-*` covers a shard's history, backup and lock directories.
+ */
+export function environmentStateKeys(project: string, stack: string): string[] {
+  const shards = `${stack}-tenancy-*`;
+  return [
+    ...stackStateKeys(project, stack),
+    `.pulumi/stacks/${project}/${shards}`,
+    `.pulumi/history/${project}/${shards}`,
+    `.pulumi/backups/${project}/${shards}`,
+    `.pulumi/locks/organization/${project}/${shards}`,
+  ];
+}
+
 /** `s3://bucket?region=…`: what `pulumi login` and the workflows' `PULUMI_BACKEND_URL` take. */
 export function backendUrl(bucket: string, region: string): string {
   return `s3://${bucket}?region=${region}`;

@@ -47,17 +47,20 @@ function s3(principalArn: string, action: string, resource: string, options: { t
   );
 }
 
+/** An environment's own stack and two of its tenancy shards (config/tenancy-shards.ts). */
+const stacksOf = (env: string) => [env, `${env}-tenancy-1`, `${env}-tenancy-12`];
+
 describe.each(ENVS)("%s's deploy role", (env) => {
-  test("writes and deletes every object of its own stack: checkpoint, backup, tags, history, backups, locks", () => {
-    for (const object of objectsOf(env)) {
+  test("writes and deletes every object of its own stack and of its shards: checkpoint, backup, tags, history, backups, locks", () => {
+    for (const object of stacksOf(env).flatMap(objectsOf)) {
       expect([object, s3(deployRole(env), "s3:PutObject", object)]).toEqual([object, "allowed"]);
       expect([object, s3(deployRole(env), "s3:DeleteObject", object)]).toEqual([object, "allowed"]);
       expect([object, s3(deployRole(env), "s3:GetObject", object)]).toEqual([object, "allowed"]);
     }
   });
 
-  test.each(ENVS.filter((other) => other !== env))("cannot write %s's state", (other) => {
-    for (const object of objectsOf(other)) {
+  test.each(ENVS.filter((other) => other !== env))("cannot write %s's state, nor its shards'", (other) => {
+    for (const object of stacksOf(other).flatMap(objectsOf)) {
       expect([object, s3(deployRole(env), "s3:PutObject", object)]).toEqual([object, "explicitly denied"]);
       expect([object, s3(deployRole(env), "s3:DeleteObject", object)]).toEqual([object, "explicitly denied"]);
     }
@@ -119,7 +122,8 @@ describe("the history checks of the workflows", () => {
 
   test("they are the checks .github/workflows/stack-up.yml runs", () => {
     const workflow = fs.readFileSync(path.join(__dirname, "../../.github/workflows/stack-up.yml"), "utf8");
-    const runs = [...workflow.matchAll(/delivery -- require-deployed (\w+) "\$GITHUB_SHA" (\w+)/g)].map(([, of, reader]) => ({ reader, of }));
+    // Run by the plan of the reader environment's stacks (its own and its shards', as its preview role).
+    const runs = [...workflow.matchAll(/if: \(inputs\.environment \|\| inputs\.stack\) == '(\w+)'\s+run: npm run --silent delivery -- require-deployed (\w+) "\$GITHUB_SHA" "\$STACK"/g)].map(([, reader, of]) => ({ reader, of }));
     expect(runs).toEqual(HISTORY_CHECKS);
   });
 });

@@ -1,4 +1,4 @@
-import { readStackConfig, runStack, runStacks, StackRun } from "../harness";
+import { readStackConfig, RecordedResource, runStack, runStacks, StackRun } from "../harness";
 import { PLATFORM_NAMESPACES } from "../../config/rules";
 import { TeamConfig, teamNamespaces } from "../../config/sections/tenancy";
 
@@ -81,7 +81,7 @@ describe.each(STACKS)("%s", (stack) => {
     }
     const bindings = [...run().ofType(ROLE_BINDING), ...run().ofType(CLUSTER_ROLE_BINDING)];
     // Except the hub's CI role's group (team-ci-deploy, the hub tests), which is an EKS access entry's, not a person's.
-    const personal = (b: { inputs: { metadata: { name: string } } }) => b.inputs.metadata.name !== "team-ci-deploy";
+    const personal = (b: RecordedResource) => b.inputs.metadata.name !== "team-ci-deploy";
     const platformBindings = bindings.filter((b) => (b.inputs.metadata.labels?.["app.kubernetes.io/managed-by"] === "pulumi" && b.name.startsWith("rbac-")) || (b.type === ROLE_BINDING && b.inputs.metadata.name.startsWith("team-") && personal(b)));
     expect(platformBindings.length).toBeGreaterThan(0);
     for (const binding of platformBindings) {
