@@ -11,6 +11,7 @@ import { evaluate, Finding, ResourceSnapshot } from "../../policy/evaluate";
 import { readStackConfig, runStack } from "../harness";
 import { snapshotsOf } from "../policy-snapshots";
 import { teamNamespaces } from "../../config/sections/tenancy";
+import { syntheticTeams } from "../../scripts/bench/teams";
 
 const TEAM_LABEL = "platform.example.io/team";
 
@@ -49,5 +50,26 @@ describe.each([...ENVIRONMENTS])("%s", (stack) => {
     const findings = await evaluate(withoutQuotas, policyConfig(stack));
     const reported = findings.filter((f) => f.policy === "k8s-team-namespace-baseline" && f.level === "mandatory");
     expect(reported.map((f) => f.message.match(/^Namespace "([^"]+)"/)?.[1]).sort()).toEqual(configuredTeamNamespaces(stack).sort());
+  });
+});
+
+describe("a tenancy shard, checked with its environment's policy config (scripts/deploy-plan: policyArgs)", () => {
+  let snapshots: ResourceSnapshot[];
+  beforeAll(async () => {
+    const prod = await runStack("prod");
+    const teams = syntheticTeams(3);
+    const shard = await runStack("prod-tenancy-1", { configure: (c) => (c["platform:teams"] = teams), stackOutputs: { prod: prod.outputs } });
+    snapshots = snapshotsOf(shard);
+  });
+
+  test("no mandatory violation: the guardrails a team relies on live in the environment's stack", async () => {
+    const findings = await evaluate(snapshots, policyConfig("prod"));
+    expect(findings.filter((f) => f.level === "mandatory").map(describeFinding)).toEqual([]);
+  });
+
+  test("and its team objects are checked there: a namespace stripped of its quota is a mandatory violation", async () => {
+    const findings = await evaluate(snapshots.filter((s) => s.type !== "kubernetes:core/v1:ResourceQuota"), policyConfig("prod"));
+    const reported = findings.filter((f) => f.policy === "k8s-team-namespace-baseline" && f.level === "mandatory");
+    expect(reported.map((f) => f.message.match(/^Namespace "([^"]+)"/)?.[1]).sort()).toEqual(["team-0", "team-1", "team-2"]);
   });
 });
