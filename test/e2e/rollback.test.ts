@@ -86,10 +86,7 @@ const KEEP_NAMESPACE = [
   beforeAll(async () => {
     if (!toolchain.ok) throw new Error(`E2E FAILED: CI is set and the toolchain is incomplete (missing: ${toolchain.missing.join("; ")}).`);
     sandbox = new Sandbox(toolchain.env);
-    await sandbox.startControlPlane();
-    sandbox.copyProject();
-    await sandbox.pulumi(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
-    sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:cluster", "kubeconfig"], sandbox.kubeconfig));
+    await sandbox.initLocalStack();
     versionOne = sandbox.commit("point local at the test control plane");
     await sandbox.pulumi(["up", "--yes", "--message", "version 1"]);
     sandbox.editStackConfig((doc) =>

@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { syntheticTeams } from "../../scripts/bench/teams";
-import { Sandbox, STACK } from "./support/sandbox";
+import { Sandbox } from "./support/sandbox";
 import { findToolchain, inCi } from "./support/toolchain";
 
 const MINUTE = 60_000;
@@ -26,13 +26,7 @@ const runSuite = toolchain.ok || inCi();
   beforeAll(async () => {
     if (!toolchain.ok) throw new Error(`E2E FAILED: CI is set and the toolchain is incomplete (missing: ${toolchain.missing.join("; ")})`);
     sandbox = new Sandbox(toolchain.env);
-    await sandbox.startControlPlane();
-    sandbox.copyProject();
-    await sandbox.pulumi(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
-    sandbox.editStackConfig((doc) => {
-      doc.setIn(["config", "platform:cluster", "kubeconfig"], sandbox.kubeconfig);
-      doc.setIn(["config", "platform:teams"], doc.createNode(syntheticTeams(TEAMS)));
-    });
+    await sandbox.initLocalStack(syntheticTeams(TEAMS));
   }, 10 * MINUTE);
 
   afterAll(async () => {

@@ -28,13 +28,7 @@ const runSuite = toolchain.ok || inCi();
   beforeAll(async () => {
     if (!toolchain.ok) throw new Error(`E2E FAILED: CI is set and the toolchain is incomplete (missing: ${toolchain.missing.join("; ")})`);
     sandbox = new Sandbox(toolchain.env);
-    await sandbox.startControlPlane();
-    sandbox.copyProject();
-    await sandbox.pulumi(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
-    sandbox.editStackConfig((doc) => {
-      doc.setIn(["config", "platform:cluster", "kubeconfig"], sandbox.kubeconfig);
-      doc.setIn(["config", "platform:teams"], doc.createNode([...STAYING, ...MOVING]));
-    });
+    await sandbox.initLocalStack([...STAYING, ...MOVING]);
     sandbox.commit("six teams in the environment's stack");
     await sandbox.pulumi(["up", "--yes", "--skip-preview", "--stack", STACK]);
     await sandbox.pulumi(["stack", "init", SHARD, "--secrets-provider", "passphrase"]);

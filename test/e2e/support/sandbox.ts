@@ -82,6 +82,17 @@ export class Sandbox {
     this.commit("copy of the project under test");
   }
 
+  /** A control plane, the project's copy, and the `local` stack pointed at the control plane (with these teams, if given). */
+  async initLocalStack(teams?: object[]): Promise<void> {
+    await this.startControlPlane();
+    this.copyProject();
+    await this.pulumi(["stack", "init", STACK, "--secrets-provider", "passphrase"]);
+    this.editStackConfig((doc) => {
+      doc.setIn(["config", "platform:cluster", "kubeconfig"], this.kubeconfig);
+      if (teams) doc.setIn(["config", "platform:teams"], doc.createNode(teams));
+    });
+  }
+
   git(...args: string[]): string {
     return execFileSync("git", args, { cwd: this.projectDir, encoding: "utf8", env: this.env }).trim();
   }
