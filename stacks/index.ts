@@ -5,23 +5,26 @@ import { CHART_MIRROR_ENV, chartMirror, ChartMirrorError, missingArchives } from
 import { CHARTS } from "../lib/versions";
 import { ENVIRONMENTS, EnvironmentName } from "../config/sections/environment";
 import { describeEnvironment, Environment } from "./environment";
-import { adminEnvironment } from "./admin";
-import { localEnvironment } from "./local";
 import { tenancyShard } from "./tenancy-shard";
-import { workloadEnvironment } from "./workload";
 
 type Composition = (env: Environment) => Record<string, unknown>;
+
+// Loaded when chosen: a tenancy shard, run for every team change, needs none of them (nor @pulumi/aws), which
+// saves it about 1.3 s of CPU per command (docs/scale.md).
+const workload = (): Composition => (require("./workload") as typeof import("./workload")).workloadEnvironment;
+const admin = (): Composition => (require("./admin") as typeof import("./admin")).adminEnvironment;
+const local = (): Composition => (require("./local") as typeof import("./local")).localEnvironment;
 
 /**
  * Which composition each stack runs. e2e, stage and prod run the same one (a workload cluster),
  * so that what differs between them is only what their config says.
  */
-const COMPOSITIONS: Partial<Record<EnvironmentName, Composition>> = {
-  e2e: workloadEnvironment,
-  stage: workloadEnvironment,
-  prod: workloadEnvironment,
-  admin: adminEnvironment,
-  local: localEnvironment,
+const COMPOSITIONS: Partial<Record<EnvironmentName, () => Composition>> = {
+  e2e: workload,
+  stage: workload,
+  prod: workload,
+  admin,
+  local,
 };
 
 /**
@@ -40,7 +43,7 @@ export function platform(stack: string): Record<string, unknown> | Promise<Recor
   checkChartMirror(stack);
   const composition = COMPOSITIONS[stack as EnvironmentName];
   if (!composition) throw new pulumi.RunError(`The ${stack} environment has no composition in stacks/index.ts.`);
-  return composition(env);
+  return composition()(env);
 }
 
 /** A chart mirror that cannot serve the pinned charts stops the run before any resource is registered. */
