@@ -7,7 +7,7 @@
  */
 import type { EnvironmentAccount } from "./config";
 import { policyDocument, PolicyDocument, principalArnIs, principalsOfAccounts, Statement } from "./policy-document";
-import { checkpointKeys, environmentStateKeys, META_KEY } from "./state-layout";
+import { checkpointKeys, environmentStateKeys, META_KEY, stackStateKeys } from "./state-layout";
 
 export interface StateBucketPolicyArgs {
   readonly bucket: string;
@@ -79,8 +79,9 @@ export function stateBucketPolicy(args: StateBucketPolicyArgs): PolicyDocument {
   for (const env of environments) {
     const own = environmentStateKeys(platformProject, env.stack);
     const name = capitalise(env.stack);
-    // A StackReference reads the hub's checkpoint (its `stacks/` keys); history, backups and locks stay the hub's own.
-    const privateKeys = env.stack === hub.stack ? own.filter((key) => !key.startsWith(".pulumi/stacks/")) : own;
+    // A StackReference reads the hub's checkpoint; its history, backups and locks, and its shards, stay the hub's own.
+    const hubCheckpoint = stackStateKeys(platformProject, hub.stack)[0];
+    const privateKeys = env.stack === hub.stack ? own.filter((key) => key !== hubCheckpoint) : own;
     // Roles of other accounts get only what an Allow here grants; roles of the bucket's account may also have IAM's.
     const otherRolesOfTheBucketsAccount = environments
       .filter((other) => other.stack !== env.stack && other.accountId === hub.accountId)

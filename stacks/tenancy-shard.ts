@@ -13,7 +13,9 @@ import { deployTeams, KUBECONFIG_OUTPUT, PULL_SECRET_OUTPUT, TENANCY_OUTPUT, Ten
 export async function tenancyShard({ stack, shard, config }: LoadedShard): Promise<Record<string, unknown>> {
   const environmentStack = `${pulumi.getOrganization()}/${pulumi.getProject()}/${shard.environment}`;
   const environment = new pulumi.StackReference("environment", { name: environmentStack });
-  const context = (await environment.getOutputDetails(TENANCY_OUTPUT)).value as TenancyContext | undefined;
+  const details = await environment.getOutputDetails(TENANCY_OUTPUT);
+  // Plain as published; were any part of it ever secret, the engine would hand over the whole output as secret.
+  const context = (details.value ?? details.secretValue) as TenancyContext | undefined;
   if (context === undefined) {
     throw new pulumi.RunError(
       `Stack "${stack}": its environment's stack ${environmentStack} has no "${TENANCY_OUTPUT}" output; ` +

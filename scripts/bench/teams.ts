@@ -1,4 +1,4 @@
-import { MAX_TEAMS_PER_STACK, shardStackName } from "../../config/tenancy-shards";
+import { shardStackName } from "../../config/tenancy-shards";
 
 /** Synthetic teams for the benchmarks, shaped like a real one: one namespace, all three role groups. */
 export interface SyntheticTeam {
@@ -28,7 +28,7 @@ export function formatTable(header: readonly string[], body: readonly (readonly 
   return [format(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(format)].join("\n");
 }
 
-/** Teams per shard in the benchmarks: below the limit, so that a team can be added to any shard. */
+/** Teams per stack in the benchmarks: below MAX_TEAMS_PER_STACK, so that a team can be added to any of them. */
 export const BENCH_TEAMS_PER_SHARD = 90;
 
 export interface StackTeams {
@@ -37,13 +37,13 @@ export interface StackTeams {
 }
 
 /**
- * Where `count` synthetic teams live: all in the environment's stack while they fit one stack
- * (MAX_TEAMS_PER_STACK), else none there and the rest in tenancy shards of `perShard` teams. The environment's
- * stack comes first: its shards read its outputs.
+ * Where `count` synthetic teams live: all in the environment's stack up to `perShard` (below MAX_TEAMS_PER_STACK,
+ * leaving room for the team a benchmark adds), else none there and the rest in tenancy shards of `perShard`
+ * teams. The environment's stack comes first: its shards read its outputs.
  */
 export function teamLayout(environment: string, count: number, perShard = BENCH_TEAMS_PER_SHARD): StackTeams[] {
   const teams = syntheticTeams(count);
-  if (count <= MAX_TEAMS_PER_STACK) return [{ stack: environment, teams }];
+  if (count <= perShard) return [{ stack: environment, teams }];
   const shards = Array.from({ length: Math.ceil(count / perShard) }, (_, i) => ({
     stack: shardStackName(environment, i + 1),
     teams: teams.slice(i * perShard, (i + 1) * perShard),

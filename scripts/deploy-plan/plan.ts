@@ -7,7 +7,8 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { environmentOf } from "../../config/tenancy-shards";
+import { committedStackConfig } from "../../config/committed-stacks";
+import { committedShards, environmentOf } from "../../config/tenancy-shards";
 
 /** What `save` records next to the plan, so that `apply` can tell whether the world moved since. */
 export interface PlanRecord {
@@ -58,12 +59,33 @@ export async function savePlan(stack: string, dir: string, projectDir: string, d
   fs.mkdirSync(dir, { recursive: true });
   const stateFingerprintBefore = stateFingerprint(await deps.pulumi(["stack", "export", "--stack", stack]));
   const preview = await deps.pulumi(["preview", "--stack", stack, "--json", "--save-plan", path.join(dir, FILES.plan), ...policyArgs(stack, projectDir)]);
+  const stranded = teamsLeftBehind(stack, JSON.parse(preview).steps ?? [], projectDir);
+  if (stranded.length > 0) {
+    const listed = [...new Set(stranded.map((s) => s.shard))].map((shard) => `${stranded.filter((s) => s.shard === shard).map((s) => s.team).sort().join(", ")} (Pulumi.${shard}.yaml)`);
+    throw new PlanRefused(
+      `the update would delete teams a tenancy shard lists: ${listed.join("; ")}. Their state was not moved along with their config, ` +
+        `and the update would delete their namespaces: run \`npm run move-teams -- <shard> --yes\` first (docs/scale.md, "Moving teams into a shard").`,
+    );
+  }
   fs.writeFileSync(path.join(dir, FILES.preview), preview);
   const record: PlanRecord = { stack, commit: await deps.headCommit(), stateFingerprint: stateFingerprintBefore, savedAt: deps.now().toISOString() };
   fs.writeFileSync(path.join(dir, FILES.record), `${JSON.stringify(record, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, FILES.summary), planSummary(record, JSON.parse(preview)));
   deps.log(`Saved the plan of ${stack} at ${record.commit.slice(0, 12)} in ${dir}.`);
   return record;
+}
+
+/** Teams an update of an environment's stack would delete while one of its committed tenancy shards lists them. */
+export function teamsLeftBehind(stack: string, steps: { op: string; urn: string }[], projectDir: string): { team: string; shard: string }[] {
+  const shardOf = new Map<string, string>();
+  for (const shard of committedShards(stack, projectDir)) {
+    for (const team of (committedStackConfig(shard, projectDir)?.["platform:teams"] ?? []) as { name: string }[]) shardOf.set(team.name, shard);
+  }
+  return steps
+    .filter((step) => step.op === "delete" && step.urn.split("::")[2] === "platform:tenancy:Team")
+    .map((step) => step.urn.split("::").pop()!)
+    .filter((team) => shardOf.has(team))
+    .map((team) => ({ team, shard: shardOf.get(team)! }));
 }
 
 export async function applyPlan(stack: string, dir: string, message: string, projectDir: string, deps: PlanDeps): Promise<void> {

@@ -59,8 +59,24 @@ const runSuite = toolchain.ok || inCi();
 
     const refused = await sandbox.npm(["run", "move-teams", "--", SHARD, "--yes"], { allowFailure: true });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain("so the teams were moved back and nothing changed:");
+    expect(refused.stderr).toContain("after the move the previews would do more than move state:");
+    expect(refused.stderr).toContain("The teams were moved back; no object was touched.");
     expect(refused.stderr).toMatch(new RegExp(`\\n  ${SHARD}: delete \\S+:Namespace::${MOVING[0].name}-${MOVING[0].name}(\\n|$)`));
+    expect(await teamsInState(STACK)).toEqual([...STAYING, ...MOVING].map((t) => t.name).sort());
+    expect(await teamsInState(SHARD)).toEqual([]);
+    expect(await teamObjects()).toEqual(before);
+  });
+
+  step("a move whose preview fails (a quota the environment's defaults refuse) is undone too", 10 * MINUTE, async () => {
+    const before = await teamObjects();
+    writeShard([{ ...MOVING[0], quota: { limitsMemory: "64Mi" } }]);
+    sandbox.commit("a move with a quota below the environment's default limits");
+
+    const refused = await sandbox.npm(["run", "move-teams", "--", SHARD, "--yes"], { allowFailure: true });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`the preview of ${SHARD} failed`);
+    expect(refused.stderr).toContain("platform:teams[0].quota.limitsMemory");
+    expect(refused.stderr).toContain("The teams were moved back; no object was touched.");
     expect(await teamsInState(STACK)).toEqual([...STAYING, ...MOVING].map((t) => t.name).sort());
     expect(await teamsInState(SHARD)).toEqual([]);
     expect(await teamObjects()).toEqual(before);
@@ -72,6 +88,11 @@ const runSuite = toolchain.ok || inCi();
     writeShard(MOVING);
     sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:teams"], doc.createNode(STAYING)));
     sandbox.commit("three teams move into local-tenancy-1");
+
+    // Deployed before the move, the environment's update would delete the moved teams' namespaces: its plan is refused.
+    const plan = await sandbox.npm(["run", "--silent", "deploy-plan", "--", "save", STACK, path.join(sandbox.root, "plan")], { allowFailure: true });
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).toContain(`the update would delete teams a tenancy shard lists: ${MOVING.map((t) => t.name).join(", ")} (Pulumi.${SHARD}.yaml).`);
 
     const moved = await sandbox.npm(["run", "move-teams", "--", SHARD, "--yes"]);
     expect(moved.stdout).toContain(`Moving 3 team(s) from ${STACK} to ${SHARD}: ${MOVING.map((t) => t.name).join(", ")}`);

@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { HISTORY_CHECKS } from "../../bootstrap/bucket-policy";
+import { HISTORY_CHECKS, stateBucketPolicy } from "../../bootstrap/bucket-policy";
 import { runBootstrap } from "../bootstrap-harness";
 import { ALLOW_ALL, decide, Decision } from "../iam-evaluator";
 
@@ -93,11 +93,13 @@ describe.each(ENVS)("%s's preview role", (env) => {
     }
   });
 
-  test("reads admin's checkpoint (StackReference) but not admin's history, backups or locks", () => {
+  test("reads admin's checkpoint (StackReference) but not admin's history, backups or locks, nor anything of admin's shards", () => {
     const [checkpoint, ...rest] = objectsOf("admin");
     expect(read(checkpoint)).toBe("allowed");
     if (env === "admin") return;
-    for (const object of rest.filter((o) => !o.includes("/stacks/"))) expect([object, read(object)]).toEqual([object, expect.stringMatching(/denied|not allowed/)]);
+    for (const object of [...rest.filter((o) => !o.includes("/stacks/")), ...objectsOf("admin-tenancy-1")]) {
+      expect([object, read(object)]).toEqual([object, expect.stringMatching(/denied|not allowed/)]);
+    }
   });
 
   test.each(ENVS.filter((other) => other !== env && other !== "admin"))("reads nothing of %s's state but what a history check needs", (other) => {
@@ -151,4 +153,22 @@ describe("other principals", () => {
   test("the policy fits S3's 20 KB limit for bucket policies", () => {
     expect(JSON.stringify(policy).length).toBeLessThan(20 * 1024);
   });
+});
+
+test("a role in the hub's own account reads the hub's checkpoint, not its shards' (their denial is not lifted with the checkpoint's)", () => {
+  const account = (stack: string) => ({
+    stack,
+    region: "eu-west-1",
+    accountId: ACCOUNTS.admin,
+    partition: "aws",
+    deployRoleArn: `arn:aws:iam::${ACCOUNTS.admin}:role/${stack}-deployer`,
+    previewRoleArn: `arn:aws:iam::${ACCOUNTS.admin}:role/${stack}-previewer`,
+    tags: {},
+  });
+  const [hub, sameAccount] = [account("admin"), account("e2e")];
+  const shared = stateBucketPolicy({ bucket: "example-pulumi-state", platformProject: "k8s-platform", hub, environments: [hub, sameAccount] });
+  const read = (key: string) =>
+    decide({ principalArn: sameAccount.previewRoleArn, action: "s3:GetObject", resource: `${BUCKET}/.pulumi/${key}`, context: { "aws:SecureTransport": "true" } }, { identity: [READ_ONLY], resourcePolicy: shared, resourceAccount: ACCOUNTS.admin });
+  expect(read("stacks/k8s-platform/admin.json")).toBe("allowed");
+  expect(read("stacks/k8s-platform/admin-tenancy-1.json")).toBe("explicitly denied");
 });

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { applyPlan, FILES, PlanDeps, PlanRefused, planSummary, policyArgs, savePlan, stateFingerprint } from "../../scripts/deploy-plan/plan";
+import { applyPlan, FILES, PlanDeps, PlanRefused, planSummary, policyArgs, savePlan, stateFingerprint, teamsLeftBehind } from "../../scripts/deploy-plan/plan";
 
 const PROJECT = path.resolve(__dirname, "../..");
 const COMMIT = "a".repeat(40);
@@ -99,4 +99,22 @@ test("the summary says so when nothing changes", () => {
 test("a tenancy shard is planned and applied with its environment's policy config", () => {
   const root = path.resolve(__dirname, "../..");
   expect(policyArgs("prod-tenancy-3", root)).toEqual(["--policy-pack", "policy", "--policy-pack-config", path.join("policy", "config", "prod.json")]);
+});
+
+test("an environment's plan is refused when it would delete a team a committed shard lists: its state was not moved", async () => {
+  const project = tempDir();
+  fs.mkdirSync(path.join(project, "policy", "config"), { recursive: true });
+  fs.writeFileSync(path.join(project, "policy", "config", "prod.json"), "{}");
+  fs.writeFileSync(path.join(project, "Pulumi.prod-tenancy-1.yaml"), "config:\n  platform:teams:\n    - name: gamma\n");
+  const team = (op: string, name: string) => ({ op, urn: `urn:pulumi:prod::k8s-platform::platform:tenancy:Team::${name}` });
+  expect(teamsLeftBehind("prod", [team("delete", "gamma"), team("delete", "delta"), team("same", "alpha")], project)).toEqual([{ team: "gamma", shard: "prod-tenancy-1" }]);
+  expect(teamsLeftBehind("stage", [team("delete", "gamma")], project)).toEqual([]);
+
+  const { deps } = fakeDeps({ exported: exported([]), head: COMMIT });
+  const deleting = { ...deps, pulumi: async (args: string[]) => (args[0] === "preview" ? JSON.stringify({ steps: [team("delete", "gamma")] }) : deps.pulumi(args)) };
+  const dir = tempDir();
+  await expect(savePlan("prod", dir, project, deleting)).rejects.toThrow(
+    'the update would delete teams a tenancy shard lists: gamma (Pulumi.prod-tenancy-1.yaml). Their state was not moved along with their config, and the update would delete their namespaces: run `npm run move-teams -- <shard> --yes` first (docs/scale.md, "Moving teams into a shard").',
+  );
+  expect(fs.existsSync(path.join(dir, FILES.record))).toBe(false);
 });
