@@ -2,7 +2,9 @@
  * Moving teams from an environment's stack into a tenancy shard (`npm run move-teams`, docs/scale.md) with the
  * real CLI and provider on a throwaway control plane: every object of the moved teams keeps its identity (UID),
  * both stacks then preview with no change, a team added to the shard is the shard's update alone, and a move that
- * would delete an object is undone before anything is touched. Needs the toolchain (scripts/toolchain.sh).
+ * would delete an object, or whose preview fails, is undone before anything is touched. Last, a team's isolation
+ * policy moves from the guardrails into the team as the same object (its alias), which `local` (no Calico) cannot
+ * show: a fixture project declares it both ways. Needs the toolchain (scripts/toolchain.sh).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -17,6 +19,21 @@ const SHARD = "local-tenancy-1";
 const TEAM_LABEL = "platform.example.io/team";
 const TEAM_KINDS = "namespaces,resourcequotas,limitranges,networkpolicies,rolebindings";
 const [STAYING, MOVING] = [syntheticTeams(3), syntheticTeams(6).slice(3)];
+
+const CNP_CRD = "clusternetworkpolicies.policy.networking.k8s.io";
+/** Enough of the network-policy API's CRD (Calico's CRD chart installs the real one) to store the objects. */
+const CLUSTER_NETWORK_POLICY_CRD = {
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  // Groups under k8s.io need this annotation (the API server's protected-group check).
+  metadata: { name: CNP_CRD, annotations: { "api-approved.kubernetes.io": "https://github.com/kubernetes-sigs/network-policy-api" } },
+  spec: {
+    group: "policy.networking.k8s.io",
+    scope: "Cluster",
+    names: { plural: "clusternetworkpolicies", singular: "clusternetworkpolicy", kind: "ClusterNetworkPolicy", listKind: "ClusterNetworkPolicyList" },
+    versions: [{ name: "v1alpha2", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } }],
+  },
+};
 
 const toolchain = findToolchain();
 const runSuite = toolchain.ok || inCi();
@@ -111,5 +128,32 @@ const runSuite = toolchain.ok || inCi();
     expect(update.stdout).toMatch(/\+ 8 created/);
     expect((await sandbox.kubectlJson(["get", "namespace", added.name])).metadata.labels[TEAM_LABEL]).toBe(added.name);
     await noChanges(STACK);
+  });
+
+  step("a team's isolation policy moves from the guardrails into the team with the same object (the alias)", 10 * MINUTE, async () => {
+    await sandbox.kubectl(["apply", "-f", sandbox.writeFile("cluster-network-policy-crd.json", CLUSTER_NETWORK_POLICY_CRD)]);
+    await sandbox.kubectl(["wait", "--for", "condition=Established", "--timeout", "60s", `crd/${CNP_CRD}`]);
+    const cwd = path.join(sandbox.projectDir, "test/e2e/fixtures/isolation-alias");
+    const fixture = (...args: string[]) => sandbox.pulumi([...args, "--stack", "alias"], { cwd });
+    await sandbox.pulumi(["stack", "init", "alias", "--secrets-provider", "passphrase"], { cwd });
+    await fixture("config", "set", "test:kubeconfig", sandbox.kubeconfig);
+    await fixture("config", "set", "test:layout", "before");
+    await fixture("up", "--yes", "--skip-preview");
+    const policy = async () => (await sandbox.kubectlJson(["get", CNP_CRD, "team-isolated-isolation"])).metadata.uid as string;
+    const policyUrns = async () =>
+      (JSON.parse((await fixture("stack", "export")).stdout).deployment.resources as { urn: string }[]).map((r) => r.urn.split("::").slice(2).join("::")).filter((urn) => urn.includes("ClusterNetworkPolicy"));
+    const uid = await policy();
+    expect(await policyUrns()).toEqual(["platform:tenancy:TenancyGuardrails$kubernetes:policy.networking.k8s.io/v1alpha2:ClusterNetworkPolicy::tenancy-guardrails-isolate-isolated"]);
+
+    await fixture("config", "set", "test:layout", "after");
+    // Without the alias: a create under the team and a delete under the guardrails, which would delete the object.
+    const preview = JSON.parse((await fixture("preview", "--json")).stdout) as { steps: { op: string }[]; changeSummary: Record<string, number> };
+    expect(preview.steps.filter((s) => s.op !== "same")).toEqual([]);
+    expect(Object.keys(preview.changeSummary)).toEqual(["same"]);
+    const moved = "platform:tenancy:Team$kubernetes:policy.networking.k8s.io/v1alpha2:ClusterNetworkPolicy::isolated-isolation";
+    await fixture("up", "--yes", "--skip-preview");
+    expect(await policy()).toBe(uid);
+    expect(await policyUrns()).toEqual([moved]);
+    await fixture("preview", "--expect-no-changes");
   });
 });

@@ -116,10 +116,10 @@ export class Sandbox {
     fs.writeFileSync(file, doc.toString());
   }
 
-  /** `env` adds to the sandbox's environment (e.g. PULUMI_EXPERIMENTAL for update plans). */
-  pulumi(args: readonly string[], options: { allowFailure?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
-    const { env, ...rest } = options;
-    return this.commands.run(this.pulumiBinary, [...args, "--non-interactive", "--color", "never"], { cwd: this.projectDir, env: { ...this.env, ...env }, ...rest });
+  /** `env` adds to the sandbox's environment (e.g. PULUMI_EXPERIMENTAL for update plans); `cwd`: another project in the copy. */
+  pulumi(args: readonly string[], options: { allowFailure?: boolean; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Result> {
+    const { env, cwd, ...rest } = options;
+    return this.commands.run(this.pulumiBinary, [...args, "--non-interactive", "--color", "never"], { cwd: cwd ?? this.projectDir, env: { ...this.env, ...env }, ...rest });
   }
 
   pulumiInBackground(args: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}): Background {
