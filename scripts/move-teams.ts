@@ -73,11 +73,11 @@ function main(argv: string[]): number {
     throw new Refused(`there is no stack ${shardStack}: create it with the secrets provider of ${environment} (pulumi stack init ${shardStack} --secrets-provider …, docs/scale.md)`);
   }
 
+  const policy = policyArgs(shardStack, process.cwd());
   const urns = teamUrns(environment, teams);
   console.log(urns.length === 0 ? `No team of Pulumi.${shardStack}.yaml is in ${environment}'s state.` : `Moving ${urns.length} team(s) from ${environment} to ${shardStack}: ${urns.map((u) => u.split("::").pop()).join(", ")}`);
   if (urns.length > 0) move(environment, shardStack, urns);
 
-  const policy = policyArgs(shardStack, process.cwd());
   // The copy of the environment's provider comes back too, at the root of its state: its next update drops it.
   const moveBack = (why: string) => {
     if (urns.length > 0) move(shardStack, environment, urns.map((urn) => urn.replace(`urn:pulumi:${environment}::`, `urn:pulumi:${shardStack}::`)));
@@ -92,7 +92,8 @@ function main(argv: string[]): number {
   if (beyond.length > 0) throw moveBack(`after the move the previews would do more than move state:\n  ${beyond.join("\n  ")}`);
   console.log(`Previews of ${environment} and ${shardStack}, with the policy pack, change no object.`);
   if (!argv.includes("--yes")) {
-    console.log(`Now update both, before anything else deploys ${environment}: pulumi up --stack ${environment}; pulumi up --stack ${shardStack}`);
+    const up = (stack: string) => `pulumi up --stack ${stack} ${policy.join(" ")}`;
+    console.log(`Now update both, before anything else deploys ${environment}: ${up(environment)}; ${up(shardStack)}`);
     return 0;
   }
   for (const stack of [environment, shardStack]) pulumi(["up", "--stack", stack, "--yes", "--skip-preview", ...policy]);
