@@ -102,7 +102,8 @@ export function loadShardConfig(
   }
   if (violations.length > 0) {
     const all = { ...sorted, plain };
-    throw new ConfigError(stack, violations.map((v) => ({ ...v, value: secretScrubber(all)(describeValue(v, all)) })));
+    const scrub = secretScrubber(all);
+    throw new ConfigError(stack, violations.map((v) => ({ ...v, expected: scrub(v.expected), value: scrub(describeValue(v, all)) })));
   }
   return { stack, shard, config: parsed.data! };
 }

@@ -1,27 +1,29 @@
 /**
- * `npm run move-teams -- <environment>-tenancy-<n> [--yes]`: moves teams from an environment's stack into one of
- * its tenancy shards without touching a Kubernetes object (docs/scale.md, "Moving teams into a shard").
+ * `npm run move-teams -- <to-stack> [--from <stack>] [--yes]`: moves teams between two stacks of one environment
+ * (its own stack and its tenancy shards) without touching a Kubernetes object (docs/scale.md, "Moving teams
+ * between stacks"). `--from` defaults to the environment's stack, the usual move: into a shard.
  *
- * Run it on the commit whose stack files already say where each team lives (the teams listed in the shard's file
- * and no longer in the environment's), before that commit is deployed: deploying the environment first would
- * delete the teams' namespaces. It moves each such Team and everything in it from the environment's state to the
- * shard's (`pulumi state move`, which re-homes state and calls no provider), previews both stacks with the policy
- * pack, and moves the teams back, no object touched, if either preview fails or would do more than the move (a
- * deletion, a replacement, any other change this checkout holds). With --yes it then updates both stacks with the
- * policy pack (the environment changes only outputs; the shard swaps to its own provider for the same cluster),
- * after which a preview of either shows no change. Uses the `pulumi` CLI on PATH and its current backend login:
- * the environment's deploy role (the bootstrap's operator access) from a machine that reaches its API endpoint.
+ * Run it on the commit whose stack files already say where each team lives (the teams listed in <to-stack>'s file
+ * and no longer in the other's), before that commit is deployed: deploying the source first would delete the teams'
+ * namespaces. It moves each such Team and everything in it from the source's state to the destination's
+ * (`pulumi state move`, which re-homes state and calls no provider), previews both stacks with the policy pack,
+ * and moves the teams back, no object touched, if either preview fails or would do more than the move (a deletion,
+ * a replacement, any other change this checkout holds). With --yes it then updates both stacks with the policy
+ * pack (the source changes only outputs; the destination swaps to its own provider for the same cluster), after
+ * which a preview of either shows no change. Uses the `pulumi` CLI on PATH and its current backend login: the
+ * environment's deploy role (the bootstrap's operator access) from a machine that reaches its API endpoint.
  */
 import { spawnSync } from "child_process";
 import { committedStackConfig } from "../config/committed-stacks";
-import { parseShardStack } from "../config/tenancy-shards";
+import { ENVIRONMENTS } from "../config/sections/environment";
+import { environmentOf, parseShardStack } from "../config/tenancy-shards";
 import { policyArgs } from "./deploy-plan/plan";
 
 const TEAM_TYPE = "platform:tenancy:Team";
 /** Preview operations that leave every object as it is. */
 const UNCHANGED = new Set(["same", "read"]);
 const NOTHING_CHANGED = 2;
-const USAGE = "usage: npm run move-teams -- <environment>-tenancy-<n> [--yes]";
+const USAGE = "usage: npm run move-teams -- <to-stack> [--from <stack>] [--yes] (two stacks of one environment: its own and its <environment>-tenancy-<n>)";
 
 class Refused extends Error {}
 
@@ -46,7 +48,7 @@ function teamUrns(stack: string, teams: readonly string[]): string[] {
 
 /**
  * Steps of a preview of the stack as committed that are more than the move: after it, every object stays as it
- * is; only providers come and go (the shard's takes over from the copy of the environment's) and the stacks'
+ * is; only providers come and go (the destination's own takes over from the copy of the source's) and the stacks'
  * outputs change. Anything else (a deletion, a replacement, another change in this checkout) is refused.
  */
 function stepsBeyondTheMove(stack: string, policy: string[]): PreviewStep[] {
@@ -60,44 +62,76 @@ function move(from: string, to: string, urns: string[]): void {
   pulumi(["state", "move", "--source", from, "--dest", to, "--yes", ...urns]);
 }
 
-function main(argv: string[]): number {
-  const shardStack = argv.find((arg) => !arg.startsWith("--"));
-  const shard = shardStack && parseShardStack(shardStack);
-  if (!shardStack || !shard || argv.some((arg) => arg.startsWith("--") && arg !== "--yes")) throw new Refused(USAGE);
-  const environment = shard.environment;
-  const committed = committedStackConfig(shardStack);
-  if (!committed) throw new Refused(`this checkout has no Pulumi.${shardStack}.yaml: list the teams to move in it first`);
-  const teams = ((committed["platform:teams"] ?? []) as { name: string }[]).map((team) => team.name);
-  // Not `stack ls`, which reads every stack's checkpoint, and the environment's roles may read only their own.
-  if (pulumi(["stack", "export", "--stack", shardStack], { allowFailure: true }).code !== 0) {
-    throw new Refused(`there is no stack ${shardStack}: create it with the secrets provider of ${environment} (pulumi stack init ${shardStack} --secrets-provider …, docs/scale.md)`);
+interface Move {
+  readonly from: string;
+  readonly to: string;
+  readonly yes: boolean;
+}
+
+function parseArguments(argv: string[]): Move {
+  const fromAt = argv.indexOf("--from");
+  const from = fromAt >= 0 ? argv[fromAt + 1] : undefined;
+  const rest = argv.filter((_, i) => fromAt < 0 || (i !== fromAt && i !== fromAt + 1));
+  const positional = rest.filter((arg) => !arg.startsWith("--"));
+  if (positional.length !== 1 || rest.some((arg) => arg.startsWith("--") && arg !== "--yes") || (fromAt >= 0 && (!from || from.startsWith("--")))) throw new Refused(USAGE);
+  const to = positional[0];
+  const environment = environmentOf(to);
+  const source = from ?? environment;
+  const ofEnvironment = (stack: string) => stack === environment || parseShardStack(stack)?.environment === environment;
+  if (!(ENVIRONMENTS as readonly string[]).includes(environment) || !ofEnvironment(source) || source === to) {
+    throw new Refused(`${source} to ${to}: teams move between two stacks of one environment. ${USAGE}`);
   }
+  return { from: source, to, yes: argv.includes("--yes") };
+}
 
-  const policy = policyArgs(shardStack, process.cwd());
-  const urns = teamUrns(environment, teams);
-  console.log(urns.length === 0 ? `No team of Pulumi.${shardStack}.yaml is in ${environment}'s state.` : `Moving ${urns.length} team(s) from ${environment} to ${shardStack}: ${urns.map((u) => u.split("::").pop()).join(", ")}`);
-  if (urns.length > 0) move(environment, shardStack, urns);
+/**
+ * A stack only `pulumi stack init` made has no state yet, and `pulumi state move` would give it the backend's
+ * default secrets manager, a passphrase, not the KMS key its file names (pulumi `state_move.go`, then the DIY
+ * backend's `DefaultSecretManager`). Its first update, with no teams, writes its own.
+ */
+function requireDeployed(stack: string): void {
+  // Not `stack ls`, which reads every stack's checkpoint, and the environment's roles may read only their own.
+  const exported = pulumi(["stack", "export", "--stack", stack], { allowFailure: true });
+  if (exported.code !== 0) {
+    throw new Refused(`there is no stack ${stack}: create it with the secrets provider of ${environmentOf(stack)} (pulumi stack init ${stack} --secrets-provider …, docs/scale.md)`);
+  }
+  if (!JSON.parse(exported.stdout).deployment?.secrets_providers) {
+    throw new Refused(`${stack} has never been deployed: deploy it once with \`platform:teams: []\` before moving teams into it (docs/scale.md, "A new shard")`);
+  }
+}
 
-  // The copy of the environment's provider comes back too, at the root of its state: its next update drops it.
+function main(argv: string[]): number {
+  const { from, to, yes } = parseArguments(argv);
+  const committed = committedStackConfig(to);
+  if (!committed) throw new Refused(`this checkout has no Pulumi.${to}.yaml: list the teams to move in it first`);
+  const teams = ((committed["platform:teams"] ?? []) as { name: string }[]).map((team) => team.name);
+  requireDeployed(to);
+
+  const policy = policyArgs(to, process.cwd());
+  const urns = teamUrns(from, teams);
+  console.log(urns.length === 0 ? `No team of Pulumi.${to}.yaml is in ${from}'s state.` : `Moving ${urns.length} team(s) from ${from} to ${to}: ${urns.map((u) => u.split("::").pop()).join(", ")}`);
+  if (urns.length > 0) move(from, to, urns);
+
+  // The copy of the source's provider comes back too, at the root of its state: its next update drops it.
   const moveBack = (why: string) => {
-    if (urns.length > 0) move(shardStack, environment, urns.map((urn) => urn.replace(`urn:pulumi:${environment}::`, `urn:pulumi:${shardStack}::`)));
+    if (urns.length > 0) move(to, from, urns.map((urn) => urn.replace(`urn:pulumi:${from}::`, `urn:pulumi:${to}::`)));
     return new Refused(`${why}\nThe teams were moved back; no object was touched.`);
   };
   let beyond: string[];
   try {
-    beyond = [environment, shardStack].flatMap((stack) => stepsBeyondTheMove(stack, policy).map((step) => `${stack}: ${step.op} ${step.urn}`));
+    beyond = [from, to].flatMap((stack) => stepsBeyondTheMove(stack, policy).map((step) => `${stack}: ${step.op} ${step.urn}`));
   } catch (error) {
     throw moveBack((error as Error).message);
   }
   if (beyond.length > 0) throw moveBack(`after the move the previews would do more than move state:\n  ${beyond.join("\n  ")}`);
-  console.log(`Previews of ${environment} and ${shardStack}, with the policy pack, change no object.`);
-  if (!argv.includes("--yes")) {
+  console.log(`Previews of ${from} and ${to}, with the policy pack, change no object.`);
+  if (!yes) {
     const up = (stack: string) => `pulumi up --stack ${stack} ${policy.join(" ")}`;
-    console.log(`Now update both, before anything else deploys ${environment}: ${up(environment)}; ${up(shardStack)}`);
+    console.log(`Now update both, before anything else deploys ${from}: ${up(from)}; ${up(to)}`);
     return 0;
   }
-  for (const stack of [environment, shardStack]) pulumi(["up", "--stack", stack, "--yes", "--skip-preview", ...policy]);
-  console.log(`Updated ${environment} and ${shardStack}.`);
+  for (const stack of [from, to]) pulumi(["up", "--stack", stack, "--yes", "--skip-preview", ...policy]);
+  console.log(`Updated ${from} and ${to}.`);
   return 0;
 }
 

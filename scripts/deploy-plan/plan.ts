@@ -61,10 +61,12 @@ export async function savePlan(stack: string, dir: string, projectDir: string, d
   const preview = await deps.pulumi(["preview", "--stack", stack, "--json", "--save-plan", path.join(dir, FILES.plan), ...policyArgs(stack, projectDir)]);
   const stranded = teamsLeftBehind(stack, JSON.parse(preview).steps ?? [], projectDir);
   if (stranded.length > 0) {
-    const listed = [...new Set(stranded.map((s) => s.shard))].map((shard) => `${stranded.filter((s) => s.shard === shard).map((s) => s.team).sort().join(", ")} (Pulumi.${shard}.yaml)`);
+    const owners = [...new Set(stranded.map((s) => s.owner))];
+    const listed = owners.map((owner) => `${stranded.filter((s) => s.owner === owner).map((s) => s.team).sort().join(", ")} (Pulumi.${owner}.yaml)`);
+    const moves = owners.map((owner) => `\`npm run move-teams -- ${owner} --from ${stack} --yes\``);
     throw new PlanRefused(
-      `the update would delete teams a tenancy shard lists: ${listed.join("; ")}. Their state was not moved along with their config, ` +
-        `and the update would delete their namespaces: run \`npm run move-teams -- <shard> --yes\` first (docs/scale.md, "Moving teams into a shard").`,
+      `the update would delete teams another stack of ${environmentOf(stack)} lists: ${listed.join("; ")}. Their state was not moved along with their config, ` +
+        `and the update would delete their namespaces: run ${moves.join(" and ")} first (docs/scale.md, "Moving teams between stacks").`,
     );
   }
   fs.writeFileSync(path.join(dir, FILES.preview), preview);
@@ -75,17 +77,23 @@ export async function savePlan(stack: string, dir: string, projectDir: string, d
   return record;
 }
 
-/** Teams an update of an environment's stack would delete while one of its committed tenancy shards lists them. */
-export function teamsLeftBehind(stack: string, steps: { op: string; urn: string }[], projectDir: string): { team: string; shard: string }[] {
-  const shardOf = new Map<string, string>();
-  for (const shard of committedShards(stack, projectDir)) {
-    for (const team of (committedStackConfig(shard, projectDir)?.["platform:teams"] ?? []) as { name: string }[]) shardOf.set(team.name, shard);
+/**
+ * Teams an update of a stack would delete while another stack of its environment (its own stack or a shard, as
+ * committed) lists them: their config moved, their state did not, and the other stack's update would adopt what
+ * this one deletes.
+ */
+export function teamsLeftBehind(stack: string, steps: { op: string; urn: string }[], projectDir: string): { team: string; owner: string }[] {
+  const environment = environmentOf(stack);
+  const ownerOf = new Map<string, string>();
+  for (const other of [environment, ...committedShards(environment, projectDir)]) {
+    if (other === stack) continue;
+    for (const team of (committedStackConfig(other, projectDir)?.["platform:teams"] ?? []) as { name: string }[]) ownerOf.set(team.name, other);
   }
   return steps
     .filter((step) => step.op === "delete" && step.urn.split("::")[2] === "platform:tenancy:Team")
     .map((step) => step.urn.split("::").pop()!)
-    .filter((team) => shardOf.has(team))
-    .map((team) => ({ team, shard: shardOf.get(team)! }));
+    .filter((team) => ownerOf.has(team))
+    .map((team) => ({ team, owner: ownerOf.get(team)! }));
 }
 
 export async function applyPlan(stack: string, dir: string, message: string, projectDir: string, deps: PlanDeps): Promise<void> {

@@ -1,8 +1,9 @@
 /**
  * Moving teams from an environment's stack into a tenancy shard (`npm run move-teams`, docs/scale.md) with the
  * real CLI and provider on a throwaway control plane: every object of the moved teams keeps its identity (UID),
- * both stacks then preview with no change, a team added to the shard is the shard's update alone, and a move that
- * would delete an object, or whose preview fails, is undone before anything is touched. Last, a team's isolation
+ * both stacks then preview with no change, a team added to the shard is the shard's update alone, a team moves
+ * back the same way, and a move into a shard never deployed, or that would delete an object, or whose preview
+ * fails, is refused or undone before anything is touched. Last, a team's isolation
  * policy moves from the guardrails into the team as the same object (its alias), which `local` (no Calico) cannot
  * show: a fixture project declares it both ways. Needs the toolchain (scripts/toolchain.sh).
  */
@@ -67,6 +68,28 @@ const runSuite = toolchain.ok || inCi();
   const writeShard = (teams: object[]) => fs.writeFileSync(path.join(sandbox.projectDir, `Pulumi.${SHARD}.yaml`), stringify({ config: { "platform:teams": teams } }));
   const noChanges = (stack: string) => sandbox.pulumi(["preview", "--expect-no-changes", "--stack", stack]);
 
+  step("a shard never deployed is refused (state move would give it another secrets manager), then deployed with no teams", 10 * MINUTE, async () => {
+    writeShard(MOVING);
+    sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:teams"], doc.createNode(STAYING)));
+    sandbox.commit("a move into a shard not yet deployed");
+    const refused = await sandbox.npm(["run", "move-teams", "--", SHARD, "--yes"], { allowFailure: true });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`move-teams refused: ${SHARD} has never been deployed: deploy it once with \`platform:teams: []\``);
+    expect(await teamsInState(STACK)).toEqual([...STAYING, ...MOVING].map((t) => t.name).sort());
+
+    // What the shard reads of its environment: the kubeconfig is published encrypted in the state.
+    const environmentState = JSON.parse((await sandbox.pulumi(["stack", "export", "--stack", STACK])).stdout).deployment;
+    const published = environmentState.resources.find((r: { type: string }) => r.type === "pulumi:pulumi:Stack").outputs;
+    expect(Object.keys(published.kubeconfig)).toEqual(expect.arrayContaining(["ciphertext"]));
+    expect(published.tenancy.environment).toBe(STACK);
+
+    writeShard([]);
+    sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:teams"], doc.createNode([...STAYING, ...MOVING])));
+    sandbox.commit("the shard, with no teams yet");
+    await sandbox.pulumi(["up", "--yes", "--skip-preview", "--stack", SHARD]);
+    expect(JSON.parse((await sandbox.pulumi(["stack", "export", "--stack", SHARD])).stdout).deployment.secrets_providers.type).toBe("passphrase");
+  });
+
   step("a move whose preview would replace an object is undone, and nothing changes", 10 * MINUTE, async () => {
     const before = await teamObjects();
     // Renaming a namespace on the way replaces it: refused after the previews, the teams moved back.
@@ -128,6 +151,27 @@ const runSuite = toolchain.ok || inCi();
     expect(update.stdout).toMatch(/\+ 8 created/);
     expect((await sandbox.kubectlJson(["get", "namespace", added.name])).metadata.labels[TEAM_LABEL]).toBe(added.name);
     await noChanges(STACK);
+  });
+
+  step("a team moves back from the shard: the shard's plan is refused until its state moves too (--from)", 10 * MINUTE, async () => {
+    const returning = syntheticTeam(6);
+    const before = await teamObjects();
+    writeShard(MOVING);
+    sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:teams"], doc.createNode([...STAYING, returning])));
+    sandbox.commit("a team moves back into the environment's stack");
+
+    const plan = await sandbox.npm(["run", "--silent", "deploy-plan", "--", "save", SHARD, path.join(sandbox.root, "shard-plan")], { allowFailure: true });
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).toContain(`the update would delete teams another stack of local lists: ${returning.name} (Pulumi.${STACK}.yaml).`);
+    expect(plan.stderr).toContain(`npm run move-teams -- ${STACK} --from ${SHARD} --yes`);
+
+    const moved = await sandbox.npm(["run", "move-teams", "--", STACK, "--from", SHARD, "--yes"]);
+    expect(moved.stdout).toContain(`Moving 1 team(s) from ${SHARD} to ${STACK}: ${returning.name}`);
+    expect(await teamObjects()).toEqual(before);
+    expect(await teamsInState(STACK)).toEqual([...STAYING, returning].map((t) => t.name).sort());
+    expect(await teamsInState(SHARD)).toEqual(MOVING.map((t) => t.name).sort());
+    await noChanges(STACK);
+    await noChanges(SHARD);
   });
 
   step("a team's isolation policy moves from the guardrails into the team with the same object (the alias)", 10 * MINUTE, async () => {

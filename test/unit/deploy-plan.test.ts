@@ -101,20 +101,29 @@ test("a tenancy shard is planned and applied with its environment's policy confi
   expect(policyArgs("prod-tenancy-3", root)).toEqual(["--policy-pack", "policy", "--policy-pack-config", path.join("policy", "config", "prod.json")]);
 });
 
-test("an environment's plan is refused when it would delete a team a committed shard lists: its state was not moved", async () => {
+test("a plan is refused when it would delete a team another stack of its environment lists: its state was not moved", async () => {
   const project = tempDir();
   fs.mkdirSync(path.join(project, "policy", "config"), { recursive: true });
   fs.writeFileSync(path.join(project, "policy", "config", "prod.json"), "{}");
+  fs.writeFileSync(path.join(project, "Pulumi.prod.yaml"), "config:\n  platform:teams:\n    - name: alpha\n");
   fs.writeFileSync(path.join(project, "Pulumi.prod-tenancy-1.yaml"), "config:\n  platform:teams:\n    - name: gamma\n");
-  const team = (op: string, name: string) => ({ op, urn: `urn:pulumi:prod::k8s-platform::platform:tenancy:Team::${name}` });
-  expect(teamsLeftBehind("prod", [team("delete", "gamma"), team("delete", "delta"), team("same", "alpha")], project)).toEqual([{ team: "gamma", shard: "prod-tenancy-1" }]);
-  expect(teamsLeftBehind("stage", [team("delete", "gamma")], project)).toEqual([]);
+  fs.writeFileSync(path.join(project, "Pulumi.prod-tenancy-2.yaml"), "config:\n  platform:teams:\n    - name: delta\n");
+  const team = (stack: string, op: string, name: string) => ({ op, urn: `urn:pulumi:${stack}::k8s-platform::platform:tenancy:Team::${name}` });
+  // Into a shard, out of a shard (back to the environment or into another shard); not across environments.
+  expect(teamsLeftBehind("prod", [team("prod", "delete", "gamma"), team("prod", "delete", "omega"), team("prod", "same", "delta")], project)).toEqual([{ team: "gamma", owner: "prod-tenancy-1" }]);
+  expect(teamsLeftBehind("prod-tenancy-1", [team("prod-tenancy-1", "delete", "alpha"), team("prod-tenancy-1", "delete", "delta"), team("prod-tenancy-1", "delete", "gamma")], project)).toEqual([
+    { team: "alpha", owner: "prod" },
+    { team: "delta", owner: "prod-tenancy-2" },
+  ]);
+  expect(teamsLeftBehind("stage", [team("stage", "delete", "gamma")], project)).toEqual([]);
 
   const { deps } = fakeDeps({ exported: exported([]), head: COMMIT });
-  const deleting = { ...deps, pulumi: async (args: string[]) => (args[0] === "preview" ? JSON.stringify({ steps: [team("delete", "gamma")] }) : deps.pulumi(args)) };
+  const deleting = { ...deps, pulumi: async (args: string[]) => (args[0] === "preview" ? JSON.stringify({ steps: [team("prod-tenancy-1", "delete", "alpha"), team("prod-tenancy-1", "delete", "delta")] }) : deps.pulumi(args)) };
   const dir = tempDir();
-  await expect(savePlan("prod", dir, project, deleting)).rejects.toThrow(
-    'the update would delete teams a tenancy shard lists: gamma (Pulumi.prod-tenancy-1.yaml). Their state was not moved along with their config, and the update would delete their namespaces: run `npm run move-teams -- <shard> --yes` first (docs/scale.md, "Moving teams into a shard").',
+  await expect(savePlan("prod-tenancy-1", dir, project, deleting)).rejects.toThrow(
+    "the update would delete teams another stack of prod lists: alpha (Pulumi.prod.yaml); delta (Pulumi.prod-tenancy-2.yaml). Their state was not moved along with their config, " +
+      "and the update would delete their namespaces: run `npm run move-teams -- prod --from prod-tenancy-1 --yes` and `npm run move-teams -- prod-tenancy-2 --from prod-tenancy-1 --yes` first " +
+      '(docs/scale.md, "Moving teams between stacks").',
   );
   expect(fs.existsSync(path.join(dir, FILES.record))).toBe(false);
 });

@@ -55,7 +55,8 @@ test("a team in a shard is the Team the environment's stack would declare, on a 
   expect(shard.outputs.teamNamespaces).toEqual({ gamma: ["gamma"] });
 });
 
-test("the environment's stack publishes what a shard needs, its kubeconfig as a secret", () => {
+// That the kubeconfig output is encrypted in the state is shown with the real engine (test/e2e/tenancy-shards.test.ts).
+test("the environment's stack publishes what a shard needs, and its kubeconfig", () => {
   expect(environment.outputs.tenancy).toMatchObject({
     environment: "local",
     cluster: { identifier: "local/current-context" },
@@ -96,6 +97,17 @@ describe("config errors", () => {
     const teams = syntheticTeams(101);
     const lines = await violationsOf(stack, (c) => (c["platform:teams"] = teams));
     expect(lines).toEqual([expect.stringContaining("..: expected at most 100 teams per stack (got 101): put the others in a tenancy shard, Pulumi.local-tenancy-1.yaml")]);
+  });
+
+  test("teams given as a secret: the message names the key and what is expected, never a value", async () => {
+    const alpha = localTeams()[0];
+    const error = await runStack(SHARD, { configure: (c) => delete c["platform:teams"], secrets: { "platform:teams": [gamma, alpha] } }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error!.message).toContain("platform:teams[1].name");
+    expect(error!.message).toContain("expected a team not in another stack of local");
+    expect(error!.message).not.toContain(alpha.name);
   });
 
   test("a team quota below the environment's default limits, known once the environment's output is read", async () => {
