@@ -56,7 +56,9 @@ if ! toolchain_complete; then
 fi
 # shellcheck disable=SC1091
 source "$TC/env.sh"
-export PULUMI_BACKEND_URL="file://$STATE"
+# metadata=skip: no `.attrs` sidecar beside each state file, which the file backend writes in place, so that an
+# update killed mid-write cannot leave the state unreadable ("failed to load checkpoint: EOF"; docs/scale.md).
+export PULUMI_BACKEND_URL="file://$STATE?metadata=skip"
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-local}"
 # `npm test` type-checks the program; the engine only runs it, which is several times faster without tsc.
 export PULUMI_NODEJS_TRANSPILE_ONLY="${PULUMI_NODEJS_TRANSPILE_ONLY:-true}"
@@ -119,4 +121,4 @@ say "pulumi up --stack $STACK (state: ${STATE#"$ROOT"/}, config: ${CONFIG_FILE#"
 (cd "$ROOT" && pulumi up --stack "$STACK" --config-file "$CONFIG_FILE" "${UP_ARGS[@]}")
 
 say "done in $(($(date +%s) - T0))s. Look: source .toolchain/env.sh && KUBECONFIG=$KUBECONFIG_FILE kubectl get namespaces"
-say "same stack by hand: PULUMI_BACKEND_URL=$PULUMI_BACKEND_URL pulumi preview --stack $STACK --config-file $CONFIG_FILE"
+say "same stack by hand: PULUMI_BACKEND_URL='$PULUMI_BACKEND_URL' pulumi preview --stack $STACK --config-file $CONFIG_FILE"

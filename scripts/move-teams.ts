@@ -85,18 +85,13 @@ function parseArguments(argv: string[]): Move {
 }
 
 /**
- * A stack only `pulumi stack init` made has no state yet, and `pulumi state move` would give it the backend's
- * default secrets manager, a passphrase, not the KMS key its file names (pulumi `state_move.go`, then the DIY
- * backend's `DefaultSecretManager`). Its first update, with no teams, writes its own.
+ * The destination must exist. `pulumi stack init` stores the stack's secrets manager in its state (pulumi#17387),
+ * so a move into a shard never deployed keeps the KMS key its file names (the real-engine test checks its salt).
  */
-function requireDeployed(stack: string): void {
+function requireStack(stack: string): void {
   // Not `stack ls`, which reads every stack's checkpoint, and the environment's roles may read only their own.
-  const exported = pulumi(["stack", "export", "--stack", stack], { allowFailure: true });
-  if (exported.code !== 0) {
+  if (pulumi(["stack", "export", "--stack", stack], { allowFailure: true }).code !== 0) {
     throw new Refused(`there is no stack ${stack}: create it with the secrets provider of ${environmentOf(stack)} (pulumi stack init ${stack} --secrets-provider …, docs/scale.md)`);
-  }
-  if (!JSON.parse(exported.stdout).deployment?.secrets_providers) {
-    throw new Refused(`${stack} has never been deployed: deploy it once with \`platform:teams: []\` before moving teams into it (docs/scale.md, "A new shard")`);
   }
 }
 
@@ -105,7 +100,7 @@ function main(argv: string[]): number {
   const committed = committedStackConfig(to);
   if (!committed) throw new Refused(`this checkout has no Pulumi.${to}.yaml: list the teams to move in it first`);
   const teams = ((committed["platform:teams"] ?? []) as { name: string }[]).map((team) => team.name);
-  requireDeployed(to);
+  requireStack(to);
 
   const policy = policyArgs(to, process.cwd());
   const urns = teamUrns(from, teams);

@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { syntheticTeams } from "../../scripts/bench/teams";
-import { Sandbox } from "./support/sandbox";
+import { Sandbox, STACK } from "./support/sandbox";
 import { findToolchain, inCi } from "./support/toolchain";
 
 const MINUTE = 60_000;
@@ -69,5 +69,9 @@ const runSuite = toolchain.ok || inCi();
     await sandbox.pulumi(["up", "--yes", "--skip-preview"], SKIP);
     await sandbox.pulumi(["preview", "--expect-no-changes"], SKIP);
     expect(await stateResources()).toBeGreaterThan(TEAMS * 7);
+    // No `.attrs` sidecars (metadata=skip): one killed mid-write would leave the state unreadable (docs/scale.md).
+    const files = fs.readdirSync(sandbox.stateDir, { recursive: true }).map(String);
+    expect(files.some((file) => file.endsWith(`${STACK}.json`))).toBe(true);
+    expect(files.filter((file) => file.endsWith(".attrs"))).toEqual([]);
   }, 15 * MINUTE);
 });

@@ -31,7 +31,9 @@ export class Sandbox {
     const { KUBECONFIG: _ambient, PULUMI_ACCESS_TOKEN: _token, ...inherited } = toolchainEnv;
     this.env = {
       ...inherited,
-      PULUMI_BACKEND_URL: `file://${this.stateDir}`,
+      // No `.attrs` sidecars: the file backend writes them in place, so a CLI killed mid-write (as some steps do)
+      // would leave an empty one and every later read fails with "failed to load checkpoint: EOF" (docs/scale.md).
+      PULUMI_BACKEND_URL: `file://${this.stateDir}?metadata=skip`,
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
       // `npm test` type-checks the program with tsc; the engine only needs to run it.
       PULUMI_NODEJS_TRANSPILE_ONLY: "true",
