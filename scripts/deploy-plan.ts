@@ -1,14 +1,17 @@
 /**
  * `npm run deploy-plan -- save <stack> <dir>` before the approval gate, `npm run deploy-plan -- apply <stack>
- * <dir> <message>` after it (scripts/deploy-plan/plan.ts). Uses the `pulumi` CLI on PATH with its current
+ * <dir> <message>` after it (scripts/deploy-plan/plan.ts); `npm run --silent deploy-plan -- changes <dir>` prints
+ * whether the saved plan changes anything (`true` or `false`). Uses the `pulumi` CLI on PATH with its current
  * backend login. Exit status: 0 done, 2 refused (nothing changed), 1 failed.
  */
 import { execFile, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import { promisify } from "util";
-import { applyPlan, PlanDeps, PlanRefused, savePlan } from "./deploy-plan/plan";
+import { applyPlan, changingSteps, FILES, PlanDeps, PlanRefused, savePlan } from "./deploy-plan/plan";
 
 const execFileAsync = promisify(execFile);
-const USAGE = "usage: npm run deploy-plan -- save <stack> <dir> | apply <stack> <dir> <message>";
+const USAGE = "usage: npm run deploy-plan -- save <stack> <dir> | apply <stack> <dir> <message> | changes <dir>";
 
 const deps: PlanDeps = {
   pulumi: async (args, options) => {
@@ -32,10 +35,17 @@ const deps: PlanDeps = {
   log: (line) => console.log(line),
 };
 
-async function main([command, stack, dir, message]: string[]): Promise<void> {
-  if (command === "save" && stack && dir) await savePlan(stack, dir, process.cwd(), deps);
-  else if (command === "apply" && stack && dir && message) await applyPlan(stack, dir, message, process.cwd(), deps);
+async function main([command, ...args]: string[]): Promise<void> {
+  const [stack, dir, message] = args;
+  if (command === "save" && args.length === 2) await savePlan(stack, dir, process.cwd(), deps);
+  else if (command === "apply" && args.length === 3) await applyPlan(stack, dir, message, process.cwd(), deps);
+  else if (command === "changes" && args.length === 1) console.log(planChanges(args[0]));
   else throw new PlanRefused(USAGE);
+}
+
+/** Whether the plan saved in `dir` changes anything. */
+function planChanges(dir: string): boolean {
+  return changingSteps(JSON.parse(fs.readFileSync(path.join(dir, FILES.preview), "utf8"))).length > 0;
 }
 
 main(process.argv.slice(2)).catch((error: Error) => {

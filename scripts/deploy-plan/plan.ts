@@ -120,16 +120,24 @@ function readRecord(dir: string): PlanRecord {
   return JSON.parse(fs.readFileSync(file, "utf8")) as PlanRecord;
 }
 
-interface PreviewJson {
+export interface PreviewJson {
   readonly steps?: { op: string; urn: string; diffReasons?: string[] }[];
   readonly changeSummary?: Record<string, number>;
 }
 
+/** Operations that change nothing: a StackReference (a shard's environment) is read on every run. */
+const UNCHANGED_OPS = new Set(["same", "read"]);
+
+/** The steps of a preview that would change something. */
+export function changingSteps(preview: PreviewJson): NonNullable<PreviewJson["steps"]> {
+  return (preview.steps ?? []).filter((step) => !UNCHANGED_OPS.has(step.op));
+}
+
 /** Markdown for the run's summary page, which the approver reads before approving. */
 export function planSummary(record: PlanRecord, preview: PreviewJson): string {
-  const changes = (preview.steps ?? []).filter((step) => step.op !== "same");
+  const changes = changingSteps(preview);
   const counts = Object.entries(preview.changeSummary ?? {})
-    .filter(([op]) => op !== "same")
+    .filter(([op]) => !UNCHANGED_OPS.has(op))
     .map(([op, count]) => `${count} to ${op}`);
   const rows = changes.map((step) => {
     const [, , typePath, name] = step.urn.split("::");

@@ -74,6 +74,12 @@ const runSuite = toolchain.ok || inCi();
     const file = path.join(sandbox.projectDir, `Pulumi.${SHARD}.yaml`);
     fs.writeFileSync(file, stringify({ ...parse(fs.readFileSync(file, "utf8")), config: { "platform:teams": teams } }));
   };
+  /** What the deploy workflow's plan job outputs for the shard: whether its saved plan changes anything. */
+  const planChanges = async (name: string) => {
+    const dir = path.join(sandbox.root, `shard-plan-${name}`);
+    await sandbox.npm(["run", "--silent", "deploy-plan", "--", "save", SHARD, dir]);
+    return (await sandbox.npm(["run", "--silent", "deploy-plan", "--", "changes", dir])).stdout.trim();
+  };
   const noChanges = (stack: string) => sandbox.pulumi(["preview", "--expect-no-changes", "--stack", stack]);
 
   step("a move whose preview would replace an object is undone, and nothing changes", 10 * MINUTE, async () => {
@@ -140,14 +146,17 @@ const runSuite = toolchain.ok || inCi();
     expect(published.tenancy.environment).toBe(STACK);
   });
 
-  step("a team added to the shard is the shard's update alone", 10 * MINUTE, async () => {
+  step("a team added to the shard is the shard's update alone; deployed, the shard's plan changes nothing", 10 * MINUTE, async () => {
     const added = syntheticTeam(6);
     writeShard([...MOVING, added]);
     sandbox.commit("a team added to the shard");
+    expect(await planChanges("with-team")).toBe("true");
     const update = await sandbox.pulumi(["up", "--yes", "--skip-preview", "--stack", SHARD]);
     expect(update.stdout).toMatch(/\+ 8 created/);
     expect((await sandbox.kubectlJson(["get", "namespace", added.name])).metadata.labels[TEAM_LABEL]).toBe(added.name);
     await noChanges(STACK);
+    // Deployed, the shard's plan (its environment's outputs read again) changes nothing: CI skips its update.
+    expect(await planChanges("deployed")).toBe("false");
   });
 
   step("a team moves back from the shard: the shard's plan is refused until its state moves too (--from)", 10 * MINUTE, async () => {

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { applyPlan, FILES, PlanDeps, PlanRefused, planSummary, policyArgs, savePlan, stateFingerprint, teamsLeftBehind } from "../../scripts/deploy-plan/plan";
+import { applyPlan, changingSteps, FILES, PlanDeps, PlanRefused, planSummary, policyArgs, savePlan, stateFingerprint, teamsLeftBehind } from "../../scripts/deploy-plan/plan";
 
 const PROJECT = path.resolve(__dirname, "../..");
 const COMMIT = "a".repeat(40);
@@ -92,8 +92,11 @@ describe("apply refuses, before anything runs, whatever differs from what was re
   });
 });
 
-test("the summary says so when nothing changes", () => {
-  expect(planSummary({ stack: "e2e", commit: COMMIT, stateFingerprint: "", savedAt: "" }, { steps: [{ op: "same", urn: "urn:pulumi:e2e::p::t::x" }], changeSummary: { same: 1 } })).toContain("No changes.");
+test("the summary says so when nothing changes: a read (a shard's StackReference, read on every run) is no change", () => {
+  const unchanged = { steps: [{ op: "same", urn: "urn:pulumi:e2e::p::t::x" }, { op: "read", urn: "urn:pulumi:e2e::p::pulumi:pulumi:StackReference::environment" }], changeSummary: { same: 1, read: 1 } };
+  expect(changingSteps(unchanged)).toEqual([]);
+  expect(planSummary({ stack: "e2e", commit: COMMIT, stateFingerprint: "", savedAt: "" }, unchanged)).toContain("No changes.");
+  expect(changingSteps({ steps: [...unchanged.steps, { op: "delete", urn: "urn:pulumi:e2e::p::t::y" }] })).toEqual([{ op: "delete", urn: "urn:pulumi:e2e::p::t::y" }]);
 });
 
 test("a tenancy shard is planned and applied with its environment's policy config", () => {

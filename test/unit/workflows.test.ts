@@ -130,6 +130,14 @@ describe("a deploy: plan as the preview role, approve the plan, apply exactly it
     expect((plan.steps ?? []).find((s) => s.uses?.startsWith("actions/upload-artifact@"))?.with).toMatchObject({ name: "plan-${{ inputs.stack }}" });
   });
 
+  test("a shard whose plan changes nothing skips its update (and its approval); an environment's stack always updates", () => {
+    const save = (plan.steps ?? []).find((s) => s.run?.includes("deploy-plan -- save"));
+    expect(save?.id).toBe("save");
+    expect(save?.run).toContain('echo "changes=$(npm run --silent deploy-plan -- changes "$RUNNER_TEMP/plan")" >> "$GITHUB_OUTPUT"');
+    expect(plan.outputs?.changes).toBe("${{ steps.save.outputs.changes }}");
+    expect(up.if).toBe("needs.plan.outputs.changes == 'true' || inputs.environment == ''");
+  });
+
   test("prod takes only a commit that stage has run, checked before its plan", () => {
     const check = stepIndex(plan, (s) => s.run?.includes("require-deployed") ?? false);
     expect(plan.steps?.[check]).toMatchObject({ if: "(inputs.environment || inputs.stack) == 'prod'", run: 'npm run --silent delivery -- require-deployed stage "$GITHUB_SHA" "$STACK"' });
@@ -150,7 +158,7 @@ describe("a deploy: plan as the preview role, approve the plan, apply exactly it
 
   test("a version change or a stateful replacement is backed up first, as the plan decided", () => {
     expect((plan.steps ?? []).find((s) => s.id === "risk")?.run).toMatch(/if npm run --silent risky-change -- "\$RUNNER_TEMP\/plan\/preview.json"; then\s+echo "backup=true"/);
-    expect(plan.outputs).toEqual({ backup: "${{ steps.risk.outputs.backup }}" });
+    expect(plan.outputs?.backup).toBe("${{ steps.risk.outputs.backup }}");
     const backup = stepIndex(up, (s) => s.id === "backup");
     expect(up.steps?.[backup]).toMatchObject({ if: "needs.plan.outputs.backup == 'true'" });
     expect(backup).toBeLessThan(stepIndex(up, (s) => s.run?.includes("deploy-plan -- apply") ?? false));
