@@ -133,7 +133,9 @@ describe("a deploy: plan as the preview role, approve the plan, apply exactly it
   test("a shard whose plan changes nothing skips its update (and its approval); an environment's stack always updates", () => {
     const save = (plan.steps ?? []).find((s) => s.run?.includes("deploy-plan -- save"));
     expect(save?.id).toBe("save");
-    expect(save?.run).toContain('echo "changes=$(npm run --silent deploy-plan -- changes "$RUNNER_TEMP/plan")" >> "$GITHUB_OUTPUT"');
+    // Assigned on a line of its own: a failing command there fails the step, where inside echo's arguments it would not.
+    expect(save?.run).toMatch(/^changes=\$\(npm run --silent deploy-plan -- changes "\$RUNNER_TEMP\/plan"\)\n/m);
+    expect(save?.run).toContain('echo "changes=$changes" >> "$GITHUB_OUTPUT"');
     expect(plan.outputs?.changes).toBe("${{ steps.save.outputs.changes }}");
     expect(up.if).toBe("needs.plan.outputs.changes == 'true' || inputs.environment == ''");
   });
