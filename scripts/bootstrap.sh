@@ -64,7 +64,9 @@ cd "$PROJECT_DIR"
 
 echo "== 1/2: bootstrap ${STACKS[*]} with the state in file://$LOCAL_STATE"
 run mkdir -p "$LOCAL_STATE"
-use_backend "file://$LOCAL_STATE"
+# metadata=skip: no `.attrs` sidecars, which the file backend rewrites in place; one left empty by a killed CLI
+# makes the state unreadable ("failed to load checkpoint: EOF", docs/scale.md).
+use_backend "file://$LOCAL_STATE?metadata=skip"
 for stack in "${STACKS[@]}"; do
   # The first init writes encryptionsalt into bootstrap/Pulumi.<stack>.yaml: commit it.
   run pulumi stack select --create "organization/$PROJECT/$stack"

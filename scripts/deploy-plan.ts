@@ -8,7 +8,7 @@ import { execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
-import { applyPlan, changingSteps, FILES, PlanDeps, PlanRefused, savePlan } from "./deploy-plan/plan";
+import { applyPlan, FILES, PlanDeps, PlanRefused, planChanges, savePlan } from "./deploy-plan/plan";
 
 const execFileAsync = promisify(execFile);
 const USAGE = "usage: npm run deploy-plan -- save <stack> <dir> | apply <stack> <dir> <message> | changes <dir>";
@@ -39,13 +39,8 @@ async function main([command, ...args]: string[]): Promise<void> {
   const [stack, dir, message] = args;
   if (command === "save" && args.length === 2) await savePlan(stack, dir, process.cwd(), deps);
   else if (command === "apply" && args.length === 3) await applyPlan(stack, dir, message, process.cwd(), deps);
-  else if (command === "changes" && args.length === 1) console.log(planChanges(args[0]));
+  else if (command === "changes" && args.length === 1) console.log(planChanges(JSON.parse(fs.readFileSync(path.join(args[0], FILES.preview), "utf8"))));
   else throw new PlanRefused(USAGE);
-}
-
-/** Whether the plan saved in `dir` changes anything. */
-function planChanges(dir: string): boolean {
-  return changingSteps(JSON.parse(fs.readFileSync(path.join(dir, FILES.preview), "utf8"))).length > 0;
 }
 
 main(process.argv.slice(2)).catch((error: Error) => {

@@ -17,20 +17,13 @@ import { spawnSync } from "child_process";
 import { committedStackConfig } from "../config/committed-stacks";
 import { ENVIRONMENTS } from "../config/sections/environment";
 import { environmentOf, parseShardStack } from "../config/tenancy-shards";
-import { policyArgs } from "./deploy-plan/plan";
+import { changingSteps, policyArgs } from "./deploy-plan/plan";
 
 const TEAM_TYPE = "platform:tenancy:Team";
-/** Preview operations that leave every object as it is. */
-const UNCHANGED = new Set(["same", "read"]);
 const NOTHING_CHANGED = 2;
 const USAGE = "usage: npm run move-teams -- <to-stack> [--from <stack>] [--yes] (two stacks of one environment: its own and its <environment>-tenancy-<n>)";
 
 class Refused extends Error {}
-
-interface PreviewStep {
-  readonly op: string;
-  readonly urn: string;
-}
 
 function pulumi(args: string[], options: { allowFailure?: boolean } = {}): { code: number; stdout: string; stderr: string } {
   const result = spawnSync("pulumi", [...args, "--non-interactive"], { encoding: "utf8", maxBuffer: 1 << 30 });
@@ -51,11 +44,10 @@ function teamUrns(stack: string, teams: readonly string[]): string[] {
  * is; only providers come and go (the destination's own takes over from the copy of the source's) and the stacks'
  * outputs change. Anything else (a deletion, a replacement, another change in this checkout) is refused.
  */
-function stepsBeyondTheMove(stack: string, policy: string[]): PreviewStep[] {
+function stepsBeyondTheMove(stack: string, policy: string[]): { op: string; urn: string }[] {
   const preview = pulumi(["preview", "--stack", stack, "--json", ...policy], { allowFailure: true });
   if (preview.code !== 0) throw new Refused(`the preview of ${stack} failed:\n${preview.stderr || preview.stdout}`);
-  const steps: PreviewStep[] = JSON.parse(preview.stdout).steps ?? [];
-  return steps.filter((step) => !UNCHANGED.has(step.op) && !/::pulumi:(providers:|pulumi:Stack::)/.test(step.urn));
+  return changingSteps(JSON.parse(preview.stdout)).filter((step) => !/::pulumi:(providers:|pulumi:Stack::)/.test(step.urn));
 }
 
 function move(from: string, to: string, urns: string[]): void {
@@ -78,6 +70,7 @@ function parseArguments(argv: string[]): Move {
   const environment = environmentOf(to);
   const source = from ?? environment;
   const ofEnvironment = (stack: string) => stack === environment || parseShardStack(stack)?.environment === environment;
+  if (source === to && to === environment) throw new Refused(`moving teams into ${environment}'s own stack takes --from <the shard they leave>. ${USAGE}`);
   if (!(ENVIRONMENTS as readonly string[]).includes(environment) || !ofEnvironment(source) || source === to) {
     throw new Refused(`${source} to ${to}: teams move between two stacks of one environment. ${USAGE}`);
   }

@@ -59,7 +59,8 @@ export async function savePlan(stack: string, dir: string, projectDir: string, d
   fs.mkdirSync(dir, { recursive: true });
   const stateFingerprintBefore = stateFingerprint(await deps.pulumi(["stack", "export", "--stack", stack]));
   const preview = await deps.pulumi(["preview", "--stack", stack, "--json", "--save-plan", path.join(dir, FILES.plan), ...policyArgs(stack, projectDir)]);
-  const stranded = teamsLeftBehind(stack, JSON.parse(preview).steps ?? [], projectDir);
+  const steps = JSON.parse(preview).steps ?? [];
+  const stranded = teamsLeftBehind(stack, steps, projectDir);
   if (stranded.length > 0) {
     const owners = [...new Set(stranded.map((s) => s.owner))];
     const listed = owners.map((owner) => `${stranded.filter((s) => s.owner === owner).map((s) => s.team).sort().join(", ")} (Pulumi.${owner}.yaml)`);
@@ -67,6 +68,16 @@ export async function savePlan(stack: string, dir: string, projectDir: string, d
     throw new PlanRefused(
       `the update would delete teams another stack of ${environmentOf(stack)} lists: ${listed.join("; ")}. Their state was not moved along with their config, ` +
         `and the update would delete their namespaces: run ${moves.join(" and ")} first (docs/scale.md, "Moving teams between stacks").`,
+    );
+  }
+  const held = await teamsHeldElsewhere(stack, steps, projectDir, deps);
+  if (held.length > 0) {
+    const owners = [...new Set(held.map((h) => h.owner))];
+    const listed = owners.map((owner) => `${held.filter((h) => h.owner === owner).map((h) => h.team).sort().join(", ")} (in ${owner}'s state)`);
+    const moves = owners.map((owner) => `\`npm run move-teams -- ${stack} --from ${owner} --yes\``);
+    throw new PlanRefused(
+      `the update would create teams another stack of ${environmentOf(stack)} still holds: ${listed.join("; ")}. Their config moved, their state did not, ` +
+        `and that stack's update would then delete the namespaces this one adopts: run ${moves.join(" and ")} first (docs/scale.md, "Moving teams between stacks").`,
     );
   }
   fs.writeFileSync(path.join(dir, FILES.preview), preview);
@@ -77,23 +88,56 @@ export async function savePlan(stack: string, dir: string, projectDir: string, d
   return record;
 }
 
+/** The environment's other stacks with a committed file: its own stack and its shards. */
+function otherStacksOf(stack: string, projectDir: string): string[] {
+  const environment = environmentOf(stack);
+  return [environment, ...committedShards(environment, projectDir)].filter((other) => other !== stack);
+}
+
+const TEAM_TYPE = "platform:tenancy:Team";
+
+/** Names of the Teams the steps `op` (create, delete). */
+function teamsOf(steps: { op: string; urn: string }[], op: string): string[] {
+  return steps.filter((step) => step.op === op && step.urn.split("::")[2] === TEAM_TYPE).map((step) => step.urn.split("::").pop()!);
+}
+
 /**
  * Teams an update of a stack would delete while another stack of its environment (its own stack or a shard, as
  * committed) lists them: their config moved, their state did not, and the other stack's update would adopt what
  * this one deletes.
  */
 export function teamsLeftBehind(stack: string, steps: { op: string; urn: string }[], projectDir: string): { team: string; owner: string }[] {
-  const environment = environmentOf(stack);
   const ownerOf = new Map<string, string>();
-  for (const other of [environment, ...committedShards(environment, projectDir)]) {
-    if (other === stack) continue;
+  for (const other of otherStacksOf(stack, projectDir)) {
     for (const team of (committedStackConfig(other, projectDir)?.["platform:teams"] ?? []) as { name: string }[]) ownerOf.set(team.name, other);
   }
-  return steps
-    .filter((step) => step.op === "delete" && step.urn.split("::")[2] === "platform:tenancy:Team")
-    .map((step) => step.urn.split("::").pop()!)
+  return teamsOf(steps, "delete")
     .filter((team) => ownerOf.has(team))
     .map((team) => ({ team, owner: ownerOf.get(team)! }));
+}
+
+/**
+ * Teams an update of a stack would create while another stack of its environment still holds them in its state:
+ * the other side of a move whose config landed before its state. The environment's stack deploys before its
+ * shards, so its plan, not only the shard's, must stop a team coming back. Read with `stack export`, which the
+ * environment's roles may do for each of its stacks (the state bucket's policy).
+ */
+export async function teamsHeldElsewhere(stack: string, steps: { op: string; urn: string }[], projectDir: string, deps: PlanDeps): Promise<{ team: string; owner: string }[]> {
+  const created = teamsOf(steps, "create");
+  if (created.length === 0) return [];
+  const held: { team: string; owner: string }[] = [];
+  for (const other of otherStacksOf(stack, projectDir)) {
+    const exported = await deps.pulumi(["stack", "export", "--stack", other]).catch((error: Error) => {
+      // A shard whose file is committed before its stack is created holds nothing yet.
+      if (/no stack named/.test(error.message)) return undefined;
+      throw error;
+    });
+    if (exported === undefined) continue;
+    const resources: { type: string; urn: string }[] = JSON.parse(exported).deployment?.resources ?? [];
+    const teams = new Set(resources.filter((r) => r.type === TEAM_TYPE).map((r) => r.urn.split("::").pop()!));
+    held.push(...created.filter((team) => teams.has(team)).map((team) => ({ team, owner: other })));
+  }
+  return held;
 }
 
 export async function applyPlan(stack: string, dir: string, message: string, projectDir: string, deps: PlanDeps): Promise<void> {
@@ -131,6 +175,11 @@ const UNCHANGED_OPS = new Set(["same", "read"]);
 /** The steps of a preview that would change something. */
 export function changingSteps(preview: PreviewJson): NonNullable<PreviewJson["steps"]> {
   return (preview.steps ?? []).filter((step) => !UNCHANGED_OPS.has(step.op));
+}
+
+/** Whether applying the previewed plan changes anything; a preview without steps is not taken for no change. */
+export function planChanges(preview: PreviewJson): boolean {
+  return preview.steps === undefined || changingSteps(preview).length > 0;
 }
 
 /** Markdown for the run's summary page, which the approver reads before approving. */

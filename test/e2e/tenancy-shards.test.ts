@@ -159,7 +159,7 @@ const runSuite = toolchain.ok || inCi();
     expect(await planChanges("deployed")).toBe("false");
   });
 
-  step("a team moves back from the shard: the shard's plan is refused until its state moves too (--from)", 10 * MINUTE, async () => {
+  step("a team moves back from the shard: both stacks' plans are refused until its state moves too (--from)", 10 * MINUTE, async () => {
     const returning = syntheticTeam(6);
     const before = await teamObjects();
     writeShard(MOVING);
@@ -170,6 +170,10 @@ const runSuite = toolchain.ok || inCi();
     expect(plan.code).toBe(2);
     expect(plan.stderr).toContain(`the update would delete teams another stack of local lists: ${returning.name} (Pulumi.${STACK}.yaml).`);
     expect(plan.stderr).toContain(`npm run move-teams -- ${STACK} --from ${SHARD} --yes`);
+    // The environment's stack deploys first: its plan, which would adopt the team, is refused as well.
+    const environmentPlan = await sandbox.npm(["run", "--silent", "deploy-plan", "--", "save", STACK, path.join(sandbox.root, "environment-plan")], { allowFailure: true });
+    expect(environmentPlan.code).toBe(2);
+    expect(environmentPlan.stderr).toContain(`the update would create teams another stack of local still holds: ${returning.name} (in ${SHARD}'s state).`);
 
     const moved = await sandbox.npm(["run", "move-teams", "--", STACK, "--from", SHARD, "--yes"]);
     expect(moved.stdout).toContain(`Moving 1 team(s) from ${SHARD} to ${STACK}: ${returning.name}`);

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { applyPlan, changingSteps, FILES, PlanDeps, PlanRefused, planSummary, policyArgs, savePlan, stateFingerprint, teamsLeftBehind } from "../../scripts/deploy-plan/plan";
+import { applyPlan, changingSteps, FILES, PlanDeps, PlanRefused, planChanges, planSummary, policyArgs, savePlan, stateFingerprint, teamsHeldElsewhere, teamsLeftBehind } from "../../scripts/deploy-plan/plan";
 
 const PROJECT = path.resolve(__dirname, "../..");
 const COMMIT = "a".repeat(40);
@@ -97,6 +97,9 @@ test("the summary says so when nothing changes: a read (a shard's StackReference
   expect(changingSteps(unchanged)).toEqual([]);
   expect(planSummary({ stack: "e2e", commit: COMMIT, stateFingerprint: "", savedAt: "" }, unchanged)).toContain("No changes.");
   expect(changingSteps({ steps: [...unchanged.steps, { op: "delete", urn: "urn:pulumi:e2e::p::t::y" }] })).toEqual([{ op: "delete", urn: "urn:pulumi:e2e::p::t::y" }]);
+  expect(planChanges(unchanged)).toBe(false);
+  expect(planChanges({ steps: [{ op: "delete", urn: "urn:pulumi:e2e::p::t::y" }] })).toBe(true);
+  expect(planChanges({ changeSummary: {} })).toBe(true);
 });
 
 test("a tenancy shard is planned and applied with its environment's policy config", () => {
@@ -129,4 +132,43 @@ test("a plan is refused when it would delete a team another stack of its environ
       '(docs/scale.md, "Moving teams between stacks").',
   );
   expect(fs.existsSync(path.join(dir, FILES.record))).toBe(false);
+});
+
+test("a plan is refused when it would create a team another stack of its environment still holds in its state", async () => {
+  const project = tempDir();
+  fs.mkdirSync(path.join(project, "policy", "config"), { recursive: true });
+  fs.writeFileSync(path.join(project, "policy", "config", "prod.json"), "{}");
+  fs.writeFileSync(path.join(project, "Pulumi.prod.yaml"), "config:\n  platform:teams:\n    - name: gamma\n");
+  fs.writeFileSync(path.join(project, "Pulumi.prod-tenancy-1.yaml"), "config:\n  platform:teams: []\n");
+  fs.writeFileSync(path.join(project, "Pulumi.prod-tenancy-2.yaml"), "config:\n  platform:teams: []\n");
+  const team = (stack: string, op: string, name: string) => ({ op, urn: `urn:pulumi:${stack}::k8s-platform::platform:tenancy:Team::${name}` });
+  const exports: string[] = [];
+  const { deps } = fakeDeps({ exported: exported([]), head: COMMIT });
+  const moving: PlanDeps = {
+    ...deps,
+    pulumi: async (args) => {
+      if (args[0] === "preview") return JSON.stringify({ steps: [team("prod", "create", "gamma"), team("prod", "create", "omega")] });
+      if (args[1] === "export" && args[3] !== "prod") exports.push(args[3]);
+      // The first shard still holds gamma; the second was committed before its stack was created.
+      if (args[1] === "export" && args[3] === "prod-tenancy-1") return exported([{ type: "platform:tenancy:Team", urn: team("prod-tenancy-1", "same", "gamma").urn }]);
+      if (args[1] === "export" && args[3] === "prod-tenancy-2") throw new Error("Command failed: pulumi stack export\nerror: no stack named 'prod-tenancy-2' found");
+      return deps.pulumi(args);
+    },
+  };
+  expect(await teamsHeldElsewhere("prod", [team("prod", "create", "gamma"), team("prod", "create", "omega")], project, moving)).toEqual([{ team: "gamma", owner: "prod-tenancy-1" }]);
+  expect(exports).toEqual(["prod-tenancy-1", "prod-tenancy-2"]);
+  // Nothing created, nothing read.
+  expect(await teamsHeldElsewhere("prod", [team("prod", "same", "gamma")], project, moving)).toEqual([]);
+  expect(exports).toHaveLength(2);
+
+  const dir = tempDir();
+  await expect(savePlan("prod", dir, project, moving)).rejects.toThrow(
+    "the update would create teams another stack of prod still holds: gamma (in prod-tenancy-1's state). Their config moved, their state did not, " +
+      "and that stack's update would then delete the namespaces this one adopts: run `npm run move-teams -- prod --from prod-tenancy-1 --yes` first " +
+      '(docs/scale.md, "Moving teams between stacks").',
+  );
+  expect(fs.existsSync(path.join(dir, FILES.record))).toBe(false);
+  // Any other failure to read a stack's state is not taken for an empty state.
+  const denied: PlanDeps = { ...moving, pulumi: async (args) => (args[1] === "export" && args[3] === "prod-tenancy-1" ? Promise.reject(new Error("AccessDenied")) : moving.pulumi(args)) };
+  await expect(teamsHeldElsewhere("prod", [team("prod", "create", "gamma")], project, denied)).rejects.toThrow("AccessDenied");
 });

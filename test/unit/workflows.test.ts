@@ -137,7 +137,7 @@ describe("a deploy: plan as the preview role, approve the plan, apply exactly it
     expect(save?.run).toMatch(/^changes=\$\(npm run --silent deploy-plan -- changes "\$RUNNER_TEMP\/plan"\)\n/m);
     expect(save?.run).toContain('echo "changes=$changes" >> "$GITHUB_OUTPUT"');
     expect(plan.outputs?.changes).toBe("${{ steps.save.outputs.changes }}");
-    expect(up.if).toBe("needs.plan.outputs.changes == 'true' || inputs.environment == ''");
+    expect(up.if).toBe("needs.plan.outputs.changes == 'true' || inputs.environment == '' || inputs.environment == inputs.stack");
   });
 
   test("prod takes only a commit that stage has run, checked before its plan", () => {
