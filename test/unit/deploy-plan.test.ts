@@ -107,14 +107,29 @@ test("a tenancy shard is planned and applied with its environment's policy confi
   expect(policyArgs("prod-tenancy-3", root)).toEqual(["--policy-pack", "policy", "--policy-pack-config", path.join("policy", "config", "prod.json")]);
 });
 
-test("a plan is refused when it would delete a team another stack of its environment lists: its state was not moved", async () => {
+/** A project of prod and its shards, each stack's file listing the given teams, with prod's policy config. */
+function prodProject(teamsByStack: Record<string, string[]>): string {
   const project = tempDir();
   fs.mkdirSync(path.join(project, "policy", "config"), { recursive: true });
   fs.writeFileSync(path.join(project, "policy", "config", "prod.json"), "{}");
-  fs.writeFileSync(path.join(project, "Pulumi.prod.yaml"), "config:\n  platform:teams:\n    - name: alpha\n");
-  fs.writeFileSync(path.join(project, "Pulumi.prod-tenancy-1.yaml"), "config:\n  platform:teams:\n    - name: gamma\n");
-  fs.writeFileSync(path.join(project, "Pulumi.prod-tenancy-2.yaml"), "config:\n  platform:teams:\n    - name: delta\n");
-  const team = (stack: string, op: string, name: string) => ({ op, urn: `urn:pulumi:${stack}::k8s-platform::platform:tenancy:Team::${name}` });
+  for (const [stack, teams] of Object.entries(teamsByStack)) {
+    fs.writeFileSync(path.join(project, `Pulumi.${stack}.yaml`), `config:\n  platform:teams: ${JSON.stringify(teams.map((name) => ({ name })))}\n`);
+  }
+  return project;
+}
+
+/** `save` refuses, and writes no plan record. */
+async function expectPlanRefused(stack: string, project: string, deps: PlanDeps, message: string): Promise<void> {
+  const dir = tempDir();
+  await expect(savePlan(stack, dir, project, deps)).rejects.toThrow(message);
+  expect(fs.existsSync(path.join(dir, FILES.record))).toBe(false);
+}
+
+/** A preview step of a Team, by stack, operation and name. */
+const team = (stack: string, op: string, name: string) => ({ op, urn: `urn:pulumi:${stack}::k8s-platform::platform:tenancy:Team::${name}` });
+
+test("a plan is refused when it would delete a team another stack of its environment lists: its state was not moved", async () => {
+  const project = prodProject({ prod: ["alpha"], "prod-tenancy-1": ["gamma"], "prod-tenancy-2": ["delta"] });
   // Into a shard, out of a shard (back to the environment or into another shard); not across environments.
   expect(teamsLeftBehind("prod", [team("prod", "delete", "gamma"), team("prod", "delete", "omega"), team("prod", "same", "delta")], project)).toEqual([{ team: "gamma", owner: "prod-tenancy-1" }]);
   expect(teamsLeftBehind("prod-tenancy-1", [team("prod-tenancy-1", "delete", "alpha"), team("prod-tenancy-1", "delete", "delta"), team("prod-tenancy-1", "delete", "gamma")], project)).toEqual([
@@ -125,23 +140,18 @@ test("a plan is refused when it would delete a team another stack of its environ
 
   const { deps } = fakeDeps({ exported: exported([]), head: COMMIT });
   const deleting = { ...deps, pulumi: async (args: string[]) => (args[0] === "preview" ? JSON.stringify({ steps: [team("prod-tenancy-1", "delete", "alpha"), team("prod-tenancy-1", "delete", "delta")] }) : deps.pulumi(args)) };
-  const dir = tempDir();
-  await expect(savePlan("prod-tenancy-1", dir, project, deleting)).rejects.toThrow(
+  await expectPlanRefused(
+    "prod-tenancy-1",
+    project,
+    deleting,
     "the update would delete teams another stack of prod lists: alpha (Pulumi.prod.yaml); delta (Pulumi.prod-tenancy-2.yaml). Their state was not moved along with their config, " +
       "and the update would delete their namespaces: run `npm run move-teams -- prod --from prod-tenancy-1 --yes` and `npm run move-teams -- prod-tenancy-2 --from prod-tenancy-1 --yes` first " +
       '(docs/scale.md, "Moving teams between stacks").',
   );
-  expect(fs.existsSync(path.join(dir, FILES.record))).toBe(false);
 });
 
 test("a plan is refused when it would create a team another stack of its environment still holds in its state", async () => {
-  const project = tempDir();
-  fs.mkdirSync(path.join(project, "policy", "config"), { recursive: true });
-  fs.writeFileSync(path.join(project, "policy", "config", "prod.json"), "{}");
-  fs.writeFileSync(path.join(project, "Pulumi.prod.yaml"), "config:\n  platform:teams:\n    - name: gamma\n");
-  fs.writeFileSync(path.join(project, "Pulumi.prod-tenancy-1.yaml"), "config:\n  platform:teams: []\n");
-  fs.writeFileSync(path.join(project, "Pulumi.prod-tenancy-2.yaml"), "config:\n  platform:teams: []\n");
-  const team = (stack: string, op: string, name: string) => ({ op, urn: `urn:pulumi:${stack}::k8s-platform::platform:tenancy:Team::${name}` });
+  const project = prodProject({ prod: ["gamma"], "prod-tenancy-1": [], "prod-tenancy-2": [] });
   const exports: string[] = [];
   const { deps } = fakeDeps({ exported: exported([]), head: COMMIT });
   const moving: PlanDeps = {
@@ -161,13 +171,14 @@ test("a plan is refused when it would create a team another stack of its environ
   expect(await teamsHeldElsewhere("prod", [team("prod", "same", "gamma")], project, moving)).toEqual([]);
   expect(exports).toHaveLength(2);
 
-  const dir = tempDir();
-  await expect(savePlan("prod", dir, project, moving)).rejects.toThrow(
+  await expectPlanRefused(
+    "prod",
+    project,
+    moving,
     "the update would create teams another stack of prod still holds: gamma (in prod-tenancy-1's state). Their config moved, their state did not, " +
       "and that stack's update would then delete the namespaces this one adopts: run `npm run move-teams -- prod --from prod-tenancy-1 --yes` first " +
       '(docs/scale.md, "Moving teams between stacks").',
   );
-  expect(fs.existsSync(path.join(dir, FILES.record))).toBe(false);
   // Any other failure to read a stack's state is not taken for an empty state.
   const denied: PlanDeps = { ...moving, pulumi: async (args) => (args[1] === "export" && args[3] === "prod-tenancy-1" ? Promise.reject(new Error("AccessDenied")) : moving.pulumi(args)) };
   await expect(teamsHeldElsewhere("prod", [team("prod", "create", "gamma")], project, denied)).rejects.toThrow("AccessDenied");
