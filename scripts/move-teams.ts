@@ -17,9 +17,8 @@ import { spawnSync } from "child_process";
 import { committedStackConfig } from "../config/committed-stacks";
 import { ENVIRONMENTS } from "../config/sections/environment";
 import { environmentOf, parseShardStack } from "../config/tenancy-shards";
-import { changingSteps, policyArgs } from "./deploy-plan/plan";
+import { changingSteps, policyArgs, teamsInState } from "./deploy-plan/plan";
 
-const TEAM_TYPE = "platform:tenancy:Team";
 const NOTHING_CHANGED = 2;
 const USAGE = "usage: npm run move-teams -- <to-stack> [--from <stack>] [--yes] (two stacks of one environment: its own and its <environment>-tenancy-<n>)";
 
@@ -34,8 +33,7 @@ function pulumi(args: string[], options: { allowFailure?: boolean } = {}): { cod
 
 /** URNs of the Team components of `teams` in the stack's state, in the order of `teams`. */
 function teamUrns(stack: string, teams: readonly string[]): string[] {
-  const resources: { urn: string; type: string }[] = JSON.parse(pulumi(["stack", "export", "--stack", stack]).stdout).deployment.resources ?? [];
-  const urns = new Map(resources.filter((r) => r.type === TEAM_TYPE).map((r) => [r.urn.split("::").pop()!, r.urn]));
+  const urns = teamsInState(pulumi(["stack", "export", "--stack", stack]).stdout);
   return teams.flatMap((team) => urns.get(team) ?? []);
 }
 

@@ -62,22 +62,18 @@ export async function savePlan(stack: string, dir: string, projectDir: string, d
   const steps = JSON.parse(preview).steps ?? [];
   const stranded = teamsLeftBehind(stack, steps, projectDir);
   if (stranded.length > 0) {
-    const owners = [...new Set(stranded.map((s) => s.owner))];
-    const listed = owners.map((owner) => `${stranded.filter((s) => s.owner === owner).map((s) => s.team).sort().join(", ")} (Pulumi.${owner}.yaml)`);
-    const moves = owners.map((owner) => `\`npm run move-teams -- ${owner} --from ${stack} --yes\``);
+    const { listed, owners } = byOwner(stranded, (owner) => `Pulumi.${owner}.yaml`);
     throw new PlanRefused(
-      `the update would delete teams another stack of ${environmentOf(stack)} lists: ${listed.join("; ")}. Their state was not moved along with their config, ` +
-        `and the update would delete their namespaces: run ${moves.join(" and ")} first (docs/scale.md, "Moving teams between stacks").`,
+      `the update would delete teams another stack of ${environmentOf(stack)} lists: ${listed}. Their state was not moved along with their config, ` +
+        `and the update would delete their namespaces: run ${owners.map((owner) => moveCommand(owner, stack)).join(" and ")} first (docs/scale.md, "Moving teams between stacks").`,
     );
   }
   const held = await teamsHeldElsewhere(stack, steps, projectDir, deps);
   if (held.length > 0) {
-    const owners = [...new Set(held.map((h) => h.owner))];
-    const listed = owners.map((owner) => `${held.filter((h) => h.owner === owner).map((h) => h.team).sort().join(", ")} (in ${owner}'s state)`);
-    const moves = owners.map((owner) => `\`npm run move-teams -- ${stack} --from ${owner} --yes\``);
+    const { listed, owners } = byOwner(held, (owner) => `in ${owner}'s state`);
     throw new PlanRefused(
-      `the update would create teams another stack of ${environmentOf(stack)} still holds: ${listed.join("; ")}. Their config moved, their state did not, ` +
-        `and that stack's update would then delete the namespaces this one adopts: run ${moves.join(" and ")} first (docs/scale.md, "Moving teams between stacks").`,
+      `the update would create teams another stack of ${environmentOf(stack)} still holds: ${listed}. Their config moved, their state did not, ` +
+        `and that stack's update would then delete the namespaces this one adopts: run ${owners.map((owner) => moveCommand(stack, owner)).join(" and ")} first (docs/scale.md, "Moving teams between stacks").`,
     );
   }
   fs.writeFileSync(path.join(dir, FILES.preview), preview);
@@ -88,6 +84,17 @@ export async function savePlan(stack: string, dir: string, projectDir: string, d
   return record;
 }
 
+/** Teams grouped by the stack that owns them: `a, b (<where>); c (<where>)`, and those stacks. */
+function byOwner(teams: { team: string; owner: string }[], where: (owner: string) => string): { listed: string; owners: string[] } {
+  const owners = [...new Set(teams.map((t) => t.owner))];
+  const listed = owners.map((owner) => `${teams.filter((t) => t.owner === owner).map((t) => t.team).sort().join(", ")} (${where(owner)})`).join("; ");
+  return { listed, owners };
+}
+
+function moveCommand(to: string, from: string): string {
+  return `\`npm run move-teams -- ${to} --from ${from} --yes\``;
+}
+
 /** The environment's other stacks with a committed file: its own stack and its shards. */
 function otherStacksOf(stack: string, projectDir: string): string[] {
   const environment = environmentOf(stack);
@@ -95,6 +102,12 @@ function otherStacksOf(stack: string, projectDir: string): string[] {
 }
 
 const TEAM_TYPE = "platform:tenancy:Team";
+
+/** The Team components in a stack's state (`pulumi stack export`): team name → URN. */
+export function teamsInState(exported: string): Map<string, string> {
+  const resources: { type: string; urn: string }[] = JSON.parse(exported).deployment?.resources ?? [];
+  return new Map(resources.filter((r) => r.type === TEAM_TYPE).map((r) => [r.urn.split("::").pop()!, r.urn]));
+}
 
 /** Names of the Teams the steps `op` (create, delete). */
 function teamsOf(steps: { op: string; urn: string }[], op: string): string[] {
@@ -133,8 +146,7 @@ export async function teamsHeldElsewhere(stack: string, steps: { op: string; urn
       throw error;
     });
     if (exported === undefined) continue;
-    const resources: { type: string; urn: string }[] = JSON.parse(exported).deployment?.resources ?? [];
-    const teams = new Set(resources.filter((r) => r.type === TEAM_TYPE).map((r) => r.urn.split("::").pop()!));
+    const teams = teamsInState(exported);
     held.push(...created.filter((team) => teams.has(team)).map((team) => ({ team, owner: other })));
   }
   return held;
