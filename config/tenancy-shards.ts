@@ -6,6 +6,7 @@
  * in that stack's file (not derived from a hash of its name, which would move teams whenever a shard is added).
  */
 import * as fs from "fs";
+import * as path from "path";
 import { z } from "zod";
 import { committedStackConfig, PROJECT_DIR } from "./committed-stacks";
 import type { Violation } from "./rules";
@@ -101,4 +102,9 @@ export function teamsFitOneStack(environment: string, teams: readonly unknown[])
  */
 export function environmentOf(stack: string): string {
   return parseShardStack(stack)?.environment ?? stack;
+}
+
+/** The policy pack's settings a stack is previewed and deployed with, relative to the project: its environment's. */
+export function policyConfigFile(stack: string): string {
+  return path.join("policy", "config", `${environmentOf(stack)}.json`);
 }

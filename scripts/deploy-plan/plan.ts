@@ -8,7 +8,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { committedStackConfig } from "../../config/committed-stacks";
-import { committedShards, environmentOf } from "../../config/tenancy-shards";
+import { committedShards, environmentOf, policyConfigFile } from "../../config/tenancy-shards";
 
 /** What `save` records next to the plan, so that `apply` can tell whether the world moved since. */
 export interface PlanRecord {
@@ -50,7 +50,7 @@ export function stateFingerprint(exported: string): string {
 
 /** The policy pack and this environment's settings of it (a shard's: its environment's), as every preview and update of the stack uses them. */
 export function policyArgs(stack: string, projectDir: string): string[] {
-  const config = path.join("policy", "config", `${environmentOf(stack)}.json`);
+  const config = policyConfigFile(stack);
   if (!fs.existsSync(path.join(projectDir, config))) throw new PlanRefused(`${config} does not exist: every stack is deployed with the policy pack and its settings`);
   return ["--policy-pack", "policy", "--policy-pack-config", config];
 }

@@ -7,7 +7,7 @@ import { Interrupt } from "./interrupt";
 import { EngineFailure, lockedRefusal, programChanges, RollbackCancelled, RollbackRefused } from "./refusals";
 import { refuseOtherSecretsProvider, stackFile } from "./stack-config";
 import { selectTarget, StateSummary } from "./target";
-import { environmentOf } from "../../config/tenancy-shards";
+import { policyConfigFile } from "../../config/tenancy-shards";
 
 /** A stack's records, read from the live checkout. */
 export interface StackHandle {
@@ -154,7 +154,7 @@ export async function rollback(options: { stack: string; to?: number; yes: boole
  */
 async function policyPack(stack: string, projectDir: string, deps: RollbackDeps): Promise<PolicyPack> {
   const dir = path.join(projectDir, "policy");
-  const config = path.join(dir, "config", `${environmentOf(stack.split("/").pop()!)}.json`);
+  const config = path.join(projectDir, policyConfigFile(stack.split("/").pop()!));
   if (deps.files.read(path.join(dir, "PulumiPolicy.yaml")) === undefined) throw new RollbackRefused(`there is no policy pack in ${dir} (PulumiPolicy.yaml).`);
   if (deps.files.read(config) === undefined) throw new RollbackRefused(`the policy pack has no config for ${stack}: ${config} does not exist.`);
   const changed = programChanges(await deps.git.statusPorcelain(projectDir, "policy"));
