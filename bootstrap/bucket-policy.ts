@@ -36,7 +36,10 @@ export function stateBucketPolicy(args: StateBucketPolicyArgs): PolicyDocument {
   const bucket = bucketArn(hub.partition, args.bucket);
   const objects = (keys: string[]) => keys.map((key) => `${bucket}/${key}`);
   const everyRole = environments.flatMap((env) => [env.deployRoleArn, env.previewRoleArn]);
-  const accounts = principalsOfAccounts(hub.partition, environments.map((env) => env.accountId));
+  const accounts = principalsOfAccounts(
+    hub.partition,
+    environments.map((env) => env.accountId),
+  );
   const spokes = environments.filter((env) => env.stack !== hub.stack);
 
   const statements: Statement[] = [
@@ -147,7 +150,10 @@ export function stateBucketPolicy(args: StateBucketPolicyArgs): PolicyDocument {
     statements.push({
       Sid: "SpokesReadTheHubsOutputs",
       Effect: "Allow",
-      Principal: principalsOfAccounts(hub.partition, spokes.map((env) => env.accountId)),
+      Principal: principalsOfAccounts(
+        hub.partition,
+        spokes.map((env) => env.accountId),
+      ),
       Action: "s3:GetObject",
       Resource: `${bucket}/${checkpointKeys(platformProject, hub.stack)}`,
       Condition: principalArnIs(spokes.flatMap((env) => [env.deployRoleArn, env.previewRoleArn])),

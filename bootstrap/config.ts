@@ -67,7 +67,11 @@ export class BootstrapConfigError extends pulumi.RunError {
   constructor(stack: string, problems: readonly Problem[]) {
     super(
       [`Invalid configuration for bootstrap stack "${stack}"; nothing was deployed:`]
-        .concat(problems.map((p) => `  ${p.file}: ${p.key} = ${showValue(p.value)}: ${p.expected.startsWith("expected") ? "" : "expected "}${p.expected}`))
+        .concat(
+          problems.map(
+            (p) => `  ${p.file}: ${p.key} = ${showValue(p.value)}: ${p.expected.startsWith("expected") ? "" : "expected "}${p.expected}`,
+          ),
+        )
         .join("\n"),
     );
     this.name = "BootstrapConfigError";
@@ -83,8 +87,12 @@ const platformAws = z.object({
 });
 
 const bootstrapSettings = z.strictObject({
-  githubRepository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+$/, { message: "<owner>/<repository> of the GitHub repository, e.g. acme/k8s-platform" }),
-  stateBucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-'" }),
+  githubRepository: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+$/, { message: "<owner>/<repository> of the GitHub repository, e.g. acme/k8s-platform" }),
+  stateBucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-'" }),
   awsProfile: z.string().min(1).optional(),
   operatorAccess: z
     .strictObject({
@@ -115,7 +123,12 @@ export function loadBootstrapConfig(stack: string, raw: Record<string, string>, 
   const spokes: string[] = (hubFile["platform:admin"]?.spokes ?? []).map((spoke: { name: string }) => spoke.name);
   const stacks = [HUB_STACK, ...spokes];
   if (!stacks.includes(stack)) {
-    problems.push({ file: `Pulumi.${HUB_STACK}.yaml`, key: "platform:admin.spokes", value: spokes, expected: `a spoke named "${stack}", or a bootstrap stack named ${stacks.join(", ")}` });
+    problems.push({
+      file: `Pulumi.${HUB_STACK}.yaml`,
+      key: "platform:admin.spokes",
+      value: spokes,
+      expected: `a spoke named "${stack}", or a bootstrap stack named ${stacks.join(", ")}`,
+    });
     throw new BootstrapConfigError(stack, problems);
   }
 
@@ -125,11 +138,22 @@ export function loadBootstrapConfig(stack: string, raw: Record<string, string>, 
     const hubStack = stackConfig(name)?.["platform:hub"]?.stack;
     const expectedHub = `organization/${platformProject}/${HUB_STACK}`;
     // The bucket policy lets the spokes read exactly that stack's state: another name would be refused.
-    if (hubStack !== expectedHub) problems.push({ file, key: "platform:hub.stack", value: hubStack, expected: `"${expectedHub}", the admin stack's state the bucket shares` });
+    if (hubStack !== expectedHub)
+      problems.push({
+        file,
+        key: "platform:hub.stack",
+        value: hubStack,
+        expected: `"${expectedHub}", the admin stack's state the bucket shares`,
+      });
     const listed = hubFile["platform:admin"].spokes[i];
     const own = environments[i + 1];
     if (own && listed.accountId !== own.accountId) {
-      problems.push({ file: `Pulumi.${HUB_STACK}.yaml`, key: `platform:admin.spokes[${i}].accountId`, value: listed.accountId, expected: `the platform:aws.accountId of ${file} (${own.accountId})` });
+      problems.push({
+        file: `Pulumi.${HUB_STACK}.yaml`,
+        key: `platform:admin.spokes[${i}].accountId`,
+        value: listed.accountId,
+        expected: `the platform:aws.accountId of ${file} (${own.accountId})`,
+      });
     }
   });
   problems.push(...distinctRoles(environments.filter((e): e is EnvironmentAccount => e !== undefined)));
@@ -138,13 +162,26 @@ export function loadBootstrapConfig(stack: string, raw: Record<string, string>, 
   if (!settings.success) {
     for (const issue of firstPerPath(settings.error.issues)) {
       // githubRepository and stateBucket usually come from the project's defaults.
-      const file = ["githubRepository", "stateBucket"].includes(String(issue.path[0])) ? `bootstrap/Pulumi.${stack}.yaml or bootstrap/Pulumi.yaml` : `bootstrap/Pulumi.${stack}.yaml`;
+      const file = ["githubRepository", "stateBucket"].includes(String(issue.path[0]))
+        ? `bootstrap/Pulumi.${stack}.yaml or bootstrap/Pulumi.yaml`
+        : `bootstrap/Pulumi.${stack}.yaml`;
       if (issue.code === "unrecognized_keys") {
         const known = Object.keys(bootstrapSettings.shape).join(", ");
-        for (const key of issue.keys) problems.push({ file, key: `${BOOTSTRAP_NAMESPACE}:${[...issue.path, key].join(".")}`, value: valueOf(bootstrapValues(raw), [...issue.path, key]), expected: `a known key (${issue.path.length === 0 ? known : "principalArn, until"})` });
+        for (const key of issue.keys)
+          problems.push({
+            file,
+            key: `${BOOTSTRAP_NAMESPACE}:${[...issue.path, key].join(".")}`,
+            value: valueOf(bootstrapValues(raw), [...issue.path, key]),
+            expected: `a known key (${issue.path.length === 0 ? known : "principalArn, until"})`,
+          });
         continue;
       }
-      problems.push({ file, key: `${BOOTSTRAP_NAMESPACE}:${issue.path.join(".")}`, value: valueOf(bootstrapValues(raw), issue.path), expected: issue.message });
+      problems.push({
+        file,
+        key: `${BOOTSTRAP_NAMESPACE}:${issue.path.join(".")}`,
+        value: valueOf(bootstrapValues(raw), issue.path),
+        expected: issue.message,
+      });
     }
   } else if (settings.data.operatorAccess) {
     problems.push(...operatorAccessProblems(stack, settings.data.operatorAccess, environments[stacks.indexOf(stack)], now));
@@ -177,23 +214,48 @@ function readEnvironment(stack: string, config: Record<string, any> | undefined,
   const parsed = platformAws.safeParse(config["platform:aws"]);
   if (!parsed.success) {
     for (const issue of firstPerPath(parsed.error.issues)) {
-      problems.push({ file, key: ["platform:aws", ...issue.path].join("."), value: valueOf(config["platform:aws"], issue.path), expected: issue.message });
+      problems.push({
+        file,
+        key: ["platform:aws", ...issue.path].join("."),
+        value: valueOf(config["platform:aws"], issue.path),
+        expected: issue.message,
+      });
     }
     return undefined;
   }
   const { region, accountId, deployRoleArn, previewRoleArn } = parsed.data;
   const partition = deployRoleArn.split(":")[1];
   const before = problems.length;
-  for (const [key, arn] of [["deployRoleArn", deployRoleArn], ["previewRoleArn", previewRoleArn]] as const) {
+  for (const [key, arn] of [
+    ["deployRoleArn", deployRoleArn],
+    ["previewRoleArn", previewRoleArn],
+  ] as const) {
     const account = arn.split(":")[4];
-    if (account !== accountId) problems.push({ file, key: `platform:aws.${key}`, value: arn, expected: `a role in platform:aws.accountId ${accountId} (this ARN is in ${account})` });
+    if (account !== accountId)
+      problems.push({
+        file,
+        key: `platform:aws.${key}`,
+        value: arn,
+        expected: `a role in platform:aws.accountId ${accountId} (this ARN is in ${account})`,
+      });
   }
   if (previewRoleArn === deployRoleArn) {
-    problems.push({ file, key: "platform:aws.previewRoleArn", value: previewRoleArn, expected: "a role other than the deploy role: previews must not be able to write" });
+    problems.push({
+      file,
+      key: "platform:aws.previewRoleArn",
+      value: previewRoleArn,
+      expected: "a role other than the deploy role: previews must not be able to write",
+    });
   }
   if (problems.length > before) return undefined;
   const environment = config["platform:environment"] ?? {};
-  const tags = { environment: stack, owner: String(environment.owner), "cost-centre": String(environment.costCentre), "managed-by": "pulumi", component: "bootstrap" };
+  const tags = {
+    environment: stack,
+    owner: String(environment.owner),
+    "cost-centre": String(environment.costCentre),
+    "managed-by": "pulumi",
+    component: "bootstrap",
+  };
   return { stack, region, accountId, partition, deployRoleArn, previewRoleArn, tags };
 }
 
@@ -202,9 +264,18 @@ function distinctRoles(environments: EnvironmentAccount[]): Problem[] {
   const owners = new Map<string, string>();
   const problems: Problem[] = [];
   for (const env of environments) {
-    for (const [key, arn] of [["deployRoleArn", env.deployRoleArn], ["previewRoleArn", env.previewRoleArn]] as const) {
+    for (const [key, arn] of [
+      ["deployRoleArn", env.deployRoleArn],
+      ["previewRoleArn", env.previewRoleArn],
+    ] as const) {
       const owner = owners.get(arn);
-      if (owner) problems.push({ file: `Pulumi.${env.stack}.yaml`, key: `platform:aws.${key}`, value: arn, expected: `a role of this environment only (${owner} uses it): one environment's role must not write another's state` });
+      if (owner)
+        problems.push({
+          file: `Pulumi.${env.stack}.yaml`,
+          key: `platform:aws.${key}`,
+          value: arn,
+          expected: `a role of this environment only (${owner} uses it): one environment's role must not write another's state`,
+        });
       else owners.set(arn, `${env.stack}'s ${key}`);
     }
   }
@@ -217,11 +288,21 @@ function operatorAccessProblems(stack: string, access: OperatorAccess, account: 
   const problems: Problem[] = [];
   const hoursLeft = (Date.parse(access.until) - now.getTime()) / 3_600_000;
   if (hoursLeft <= 0 || hoursLeft > MAX_OPERATOR_ACCESS_HOURS) {
-    problems.push({ file, key: `${key}.until`, value: access.until, expected: `a time within the next ${MAX_OPERATOR_ACCESS_HOURS} h (now is ${now.toISOString()}); remove operatorAccess once the window has passed` });
+    problems.push({
+      file,
+      key: `${key}.until`,
+      value: access.until,
+      expected: `a time within the next ${MAX_OPERATOR_ACCESS_HOURS} h (now is ${now.toISOString()}); remove operatorAccess once the window has passed`,
+    });
   }
   const principalAccount = access.principalArn.split(":")[4];
   if (account && principalAccount !== account.accountId) {
-    problems.push({ file, key: `${key}.principalArn`, value: access.principalArn, expected: `a principal of the environment's account ${account.accountId}` });
+    problems.push({
+      file,
+      key: `${key}.principalArn`,
+      value: access.principalArn,
+      expected: `a principal of the environment's account ${account.accountId}`,
+    });
   }
   return problems;
 }
@@ -246,5 +327,8 @@ function firstPerPath(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
 }
 
 function valueOf(root: unknown, keys: readonly PropertyKey[]): unknown {
-  return keys.reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined), root);
+  return keys.reduce<unknown>(
+    (node, key) => (node && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined),
+    root,
+  );
 }

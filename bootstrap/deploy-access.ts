@@ -4,7 +4,13 @@ import { managedPolicyArn } from "../components/aws-account";
 import type { EnvironmentAccount, OperatorAccess } from "./config";
 import { secretsKeyAlias, secretsKeyPolicy } from "./key-policies";
 import { roleNameAndPath } from "./policy-document";
-import { boundaryPolicyName, DEPLOY_ROLE_MAX_SESSION_SECONDS, deployRoleBoundary, previewBackendAccess, previewDeniedSecretReads } from "./role-policies";
+import {
+  boundaryPolicyName,
+  DEPLOY_ROLE_MAX_SESSION_SECONDS,
+  deployRoleBoundary,
+  previewBackendAccess,
+  previewDeniedSecretReads,
+} from "./role-policies";
 import { deployRoleTrust, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, oidcProviderArn, previewRoleTrust } from "./trust-policies";
 
 export interface DeployAccessArgs {
@@ -42,7 +48,11 @@ export class DeployAccess extends pulumi.ComponentResource {
     // IAM trusts GitHub's certificate through its own root CAs, so no thumbprint is pinned (IAM User Guide,
     // "Create an OpenID Connect (OIDC) identity provider in IAM"). One provider per URL and account: an existing
     // one is imported (docs/bootstrap.md).
-    const oidc = new aws.iam.OpenIdConnectProvider(`${name}-github-oidc`, { url: `https://${GITHUB_OIDC_HOST}`, clientIdLists: [GITHUB_OIDC_AUDIENCE] }, childOpts);
+    const oidc = new aws.iam.OpenIdConnectProvider(
+      `${name}-github-oidc`,
+      { url: `https://${GITHUB_OIDC_HOST}`, clientIdLists: [GITHUB_OIDC_AUDIENCE] },
+      childOpts,
+    );
 
     // Losing this key loses every secret of the stack: protected, and deletion waits the longest window.
     const secretsKey = new aws.kms.Key(
@@ -90,7 +100,11 @@ export class DeployAccess extends pulumi.ComponentResource {
       },
       childOpts,
     );
-    new aws.iam.RolePolicyAttachment(`${name}-deploy-administrator`, { role: deployRole.name, policyArn: managedPolicyArn(account.partition, "AdministratorAccess") }, childOpts);
+    new aws.iam.RolePolicyAttachment(
+      `${name}-deploy-administrator`,
+      { role: deployRole.name, policyArn: managedPolicyArn(account.partition, "AdministratorAccess") },
+      childOpts,
+    );
 
     const previewRole = new aws.iam.Role(
       `${name}-preview-role`,
@@ -101,14 +115,29 @@ export class DeployAccess extends pulumi.ComponentResource {
       },
       childOpts,
     );
-    new aws.iam.RolePolicyAttachment(`${name}-preview-read-only`, { role: previewRole.name, policyArn: managedPolicyArn(account.partition, "ReadOnlyAccess") }, childOpts);
-    new aws.iam.RolePolicy(`${name}-preview-no-secret-reads`, { role: previewRole.name, policy: JSON.stringify(previewDeniedSecretReads(args.stateBucketArn)) }, childOpts);
+    new aws.iam.RolePolicyAttachment(
+      `${name}-preview-read-only`,
+      { role: previewRole.name, policyArn: managedPolicyArn(account.partition, "ReadOnlyAccess") },
+      childOpts,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-preview-no-secret-reads`,
+      { role: previewRole.name, policy: JSON.stringify(previewDeniedSecretReads(args.stateBucketArn)) },
+      childOpts,
+    );
     const decryptKeys = pulumi.all([secretsKey.arn, args.stateKeyArn, args.hubSecretsKeyArn]);
     new aws.iam.RolePolicy(
       `${name}-preview-state`,
       {
         role: previewRole.name,
-        policy: decryptKeys.apply((arns) => JSON.stringify(previewBackendAccess(args.stateBucketArn, arns.filter((arn): arn is string => !!arn)))),
+        policy: decryptKeys.apply((arns) =>
+          JSON.stringify(
+            previewBackendAccess(
+              args.stateBucketArn,
+              arns.filter((arn): arn is string => !!arn),
+            ),
+          ),
+        ),
       },
       childOpts,
     );
@@ -117,6 +146,11 @@ export class DeployAccess extends pulumi.ComponentResource {
     this.previewRoleArn = previewRole.arn;
     this.secretsKeyArn = secretsKey.arn;
     this.oidcProviderArn = oidc.arn;
-    this.registerOutputs({ deployRoleArn: this.deployRoleArn, previewRoleArn: this.previewRoleArn, secretsKeyArn: this.secretsKeyArn, oidcProviderArn: this.oidcProviderArn });
+    this.registerOutputs({
+      deployRoleArn: this.deployRoleArn,
+      previewRoleArn: this.previewRoleArn,
+      secretsKeyArn: this.secretsKeyArn,
+      oidcProviderArn: this.oidcProviderArn,
+    });
   }
 }

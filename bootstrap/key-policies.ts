@@ -45,7 +45,13 @@ export function secretsProviderUrl(account: EnvironmentAccount): string {
 }
 
 function administration(account: EnvironmentAccount): Statement {
-  return { Sid: "AccountAdministersTheKeyButCannotUseIt", Effect: "Allow", Principal: { AWS: accountRoot(account.partition, account.accountId) }, Action: KEY_ADMINISTRATION_ACTIONS, Resource: "*" };
+  return {
+    Sid: "AccountAdministersTheKeyButCannotUseIt",
+    Effect: "Allow",
+    Principal: { AWS: accountRoot(account.partition, account.accountId) },
+    Action: KEY_ADMINISTRATION_ACTIONS,
+    Resource: "*",
+  };
 }
 
 /**
@@ -61,14 +67,31 @@ export function secretsKeyPolicy(account: EnvironmentAccount, hubReaders: readon
   const root = { AWS: accountRoot(account.partition, account.accountId) };
   const statements: Statement[] = [
     administration(account),
-    { Sid: "DeployRoleEncryptsAndDecrypts", Effect: "Allow", Principal: root, Action: ["kms:Encrypt", "kms:Decrypt"], Resource: "*", Condition: principalArnIs([account.deployRoleArn]) },
-    { Sid: "PreviewRoleDecrypts", Effect: "Allow", Principal: root, Action: "kms:Decrypt", Resource: "*", Condition: principalArnIs([account.previewRoleArn]) },
+    {
+      Sid: "DeployRoleEncryptsAndDecrypts",
+      Effect: "Allow",
+      Principal: root,
+      Action: ["kms:Encrypt", "kms:Decrypt"],
+      Resource: "*",
+      Condition: principalArnIs([account.deployRoleArn]),
+    },
+    {
+      Sid: "PreviewRoleDecrypts",
+      Effect: "Allow",
+      Principal: root,
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: principalArnIs([account.previewRoleArn]),
+    },
   ];
   if (hubReaders.length > 0) {
     statements.push({
       Sid: "SpokesDecryptToReadTheHubsOutputs",
       Effect: "Allow",
-      Principal: principalsOfAccounts(account.partition, hubReaders.map((spoke) => spoke.accountId)),
+      Principal: principalsOfAccounts(
+        account.partition,
+        hubReaders.map((spoke) => spoke.accountId),
+      ),
       Action: "kms:Decrypt",
       Resource: "*",
       Condition: principalArnIs(hubReaders.flatMap((spoke) => [spoke.deployRoleArn, spoke.previewRoleArn])),
@@ -84,7 +107,10 @@ export function secretsKeyPolicy(account: EnvironmentAccount, hubReaders: readon
  */
 export function stateKeyPolicy(hub: EnvironmentAccount, spokes: readonly EnvironmentAccount[]): PolicyDocument {
   const viaS3 = { "kms:ViaService": `s3.${hub.region}.amazonaws.com` };
-  const spokeAccounts = principalsOfAccounts(hub.partition, spokes.map((spoke) => spoke.accountId));
+  const spokeAccounts = principalsOfAccounts(
+    hub.partition,
+    spokes.map((spoke) => spoke.accountId),
+  );
   const statements: Statement[] = [
     administration(hub),
     {

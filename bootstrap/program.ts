@@ -28,7 +28,13 @@ export function bootstrap(stack: string): Record<string, unknown> {
   let stateKeyArn: pulumi.Output<string>;
   let hubSecretsKeyArn: pulumi.Output<string> | undefined;
   if (isHub) {
-    const state = new StateBackend("state", { bucket: config.stateBucket, platformProject: config.platformProject, hub, environments: config.environments, provider });
+    const state = new StateBackend("state", {
+      bucket: config.stateBucket,
+      platformProject: config.platformProject,
+      hub,
+      environments: config.environments,
+      provider,
+    });
     stateKeyArn = state.keyArn;
   } else {
     const hubBootstrap = new pulumi.StackReference(`organization/${pulumi.getProject()}/${HUB_STACK}`);
@@ -36,20 +42,17 @@ export function bootstrap(stack: string): Record<string, unknown> {
     hubSecretsKeyArn = hubBootstrap.requireOutput("secretsKeyArn") as pulumi.Output<string>;
   }
 
-  const access = new DeployAccess(
-    stack,
-    {
-      account,
-      repository: config.repository,
-      operatorAccess: config.operatorAccess,
-      stateBucketArn,
-      stateKeyArn,
-      hubSecretsKeyArn,
-      hubReaders: isHub ? config.environments.filter((env) => env.stack !== hub.stack) : [],
-      protectStateBucket: isHub,
-      provider,
-    },
-  );
+  const access = new DeployAccess(stack, {
+    account,
+    repository: config.repository,
+    operatorAccess: config.operatorAccess,
+    stateBucketArn,
+    stateKeyArn,
+    hubSecretsKeyArn,
+    hubReaders: isHub ? config.environments.filter((env) => env.stack !== hub.stack) : [],
+    protectStateBucket: isHub,
+    provider,
+  });
 
   return {
     // What the workflows and the platform stack file take (docs/bootstrap.md, "After the bootstrap").

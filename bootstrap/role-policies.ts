@@ -49,7 +49,12 @@ export function deployRoleBoundary(account: EnvironmentAccount, protect: Protect
   ];
   if (protect.stateBucketArn) {
     // Objects are the bucket policy's business; the bucket's own settings and policy are the bootstrap's.
-    statements.push({ Sid: "NotTheStateBucketsSettings", Effect: "Deny", NotAction: ["s3:Get*", "s3:List*"], Resource: protect.stateBucketArn });
+    statements.push({
+      Sid: "NotTheStateBucketsSettings",
+      Effect: "Deny",
+      NotAction: ["s3:Get*", "s3:List*"],
+      Resource: protect.stateBucketArn,
+    });
   }
   return policyDocument(statements);
 }

@@ -46,7 +46,11 @@ export class StateBackend extends pulumi.ComponentResource {
     const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: args.bucket, forceDestroy: false }, { ...childOpts, protect: true });
     // ACLs off, every object owned by the bucket's account, the spokes' writes included (S3 User Guide,
     // "Controlling ownership of objects and disabling ACLs").
-    const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, childOpts);
+    const ownership = new aws.s3.BucketOwnershipControls(
+      `${name}-ownership`,
+      { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+      childOpts,
+    );
     const publicAccess = new aws.s3.BucketPublicAccessBlock(
       `${name}-public-access`,
       { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
@@ -56,10 +60,17 @@ export class StateBackend extends pulumi.ComponentResource {
     // "Reducing the cost of SSE-KMS with Amazon S3 Bucket Keys"); a checkpoint is written after every step.
     const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
-      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }] },
+      {
+        bucket: bucket.id,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
+      },
       childOpts,
     );
-    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, childOpts);
+    const versioning = new aws.s3.BucketVersioning(
+      `${name}-versioning`,
+      { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+      childOpts,
+    );
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
       {
@@ -80,7 +91,9 @@ export class StateBackend extends pulumi.ComponentResource {
       `${name}-policy`,
       {
         bucket: bucket.id,
-        policy: JSON.stringify(stateBucketPolicy({ bucket: args.bucket, platformProject: args.platformProject, hub: args.hub, environments: args.environments })),
+        policy: JSON.stringify(
+          stateBucketPolicy({ bucket: args.bucket, platformProject: args.platformProject, hub: args.hub, environments: args.environments }),
+        ),
       },
       { ...childOpts, dependsOn: [publicAccess, ownership] },
     );

@@ -39,14 +39,27 @@ function previewSubjects(repository: string, stack: string): { exact: string[]; 
 const AUDIENCE = { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE };
 
 function githubJobs(providerArn: string, condition: ConditionBlock): Statement {
-  return { Sid: "GitHubActionsJobs", Effect: "Allow", Principal: { Federated: providerArn }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition };
+  return {
+    Sid: "GitHubActionsJobs",
+    Effect: "Allow",
+    Principal: { Federated: providerArn },
+    Action: "sts:AssumeRoleWithWebIdentity",
+    Condition: condition,
+  };
 }
 
-export function deployRoleTrust(account: EnvironmentAccount, repository: string, providerArn: string, operatorAccess?: OperatorAccess): PolicyDocument {
+export function deployRoleTrust(
+  account: EnvironmentAccount,
+  repository: string,
+  providerArn: string,
+  operatorAccess?: OperatorAccess,
+): PolicyDocument {
   // The program assumes no role (components/aws-account): the job's credentials are the role's, so the role
   // trusts no one but those jobs, and an operator while the window below is open.
   // StringEquals: no wildcard can admit another environment.
-  const statements = [githubJobs(providerArn, { StringEquals: { ...AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: deploySubject(repository, account.stack) } })];
+  const statements = [
+    githubJobs(providerArn, { StringEquals: { ...AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: deploySubject(repository, account.stack) } }),
+  ];
   if (operatorAccess) {
     // Break glass, time-boxed: IAM stops honouring the statement at `until` (aws:CurrentTime, a date condition).
     statements.push({
@@ -63,5 +76,7 @@ export function deployRoleTrust(account: EnvironmentAccount, repository: string,
 export function previewRoleTrust(account: EnvironmentAccount, repository: string, providerArn: string): PolicyDocument {
   const { exact, releaseTags } = previewSubjects(repository, account.stack);
   // StringLike for the release tags' `*`; the other subjects hold no wildcard character, so they match exactly.
-  return policyDocument([githubJobs(providerArn, { StringEquals: AUDIENCE, StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: [...exact, releaseTags] } })]);
+  return policyDocument([
+    githubJobs(providerArn, { StringEquals: AUDIENCE, StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: [...exact, releaseTags] } }),
+  ]);
 }

@@ -16,7 +16,8 @@ export const tagValue = z
   .min(1, { message: "expected a non-empty text: it becomes an AWS tag value" })
   .max(TAG_VALUE_MAX, { message: `expected at most ${TAG_VALUE_MAX} characters: it becomes an AWS tag value (the AWS limit)` })
   .regex(/^[\p{L}\p{N} +\-=._:/@]*$/u, {
-    message: "expected letters, digits, spaces and + - = . _ : / @ only: it becomes an AWS tag value, and IAM and other services refuse other characters",
+    message:
+      "expected letters, digits, spaces and + - = . _ : / @ only: it becomes an AWS tag value, and IAM and other services refuse other characters",
   })
   .refine((v) => !/^aws:/i.test(v), { message: 'expected a value not starting with "aws:": AWS reserves that prefix in tags' });
 
@@ -25,7 +26,9 @@ export const tagValue = z
  * CloudWatch Logs API reference and the provider's `aws.cloudwatch.LogGroup.retentionInDays` (0, "never
  * expire", is left out: audit logs here are meant to expire).
  */
-export const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const CLOUDWATCH_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 export const cloudwatchRetentionDays = z
   .number()
   .int({ message: "expected a whole number of days" })

@@ -31,10 +31,13 @@ export const CRON_DESCRIPTORS = ["@yearly", "@annually", "@monthly", "@weekly", 
 export function cronProblem(expression: string): string | undefined {
   const text = expression.trim();
   if (text.startsWith("@")) {
-    return CRON_DESCRIPTORS.includes(text) ? undefined : `one of the predefined schedules ${CRON_DESCRIPTORS.join(", ")}, or five fields such as '0 * * * *'`;
+    return CRON_DESCRIPTORS.includes(text)
+      ? undefined
+      : `one of the predefined schedules ${CRON_DESCRIPTORS.join(", ")}, or five fields such as '0 * * * *'`;
   }
   const parts = text.split(/\s+/);
-  if (parts.length !== 5) return `a five-field cron expression such as '0 * * * *' (minute hour day-of-month month day-of-week), not ${parts.length} fields`;
+  if (parts.length !== 5)
+    return `a five-field cron expression such as '0 * * * *' (minute hour day-of-month month day-of-week), not ${parts.length} fields`;
   for (const [i, part] of parts.entries()) {
     const problem = fieldProblem(part, FIELDS[i]);
     if (problem) return `a valid ${FIELDS[i].name} field (${problem})`;

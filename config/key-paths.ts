@@ -36,7 +36,10 @@ export function parsePath(path: string): Segment[] {
 }
 
 export function valueAt(root: unknown, segments: readonly Segment[]): unknown {
-  return segments.reduce<unknown>((node, segment) => (node && typeof node === "object" ? (node as Record<Segment, unknown>)[segment] : undefined), root);
+  return segments.reduce<unknown>(
+    (node, segment) => (node && typeof node === "object" ? (node as Record<Segment, unknown>)[segment] : undefined),
+    root,
+  );
 }
 
 /** Names that hold credentials wherever they appear, so that their values are never shown. */

@@ -48,7 +48,9 @@ function keyOf(what: "label" | "taint", kubeletLabel: boolean) {
       key.length === 0 || key.length > EKS_MAX
         ? `a ${what} key of 1 to ${EKS_MAX} characters (the EKS node group limit)`
         : (qualifiedNameProblem(key) ??
-          (kubeletLabel && reservedPrefix(key) ? `a ${what} key outside the kubernetes.io and k8s.io prefixes, which Kubernetes reserves (the kubelet refuses such node labels; node.kubernetes.io/ and kubelet.kubernetes.io/ are allowed)` : undefined));
+          (kubeletLabel && reservedPrefix(key)
+            ? `a ${what} key outside the kubernetes.io and k8s.io prefixes, which Kubernetes reserves (the kubelet refuses such node labels; node.kubernetes.io/ and kubelet.kubernetes.io/ are allowed)`
+            : undefined));
     if (problem) ctx.addIssue({ code: "custom", message: `expected ${problem}` });
   });
 }
@@ -58,7 +60,9 @@ function valueOf(what: "label" | "taint", minLength: number) {
     .string()
     .min(minLength, { message: `expected a non-empty ${what} value (EKS refuses empty node group label values)` })
     .max(EKS_MAX, { message: `expected a ${what} value of at most ${EKS_MAX} characters (Kubernetes and EKS limit)` })
-    .regex(LABEL_VALUE, { message: `expected a ${what} value of letters, digits, '-', '_' and '.', starting and ending with a letter or digit (Kubernetes label value syntax)` });
+    .regex(LABEL_VALUE, {
+      message: `expected a ${what} value of letters, digits, '-', '_' and '.', starting and ending with a letter or digit (Kubernetes label value syntax)`,
+    });
 }
 
 export const nodeLabelKey = keyOf("label", true);

@@ -98,12 +98,19 @@ export function loadShardConfig(
   if (!parsed.success) violations.push(...schemaViolations(parsed.error, shardSchema, plain));
   if (parsed.success) {
     const { teams } = parsed.data;
-    violations.push(...teamNamespacesAreUsable(teams), ...teamsFitOneStack(shard.environment, teams), ...teamsOwnedElsewhere(shard.environment, stack, teams));
+    violations.push(
+      ...teamNamespacesAreUsable(teams),
+      ...teamsFitOneStack(shard.environment, teams),
+      ...teamsOwnedElsewhere(shard.environment, stack, teams),
+    );
   }
   if (violations.length > 0) {
     const all = { ...sorted, plain };
     const scrub = secretScrubber(all);
-    throw new ConfigError(stack, violations.map((v) => ({ ...v, expected: scrub(v.expected), value: scrub(describeValue(v, all)) })));
+    throw new ConfigError(
+      stack,
+      violations.map((v) => ({ ...v, expected: scrub(v.expected), value: scrub(describeValue(v, all)) })),
+    );
   }
   return { stack, shard, config: parsed.data! };
 }

@@ -25,12 +25,19 @@ export const quantity = z
  * platform namespaces) fills a gap. The API server refuses a request above its limit, mid-deploy: checked here.
  */
 export const containerResources = z
-  .strictObject({ requests: z.strictObject({ cpu: quantity, memory: quantity }), limits: z.strictObject({ cpu: quantity, memory: quantity }) })
+  .strictObject({
+    requests: z.strictObject({ cpu: quantity, memory: quantity }),
+    limits: z.strictObject({ cpu: quantity, memory: quantity }),
+  })
   .superRefine((resources, ctx) => {
     for (const resource of ["cpu", "memory"] as const) {
       const [request, limit] = [resources.requests?.[resource], resources.limits?.[resource]];
       if (quantityExceeds(request, limit)) {
-        ctx.addIssue({ code: "custom", path: ["requests", resource], message: `expected at most limits.${resource} (${limit}): Kubernetes refuses a request above its limit` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["requests", resource],
+          message: `expected at most limits.${resource} (${limit}): Kubernetes refuses a request above its limit`,
+        });
       }
     }
   });
@@ -45,9 +52,9 @@ export const cron = z.string().superRefine((expression, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: `expected ${problem}` });
 });
 
-export const awsRoleArn = z
-  .string()
-  .regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/, { message: "expected an IAM role ARN such as arn:aws:iam::123456789012:role/name" });
+export const awsRoleArn = z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/, {
+  message: "expected an IAM role ARN such as arn:aws:iam::123456789012:role/name",
+});
 
 export const awsAccountId = z.string().regex(/^[0-9]{12}$/, { message: "expected a 12-digit AWS account id (quote it in YAML)" });
 
@@ -78,8 +85,12 @@ export const groupName = z
   .string()
   .min(1, { message: "expected a directory group name" })
   .max(256, { message: "expected at most 256 characters (Active Directory's group name limit)" })
-  .refine((v) => !AD_FORBIDDEN.test(v), { message: "expected a directory group name without \" / \\ [ ] : ; | = , + * ? < > (characters Active Directory refuses in group names)" })
-  .refine((v) => v.trim() === v && !/\p{Cc}/u.test(v), { message: "expected a directory group name without leading or trailing spaces or control characters" });
+  .refine((v) => !AD_FORBIDDEN.test(v), {
+    message: 'expected a directory group name without " / \\ [ ] : ; | = , + * ? < > (characters Active Directory refuses in group names)',
+  })
+  .refine((v) => v.trim() === v && !/\p{Cc}/u.test(v), {
+    message: "expected a directory group name without leading or trailing spaces or control characters",
+  });
 
 /**
  * For `.superRefine` on an array: reports the second and later items whose `key` repeats an earlier one, at the
@@ -92,7 +103,12 @@ export function noDuplicates<T>(what: string, key: (item: T) => unknown = (item)
       const value = key(item);
       const first = seen.get(value);
       if (first === undefined) seen.set(value, i);
-      else ctx.addIssue({ code: "custom", path: field ? [i, field] : [i], message: `expected ${what} listed once (it repeats item ${first})` });
+      else
+        ctx.addIssue({
+          code: "custom",
+          path: field ? [i, field] : [i],
+          message: `expected ${what} listed once (it repeats item ${first})`,
+        });
     });
   };
 }

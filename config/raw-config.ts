@@ -44,7 +44,8 @@ export function splitRawConfig(raw: Record<string, string>, isSecret: (key: stri
     } else if (secretKeys.includes(key)) {
       secret[key] = value;
       redacted.add(key);
-      if (!isSecret(fullKey)) violations.push({ path: key, expected: `an encrypted value: set it with \`pulumi config set --secret ${fullKey}\`` });
+      if (!isSecret(fullKey))
+        violations.push({ path: key, expected: `an encrypted value: set it with \`pulumi config set --secret ${fullKey}\`` });
     } else {
       plain[key] = value;
       if (secretLike) redacted.add(key);

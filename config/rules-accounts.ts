@@ -18,7 +18,12 @@ const deliveryRolesAreInTheAccount: Rule = (c) => {
     const { account } = arnParts(arn);
     return account === c.aws!.accountId
       ? []
-      : [{ path: `aws.${key}`, expected: `a role in aws.accountId ${c.aws!.accountId} (this ARN is in ${account}): the provider refuses credentials of any other account` }];
+      : [
+          {
+            path: `aws.${key}`,
+            expected: `a role in aws.accountId ${c.aws!.accountId} (this ARN is in ${account}): the provider refuses credentials of any other account`,
+          },
+        ];
   });
 };
 
@@ -32,13 +37,19 @@ const adminRolesHaveDistinctNames: Rule = (c) => {
   const violations: Violation[] = [];
   const owners = new Map<string, string>([c.aws.deployRoleArn, c.aws.previewRoleArn].map((arn) => [arn.split("/").pop()!, arn]));
   if (c.aws.deployRoleArn === c.aws.previewRoleArn || owners.size < 2) {
-    violations.push({ path: "aws.previewRoleArn", expected: `a role other than aws.deployRoleArn, named differently: previews must not hold deploy rights` });
+    violations.push({
+      path: "aws.previewRoleArn",
+      expected: `a role other than aws.deployRoleArn, named differently: previews must not hold deploy rights`,
+    });
   }
   c.cluster.adminRoleArns.forEach((arn, i) => {
     const name = arn.split("/").pop()!;
     const owner = owners.get(name);
     if (owner !== undefined && owner !== arn) {
-      violations.push({ path: `cluster.adminRoleArns[${i}]`, expected: `a role whose name differs from ${owner}'s: each admin role's access entry is named after the role` });
+      violations.push({
+        path: `cluster.adminRoleArns[${i}]`,
+        expected: `a role whose name differs from ${owner}'s: each admin role's access entry is named after the role`,
+      });
     }
     owners.set(name, owner ?? arn);
   });

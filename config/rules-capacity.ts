@@ -59,7 +59,8 @@ function requestKey(pod: PlatformPod, resource: Resource): string {
   return keys.length === 1 ? keys[0] : pod.path;
 }
 
-const breakdown = (containers: readonly ContainerRequest[], resource: Resource) => containers.map((c) => `${c.container} ${c[resource]}`).join(" + ");
+const breakdown = (containers: readonly ContainerRequest[], resource: Resource) =>
+  containers.map((c) => `${c.container} ${c[resource]}`).join(" + ");
 
 /** Instance types missing from the catalogue: without their size no request can be checked against them. */
 const instanceTypesAreKnown: Rule = (c) => {
@@ -70,7 +71,8 @@ const instanceTypesAreKnown: Rule = (c) => {
       .filter(({ instanceType }) => !instanceTypeSpec(instanceType))
       .map(({ j }) => ({
         path: `cluster.nodePools[${i}].instanceTypes[${j}]`,
-        expected: "an instance type listed in lib/ec2-instance-types.ts (add it there from the AWS instance type specifications): its vCPUs, memory and pod limit decide which requests fit its nodes",
+        expected:
+          "an instance type listed in lib/ec2-instance-types.ts (add it there from the AWS instance type specifications): its vCPUs, memory and pod limit decide which requests fit its nodes",
       })),
   );
 };
@@ -97,9 +99,15 @@ export const podsFitTheirNodePools: Rule = (c) => {
     if (candidates.some(fits)) continue;
     // The pool where the pod comes closest to fitting, by its scarcer resource.
     const best = candidates.reduce((a, b) =>
-      Math.min(a.cpu!.value / request("cpu"), a.memory!.value / request("memory")) >= Math.min(b.cpu!.value / request("cpu"), b.memory!.value / request("memory")) ? a : b,
+      Math.min(a.cpu!.value / request("cpu"), a.memory!.value / request("memory")) >=
+      Math.min(b.cpu!.value / request("cpu"), b.memory!.value / request("memory"))
+        ? a
+        : b,
     );
-    const others = candidates.length === 1 ? `the only pool ${pod.name} can be scheduled on` : `the roomiest of the ${candidates.length} pools ${pod.name} can be scheduled on`;
+    const others =
+      candidates.length === 1
+        ? `the only pool ${pod.name} can be scheduled on`
+        : `the roomiest of the ${candidates.length} pools ${pod.name} can be scheduled on`;
     for (const resource of ["memory", "cpu"] as const) {
       const room = best[resource]!;
       if (request(resource) <= room.value) continue;
@@ -136,7 +144,12 @@ export const statefulPodsGetZonalPools: Rule = (c) => {
       ];
     }
     if (pool.stateful && azCount !== undefined && pool.maxSize < azCount) {
-      return [{ path: `cluster.nodePools[${i}].maxSize`, expected: `at least network.azCount (${azCount}): a stateful pool has one node group per AZ, each of at least one node` }];
+      return [
+        {
+          path: `cluster.nodePools[${i}].maxSize`,
+          expected: `at least network.azCount (${azCount}): a stateful pool has one node group per AZ, each of at least one node`,
+        },
+      ];
     }
     return [];
   });

@@ -45,10 +45,16 @@ export function deployRunnersReach(projectDir = PROJECT_DIR): Rule {
     }
     const mismatches: Violation[] = [];
     if (spoke.vpcCidr !== c.network.vpcCidr) {
-      mismatches.push({ path: "network.vpcCidr", expected: `${spoke.vpcCidr}, the range admin.spokes[${kind}] routes in ${where}: the hub's deploy runners would route elsewhere` });
+      mismatches.push({
+        path: "network.vpcCidr",
+        expected: `${spoke.vpcCidr}, the range admin.spokes[${kind}] routes in ${where}: the hub's deploy runners would route elsewhere`,
+      });
     }
     if (spoke.accountId !== c.aws.accountId) {
-      mismatches.push({ path: "aws.accountId", expected: `${spoke.accountId}, the account admin.spokes[${kind}] shares the Transit Gateway and the runners' prefix list with in ${where}` });
+      mismatches.push({
+        path: "aws.accountId",
+        expected: `${spoke.accountId}, the account admin.spokes[${kind}] shares the Transit Gateway and the runners' prefix list with in ${where}`,
+      });
     }
     return mismatches;
   };
@@ -69,14 +75,29 @@ export function bootstrapAccessIsTimeBoxed(now: () => number = Date.now): Rule {
     if (c.cluster.mode !== "eks" || !c.cluster.bootstrapAccess) return [];
     const path = "cluster.bootstrapAccess";
     if (c.environment.kind !== HUB_STACK) {
-      return [{ path, expected: `nothing: only ${HUB_STACK}'s first deployment needs it; ${c.environment.kind} is deployed from the hub's runners` }];
+      return [
+        {
+          path,
+          expected: `nothing: only ${HUB_STACK}'s first deployment needs it; ${c.environment.kind} is deployed from the hub's runners`,
+        },
+      ];
     }
     const until = Date.parse(c.cluster.bootstrapAccess.until);
     if (until <= now()) {
-      return [{ path: `${path}.until`, expected: `a time still ahead: the allowance ended; remove ${path} so that the endpoint is private again, and deploy from the hub's platform runners` }];
+      return [
+        {
+          path: `${path}.until`,
+          expected: `a time still ahead: the allowance ended; remove ${path} so that the endpoint is private again, and deploy from the hub's platform runners`,
+        },
+      ];
     }
     if (until > now() + BOOTSTRAP_ACCESS_MAX_DAYS * DAY_MS) {
-      return [{ path: `${path}.until`, expected: `at most ${BOOTSTRAP_ACCESS_MAX_DAYS} days ahead: a public admin endpoint is for the first deployment only` }];
+      return [
+        {
+          path: `${path}.until`,
+          expected: `at most ${BOOTSTRAP_ACCESS_MAX_DAYS} days ahead: a public admin endpoint is for the first deployment only`,
+        },
+      ];
     }
     return [];
   };

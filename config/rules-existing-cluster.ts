@@ -65,13 +65,19 @@ export const existingClusterIsReachable: Rule = (c) => {
     return problem("context", `a context of ${file} (${names.join(", ")}): the file sets no current-context`);
   }
   if (context === undefined && !names.includes(current as string)) {
-    return problem("kubeconfig", `a kubeconfig whose current-context ("${String(current)}") is one of its contexts (${names.join(", ")}), or a cluster.context`);
+    return problem(
+      "kubeconfig",
+      `a kubeconfig whose current-context ("${String(current)}") is one of its contexts (${names.join(", ")}), or a cluster.context`,
+    );
   }
   const selected = contexts.find((entry) => entry.name === (context ?? current));
   const clusterName = selected?.context?.cluster;
   const clusters = (kubeconfig.clusters ?? []).map((entry) => entry?.name);
   if (!clusters.includes(clusterName)) {
-    return problem("kubeconfig", `a kubeconfig whose context "${String(context ?? current)}" names one of its clusters (it names "${String(clusterName)}")`);
+    return problem(
+      "kubeconfig",
+      `a kubeconfig whose context "${String(context ?? current)}" names one of its clusters (it names "${String(clusterName)}")`,
+    );
   }
   return [];
 };

@@ -27,7 +27,12 @@ export const ciBuildPoolKeepsMetadataOnNode: Rule = (c) => {
 /** The audit log answers "who changed this" in every environment; the other types are a cost decision. */
 export const auditLogIsAlwaysOn: Rule = (c) => {
   if (c.cluster.mode !== "eks" || c.cluster.controlPlaneLogTypes.includes("audit")) return [];
-  return [{ path: "cluster.controlPlaneLogTypes", expected: `a list including "audit": the Kubernetes audit log is the record of who changed what` }];
+  return [
+    {
+      path: "cluster.controlPlaneLogTypes",
+      expected: `a list including "audit": the Kubernetes audit log is the record of who changed what`,
+    },
+  ];
 };
 
 /** A pull from ECR needs both endpoints (registry API for the token, dkr for the image); one alone still leaves through NAT. */
@@ -35,7 +40,12 @@ export const ecrEndpointsComeInPairs: Rule = (c) => {
   const services = c.network?.interfaceEndpoints ?? [];
   const ecr = services.filter((s) => s === "ecr.api" || s === "ecr.dkr");
   if (ecr.length !== 1) return [];
-  return [{ path: "network.interfaceEndpoints", expected: `both ecr.api and ecr.dkr, or neither: an image pull calls both (only ${ecr[0]} is listed)` }];
+  return [
+    {
+      path: "network.interfaceEndpoints",
+      expected: `both ecr.api and ecr.dkr, or neither: an image pull calls both (only ${ecr[0]} is listed)`,
+    },
+  ];
 };
 
 export const HARDENING_RULES: Rule[] = [ciBuildPoolKeepsMetadataOnNode, auditLogIsAlwaysOn, ecrEndpointsComeInPairs];

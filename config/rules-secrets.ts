@@ -39,8 +39,18 @@ function neededEntries(c: PlatformConfig): NeededEntry[] {
     }
   } else {
     const clientIds = dashboardClientIds(c.environment.kind);
-    if (monitoring.enabled) needed.push({ map: "oidcClientSecrets", key: clientIds.grafana, what: `the Dex client secret of ${clientIds.grafana}, with which Grafana logs users in` });
-    if (logging.enabled) needed.push({ map: "oidcClientSecrets", key: clientIds.kibana, what: `the Dex client secret of ${clientIds.kibana}, with which Kibana's oauth2-proxy logs users in` });
+    if (monitoring.enabled)
+      needed.push({
+        map: "oidcClientSecrets",
+        key: clientIds.grafana,
+        what: `the Dex client secret of ${clientIds.grafana}, with which Grafana logs users in`,
+      });
+    if (logging.enabled)
+      needed.push({
+        map: "oidcClientSecrets",
+        key: clientIds.kibana,
+        what: `the Dex client secret of ${clientIds.kibana}, with which Kibana's oauth2-proxy logs users in`,
+      });
   }
   return needed;
 }
@@ -52,7 +62,10 @@ export const secretsArePresent: Rule = (c, s) => {
   for (const { map, key, what } of needed) {
     if (s[map][key]) continue;
     const used = new Set(needed.filter((n) => n.map === map).map((n) => n.key));
-    const misspelled = closestKey(key, Object.keys(s[map]).filter((k) => !used.has(k)));
+    const misspelled = closestKey(
+      key,
+      Object.keys(s[map]).filter((k) => !used.has(k)),
+    );
     missing(keyPath(map, key), misspelled ? `${what}; ${keyPath(map, misspelled)} is set but nothing uses it (a misspelling?)` : what);
   }
   if (c.observability.monitoring.enabled && !s.grafanaAdminPassword) missing("grafanaAdminPassword", "Grafana's admin password");

@@ -56,7 +56,12 @@ export const nodeGenerationsWithinSkew: Rule = (c) => {
       if (version === undefined) return [];
       const path = `cluster.nodePools[${i}].generations.${generation}`;
       if (minorOf(version) > control) {
-        return [{ path, expected: `at most "${kubernetesVersion}", cluster.kubernetesVersion: a kubelet is never newer than its API server, so the control plane goes first (in this change or an earlier one)` }];
+        return [
+          {
+            path,
+            expected: `at most "${kubernetesVersion}", cluster.kubernetesVersion: a kubelet is never newer than its API server, so the control plane goes first (in this change or an earlier one)`,
+          },
+        ];
       }
       if (control - minorOf(version) > 1) {
         return [
@@ -79,7 +84,14 @@ export const nodeGenerationNamesAreFree: Rule = (c) => {
   const pools = c.cluster.nodePools;
   return pools.flatMap((pool, i): Violation[] => {
     const owner = pools.find((other) => other.upgradeStrategy === "blueGreen" && pool.name === `${other.name}-green`);
-    return owner ? [{ path: `cluster.nodePools[${i}].name`, expected: `a name other than "${pool.name}": blue/green pool "${owner.name}" names its green node groups so` }] : [];
+    return owner
+      ? [
+          {
+            path: `cluster.nodePools[${i}].name`,
+            expected: `a name other than "${pool.name}": blue/green pool "${owner.name}" names its green node groups so`,
+          },
+        ]
+      : [];
   });
 };
 

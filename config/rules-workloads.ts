@@ -14,7 +14,10 @@ const QUOTA_DEFAULTS = [
   { quota: "limitsMemory", limits: "default", resource: "memory" },
 ] as const;
 
-const defaultsFitTheQuotas: Rule = (c) => [...quotaViolations(c.tenancy, c.tenancy.defaultQuota, "tenancy.defaultQuota"), ...teamQuotasAdmitDefaults(c.tenancy, c.teams)];
+const defaultsFitTheQuotas: Rule = (c) => [
+  ...quotaViolations(c.tenancy, c.tenancy.defaultQuota, "tenancy.defaultQuota"),
+  ...teamQuotasAdmitDefaults(c.tenancy, c.teams),
+];
 
 /** The teams' own quotas against the environment's defaults (a tenancy shard checks its teams with this alone). */
 export function teamQuotasAdmitDefaults(tenancy: TenancyConfig, teams: readonly TeamConfig[]): Violation[] {

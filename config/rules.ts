@@ -3,7 +3,7 @@ import { cidrsOverlap, parseCidr } from "../lib/cidr";
 import { PlatformConfig, PlatformSecrets } from "./schema";
 import { ENCAPSULATION_OVERHEAD } from "./sections/calico";
 import { EKS_ADDONS, IMAGES } from "../lib/versions";
-import { architectureOf } from "../components/cluster/instance-types";
+import { architectureOf } from "../lib/instance-architecture";
 import { TeamConfig, teamNamespaces } from "./sections/tenancy";
 import { teamsFitOneStack, teamsOwnedElsewhere } from "./tenancy-shards";
 import { ACCOUNT_RULES } from "./rules-accounts";
@@ -28,12 +28,31 @@ export type Rule = (config: PlatformConfig, secrets: PlatformSecrets) => Violati
 
 /** Built-in namespaces, and those the platform itself installs into. */
 export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
-export const PLATFORM_NAMESPACES = ["monitoring", "logging", "logging-agents", "cert-manager", "cluster-autoscaler", "velero", "tigera-operator", "calico-system", "dex", "ci-runners", "arc-systems"];
+export const PLATFORM_NAMESPACES = [
+  "monitoring",
+  "logging",
+  "logging-agents",
+  "cert-manager",
+  "cluster-autoscaler",
+  "velero",
+  "tigera-operator",
+  "calico-system",
+  "dex",
+  "ci-runners",
+  "arc-systems",
+];
 
 const awsOnlyForEks: Rule = (c) => {
   if (c.cluster.mode === "eks") {
     return [
-      ...(c.aws ? [] : [{ path: "aws", expected: "an aws section (region, accountId, deployRoleArn, previewRoleArn): an EKS cluster needs an AWS account" }]),
+      ...(c.aws
+        ? []
+        : [
+            {
+              path: "aws",
+              expected: "an aws section (region, accountId, deployRoleArn, previewRoleArn): an EKS cluster needs an AWS account",
+            },
+          ]),
       ...(c.network ? [] : [{ path: "network", expected: "a network section: an EKS cluster needs a VPC" }]),
     ];
   }
@@ -55,8 +74,10 @@ const awsOnlyForEks: Rule = (c) => {
 const prodIsHighlyAvailable: Rule = (c) => {
   if (c.environment.kind !== "prod") return [];
   const violations: Violation[] = [];
-  if (c.network && c.network.azCount < 3) violations.push({ path: "network.azCount", expected: "at least 3 in prod (HA across availability zones)" });
-  if (c.network && c.network.natGateways !== "perAz") violations.push({ path: "network.natGateways", expected: "perAz in prod (one NAT gateway per AZ)" });
+  if (c.network && c.network.azCount < 3)
+    violations.push({ path: "network.azCount", expected: "at least 3 in prod (HA across availability zones)" });
+  if (c.network && c.network.natGateways !== "perAz")
+    violations.push({ path: "network.natGateways", expected: "perAz in prod (one NAT gateway per AZ)" });
   if (!c.environment.protectStatefulResources) violations.push({ path: "environment.protectStatefulResources", expected: "true in prod" });
   return violations;
 };
@@ -66,7 +87,8 @@ const hubOnlyWhereItBelongs: Rule = (c) => {
   const violations: Violation[] = [];
   if (isAdmin && !c.admin) violations.push({ path: "admin", expected: "an admin section in the admin stack" });
   if (!isAdmin && c.admin) violations.push({ path: "admin", expected: "no admin section outside the admin stack" });
-  if (isAdmin && c.hub) violations.push({ path: "hub", expected: "no hub reference in the admin stack (admin never depends on environments)" });
+  if (isAdmin && c.hub)
+    violations.push({ path: "hub", expected: "no hub reference in the admin stack (admin never depends on environments)" });
   return violations;
 };
 
@@ -88,7 +110,10 @@ export function teamNamespacesAreUsable(teams: readonly TeamConfig[]): Violation
     teamNamespaces(team).forEach((ns, n) => {
       const path = team.namespaces ? `${teamPath}.namespaces[${n}]` : `${teamPath}.name`;
       if (RESERVED_NAMESPACES.includes(ns) || ns.startsWith("kube-")) {
-        violations.push({ path, expected: `a namespace that is not built in and does not start with the reserved "kube-" prefix (got "${ns}")` });
+        violations.push({
+          path,
+          expected: `a namespace that is not built in and does not start with the reserved "kube-" prefix (got "${ns}")`,
+        });
       } else if (PLATFORM_NAMESPACES.includes(ns)) {
         violations.push({ path, expected: `a namespace not used by the platform itself (${PLATFORM_NAMESPACES.join(", ")})` });
       } else if (owners.has(ns)) {
@@ -107,17 +132,33 @@ const LINK_LOCAL = "169.254.0.0/16";
 
 const calicoFitsTheNetwork: Rule = (c) => {
   if (c.cluster.mode !== "eks") {
-    return c.calico ? [{ path: "calico", expected: "no calico section: Calico is installed only on the EKS clusters this program creates (an existing cluster brings its own CNI)" }] : [];
+    return c.calico
+      ? [
+          {
+            path: "calico",
+            expected:
+              "no calico section: Calico is installed only on the EKS clusters this program creates (an existing cluster brings its own CNI)",
+          },
+        ]
+      : [];
   }
   if (!c.calico) {
-    return [{ path: "calico", expected: "a calico section (mode: policy-only or cni): each EKS environment chooses its pod network deliberately" }];
+    return [
+      {
+        path: "calico",
+        expected: "a calico section (mode: policy-only or cni): each EKS environment chooses its pod network deliberately",
+      },
+    ];
   }
   if (c.calico.mode !== "cni") return [];
   const { bgp, mtu, ipPool: pool } = c.calico;
   const violations: Violation[] = [];
   const violation = (key: string, expected: string) => violations.push({ path: `calico.${key}`, expected });
   if (!bgp && pool.encapsulation.startsWith("IPIP")) {
-    violation("ipPool.encapsulation", "VXLAN when bgp is false: IP-in-IP routes are distributed by BGP (the operator rejects IPIP without BGP)");
+    violation(
+      "ipPool.encapsulation",
+      "VXLAN when bgp is false: IP-in-IP routes are distributed by BGP (the operator rejects IPIP without BGP)",
+    );
   }
   if (!bgp && pool.encapsulation === "None") {
     violation("ipPool.encapsulation", "an encapsulation when bgp is false: unencapsulated pod routes are only learned through BGP");
@@ -125,21 +166,36 @@ const calicoFitsTheNetwork: Rule = (c) => {
   // EC2 drops packets addressed to neither end's own address unless the source/destination check is off,
   // which the node pools leave on; only always-encapsulated pools put node addresses on every packet.
   if (pool.encapsulation.endsWith("CrossSubnet")) {
-    violation("ipPool.encapsulation", "IPIP or VXLAN on EKS: a cross-subnet pool sends unencapsulated pod packets between nodes of one subnet, which EC2 drops while the nodes' source/destination check is on");
+    violation(
+      "ipPool.encapsulation",
+      "IPIP or VXLAN on EKS: a cross-subnet pool sends unencapsulated pod packets between nodes of one subnet, which EC2 drops while the nodes' source/destination check is on",
+    );
   }
   if (pool.encapsulation === "None") {
-    violation("ipPool.encapsulation", "IPIP or VXLAN on EKS: EC2 drops unencapsulated pod packets (source/destination check) and the VPC routes no pod addresses between subnets");
+    violation(
+      "ipPool.encapsulation",
+      "IPIP or VXLAN on EKS: EC2 drops unencapsulated pod packets (source/destination check) and the VPC routes no pod addresses between subnets",
+    );
   }
   if (!pool.natOutgoing) {
-    violation("ipPool.natOutgoing", "true on EKS: the VPC has no route back to pool addresses, so traffic leaving the pool must be masqueraded behind the node address");
+    violation(
+      "ipPool.natOutgoing",
+      "true on EKS: the VPC has no route back to pool addresses, so traffic leaving the pool must be masqueraded behind the node address",
+    );
   }
   const prefix = parseCidr(pool.cidr)!.prefix;
   if (pool.blockSize < prefix) {
-    violation("ipPool.blockSize", `at least ${prefix}, the prefix length of ipPool.cidr ${pool.cidr}: a per-node block must fit inside the pool`);
+    violation(
+      "ipPool.blockSize",
+      `at least ${prefix}, the prefix length of ipPool.cidr ${pool.cidr}: a per-node block must fit inside the pool`,
+    );
   }
   const overhead = ENCAPSULATION_OVERHEAD[pool.encapsulation];
   if (mtu !== undefined && mtu > VPC_MTU - overhead) {
-    violation("mtu", `at most ${VPC_MTU - overhead} with ${pool.encapsulation}: the VPC carries ${VPC_MTU} bytes and ${pool.encapsulation} adds ${overhead}`);
+    violation(
+      "mtu",
+      `at most ${VPC_MTU - overhead} with ${pool.encapsulation}: the VPC carries ${VPC_MTU} bytes and ${pool.encapsulation} adds ${overhead}`,
+    );
   }
   const reserved = [
     ...(c.network ? [{ range: c.network.vpcCidr, what: "the VPC CIDR" }] : []),
@@ -156,14 +212,23 @@ const servicesHaveWhatTheyNeed: Rule = (c) => {
   const violations: Violation[] = [];
   const { certManager, clusterAutoscaler } = c.services;
   if (certManager.enabled && c.cluster.mode !== "eks") {
-    violations.push({ path: "services.certManager.enabled", expected: "false on an existing cluster: cluster services are installed only on the EKS clusters this program creates" });
+    violations.push({
+      path: "services.certManager.enabled",
+      expected: "false on an existing cluster: cluster services are installed only on the EKS clusters this program creates",
+    });
   }
   if (certManager.enabled && certManager.issuers.some((issuer) => issuer.startsWith("letsencrypt-"))) {
     if (!c.environment.hostedZoneId) {
-      violations.push({ path: "environment.hostedZoneId", expected: "the Route53 zone of <env>.<domain>: the letsencrypt issuers solve DNS-01 challenges in it" });
+      violations.push({
+        path: "environment.hostedZoneId",
+        expected: "the Route53 zone of <env>.<domain>: the letsencrypt issuers solve DNS-01 challenges in it",
+      });
     }
     if (!certManager.acmeEmail) {
-      violations.push({ path: "services.certManager.acmeEmail", expected: "an e-mail address for the ACME account (Let's Encrypt's expiry notices) when a letsencrypt issuer is configured" });
+      violations.push({
+        path: "services.certManager.acmeEmail",
+        expected: "an e-mail address for the ACME account (Let's Encrypt's expiry notices) when a letsencrypt issuer is configured",
+      });
     }
   }
   const autoscalerTags: Record<string, string> = IMAGES.clusterAutoscaler.tagByKubernetesMinor;
@@ -183,16 +248,25 @@ const hubIsConsistent: Rule = (c) => {
   const violations: Violation[] = [];
   const zone = `${environment.kind}.${environment.domain}`;
   if (!environment.hostedZoneId) {
-    violations.push({ path: "environment.hostedZoneId", expected: `the Route53 zone of ${zone}: Dex's public name and its certificate validation records are created there` });
+    violations.push({
+      path: "environment.hostedZoneId",
+      expected: `the Route53 zone of ${zone}: Dex's public name and its certificate validation records are created there`,
+    });
   }
   if (admin.dexHostname && !admin.dexHostname.endsWith(`.${zone}`)) {
-    violations.push({ path: "admin.dexHostname", expected: `a name inside ${zone} (the zone environment.hostedZoneId), where its record and certificate are created` });
+    violations.push({
+      path: "admin.dexHostname",
+      expected: `a name inside ${zone} (the zone environment.hostedZoneId), where its record and certificate are created`,
+    });
   }
   const pool = c.cluster.mode === "eks" ? c.cluster.nodePools.find((p) => p.name === admin.ciRunners.nodePool) : undefined;
   if (!pool) {
     violations.push({ path: "admin.ciRunners.nodePool", expected: "the name of one of cluster.nodePools" });
   } else if (Object.keys(pool.labels).length === 0 || !pool.taints.some((t) => t.effect === "NoSchedule")) {
-    violations.push({ path: "admin.ciRunners.nodePool", expected: `a pool with labels and a NoSchedule taint (pool ${pool.name} has not), so that privileged build runners get nodes no other pod shares` });
+    violations.push({
+      path: "admin.ciRunners.nodePool",
+      expected: `a pool with labels and a NoSchedule taint (pool ${pool.name} has not), so that privileged build runners get nodes no other pod shares`,
+    });
   }
   const ranges = [
     ...(c.network ? [{ path: "network.vpcCidr", range: c.network.vpcCidr }] : []),
@@ -201,11 +275,18 @@ const hubIsConsistent: Rule = (c) => {
   ];
   ranges.forEach((a, i) => {
     const clash = ranges.slice(0, i).find((b) => cidrsOverlap(a.range, b.range));
-    if (clash) violations.push({ path: a.path, expected: `a range that does not overlap ${clash.path} ${clash.range}: both are routed through the hub` });
+    if (clash)
+      violations.push({
+        path: a.path,
+        expected: `a range that does not overlap ${clash.path} ${clash.range}: both are routed through the hub`,
+      });
   });
   admin.spokes.forEach((spoke, i) => {
     if (spoke.name === environment.kind || admin.spokes.findIndex((s) => s.name === spoke.name) !== i) {
-      violations.push({ path: `admin.spokes[${i}].name`, expected: `an environment name used once and not the hub's own ("${spoke.name}")` });
+      violations.push({
+        path: `admin.spokes[${i}].name`,
+        expected: `an environment name used once and not the hub's own ("${spoke.name}")`,
+      });
     }
   });
   return violations;
@@ -226,14 +307,20 @@ const eksClusterIsBuildable: Rule = (c) => {
     });
   }
   if (c.environment.kind !== "admin" && !c.identity.oidc.issuerUrl && !c.hub) {
-    violations.push({ path: "identity.oidc.issuerUrl", expected: "an https:// issuer URL, or a hub section whose admin stack publishes Dex's issuer" });
+    violations.push({
+      path: "identity.oidc.issuerUrl",
+      expected: "an https:// issuer URL, or a hub section whose admin stack publishes Dex's issuer",
+    });
   }
   cluster.nodePools.forEach((pool, i) => {
     if (cluster.nodePools.findIndex((other) => other.name === pool.name) !== i) {
       violations.push({ path: `cluster.nodePools[${i}].name`, expected: `a pool name not used by another pool ("${pool.name}" is taken)` });
     }
     if (new Set(pool.instanceTypes.map(architectureOf)).size > 1) {
-      violations.push({ path: `cluster.nodePools[${i}].instanceTypes`, expected: "instance types of one CPU architecture (all Graviton or none): a node group runs one AMI" });
+      violations.push({
+        path: `cluster.nodePools[${i}].instanceTypes`,
+        expected: "instance types of one CPU architecture (all Graviton or none): a node group runs one AMI",
+      });
     }
   });
   return violations;
@@ -251,18 +338,27 @@ const observabilityFitsTheEnvironment: Rule = (c) => {
   for (const [part, enabled] of parts) {
     if (!enabled) continue;
     if (c.cluster.mode !== "eks") {
-      violation(`observability.${part}.enabled`, "false on an existing cluster: its volumes use the gp3 StorageClass the EKS cluster layer creates");
+      violation(
+        `observability.${part}.enabled`,
+        "false on an existing cluster: its volumes use the gp3 StorageClass the EKS cluster layer creates",
+      );
     }
   }
   if (logging.enabled && logging.elasticsearch.nodes === 2) {
-    violation("observability.logging.elasticsearch.nodes", "1 or at least 3: two master-eligible Elasticsearch nodes lose their quorum when either fails");
+    violation(
+      "observability.logging.elasticsearch.nodes",
+      "1 or at least 3: two master-eligible Elasticsearch nodes lose their quorum when either fails",
+    );
   }
   if (c.environment.kind === "prod") {
     if (!monitoring.enabled) violation("observability.monitoring.enabled", "true in prod");
     if (!logging.enabled) violation("observability.logging.enabled", "true in prod");
-    if (monitoring.enabled && monitoring.prometheus.replicas < 2) violation("observability.monitoring.prometheus.replicas", "at least 2 in prod");
-    if (monitoring.enabled && monitoring.alertmanager.replicas < 3) violation("observability.monitoring.alertmanager.replicas", "at least 3 in prod");
-    if (logging.enabled && logging.elasticsearch.nodes < 3) violation("observability.logging.elasticsearch.nodes", "at least 3 in prod (one per availability zone)");
+    if (monitoring.enabled && monitoring.prometheus.replicas < 2)
+      violation("observability.monitoring.prometheus.replicas", "at least 2 in prod");
+    if (monitoring.enabled && monitoring.alertmanager.replicas < 3)
+      violation("observability.monitoring.alertmanager.replicas", "at least 3 in prod");
+    if (logging.enabled && logging.elasticsearch.nodes < 3)
+      violation("observability.logging.elasticsearch.nodes", "at least 3 in prod (one per availability zone)");
   }
   return violations;
 };

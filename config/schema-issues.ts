@@ -76,7 +76,9 @@ export function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
     case "too_big":
       return bound("at most", issue.origin, Number(issue.maximum), issue.inclusive);
     case "invalid_format":
-      return issue.format === "regex" ? `a value matching ${issue.pattern}` : `a valid ${issue.format === "email" ? "e-mail address" : issue.format}`;
+      return issue.format === "regex"
+        ? `a value matching ${issue.pattern}`
+        : `a valid ${issue.format === "email" ? "e-mail address" : issue.format}`;
     case "invalid_key":
       return issue.issues[0] ? describeIssue(issue.issues[0], undefined) : "a valid key";
     default:
@@ -106,7 +108,8 @@ function typeHint(expected: string, value: unknown): string {
   if (expected === "string" && typeof value === "number") return " (quote it in YAML: unquoted it reads as a number, and 1.30 as 1.3)";
   if (expected === "string" && typeof value === "boolean") return " (quote it in YAML: unquoted, yes/no/true/false read as booleans)";
   if (expected === "number" && typeof value === "string" && /^\s*-?[0-9.]+\s*$/.test(value)) return " (write it without quotes)";
-  if (expected === "boolean" && typeof value === "string" && /^(true|false|yes|no|on|off)$/i.test(value)) return " (write true or false without quotes)";
+  if (expected === "boolean" && typeof value === "string" && /^(true|false|yes|no|on|off)$/i.test(value))
+    return " (write true or false without quotes)";
   return "";
 }
 
@@ -143,7 +146,15 @@ function selectOption(node: z.ZodType | undefined, value: unknown): z.ZodType | 
 function unwrap(node: z.ZodType | undefined): z.ZodType | undefined {
   let current = node;
   for (;;) {
-    if (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault || current instanceof z.ZodPrefault || current instanceof z.ZodReadonly || current instanceof z.ZodCatch || current instanceof z.ZodNonOptional) {
+    if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodNullable ||
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodPrefault ||
+      current instanceof z.ZodReadonly ||
+      current instanceof z.ZodCatch ||
+      current instanceof z.ZodNonOptional
+    ) {
       current = current.unwrap() as z.ZodType;
     } else if (current instanceof z.ZodPipe) {
       current = current.in as z.ZodType;

@@ -25,7 +25,12 @@ export const platformSchema = z.strictObject({
   identity: identitySection,
   tenancy: tenancySection,
   teams: teamsSection,
-  registries: registriesSection.default({ pullThroughCache: [], repositories: [], lifecycle: { untaggedExpiryDays: 14, keepTaggedImages: 100 }, pullCredentials: [] }),
+  registries: registriesSection.default({
+    pullThroughCache: [],
+    repositories: [],
+    lifecycle: { untaggedExpiryDays: 14, keepTaggedImages: 100 },
+    pullCredentials: [],
+  }),
   observability: observabilitySection,
   services: servicesSection,
   hub: hubSection.optional(),
@@ -42,7 +47,10 @@ export const secretsSchema = z.strictObject({
   /** Dex static client id → client secret. */
   oidcClientSecrets: z.record(z.string(), z.string().min(16, { message: "expected at least 16 characters" })).default({}),
   ldapBindPassword: z.string().min(1).optional(),
-  githubAppPrivateKey: z.string().regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, { message: "expected a PEM private key" }).optional(),
+  githubAppPrivateKey: z
+    .string()
+    .regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, { message: "expected a PEM private key" })
+    .optional(),
 });
 
 export type PlatformConfig = z.infer<typeof platformSchema>;

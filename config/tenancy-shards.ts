@@ -71,13 +71,20 @@ export function teamsOwnedElsewhere(environment: string, stack: string, teams: r
   teams.forEach((team, t) => {
     const elsewhere = owners.get(`team ${team.name}`);
     if (elsewhere) {
-      violations.push({ path: `teams[${t}].name`, expected: `a team not in another stack of ${environment} ("${team.name}" is in Pulumi.${elsewhere}.yaml)` });
+      violations.push({
+        path: `teams[${t}].name`,
+        expected: `a team not in another stack of ${environment} ("${team.name}" is in Pulumi.${elsewhere}.yaml)`,
+      });
       return;
     }
     teamNamespaces(team).forEach((namespace, n) => {
       const owner = owners.get(`namespace ${namespace}`);
       const path = team.namespaces ? `teams[${t}].namespaces[${n}]` : `teams[${t}].name`;
-      if (owner) violations.push({ path, expected: `a namespace not owned by a team of another stack of ${environment} ("${namespace}" is in Pulumi.${owner}.yaml)` });
+      if (owner)
+        violations.push({
+          path,
+          expected: `a namespace not owned by a team of another stack of ${environment} ("${namespace}" is in Pulumi.${owner}.yaml)`,
+        });
     });
   });
   return violations;

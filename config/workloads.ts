@@ -4,7 +4,14 @@
  * checks each against the node pools. Pods sized only in code (Kibana, Dex, operators, a few hundred MiB each)
  * are left out: no config key could make them fit.
  */
-import { CHART_SIDECARS, EKS_NODE_DAEMONSETS, ELASTICSEARCH_CPU, FLUENT_BIT_RESOURCES, PLATFORM_CONTAINER_DEFAULTS, PROMETHEUS_CPU } from "../lib/workload-sizes";
+import {
+  CHART_SIDECARS,
+  EKS_NODE_DAEMONSETS,
+  ELASTICSEARCH_CPU,
+  FLUENT_BIT_RESOURCES,
+  PLATFORM_CONTAINER_DEFAULTS,
+  PROMETHEUS_CPU,
+} from "../lib/workload-sizes";
 import type { ContainerResources } from "./primitives";
 import type { PlatformConfig } from "./schema";
 import type { NodePoolConfig } from "./sections/cluster";
@@ -71,7 +78,12 @@ export function platformPods(c: PlatformConfig): PlatformPod[] {
         name: "Prometheus",
         path: `${base}.prometheus`,
         containers: [
-          { container: "prometheus", cpu: PROMETHEUS_CPU.request, memory: monitoring.prometheus.memory, memoryKey: `${base}.prometheus.memory` },
+          {
+            container: "prometheus",
+            cpu: PROMETHEUS_CPU.request,
+            memory: monitoring.prometheus.memory,
+            memoryKey: `${base}.prometheus.memory`,
+          },
           ...chartSidecars(CHART_SIDECARS.prometheus),
         ],
         placement: ANYWHERE_UNTAINTED,
@@ -80,14 +92,20 @@ export function platformPods(c: PlatformConfig): PlatformPod[] {
       {
         name: "Alertmanager",
         path: `${base}.alertmanager`,
-        containers: [configured("alertmanager", monitoring.alertmanager.resources, `${base}.alertmanager.resources`), ...chartSidecars(CHART_SIDECARS.alertmanager)],
+        containers: [
+          configured("alertmanager", monitoring.alertmanager.resources, `${base}.alertmanager.resources`),
+          ...chartSidecars(CHART_SIDECARS.alertmanager),
+        ],
         placement: ANYWHERE_UNTAINTED,
         stateful: true,
       },
       {
         name: "Grafana",
         path: `${base}.grafana`,
-        containers: [configured("grafana", monitoring.grafana.resources, `${base}.grafana.resources`), ...chartSidecars(CHART_SIDECARS.grafana)],
+        containers: [
+          configured("grafana", monitoring.grafana.resources, `${base}.grafana.resources`),
+          ...chartSidecars(CHART_SIDECARS.grafana),
+        ],
         placement: ANYWHERE_UNTAINTED,
         stateful: false,
       },
@@ -98,12 +116,15 @@ export function platformPods(c: PlatformConfig): PlatformPod[] {
     pods.push({
       name: "Elasticsearch",
       path: key,
-      containers: [{ container: "elasticsearch", cpu: ELASTICSEARCH_CPU.request, memory: logging.elasticsearch.memory, memoryKey: `${key}.memory` }],
+      containers: [
+        { container: "elasticsearch", cpu: ELASTICSEARCH_CPU.request, memory: logging.elasticsearch.memory, memoryKey: `${key}.memory` },
+      ],
       placement: ANYWHERE_UNTAINTED,
       stateful: true,
     });
   }
-  const buildPool = c.admin && c.cluster.mode === "eks" ? c.cluster.nodePools.find((p) => p.name === c.admin!.ciRunners.nodePool) : undefined;
+  const buildPool =
+    c.admin && c.cluster.mode === "eks" ? c.cluster.nodePools.find((p) => p.name === c.admin!.ciRunners.nodePool) : undefined;
   if (c.admin && buildPool) {
     const key = "admin.ciRunners.build";
     const { runner, dind } = c.admin.ciRunners.build;

@@ -28,9 +28,21 @@ const NITRO_SIZES: Record<string, { vcpus: number; eniMaxPods: number }> = {
 
 /** GiB of memory per vCPU: general purpose 4, compute optimized 2, memory optimized 8. */
 const NITRO_FAMILIES: Record<string, number> = {
-  m6i: 4, m6a: 4, m7i: 4, m7a: 4, m7g: 4,
-  c6i: 2, c6a: 2, c7i: 2, c7a: 2, c7g: 2,
-  r6i: 8, r6a: 8, r7i: 8, r7a: 8, r7g: 8,
+  m6i: 4,
+  m6a: 4,
+  m7i: 4,
+  m7a: 4,
+  m7g: 4,
+  c6i: 2,
+  c6a: 2,
+  c7i: 2,
+  c7a: 2,
+  c7g: 2,
+  r6i: 8,
+  r6a: 8,
+  r7i: 8,
+  r7a: 8,
+  r7g: 8,
 };
 
 /** Burstable types do not follow one ratio: listed one by one. */
@@ -46,7 +58,10 @@ const BURSTABLE: Record<string, InstanceTypeSpec> = {
 export const INSTANCE_TYPES: Readonly<Record<string, InstanceTypeSpec>> = {
   ...Object.fromEntries(
     Object.entries(NITRO_FAMILIES).flatMap(([family, gibPerVcpu]) =>
-      Object.entries(NITRO_SIZES).map(([size, { vcpus, eniMaxPods }]) => [`${family}.${size}`, { vcpus, memoryGiB: vcpus * gibPerVcpu, eniMaxPods }]),
+      Object.entries(NITRO_SIZES).map(([size, { vcpus, eniMaxPods }]) => [
+        `${family}.${size}`,
+        { vcpus, memoryGiB: vcpus * gibPerVcpu, eniMaxPods },
+      ]),
     ),
   ),
   ...BURSTABLE,

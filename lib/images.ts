@@ -47,6 +47,10 @@ export function podTemplateThroughMirror<T extends PodTemplate>(template: T, mir
   const { containers, initContainers } = template.spec;
   return {
     ...template,
-    spec: { ...template.spec, ...(containers ? { containers: mirrored(containers) } : {}), ...(initContainers ? { initContainers: mirrored(initContainers) } : {}) },
+    spec: {
+      ...template.spec,
+      ...(containers ? { containers: mirrored(containers) } : {}),
+      ...(initContainers ? { initContainers: mirrored(initContainers) } : {}),
+    },
   };
 }

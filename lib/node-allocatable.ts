@@ -38,7 +38,10 @@ export function kubeReservedCpuMillis(vcpus: number): number {
     { from: 4000, to: total, basisPoints: 25 },
   ];
   // Integer arithmetic per band, as nodeadm's getResourceToReserveInRange does.
-  return bands.reduce((sum, { from, to, basisPoints }) => sum + (total <= from ? 0 : Math.floor(((Math.min(total, to) - from) * basisPoints) / 10000)), 0);
+  return bands.reduce(
+    (sum, { from, to, basisPoints }) => sum + (total <= from ? 0 : Math.floor(((Math.min(total, to) - from) * basisPoints) / 10000)),
+    0,
+  );
 }
 
 export interface NodeResources {

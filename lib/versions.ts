@@ -53,7 +53,11 @@ export const CHARTS = {
   clusterAutoscaler: { repo: "https://kubernetes.github.io/autoscaler", chart: "cluster-autoscaler", version: "9.59.0" },
   velero: { repo: "https://vmware-tanzu.github.io/helm-charts", chart: "velero", version: "12.1.0" },
   dex: { repo: "https://charts.dexidp.io", chart: "dex", version: "0.24.0" },
-  runnerController: { repo: "", chart: "oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set-controller", version: "0.14.2" },
+  runnerController: {
+    repo: "",
+    chart: "oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set-controller",
+    version: "0.14.2",
+  },
   runnerScaleSet: { repo: "", chart: "oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set", version: "0.14.2" },
   awsLoadBalancerController: { repo: "https://aws.github.io/eks-charts", chart: "aws-load-balancer-controller", version: "3.5.0" },
   externalDns: { repo: "https://kubernetes-sigs.github.io/external-dns", chart: "external-dns", version: "1.21.1" },
@@ -103,6 +107,16 @@ export type EksAddonName = "coredns" | "kube-proxy" | "vpc-cni" | "aws-ebs-csi-d
  * Confirm with `aws eks describe-addon-versions --kubernetes-version <minor> --addon-name <name>` before a bump.
  */
 export const EKS_ADDONS: Record<string, Record<EksAddonName, string>> = {
-  "1.33": { coredns: "v1.12.4-eksbuild.1", "kube-proxy": "v1.33.5-eksbuild.2", "vpc-cni": "v1.20.4-eksbuild.2", "aws-ebs-csi-driver": "v1.56.0-eksbuild.1" },
-  "1.34": { coredns: "v1.12.4-eksbuild.1", "kube-proxy": "v1.34.1-eksbuild.2", "vpc-cni": "v1.20.4-eksbuild.2", "aws-ebs-csi-driver": "v1.56.0-eksbuild.1" },
+  "1.33": {
+    coredns: "v1.12.4-eksbuild.1",
+    "kube-proxy": "v1.33.5-eksbuild.2",
+    "vpc-cni": "v1.20.4-eksbuild.2",
+    "aws-ebs-csi-driver": "v1.56.0-eksbuild.1",
+  },
+  "1.34": {
+    coredns: "v1.12.4-eksbuild.1",
+    "kube-proxy": "v1.34.1-eksbuild.2",
+    "vpc-cni": "v1.20.4-eksbuild.2",
+    "aws-ebs-csi-driver": "v1.56.0-eksbuild.1",
+  },
 };

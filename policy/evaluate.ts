@@ -40,7 +40,8 @@ type PolicyConfig = PolicyPackConfig[string];
 
 class NotApplicable extends Error {}
 
-const levelIn = (entry: PolicyConfig | undefined): EnforcementLevel | undefined => (typeof entry === "string" ? entry : entry?.enforcementLevel);
+const levelIn = (entry: PolicyConfig | undefined): EnforcementLevel | undefined =>
+  typeof entry === "string" ? entry : entry?.enforcementLevel;
 
 /** A policy's own entry in the config wins over `all`, which wins over the policy's and then the pack's level. */
 export function enforcementLevelOf(policy: Policy, config: PolicyPackConfig): EnforcementLevel {
@@ -58,19 +59,24 @@ const isTypeOf = (type: string) => (resourceClass: unknown) => (resourceClass as
 
 /** The resources as a stack policy sees them, with parents, providers and dependencies linked. */
 export function policyResources(snapshots: readonly ResourceSnapshot[]): PolicyResource[] {
-  const resources = snapshots.map(
-    (s): PolicyResource => ({
-      type: s.type,
-      name: s.name,
-      urn: s.urn,
-      props: s.props,
-      opts: { protect: s.protect ?? false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [], parent: s.parent },
-      dependencies: [],
-      propertyDependencies: {},
-      isType: isTypeOf(s.type),
-      asType: ((resourceClass: unknown) => (isTypeOf(s.type)(resourceClass) ? s.props : undefined)) as PolicyResource["asType"],
-    }),
-  );
+  const resources = snapshots.map((s): PolicyResource => ({
+    type: s.type,
+    name: s.name,
+    urn: s.urn,
+    props: s.props,
+    opts: {
+      protect: s.protect ?? false,
+      ignoreChanges: [],
+      aliases: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+      additionalSecretOutputs: [],
+      parent: s.parent,
+    },
+    dependencies: [],
+    propertyDependencies: {},
+    isType: isTypeOf(s.type),
+    asType: ((resourceClass: unknown) => (isTypeOf(s.type)(resourceClass) ? s.props : undefined)) as PolicyResource["asType"],
+  }));
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const lookup = (urns: readonly string[] = []) => urns.map((urn) => byUrn.get(urn)).filter((r): r is PolicyResource => r !== undefined);
   snapshots.forEach((s, i) => {
@@ -79,13 +85,18 @@ export function policyResources(snapshots: readonly ResourceSnapshot[]): PolicyR
     const provider = s.provider ? byUrn.get(s.provider) : undefined;
     if (provider) resource.provider = { type: provider.type, props: provider.props, urn: provider.urn, name: provider.name };
     resource.dependencies = lookup(s.dependencies);
-    resource.propertyDependencies = Object.fromEntries(Object.entries(s.propertyDependencies ?? {}).map(([key, urns]) => [key, lookup(urns)]));
+    resource.propertyDependencies = Object.fromEntries(
+      Object.entries(s.propertyDependencies ?? {}).map(([key, urns]) => [key, lookup(urns)]),
+    );
   });
   return resources;
 }
 
 /** The arguments a resource policy gets for one resource, with `getConfig` answering `config`. */
-export function resourceValidationArgs(resource: PolicyResource, getConfig: <T extends object>() => T = () => ({}) as any): ResourceValidationArgs {
+export function resourceValidationArgs(
+  resource: PolicyResource,
+  getConfig: <T extends object>() => T = () => ({}) as any,
+): ResourceValidationArgs {
   return {
     type: resource.type,
     props: resource.props,
@@ -95,7 +106,8 @@ export function resourceValidationArgs(resource: PolicyResource, getConfig: <T e
     provider: resource.provider,
     stackTags: new Map(),
     isType: resource.isType,
-    asType: ((resourceClass: unknown) => (resource.isType(resourceClass as any) ? resource.props : undefined)) as ResourceValidationArgs["asType"],
+    asType: ((resourceClass: unknown) =>
+      resource.isType(resourceClass as any) ? resource.props : undefined) as ResourceValidationArgs["asType"],
     getConfig,
     notApplicable: (reason?: string) => {
       throw new NotApplicable(reason);
@@ -103,7 +115,10 @@ export function resourceValidationArgs(resource: PolicyResource, getConfig: <T e
   };
 }
 
-export function stackValidationArgs(resources: PolicyResource[], getConfig: <T extends object>() => T = () => ({}) as any): StackValidationArgs {
+export function stackValidationArgs(
+  resources: PolicyResource[],
+  getConfig: <T extends object>() => T = () => ({}) as any,
+): StackValidationArgs {
   return {
     resources,
     stackTags: new Map(),
@@ -123,7 +138,11 @@ async function unlessNotApplicable(validation: () => Promise<void> | void): Prom
 }
 
 /** Every violation the pack reports for these resources under this environment's policy config. */
-export async function evaluate(snapshots: readonly ResourceSnapshot[], config: PolicyPackConfig = {}, policies: Policies = POLICIES): Promise<Finding[]> {
+export async function evaluate(
+  snapshots: readonly ResourceSnapshot[],
+  config: PolicyPackConfig = {},
+  policies: Policies = POLICIES,
+): Promise<Finding[]> {
   const resources = policyResources(snapshots);
   const findings: Finding[] = [];
   for (const policy of policies) {
@@ -132,7 +151,10 @@ export async function evaluate(snapshots: readonly ResourceSnapshot[], config: P
     // Nothing in this pack remediates, so a "remediate" level blocks like "mandatory", as the engine treats stack policies.
     const level = configured === "remediate" ? "mandatory" : configured;
     const getConfig = configGetter(policy, config);
-    const reporterFor = (defaultUrn: string): ReportViolation => (message, urn) => findings.push({ policy: policy.name, level, message, urn: urn ?? defaultUrn });
+    const reporterFor =
+      (defaultUrn: string): ReportViolation =>
+      (message, urn) =>
+        findings.push({ policy: policy.name, level, message, urn: urn ?? defaultUrn });
     if ("validateStack" in policy) {
       await unlessNotApplicable(() => policy.validateStack(stackValidationArgs(resources, getConfig), reporterFor("")));
       continue;

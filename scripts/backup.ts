@@ -13,7 +13,8 @@ import { preChangeBackup, preChangeBackupName, VELERO_NAMESPACE } from "../compo
 import { toGoDuration } from "../lib/duration";
 import { environmentOf } from "../config/tenancy-shards";
 
-export const USAGE = "usage: npm run backup -- <stack> [--wait] [--ttl <duration, e.g. 7d>] [--namespaces <ns,ns,…>] [--timeout-minutes <n>]";
+export const USAGE =
+  "usage: npm run backup -- <stack> [--wait] [--ttl <duration, e.g. 7d>] [--namespaces <ns,ns,…>] [--timeout-minutes <n>]";
 
 export interface BackupCommand {
   readonly stack: string;
@@ -48,8 +49,10 @@ export function parseBackupArgs(argv: readonly string[]): BackupCommand {
     throw new UsageError(`--ttl: ${(error as Error).message}`);
   }
   const invalid = command.includedNamespaces.find((ns) => ns !== "*" && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns));
-  if (command.includedNamespaces.length === 0 || invalid !== undefined) throw new UsageError(`--namespaces: expected namespace names or *, got "${invalid ?? ""}"`);
-  if (!Number.isInteger(command.timeoutMinutes) || command.timeoutMinutes < 1) throw new UsageError("--timeout-minutes: expected a whole number >= 1");
+  if (command.includedNamespaces.length === 0 || invalid !== undefined)
+    throw new UsageError(`--namespaces: expected namespace names or *, got "${invalid ?? ""}"`);
+  if (!Number.isInteger(command.timeoutMinutes) || command.timeoutMinutes < 1)
+    throw new UsageError("--timeout-minutes: expected a whole number >= 1");
   return command;
 }
 
@@ -65,14 +68,21 @@ const POLL_SECONDS = 10;
 
 async function main(argv: string[]): Promise<number> {
   const command = parseBackupArgs(argv);
-  const manifest = preChangeBackup({ name: preChangeBackupName(new Date()), ttl: command.ttl, includedNamespaces: command.includedNamespaces });
+  const manifest = preChangeBackup({
+    name: preChangeBackupName(new Date()),
+    ttl: command.ttl,
+    includedNamespaces: command.includedNamespaces,
+  });
   // A tenancy shard's objects are on its environment's cluster, whose stack has the kubeconfig.
-  const kubeconfig = execFileSync("pulumi", ["stack", "output", "kubeconfig", "--show-secrets", "--stack", environmentOf(command.stack)], { encoding: "utf8" });
+  const kubeconfig = execFileSync("pulumi", ["stack", "output", "kubeconfig", "--show-secrets", "--stack", environmentOf(command.stack)], {
+    encoding: "utf8",
+  });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-backup-"));
   const kubeconfigFile = path.join(dir, "kubeconfig");
   try {
     fs.writeFileSync(kubeconfigFile, kubeconfig, { mode: 0o600 });
-    const kubectl = (args: string[], input?: string) => execFileSync("kubectl", ["--kubeconfig", kubeconfigFile, ...args], { encoding: "utf8", input });
+    const kubectl = (args: string[], input?: string) =>
+      execFileSync("kubectl", ["--kubeconfig", kubeconfigFile, ...args], { encoding: "utf8", input });
     process.stdout.write(kubectl(["create", "-f", "-"], JSON.stringify(manifest)));
     if (!command.wait) {
       console.log(`Follow it with: velero backup describe ${manifest.metadata.name} --details (namespace ${VELERO_NAMESPACE})`);
@@ -80,7 +90,14 @@ async function main(argv: string[]): Promise<number> {
     }
     const deadline = Date.now() + command.timeoutMinutes * 60_000;
     while (Date.now() < deadline) {
-      const phase = kubectl(["get", `backups.velero.io/${manifest.metadata.name}`, "-n", VELERO_NAMESPACE, "-o", "jsonpath={.status.phase}"]).trim();
+      const phase = kubectl([
+        "get",
+        `backups.velero.io/${manifest.metadata.name}`,
+        "-n",
+        VELERO_NAMESPACE,
+        "-o",
+        "jsonpath={.status.phase}",
+      ]).trim();
       const outcome = backupOutcome(phase);
       if (outcome !== "running") {
         console.log(`backup ${manifest.metadata.name}: ${phase}`);
@@ -88,7 +105,9 @@ async function main(argv: string[]): Promise<number> {
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_SECONDS * 1000));
     }
-    console.error(`backup ${manifest.metadata.name} did not finish within ${command.timeoutMinutes} minutes; it keeps running in the cluster`);
+    console.error(
+      `backup ${manifest.metadata.name} did not finish within ${command.timeoutMinutes} minutes; it keeps running in the cluster`,
+    );
     return 1;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

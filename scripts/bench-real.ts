@@ -68,10 +68,14 @@ function parseArgs(argv: string[]): Options {
       const [key, ...value] = (argv[++i] ?? "").split("=");
       if (!key || value.length === 0) throw new Error(`--env needs KEY=VALUE, got ${JSON.stringify(argv[i])}`);
       env[key] = value.join("=");
-    } else throw new Error(`unknown argument ${arg}; usage: npm run bench:real -- --teams N [--per-shard N] [--policy] [--env KEY=VALUE]... [--no-delete] [--no-kubectl | --no-pulumi] [--keep]`);
+    } else
+      throw new Error(
+        `unknown argument ${arg}; usage: npm run bench:real -- --teams N [--per-shard N] [--policy] [--env KEY=VALUE]... [--no-delete] [--no-kubectl | --no-pulumi] [--keep]`,
+      );
   }
   if (!Number.isInteger(teams) || teams < 1) throw new Error(`--teams must be a positive integer, got ${teams}`);
-  if (!Number.isInteger(perShard) || perShard < 1 || perShard >= MAX_TEAMS_PER_STACK) throw new Error(`--per-shard must be from 1 to ${MAX_TEAMS_PER_STACK - 1}, got ${perShard}`);
+  if (!Number.isInteger(perShard) || perShard < 1 || perShard >= MAX_TEAMS_PER_STACK)
+    throw new Error(`--per-shard must be from 1 to ${MAX_TEAMS_PER_STACK - 1}, got ${perShard}`);
   return { teams, perShard, policy, env, keep, delete: deleteAll, kubectl, pulumi };
 }
 
@@ -88,7 +92,8 @@ async function renderManifests(layout: StackTeams[]): Promise<{ yaml: string; ob
       const { apiVersion, kind, metadata, ...rest } = r.inputs;
       return { apiVersion, kind, metadata, ...rest };
     });
-  const rank = (o: { kind: string; metadata: { namespace?: string } }) => (o.kind === "Namespace" ? 0 : o.metadata.namespace === undefined ? 1 : 2);
+  const rank = (o: { kind: string; metadata: { namespace?: string } }) =>
+    o.kind === "Namespace" ? 0 : o.metadata.namespace === undefined ? 1 : 2;
   objects.sort((a, b) => rank(a) - rank(b));
   return { yaml: objects.map((o) => stringify(o)).join("---\n"), objects: objects.length };
 }
@@ -126,12 +131,15 @@ async function main(options: Options): Promise<void> {
     for (const [name, s] of Object.entries(used)) (cpu[label] ??= {})[name] = (cpu[label][name] ?? 0) + s;
     if (result.code !== 0) throw new CommandError(result);
     seconds[label] = (seconds[label] ?? 0) + result.seconds;
-    const byProcess = Object.entries(used).sort((a, b) => b[1] - a[1]).map(([name, s]) => `${name} ${s.toFixed(1)}`);
+    const byProcess = Object.entries(used)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, s]) => `${name} ${s.toFixed(1)}`);
     console.error(`[bench:real] ${label}: ${result.seconds.toFixed(1)} s; CPU s: ${byProcess.join(", ")}`);
     return result;
   };
   const policy = options.policy ? ["--policy-pack", "policy", "--policy-pack-config", `policy/config/${STACK}.json`] : [];
-  const pulumi = (stack: string, args: string[]) => sandbox.pulumiInBackground([...args, "--stack", stack, ...policy], { env: options.env });
+  const pulumi = (stack: string, args: string[]) =>
+    sandbox.pulumiInBackground([...args, "--stack", stack, ...policy], { env: options.env });
   const layout = teamLayout(STACK, options.teams, options.perShard);
   // A change to one team is a change to its stack: the first shard's, or the environment's without shards.
   const changed = layout[layout.length > 1 ? 1 : 0];
@@ -144,7 +152,9 @@ async function main(options: Options): Promise<void> {
     const manifests = await renderManifests(layout);
     const manifestFile = path.join(forKubectl.root, "manifests.yaml");
     fs.writeFileSync(manifestFile, manifests.yaml);
-    console.error(`[bench:real] ${options.teams} teams: ${manifests.objects} Kubernetes objects; working in ${forKubectl.root} and ${sandbox.root}`);
+    console.error(
+      `[bench:real] ${options.teams} teams: ${manifests.objects} Kubernetes objects; working in ${forKubectl.root} and ${sandbox.root}`,
+    );
 
     if (options.kubectl) await measureKubectl(forKubectl, manifestFile, options, timed);
     await forKubectl.cleanUp(options.keep);
@@ -165,14 +175,17 @@ async function main(options: Options): Promise<void> {
       await timed("pulumi up +1", pulumi(changed.stack, ["up", "--yes", "--skip-preview"]));
       writeTeams(changed.stack, changed.teams);
       await timed("pulumi up -1", pulumi(changed.stack, ["up", "--yes", "--skip-preview"]));
-      if (options.delete) for (const { stack } of [...layout].reverse()) await timed("pulumi destroy", pulumi(stack, ["destroy", "--yes", "--skip-preview"]));
+      if (options.delete)
+        for (const { stack } of [...layout].reverse()) await timed("pulumi destroy", pulumi(stack, ["destroy", "--yes", "--skip-preview"]));
     }
 
     const wall = (label: string) => seconds[label]?.toFixed(1) ?? "-";
     const cpuTotal = (label: string) => (cpu[label] ? Object.values(cpu[label]).reduce((a, b) => a + b, 0) : undefined);
     // The program (node), the engine (pulumi) and the Kubernetes provider; kubectl alone on its side.
     const split = (label: string) =>
-      cpu[label] ? `${cpuTotal(label)!.toFixed(1)} (${(cpu[label].node ?? 0).toFixed(1)}/${(cpu[label].pulumi ?? 0).toFixed(1)}/${(cpu[label]["pulumi-resource"] ?? 0).toFixed(1)})` : "";
+      cpu[label]
+        ? `${cpuTotal(label)!.toFixed(1)} (${(cpu[label].node ?? 0).toFixed(1)}/${(cpu[label].pulumi ?? 0).toFixed(1)}/${(cpu[label]["pulumi-resource"] ?? 0).toFixed(1)})`
+        : "";
     const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(1)}×` : "");
     const row = (step: string, pulumiStep: string | undefined, kubectlStep: string | undefined) => [
       step,
@@ -188,18 +201,33 @@ async function main(options: Options): Promise<void> {
       row("no change applied again", undefined, "kubectl apply again"),
       row("add one team: preview", "pulumi preview +1", undefined),
       row("add one team: up", "pulumi up +1", undefined),
-      ["add one team: preview + up", options.pulumi ? (seconds["pulumi preview +1"] + seconds["pulumi up +1"]).toFixed(1) : "", "", "", "", ""],
+      [
+        "add one team: preview + up",
+        options.pulumi ? (seconds["pulumi preview +1"] + seconds["pulumi up +1"]).toFixed(1) : "",
+        "",
+        "",
+        "",
+        "",
+      ],
       row("remove it: up", "pulumi up -1", undefined),
       row("delete everything (destroy / kubectl delete --wait)", "pulumi destroy", "kubectl delete"),
     ];
-    const extra = [options.policy ? "policy pack" : "", ...Object.entries(options.env).map(([k, v]) => `${k}=${v}`)].filter(Boolean).join(", ");
-    const stacks = layout.length > 1 ? `; ${layout.length} stacks, the change and the no-change preview in ${changed.stack} (${changed.teams.length} teams)` : "";
-    console.log(`${options.teams} teams, ${manifests.objects} Kubernetes objects${stacks}${extra ? ` (${extra})` : ""}; wall seconds, and CPU seconds (Pulumi's: program/engine/provider)`);
+    const extra = [options.policy ? "policy pack" : "", ...Object.entries(options.env).map(([k, v]) => `${k}=${v}`)]
+      .filter(Boolean)
+      .join(", ");
+    const stacks =
+      layout.length > 1
+        ? `; ${layout.length} stacks, the change and the no-change preview in ${changed.stack} (${changed.teams.length} teams)`
+        : "";
+    console.log(
+      `${options.teams} teams, ${manifests.objects} Kubernetes objects${stacks}${extra ? ` (${extra})` : ""}; wall seconds, and CPU seconds (Pulumi's: program/engine/provider)`,
+    );
     console.log(formatTable(["step", "pulumi", "kubectl", "ratio", "pulumi CPU", "kubectl CPU"], rows));
   } finally {
     await forKubectl.cleanUp(options.keep);
     await sandbox.cleanUp(options.keep);
-    if (options.keep) console.error(`[bench:real] kept ${forKubectl.root} and ${sandbox.root} (commands.log has every command and its output)`);
+    if (options.keep)
+      console.error(`[bench:real] kept ${forKubectl.root} and ${sandbox.root} (commands.log has every command and its output)`);
   }
 }
 

@@ -60,7 +60,10 @@ async function main(): Promise<void> {
     sandbox.commit("point local at the test control plane");
     await sandbox.pulumi(["up", "--yes", "--message", "version 1"]);
     sandbox.editStackConfig((doc) =>
-      doc.addIn(["config", "platform:teams"], doc.createNode({ name: TEAM, owner: `${TEAM}-lead@example.com`, costCentre: "cc-2300", groups: { developers: [`team-${TEAM}`] } })),
+      doc.addIn(
+        ["config", "platform:teams"],
+        doc.createNode({ name: TEAM, owner: `${TEAM}-lead@example.com`, costCentre: "cc-2300", groups: { developers: [`team-${TEAM}`] } }),
+      ),
     );
     sandbox.commit(`add team ${TEAM}`);
     for (let round = 1; round <= ROUNDS; round++) {
@@ -76,11 +79,34 @@ async function main(): Promise<void> {
   } finally {
     await sandbox.cleanUp(process.env.BENCH_KEEP === "1");
   }
-  const header = ["round", "dependencies", "pulumi up adding the team, s", "rollback wall s", "rollback CPU s", "tool's account: total = preparation and preview + update"];
-  const body = rows.map((row) => [row.round, row.dependencies, row.addSeconds.toFixed(1), row.wallSeconds.toFixed(1), row.cpuSeconds?.toFixed(1) ?? "-", row.split]);
+  const header = [
+    "round",
+    "dependencies",
+    "pulumi up adding the team, s",
+    "rollback wall s",
+    "rollback CPU s",
+    "tool's account: total = preparation and preview + update",
+  ];
+  const body = rows.map((row) => [
+    row.round,
+    row.dependencies,
+    row.addSeconds.toFixed(1),
+    row.wallSeconds.toFixed(1),
+    row.cpuSeconds?.toFixed(1) ?? "-",
+    row.split,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i].length)));
-  const format = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd();
-  console.log(`Rolling back one team on the ${STACK} stack (real engine, file backend), ${new Date().toISOString().slice(0, 16)}Z, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}:`);
+  const format = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
+  console.log(
+    `Rolling back one team on the ${STACK} stack (real engine, file backend), ${new Date().toISOString().slice(0, 16)}Z, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}:`,
+  );
   console.log([format(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(format)].join("\n"));
 }
 

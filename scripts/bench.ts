@@ -29,13 +29,24 @@ async function measure(label: string, stack: string, options: RunOptions = {}): 
 async function measureTeams(environment: string, count: number): Promise<Row[]> {
   const [own, ...shards] = teamLayout(environment, count);
   const setTeams = (teams: object[]) => (c: StackConfig) => (c["platform:teams"] = teams);
-  const first = await measure(`${environment} + ${count} teams${shards.length ? `: its own stack` : ""}`, environment, { configure: setTeams(own.teams) });
+  const first = await measure(`${environment} + ${count} teams${shards.length ? `: its own stack` : ""}`, environment, {
+    configure: setTeams(own.teams),
+  });
   const rows: Row[] = [first];
   for (const shard of shards) {
-    rows.push(await measure(`  ${shard.stack} (${shard.teams.length} teams)`, shard.stack, { configure: setTeams(shard.teams), stackOutputs: { [environment]: first.outputs } }));
+    rows.push(
+      await measure(`  ${shard.stack} (${shard.teams.length} teams)`, shard.stack, {
+        configure: setTeams(shard.teams),
+        stackOutputs: { [environment]: first.outputs },
+      }),
+    );
   }
   if (shards.length === 0) return rows;
-  const total = rows.reduce((sum, r) => ({ ms: sum.ms + r.ms, cpuMs: sum.cpuMs + r.cpuMs, resources: sum.resources + r.resources }), { ms: 0, cpuMs: 0, resources: 0 });
+  const total = rows.reduce((sum, r) => ({ ms: sum.ms + r.ms, cpuMs: sum.cpuMs + r.cpuMs, resources: sum.resources + r.resources }), {
+    ms: 0,
+    cpuMs: 0,
+    resources: 0,
+  });
   return [...rows, { label: `${environment} + ${count} teams: every stack`, ...total }];
 }
 

@@ -23,7 +23,11 @@ const execFileAsync = promisify(execFile);
 
 async function history(stack: string): Promise<HistoryEntry[]> {
   // `--page-size 0`: every entry (the default is the 10 newest; pkg/backend/diy/state.go, getHistory).
-  const { stdout } = await execFileAsync("pulumi", ["stack", "history", "--stack", stack, "--json", "--page-size", "0", "--non-interactive"], { maxBuffer: 256 * 1024 * 1024 });
+  const { stdout } = await execFileAsync(
+    "pulumi",
+    ["stack", "history", "--stack", stack, "--json", "--page-size", "0", "--non-interactive"],
+    { maxBuffer: 256 * 1024 * 1024 },
+  );
   return JSON.parse(stdout) as HistoryEntry[];
 }
 
@@ -43,7 +47,10 @@ async function main([command, stack, ...rest]: string[]): Promise<void> {
   else if (command === "require-deployed" && stack && rest.length === 2) {
     requireDeployed(stack, rest[0], await history(stack), rest[1]);
     console.log(`${stack} has run ${rest[0].slice(0, 12)}.`);
-  } else throw new DeliveryRefused("usage: npm run --silent delivery -- aws <stack> deploy|preview | stacks | deployed-commit <stack> | require-deployed <stack> <commit> <for-stack>");
+  } else
+    throw new DeliveryRefused(
+      "usage: npm run --silent delivery -- aws <stack> deploy|preview | stacks | deployed-commit <stack> | require-deployed <stack> <commit> <for-stack>",
+    );
 }
 
 main(process.argv.slice(2)).catch((error: Error) => {

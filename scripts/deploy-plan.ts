@@ -22,7 +22,9 @@ const deps: PlanDeps = {
       return new Promise((resolve, reject) => {
         const child = spawn("pulumi", argv, { env, stdio: ["ignore", "inherit", "inherit"] });
         child.on("error", reject);
-        child.on("exit", (code) => (code === 0 ? resolve("") : reject(new Error(`pulumi ${args[0]} exited with ${code} (its output is above)`))));
+        child.on("exit", (code) =>
+          code === 0 ? resolve("") : reject(new Error(`pulumi ${args[0]} exited with ${code} (its output is above)`)),
+        );
       });
     }
     const child = execFileAsync("pulumi", argv, { env, maxBuffer: 512 * 1024 * 1024 });
@@ -39,7 +41,8 @@ async function main([command, ...args]: string[]): Promise<void> {
   const [stack, dir, message] = args;
   if (command === "save" && args.length === 2) await savePlan(stack, dir, process.cwd(), deps);
   else if (command === "apply" && args.length === 3) await applyPlan(stack, dir, message, process.cwd(), deps);
-  else if (command === "changes" && args.length === 1) console.log(planChanges(JSON.parse(fs.readFileSync(path.join(args[0], FILES.preview), "utf8"))));
+  else if (command === "changes" && args.length === 1)
+    console.log(planChanges(JSON.parse(fs.readFileSync(path.join(args[0], FILES.preview), "utf8"))));
   else throw new PlanRefused(USAGE);
 }
 

@@ -63,7 +63,9 @@ async function main([stack]: string[]): Promise<void> {
   const outputs = await (await LocalWorkspace.selectStack({ stackName: stack, workDir: PROJECT_DIR })).outputs();
   const issuerUrl = outputs.signInIssuerUrl?.value;
   if (!outputs.kubeconfig || !issuerUrl) {
-    throw new Error(`stack "${stack}" has no kubeconfig or signInIssuerUrl output: people sign in through Dex only on the AWS environments`);
+    throw new Error(
+      `stack "${stack}" has no kubeconfig or signInIssuerUrl output: people sign in through Dex only on the AWS environments`,
+    );
   }
   process.stdout.write(personalKubeconfig({ stack, cluster: clusterEntry(outputs.kubeconfig.value), issuerUrl, clientId }));
 }

@@ -20,7 +20,8 @@ import { environmentOf, parseShardStack } from "../config/tenancy-shards";
 import { changingSteps, policyArgs, teamsInState } from "./deploy-plan/plan";
 
 const NOTHING_CHANGED = 2;
-const USAGE = "usage: npm run move-teams -- <to-stack> [--from <stack>] [--yes] (two stacks of one environment: its own and its <environment>-tenancy-<n>)";
+const USAGE =
+  "usage: npm run move-teams -- <to-stack> [--from <stack>] [--yes] (two stacks of one environment: its own and its <environment>-tenancy-<n>)";
 
 class Refused extends Error {}
 
@@ -63,12 +64,18 @@ function parseArguments(argv: string[]): Move {
   const from = fromAt >= 0 ? argv[fromAt + 1] : undefined;
   const rest = argv.filter((_, i) => fromAt < 0 || (i !== fromAt && i !== fromAt + 1));
   const positional = rest.filter((arg) => !arg.startsWith("--"));
-  if (positional.length !== 1 || rest.some((arg) => arg.startsWith("--") && arg !== "--yes") || (fromAt >= 0 && (!from || from.startsWith("--")))) throw new Refused(USAGE);
+  if (
+    positional.length !== 1 ||
+    rest.some((arg) => arg.startsWith("--") && arg !== "--yes") ||
+    (fromAt >= 0 && (!from || from.startsWith("--")))
+  )
+    throw new Refused(USAGE);
   const to = positional[0];
   const environment = environmentOf(to);
   const source = from ?? environment;
   const ofEnvironment = (stack: string) => stack === environment || parseShardStack(stack)?.environment === environment;
-  if (source === to && to === environment) throw new Refused(`moving teams into ${environment}'s own stack takes --from <the shard they leave>. ${USAGE}`);
+  if (source === to && to === environment)
+    throw new Refused(`moving teams into ${environment}'s own stack takes --from <the shard they leave>. ${USAGE}`);
   if (!(ENVIRONMENTS as readonly string[]).includes(environment) || !ofEnvironment(source) || source === to) {
     throw new Refused(`${source} to ${to}: teams move between two stacks of one environment. ${USAGE}`);
   }
@@ -82,7 +89,9 @@ function parseArguments(argv: string[]): Move {
 function requireStack(stack: string): void {
   // Not `stack ls`, which reads every stack's checkpoint, and the environment's roles may read only their own.
   if (pulumi(["stack", "export", "--stack", stack], { allowFailure: true }).code !== 0) {
-    throw new Refused(`there is no stack ${stack}: create it with the secrets provider of ${environmentOf(stack)} (pulumi stack init ${stack} --secrets-provider …, docs/scale.md)`);
+    throw new Refused(
+      `there is no stack ${stack}: create it with the secrets provider of ${environmentOf(stack)} (pulumi stack init ${stack} --secrets-provider …, docs/scale.md)`,
+    );
   }
 }
 
@@ -95,12 +104,21 @@ function main(argv: string[]): number {
 
   const policy = policyArgs(to, process.cwd());
   const urns = teamUrns(from, teams);
-  console.log(urns.length === 0 ? `No team of Pulumi.${to}.yaml is in ${from}'s state.` : `Moving ${urns.length} team(s) from ${from} to ${to}: ${urns.map((u) => u.split("::").pop()).join(", ")}`);
+  console.log(
+    urns.length === 0
+      ? `No team of Pulumi.${to}.yaml is in ${from}'s state.`
+      : `Moving ${urns.length} team(s) from ${from} to ${to}: ${urns.map((u) => u.split("::").pop()).join(", ")}`,
+  );
   if (urns.length > 0) move(from, to, urns);
 
   // The copy of the source's provider comes back too, at the root of its state: its next update drops it.
   const moveBack = (why: string) => {
-    if (urns.length > 0) move(to, from, urns.map((urn) => urn.replace(`urn:pulumi:${from}::`, `urn:pulumi:${to}::`)));
+    if (urns.length > 0)
+      move(
+        to,
+        from,
+        urns.map((urn) => urn.replace(`urn:pulumi:${from}::`, `urn:pulumi:${to}::`)),
+      );
     return new Refused(`${why}\nThe teams were moved back; no object was touched.`);
   };
   let beyond: string[];

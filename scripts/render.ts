@@ -27,7 +27,9 @@ async function main(argv: string[]): Promise<void> {
   fs.writeFileSync(path.join(outDir, "diagram.mmd"), `${mermaidDiagram(stack, tree)}\n`);
   fs.writeFileSync(path.join(outDir, "outputs.json"), `${JSON.stringify(run.outputs, null, 2)}\n`);
 
-  console.log(`${stack}: ${run.resources.length} resources\n${formatTree(tree)}\n\nwritten to ${path.relative(process.cwd(), outDir) || "."}/`);
+  console.log(
+    `${stack}: ${run.resources.length} resources\n${formatTree(tree)}\n\nwritten to ${path.relative(process.cwd(), outDir) || "."}/`,
+  );
 }
 
 main(process.argv.slice(2)).then(

@@ -38,15 +38,21 @@ async function main(argv: string[]): Promise<number> {
   const current = committedMinor(stack);
   if (!current) throw new Error(`${stack}: Pulumi.${stack}.yaml has no platform:cluster.kubernetesVersion (not an EKS stack)`);
   const problems: string[] = [];
-  if (minorOf(target) !== minorOf(current) + 1) problems.push(`${stack} runs ${current}; EKS upgrades one minor at a time: the next is 1.${minorOf(current) + 1}`);
+  if (minorOf(target) !== minorOf(current) + 1)
+    problems.push(`${stack} runs ${current}; EKS upgrades one minor at a time: the next is 1.${minorOf(current) + 1}`);
   const rehearsal = REHEARSED_BY[stack];
   const rehearsed = rehearsal && committedMinor(rehearsal);
-  if (rehearsed && minorOf(rehearsed) < minorOf(target)) problems.push(`${rehearsal} runs ${rehearsed}: upgrade ${rehearsal} to ${target} first (config rule upgradesAreRehearsed)`);
+  if (rehearsed && minorOf(rehearsed) < minorOf(target))
+    problems.push(`${rehearsal} runs ${rehearsed}: upgrade ${rehearsal} to ${target} first (config rule upgradesAreRehearsed)`);
   const config = readStackConfig(stack);
   problems.push(...swapsStillOpen(config, target));
 
   console.log(`Upgrade plan: ${stack} ${current} → ${target}\n`);
-  console.log(problems.length ? `Refused:\n${problems.map((p) => `  - ${p}`).join("\n")}\n` : "Rules: one minor; rehearsed first where required. OK\n");
+  console.log(
+    problems.length
+      ? `Refused:\n${problems.map((p) => `  - ${p}`).join("\n")}\n`
+      : "Rules: one minor; rehearsed first where required. OK\n",
+  );
   console.log(`Before the update: npm run backup -- ${stack} --wait   (the deploy workflow takes it for a version change)\n`);
   console.log(["Order:", ...ORDER.map((step, i) => `  ${i + 1}. ${step}`)].join("\n"), "\n");
   const swaps = swapSteps(config, target);
@@ -56,7 +62,9 @@ async function main(argv: string[]): Promise<number> {
   const before = await evaluateStack(stack);
   // The refusal above is reported; what the upgrade would change is shown all the same.
   assumeEveryEnvironmentRuns(target);
-  const after = await evaluateStack(stack, { configure: (c) => void (c["platform:cluster"] = { ...c["platform:cluster"], kubernetesVersion: target }) })
+  const after = await evaluateStack(stack, {
+    configure: (c) => void (c["platform:cluster"] = { ...c["platform:cluster"], kubernetesVersion: target }),
+  })
     .catch((error: unknown) => (error instanceof ConfigError ? error : Promise.reject(error)))
     .finally(() => assumeEveryEnvironmentRuns(undefined));
   if (after instanceof ConfigError) {
@@ -77,17 +85,36 @@ async function main(argv: string[]): Promise<number> {
 /** `npm run verify` at the target minor on a throwaway control plane of that minor, summarised for the plan. */
 async function verifyAtMinor(stack: string, minor: string, run: StackRun): Promise<{ ok: boolean; summary: string }> {
   const apiserver = path.join(TOOLCHAIN_BIN, `kube-apiserver-${minor}`);
-  if (!fs.existsSync(apiserver)) return { ok: false, summary: `Not verified: no kube-apiserver ${minor} in .toolchain/bin (scripts/toolchain.sh builds the next minor, toolchain/kubernetes-next)` };
+  if (!fs.existsSync(apiserver))
+    return {
+      ok: false,
+      summary: `Not verified: no kube-apiserver ${minor} in .toolchain/bin (scripts/toolchain.sh builds the next minor, toolchain/kubernetes-next)`,
+    };
   const env = { ...process.env, PATH: `${TOOLCHAIN_BIN}${path.delimiter}${process.env.PATH}` };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `upgrade-${stack}-`));
   const control = path.join(PROJECT_DIR, "scripts", "control-plane.sh");
-  const kubeconfig = execFileSync("bash", [control, "start", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], env: { ...env, CP_KUBERNETES_MINOR: minor } }).trim();
+  const kubeconfig = execFileSync("bash", [control, "start", dir], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+    env: { ...env, CP_KUBERNETES_MINOR: minor },
+  }).trim();
   try {
-    const report = await verifyStack(stack, { mirror: process.env[CHART_MIRROR_ENV]!, kubeconfig, cluster: "throwaway", env, kubernetesMinor: minor, run });
-    const deprecated = report.outcomes.flatMap((o) => o.warnings.filter((w) => /deprecated|unavailable in/i.test(w)).map((w) => `  ${objectName(o)}: ${w}`));
+    const report = await verifyStack(stack, {
+      mirror: process.env[CHART_MIRROR_ENV]!,
+      kubeconfig,
+      cluster: "throwaway",
+      env,
+      kubernetesMinor: minor,
+      run,
+    });
+    const deprecated = report.outcomes.flatMap((o) =>
+      o.warnings.filter((w) => /deprecated|unavailable in/i.test(w)).map((w) => `  ${objectName(o)}: ${w}`),
+    );
     const lines = [
       `Verified at ${report.kubernetesVersion}: ${report.outcomes.filter((o) => o.status === "admitted").length} of ${report.outcomes.length} objects admitted, ${report.charts.length} charts rendered`,
-      ...(report.failures.length ? ["Fails at the target minor:", ...report.failures.map((f) => `  ${f}`)] : ["No chart excludes it, no object uses an API it no longer serves."]),
+      ...(report.failures.length
+        ? ["Fails at the target minor:", ...report.failures.map((f) => `  ${f}`)]
+        : ["No chart excludes it, no object uses an API it no longer serves."]),
       ...(deprecated.length ? ["Deprecated APIs in use (removed in a later minor):", ...deprecated] : ["No deprecated API in use."]),
     ];
     return { ok: report.failures.length === 0, summary: lines.join("\n") };

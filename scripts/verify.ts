@@ -42,7 +42,8 @@ async function main(argv: string[]): Promise<number> {
   const reportFile = path.resolve(flag("--report") ?? path.join(PROJECT_DIR, "out", stack, "verify.json"));
   const started = Date.now();
   const kubernetesMinor = flag("--minor");
-  if (kubernetesMinor && !/^1\.\d+$/.test(kubernetesMinor)) throw new Error(`--minor ${kubernetesMinor}: expected a Kubernetes minor such as 1.34`);
+  if (kubernetesMinor && !/^1\.\d+$/.test(kubernetesMinor))
+    throw new Error(`--minor ${kubernetesMinor}: expected a Kubernetes minor such as 1.34`);
   const report = rest.includes("--current-context")
     ? await onCurrentContext(stack, mirror, kubernetesMinor)
     : await onThrowaway(stack, mirror, kubernetesMinor);
@@ -58,7 +59,11 @@ async function main(argv: string[]): Promise<number> {
 async function onThrowaway(stack: string, mirror: string, kubernetesMinor: string | undefined): Promise<Report> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `verify-${stack}-`));
   const env = { ...process.env, ...(kubernetesMinor ? { CP_KUBERNETES_MINOR: kubernetesMinor } : {}) };
-  const kubeconfig = execFileSync("bash", [CONTROL_PLANE, "start", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env }).trim();
+  const kubeconfig = execFileSync("bash", [CONTROL_PLANE, "start", dir], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    env,
+  }).trim();
   try {
     return await verifyStack(stack, { mirror, kubeconfig, cluster: "throwaway", env: process.env, kubernetesMinor });
   } finally {

@@ -63,13 +63,22 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
     hubNatCidrs: options.hubNatCidrs,
     protect,
   });
-  const addons: EksAddonsArgs = { awsProvider, naming, cluster: controlPlane, kubernetesVersion: clusterConfig.kubernetesVersion, partition };
+  const addons: EksAddonsArgs = {
+    awsProvider,
+    naming,
+    cluster: controlPlane,
+    kubernetesVersion: clusterConfig.kubernetesVersion,
+    partition,
+  };
   // What a node needs to become Ready, in place before the first node joins: kube-proxy, and the AWS VPC CNI
   // unless Calico is the CNI; then Calico goes in instead, through the control plane's provider, since no node
   // exists yet for anything to wait on. In policy-only mode Calico only adds policy: it goes in through the
   // provider that waits for nodes, so that its operator can be awaited.
   const networkAddons = new NetworkAddons("network-addons", { ...addons, vpcCni: calicoConfig.mode !== "cni" });
-  const cniCalico = calicoConfig.mode === "cni" ? new Calico("calico", { provider: controlPlane.provider, naming, config: calicoConfig, registryMirrors }) : undefined;
+  const cniCalico =
+    calicoConfig.mode === "cni"
+      ? new Calico("calico", { provider: controlPlane.provider, naming, config: calicoConfig, registryMirrors })
+      : undefined;
   const nodePools = new NodePools("node-pools", {
     awsProvider,
     naming,
@@ -87,7 +96,14 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
   const services = new ClusterServices("cluster-services", { ...addons, nodes: [nodePools], retainVolumes: protect });
   const cluster = controlPlane.schedulable([nodePools, services]);
   const calico = cniCalico ?? new Calico("calico", { provider: cluster.provider, naming, config: calicoConfig, registryMirrors });
-  const { registry, outputs: platformServices } = awsServices(env, { awsProvider, scope, controlPlane, cluster, nodePools, vpcId: network.vpcId });
+  const { registry, outputs: platformServices } = awsServices(env, {
+    awsProvider,
+    scope,
+    controlPlane,
+    cluster,
+    nodePools,
+    vpcId: network.vpcId,
+  });
 
   return {
     awsProvider,
@@ -146,10 +162,22 @@ function awsServices(env: Environment, { awsProvider, scope, controlPlane, clust
     // The hub's repositories are where CI pushes and every spoke's cluster pulls from.
     pullAccounts: config.admin?.spokes.map((spoke) => spoke.accountId) ?? [],
   });
-  const common = { provider: cluster.provider, awsProvider, irsa: controlPlane.irsa, naming, aws: scope, registryMirrors: registry.mirrors };
+  const common = {
+    provider: cluster.provider,
+    awsProvider,
+    irsa: controlPlane.irsa,
+    naming,
+    aws: scope,
+    registryMirrors: registry.mirrors,
+  };
   const webhookOnHostNetwork = config.calico?.mode === "cni";
   const certificates = certManager.enabled
-    ? new CertManager("cert-manager", { ...common, config: certManager, hostedZoneId: config.environment.hostedZoneId, webhookOnHostNetwork })
+    ? new CertManager("cert-manager", {
+        ...common,
+        config: certManager,
+        hostedZoneId: config.environment.hostedZoneId,
+        webhookOnHostNetwork,
+      })
     : undefined;
   // Load balancers for Ingresses and LoadBalancer Services; its webhook certificate comes from cert-manager.
   if (certificates) {
@@ -191,7 +219,9 @@ function awsServices(env: Environment, { awsProvider, scope, controlPlane, clust
 function eksSections(env: Environment) {
   const { aws: account, network, cluster, calico } = env.config;
   if (!account || !network || !calico || cluster.mode !== "eks") {
-    throw new Error(`the ${env.stack} composition builds an EKS cluster: it needs cluster.mode: eks, an aws, a network and a calico section`);
+    throw new Error(
+      `the ${env.stack} composition builds an EKS cluster: it needs cluster.mode: eks, an aws, a network and a calico section`,
+    );
   }
   return { account, network, cluster, calico };
 }

@@ -20,7 +20,10 @@ export interface HubParts {
 }
 
 /** admin: Dex, the CI runners, the VPN and the Transit Gateway. Returns what the environments read. */
-export function adminHub(env: Environment, parts: HubParts & { dexHostname: string; registryMirrors: RegistryMirrors; repositoryArns: readonly string[] }) {
+export function adminHub(
+  env: Environment,
+  parts: HubParts & { dexHostname: string; registryMirrors: RegistryMirrors; repositoryArns: readonly string[] },
+) {
   const { config, secrets, naming } = env;
   const { awsProvider, network, controlPlane, cluster } = parts;
   const admin = config.admin!;

@@ -10,7 +10,11 @@ export function localEnvironment(env: Environment) {
   const kubeconfig = readKubeconfig(cluster.kubeconfig);
   if (kubeconfig === undefined) {
     throw new ConfigError(env.stack, [
-      { path: "cluster.kubeconfig", value: JSON.stringify(cluster.kubeconfig), expected: "a readable kubeconfig file (start a cluster, or point this key at its kubeconfig)" },
+      {
+        path: "cluster.kubeconfig",
+        value: JSON.stringify(cluster.kubeconfig),
+        expected: "a readable kubeconfig file (start a cluster, or point this key at its kubeconfig)",
+      },
     ]);
   }
   const identifier = `${env.stack}/${cluster.context ?? "current-context"}`;

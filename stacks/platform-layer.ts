@@ -32,7 +32,13 @@ export function platformLayer(env: Environment, cluster: ClusterHandle, options:
   const { provider } = cluster;
   const groupsPrefix = config.identity.oidc.groupsPrefix;
 
-  new PlatformRbac("rbac", { provider, naming, groupsPrefix, infraGroup: config.identity.infraGroup, auditorGroup: config.identity.auditorGroup });
+  new PlatformRbac("rbac", {
+    provider,
+    naming,
+    groupsPrefix,
+    infraGroup: config.identity.infraGroup,
+    auditorGroup: config.identity.auditorGroup,
+  });
   // With Calico as the CNI, pods sit on an overlay that load balancers reach only through node ports.
   const overlayPool = config.calico?.mode === "cni" ? config.calico.ipPool.cidr : undefined;
   const podsOnOverlay = overlayPool !== undefined;
@@ -79,7 +85,8 @@ function observability(env: Environment, cluster: ClusterHandle, options: Platfo
   const { monitoring, logging, ingressClassName } = config.observability;
   if (!monitoring.enabled && !logging.enabled) return {};
   const oidcIssuerUrl = config.identity.oidc.issuerUrl ?? options.oidcIssuerUrl;
-  if (oidcIssuerUrl === undefined) throw new Error(`the ${env.stack} composition passes no OIDC issuer to the platform layer, which Grafana and Kibana need`);
+  if (oidcIssuerUrl === undefined)
+    throw new Error(`the ${env.stack} composition passes no OIDC issuer to the platform layer, which Grafana and Kibana need`);
   const clientIds = dashboardClientIds(env.stack);
   const common = {
     provider: cluster.provider,

@@ -25,7 +25,10 @@ export async function tenancyShard({ stack, shard, config }: LoadedShard): Promi
   // The one rule on a team that depends on its environment's config.
   const quotaViolations = teamQuotasAdmitDefaults(context.tenancy, config.teams);
   if (quotaViolations.length > 0) {
-    throw new ConfigError(stack, quotaViolations.map((v) => ({ ...v, value: showValue(valueAt(config, parsePath(v.path))) })));
+    throw new ConfigError(
+      stack,
+      quotaViolations.map((v) => ({ ...v, value: showValue(valueAt(config, parsePath(v.path))) })),
+    );
   }
 
   // Named for the stack, not the environment's provider: the same clusterIdentifier is what keeps a team moved

@@ -41,7 +41,12 @@ export interface TenancyContext {
 type Published<T> = { [K in keyof T]: T[K] extends string ? pulumi.Input<string> : T[K] extends object ? Published<T[K]> : T[K] };
 
 /** The environment stack's outputs a shard reads (its `cluster.identifier` is known once the cluster exists). */
-export function publishTenancy(env: Environment, cluster: ClusterHandle, context: Omit<TenancyContext, "environment" | "domain" | "owner" | "costCentre" | "cluster">, pullSecret?: pulumi.Output<string>) {
+export function publishTenancy(
+  env: Environment,
+  cluster: ClusterHandle,
+  context: Omit<TenancyContext, "environment" | "domain" | "owner" | "costCentre" | "cluster">,
+  pullSecret?: pulumi.Output<string>,
+) {
   const { environment } = env.config;
   const published: Published<TenancyContext> = {
     environment: env.stack,
@@ -88,7 +93,9 @@ export function deployTeams(
         nodePortsRefused: context.nodePortsRefused,
         pullSecret: context.pullSecret ? pullSecret : undefined,
         ciDeployGroup: context.ciDeployGroup,
-        isolation: context.clusterNetworkPolicies ? { after: options.networkPolicyEngine, formerly: options.formerIsolation?.(team.name) } : undefined,
+        isolation: context.clusterNetworkPolicies
+          ? { after: options.networkPolicyEngine, formerly: options.formerIsolation?.(team.name) }
+          : undefined,
       }),
   );
   return Object.fromEntries(deployed.map((team, i) => [teams[i].name, team.namespaces]));

@@ -13,7 +13,10 @@ export function workloadEnvironment(env: Environment) {
   // The one reference to the admin stack: everything this environment takes from the hub is read from it.
   const hub = env.config.hub && new pulumi.StackReference("hub", { name: env.config.hub.stack });
   const oidcIssuerUrl = signInIssuer(env, hub);
-  const { cluster, outputs, awsProvider, network, controlPlane, calico } = awsCluster(env, { oidcIssuerUrl, hubNatCidrs: hub?.requireOutput("natPublicCidrs") });
+  const { cluster, outputs, awsProvider, network, controlPlane, calico } = awsCluster(env, {
+    oidcIssuerUrl,
+    hubNatCidrs: hub?.requireOutput("natPublicCidrs"),
+  });
   return {
     environment: env.stack,
     ...outputs,

@@ -52,7 +52,9 @@ export interface BootstrapRunOptions {
 }
 
 export function bootstrapStackConfig(stack: string): Record<string, unknown> {
-  const project = parse(fs.readFileSync(path.join(BOOTSTRAP_DIR, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default: unknown }> };
+  const project = parse(fs.readFileSync(path.join(BOOTSTRAP_DIR, "Pulumi.yaml"), "utf8")) as {
+    config: Record<string, { default: unknown }>;
+  };
   const defaults = Object.fromEntries(Object.entries(project.config).map(([key, spec]) => [`${BOOTSTRAP_PROJECT}:${key}`, spec.default]));
   const file = path.join(BOOTSTRAP_DIR, `Pulumi.${stack}.yaml`);
   const stackConfig = fs.existsSync(file) ? (parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> }).config : {};
@@ -64,7 +66,9 @@ export async function runBootstrap(stack: string, options: BootstrapRunOptions =
   const config = bootstrapStackConfig(stack);
   options.configure?.(config);
 
-  const values = Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+  const values = Object.fromEntries(
+    Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+  );
   const where = accountOf(stack, values);
   const resources: BootstrapResource[] = [];
   const pending = new Map<string, { parent?: string; protect: boolean }>();
@@ -103,7 +107,13 @@ export async function runBootstrap(stack: string, options: BootstrapRunOptions =
 }
 
 /** What AWS would return: ARNs in the provider's account and region, as the real resources have them. */
-function mockOutputs(type: string, name: string, inputs: Record<string, any>, where: Where, hubOutputs: Record<string, unknown>): Record<string, unknown> {
+function mockOutputs(
+  type: string,
+  name: string,
+  inputs: Record<string, any>,
+  where: Where,
+  hubOutputs: Record<string, unknown>,
+): Record<string, unknown> {
   const { region, account } = where;
   switch (type) {
     case "pulumi:providers:aws":

@@ -162,7 +162,13 @@ async function runProgram(stack: string, options: RunOptions): Promise<StackRun>
 
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
-      const meta = pending.get(`${args.type}::${args.name}`) ?? { type: args.type, name: args.name, protect: false, retainOnDelete: false, dependencies: [] };
+      const meta = pending.get(`${args.type}::${args.name}`) ?? {
+        type: args.type,
+        name: args.name,
+        protect: false,
+        retainOnDelete: false,
+        dependencies: [],
+      };
       const urn = monitorUrn(stack, meta.parent, args.type, args.name);
       resources.push({ ...meta, urn, inputs: args.inputs, provider: args.provider || undefined, custom: args.custom ?? true });
       return mockResourceState(args, referencedOutputs);

@@ -50,12 +50,19 @@ export function decide(request: Request, policies: Policies): Decision {
   const boundaryAllows = !policies.boundary || matches(policies.boundary, "Allow", req);
   const resourceAllows = !!policies.resourcePolicy && matches(policies.resourcePolicy, "Allow", req, true);
   const sameAccount = accountOf(request.principalArn) === policies.resourceAccount;
-  const granted = policies.webIdentity ? resourceAllows : policies.resourcePolicyRequired || !sameAccount ? resourceAllows && identityAllows : identityAllows;
+  const granted = policies.webIdentity
+    ? resourceAllows
+    : policies.resourcePolicyRequired || !sameAccount
+      ? resourceAllows && identityAllows
+      : identityAllows;
   return granted && boundaryAllows ? "allowed" : "not allowed";
 }
 
 /** Identity policy that allows everything: AdministratorAccess. */
-export const ALLOW_ALL: PolicyDocument = { Version: "2012-10-17", Statement: [{ Sid: "All", Effect: "Allow", Action: "*", Resource: "*" }] };
+export const ALLOW_ALL: PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [{ Sid: "All", Effect: "Allow", Action: "*", Resource: "*" }],
+};
 
 function matches(doc: PolicyDocument, effect: "Allow" | "Deny", req: Required<Request>, checkPrincipal = false): boolean {
   return doc.Statement.some(
@@ -111,7 +118,13 @@ function conditionsHold(s: Statement, context: Record<string, string>): boolean 
 }
 
 function wildcard(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, ignoreCase ? "i" : "");
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    ignoreCase ? "i" : "",
+  );
   return regex.test(value);
 }
 

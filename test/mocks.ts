@@ -33,12 +33,19 @@ const computed: Record<string, (name: string, inputs: Record<string, any>) => Re
   "aws:eks/nodeGroup:NodeGroup": (name) => ({ resources: [{ autoscalingGroups: [{ name: `eks-${name}-asg` }] }] }),
   "aws:acm/certificate:Certificate": (name, inputs) => ({
     domainValidationOptions: [
-      { domainName: inputs.domainName, resourceRecordName: `_${name}.${inputs.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${name}.acm-validations.aws.` },
+      {
+        domainName: inputs.domainName,
+        resourceRecordName: `_${name}.${inputs.domainName}.`,
+        resourceRecordType: "CNAME",
+        resourceRecordValue: `_${name}.acm-validations.aws.`,
+      },
     ],
   }),
   "aws:route53/record:Record": (_name, inputs) => ({ fqdn: String(inputs.name).replace(/\.$/, "") }),
   "kubernetes:core/v1:Service": (name, inputs) =>
-    inputs.spec?.type === "LoadBalancer" ? { status: { loadBalancer: { ingress: [{ hostname: `${name}-0123456789.elb.${REGION}.amazonaws.com` }] } } } : {},
+    inputs.spec?.type === "LoadBalancer"
+      ? { status: { loadBalancer: { ingress: [{ hostname: `${name}-0123456789.elb.${REGION}.amazonaws.com` }] } } }
+      : {},
 };
 
 /** What a read (`<Resource>.get(name, id)`) of an existing object returns, keyed by type. */
@@ -48,7 +55,10 @@ const reads: Record<string, (id: string) => Record<string, unknown>> = {
 };
 
 /** @param referencedOutputs the outputs a StackReference to that stack (`org/project/stack`) reads. */
-export function mockResourceState(args: pulumi.runtime.MockResourceArgs, referencedOutputs: (stack: string) => Record<string, unknown>): pulumi.runtime.MockResourceResult {
+export function mockResourceState(
+  args: pulumi.runtime.MockResourceArgs,
+  referencedOutputs: (stack: string) => Record<string, unknown>,
+): pulumi.runtime.MockResourceResult {
   if (args.type === "pulumi:pulumi:StackReference") {
     return { id: args.inputs.name, state: { name: args.inputs.name, outputs: referencedOutputs(args.inputs.name), secretOutputNames: [] } };
   }

@@ -30,7 +30,11 @@ export function backupBucket(parent: pulumi.Resource, name: string, args: Backup
   const stateful = { ...opts, protect: args.protect, retainOnDelete: args.protect };
   // SSE-S3: a restore into another account or a rebuilt environment then depends on nothing but the bucket
   // policy, not on a key policy that might be lost with the environment.
-  const { bucket, publicAccess } = privateBucket(name, { bucketName: args.bucketName, tags: args.naming.tags(), forceDestroy: false }, stateful);
+  const { bucket, publicAccess } = privateBucket(
+    name,
+    { bucketName: args.bucketName, tags: args.naming.tags(), forceDestroy: false },
+    stateful,
+  );
   new aws.s3.BucketLifecycleConfiguration(
     `${name}-lifecycle`,
     {

@@ -82,13 +82,26 @@ export class Backups extends pulumi.ComponentResource {
           ],
           upgradeCRDs: false,
           // fsGroup lets the non-root server read the projected web identity token.
-          podSecurityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
+          podSecurityContext: {
+            runAsNonRoot: true,
+            runAsUser: 65532,
+            runAsGroup: 65532,
+            fsGroup: 65532,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
           containerSecurityContext: containerSecurity,
           credentials: { useSecret: false },
           serviceAccount: { server: { create: true, name: SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: role.arn } } },
           configuration: {
             backupStorageLocation: [
-              { name: STORAGE_LOCATION, provider: "aws", bucket: bucket.bucket, default: true, accessMode: "ReadWrite", config: { region: args.aws.region } },
+              {
+                name: STORAGE_LOCATION,
+                provider: "aws",
+                bucket: bucket.bucket,
+                default: true,
+                accessMode: "ReadWrite",
+                config: { region: args.aws.region },
+              },
             ],
             volumeSnapshotLocation: [{ name: SNAPSHOT_LOCATION, provider: "aws", config: { region: args.aws.region } }],
           },
@@ -117,4 +130,3 @@ export class Backups extends pulumi.ComponentResource {
     this.registerOutputs({ bucketName: this.bucketName, roleArn: role.arn });
   }
 }
-

@@ -20,7 +20,11 @@ export function veleroClusterRole(parent: pulumi.Resource, name: string, provide
       metadata: { name: VELERO_CLUSTER_ROLE, labels: naming.labels() },
       rules: [
         { apiGroups: ["*"], resources: ["*"], verbs: ["get", "list", "watch", "create", "update", "patch"] },
-        { apiGroups: ["velero.io"], resources: ["*"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"] },
+        {
+          apiGroups: ["velero.io"],
+          resources: ["*"],
+          verbs: ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"],
+        },
         { apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles", "roles"], verbs: ["bind", "escalate"] },
       ],
     },

@@ -55,11 +55,7 @@ export class Calico extends pulumi.ComponentResource {
 
     // Chart v4: each CRD is its own resource with a per-field preview diff and is upgraded with the chart
     // version (the CRDs are templates in this chart, so unlike a `crds/` directory they are not install-only).
-    const crds = new k8s.helm.v4.Chart(
-      `${name}-crds`,
-      chartSource(CHARTS.calicoCrds),
-      childOpts,
-    );
+    const crds = new k8s.helm.v4.Chart(`${name}-crds`, chartSource(CHARTS.calicoCrds), childOpts);
 
     // Chart v4 for per-object diffs. Its one hook, a pre-delete Job that removes the Installation before the
     // operator goes, is dropped by v4; the Installation below depends on this chart, so Pulumi deletes it first.

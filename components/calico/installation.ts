@@ -34,7 +34,12 @@ export function installationSpec(config: CalicoConfig, imageRegistry?: string): 
   const registry = imageRegistry === undefined ? {} : { registry: `${imageRegistry}/` };
   if (config.mode === "policy-only") {
     // The VPC CNI keeps addressing and routing pods; the operator rejects BGP and IP pools with a non-Calico CNI.
-    return { kubernetesProvider: "EKS", ...registry, cni: { type: "AmazonVPC", ipam: { type: "AmazonVPC" } }, calicoNetwork: { bgp: "Disabled" } };
+    return {
+      kubernetesProvider: "EKS",
+      ...registry,
+      cni: { type: "AmazonVPC", ipam: { type: "AmazonVPC" } },
+      calicoNetwork: { bgp: "Disabled" },
+    };
   }
   const pool = config.ipPool;
   return {

@@ -82,7 +82,8 @@ export class CertManager extends pulumi.ComponentResource {
         global: { leaderElection: { namespace: CERT_MANAGER_NAMESPACE } },
         // The VPC resolver may answer for a private zone of the same name and never see the challenge record,
         // so the propagation self-check asks public resolvers, as Let's Encrypt does.
-        extraArgs: acmeIssuers.length > 0 ? ["--dns01-recursive-nameservers-only", "--dns01-recursive-nameservers=1.1.1.1:53,8.8.8.8:53"] : [],
+        extraArgs:
+          acmeIssuers.length > 0 ? ["--dns01-recursive-nameservers-only", "--dns01-recursive-nameservers=1.1.1.1:53,8.8.8.8:53"] : [],
         webhook: args.webhookOnHostNetwork ? { hostNetwork: true, securePort: HOST_NETWORK_WEBHOOK_PORT } : {},
         helmOptions: {
           name: "cert-manager",
@@ -109,7 +110,11 @@ export class CertManager extends pulumi.ComponentResource {
       );
 
     for (const issuer of acmeIssuers) {
-      const zone = { dnsZone: `${naming.environment}.${naming.domain}`, hostedZoneId: requireZone(args.hostedZoneId), region: args.aws.region };
+      const zone = {
+        dnsZone: `${naming.environment}.${naming.domain}`,
+        hostedZoneId: requireZone(args.hostedZoneId),
+        region: args.aws.region,
+      };
       clusterIssuer(issuer, acmeIssuerSpec(issuer, config.acmeEmail!, zone), release);
     }
     if (config.issuers.includes("selfsigned-ca")) {

@@ -7,13 +7,22 @@ import type { ContainerResources } from "../../config/primitives";
 import type { Placement } from "../../config/workloads";
 import { IMAGES } from "../../lib/versions";
 
-const runnerContainer = (extra: object = {}) => ({ name: "runner", image: IMAGES.actionsRunner, command: ["/home/runner/run.sh"], ...extra });
+const runnerContainer = (extra: object = {}) => ({
+  name: "runner",
+  image: IMAGES.actionsRunner,
+  command: ["/home/runner/run.sh"],
+  ...extra,
+});
 
 /**
  * Build runners: the runner plus a Docker daemon as a native sidecar (jobs build and run images). The daemon
  * is privileged, which is why these pods get nodes of their own and hold no cloud credentials.
  */
-export function buildRunnerTemplate(placement: Placement, dockerDindImage: string, resources: { runner: ContainerResources; dind: ContainerResources }) {
+export function buildRunnerTemplate(
+  placement: Placement,
+  dockerDindImage: string,
+  resources: { runner: ContainerResources; dind: ContainerResources },
+) {
   return {
     spec: {
       ...placement,

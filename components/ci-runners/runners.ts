@@ -62,12 +62,25 @@ export class CiRunners extends pulumi.ComponentResource {
     this.buildScaleSet = naming.resource("ci");
     this.deployScaleSet = naming.resource("deploy");
     this.platformScaleSet = naming.resource("platform");
-    if (this.platformScaleSet !== PLATFORM_SCALE_SET) throw new Error(`the platform runners' scale set is ${PLATFORM_SCALE_SET} (the workflows' runs-on): the hub is the admin environment`);
+    if (this.platformScaleSet !== PLATFORM_SCALE_SET)
+      throw new Error(
+        `the platform runners' scale set is ${PLATFORM_SCALE_SET} (the workflows' runs-on): the hub is the admin environment`,
+      );
 
     // baseline, not restricted: ARC creates the listener pods here from its own template.
-    const controllerNamespace = platformNamespace(this, { provider: args.provider, naming, name: CONTROLLER_NAMESPACE, podSecurity: "baseline" });
+    const controllerNamespace = platformNamespace(this, {
+      provider: args.provider,
+      naming,
+      name: CONTROLLER_NAMESPACE,
+      podSecurity: "baseline",
+    });
     // privileged: the build runners' Docker daemon.
-    const runnersNamespace = platformNamespace(this, { provider: args.provider, naming, name: RUNNERS_NAMESPACE, podSecurity: "privileged" });
+    const runnersNamespace = platformNamespace(this, {
+      provider: args.provider,
+      naming,
+      name: RUNNERS_NAMESPACE,
+      podSecurity: "privileged",
+    });
 
     // An identity without IAM permissions: what it may do is the environments' access entries (edit in their team
     // namespaces). It assumes no deploy role: a job on these runners, whatever its repository, cannot change a platform.
@@ -89,17 +102,32 @@ export class CiRunners extends pulumi.ComponentResource {
 
     const deployer = new k8s.core.v1.ServiceAccount(
       `${name}-deployer`,
-      { metadata: { name: DEPLOYER_SERVICE_ACCOUNT, namespace: RUNNERS_NAMESPACE, labels: naming.labels(), annotations: { [ROLE_ARN_ANNOTATION]: role.arn } } },
+      {
+        metadata: {
+          name: DEPLOYER_SERVICE_ACCOUNT,
+          namespace: RUNNERS_NAMESPACE,
+          labels: naming.labels(),
+          annotations: { [ROLE_ARN_ANNOTATION]: role.arn },
+        },
+      },
       { ...k8sOpts, dependsOn: runnersNamespace },
     );
     const platformRunner = new k8s.core.v1.ServiceAccount(
       `${name}-platform`,
-      { metadata: { name: PLATFORM_SERVICE_ACCOUNT, namespace: RUNNERS_NAMESPACE, labels: naming.labels() }, automountServiceAccountToken: false },
+      {
+        metadata: { name: PLATFORM_SERVICE_ACCOUNT, namespace: RUNNERS_NAMESPACE, labels: naming.labels() },
+        automountServiceAccountToken: false,
+      },
       { ...k8sOpts, dependsOn: runnersNamespace },
     );
     const builder =
       args.pushRepositoryArns.length > 0
-        ? builderAccess(this, name, { ...args, namespace: RUNNERS_NAMESPACE, repositoryArns: args.pushRepositoryArns, dependsOn: runnersNamespace })
+        ? builderAccess(this, name, {
+            ...args,
+            namespace: RUNNERS_NAMESPACE,
+            repositoryArns: args.pushRepositoryArns,
+            dependsOn: runnersNamespace,
+          })
         : undefined;
     const githubApp = new k8s.core.v1.Secret(
       `${name}-github-app`,
@@ -155,7 +183,10 @@ export class CiRunners extends pulumi.ComponentResource {
       );
 
     // The templates name upstream images (runner, Docker daemon); each comes through the hub's cache of its registry.
-    const buildTemplate = podTemplateThroughMirror(buildRunnerTemplate(placementOn(args.buildPool), IMAGES.dockerDind, ciRunners.build), args.registryMirrors);
+    const buildTemplate = podTemplateThroughMirror(
+      buildRunnerTemplate(placementOn(args.buildPool), IMAGES.dockerDind, ciRunners.build),
+      args.registryMirrors,
+    );
     scaleSet(this.buildScaleSet, {
       runnerScaleSetName: this.buildScaleSet,
       minRunners: ciRunners.minRunners,
@@ -175,9 +206,17 @@ export class CiRunners extends pulumi.ComponentResource {
       runnerGroup: ciRunners.platform.runnerGroup,
       minRunners: 0,
       maxRunners: ciRunners.platform.maxRunners,
-      template: podTemplateThroughMirror(deployRunnerTemplate(PLATFORM_SERVICE_ACCOUNT, ciRunners.platform.resources), args.registryMirrors),
+      template: podTemplateThroughMirror(
+        deployRunnerTemplate(PLATFORM_SERVICE_ACCOUNT, ciRunners.platform.resources),
+        args.registryMirrors,
+      ),
     });
 
-    this.registerOutputs({ roleArn: this.roleArn, buildScaleSet: this.buildScaleSet, deployScaleSet: this.deployScaleSet, platformScaleSet: this.platformScaleSet });
+    this.registerOutputs({
+      roleArn: this.roleArn,
+      buildScaleSet: this.buildScaleSet,
+      deployScaleSet: this.deployScaleSet,
+      platformScaleSet: this.platformScaleSet,
+    });
   }
 }

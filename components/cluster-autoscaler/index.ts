@@ -67,7 +67,13 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
           expanderPriorities: expanderPriorities(config, args.nodePools),
           // Runs where the system add-ons run, so it never has to evict itself to remove a workload node.
           tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],
-          securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 65534,
+            runAsGroup: 65534,
+            fsGroup: 65534,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
           containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
         },
       },

@@ -47,6 +47,10 @@ export function autoscalerArgs(config: AutoscalerConfig): Record<string, string 
  */
 export function expanderPriorities(config: AutoscalerConfig, nodePools: readonly NodePoolConfig[]): Record<string, string[]> {
   if (config.expander !== "priority") return {};
-  const spot = nodePools.filter((pool) => pool.capacityType === "SPOT").map((pool) => `^eks-${pool.name}-${pool.upgradeStrategy === "blueGreen" ? "(green-)?" : ""}${pool.stateful ? "az[0-9]+-" : ""}[0-9]+-`);
+  const spot = nodePools
+    .filter((pool) => pool.capacityType === "SPOT")
+    .map(
+      (pool) => `^eks-${pool.name}-${pool.upgradeStrategy === "blueGreen" ? "(green-)?" : ""}${pool.stateful ? "az[0-9]+-" : ""}[0-9]+-`,
+    );
   return { ...(spot.length > 0 ? { [SPOT_PRIORITY]: spot } : {}), [DEFAULT_PRIORITY]: [".*"] };
 }

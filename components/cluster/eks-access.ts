@@ -12,7 +12,11 @@ export interface ClusterAdminsArgs {
  * objects: they survive a broken ConfigMap edit, show up in CloudTrail, and are managed here like any resource.
  * Returns the policy associations: a role can call the API only once its association exists.
  */
-export function clusterAdmins(name: string, args: ClusterAdminsArgs, opts: pulumi.CustomResourceOptions): aws.eks.AccessPolicyAssociation[] {
+export function clusterAdmins(
+  name: string,
+  args: ClusterAdminsArgs,
+  opts: pulumi.CustomResourceOptions,
+): aws.eks.AccessPolicyAssociation[] {
   const policyArn = `arn:${args.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`;
   return [...new Set(args.principalArns)].map((principalArn) => {
     const roleName = principalArn.split("/").pop();

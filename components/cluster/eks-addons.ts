@@ -52,7 +52,10 @@ interface AddonRoleArgs {
 function addonRole(name: string, args: AddonRoleArgs, opts: pulumi.CustomResourceOptions) {
   const role = new aws.iam.Role(
     `${name}-role`,
-    { name: args.roleName, assumeRolePolicy: serviceAccountTrustPolicy(args.irsa, { namespace: "kube-system", serviceAccount: args.serviceAccount }) },
+    {
+      name: args.roleName,
+      assumeRolePolicy: serviceAccountTrustPolicy(args.irsa, { namespace: "kube-system", serviceAccount: args.serviceAccount }),
+    },
     opts,
   );
   const attached = new aws.iam.RolePolicyAttachment(`${name}-policy`, { role: role.name, policyArn: args.policyArn }, opts);
@@ -77,7 +80,12 @@ export class NetworkAddons extends pulumi.ComponentResource {
       // Its own role (IRSA) rather than the node role: only aws-node may manage network interfaces.
       const role = addonRole(
         `${name}-vpc-cni`,
-        { irsa: args.cluster.irsa, serviceAccount: "aws-node", roleName: args.naming.resource("eks", "vpc-cni"), policyArn: managedPolicyArn(args.partition, "AmazonEKS_CNI_Policy") },
+        {
+          irsa: args.cluster.irsa,
+          serviceAccount: "aws-node",
+          roleName: args.naming.resource("eks", "vpc-cni"),
+          policyArn: managedPolicyArn(args.partition, "AmazonEKS_CNI_Policy"),
+        },
         childOpts,
       );
       addon(`${name}-vpc-cni`, args, "vpc-cni", { serviceAccountRoleArn: role.arn }, { ...childOpts, dependsOn: [role.attached] });
@@ -112,7 +120,13 @@ export class ClusterServices extends pulumi.ComponentResource {
       },
       childOpts,
     );
-    addon(`${name}-ebs-csi`, args, "aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, { ...onNodes, dependsOn: [...args.nodes, ebsCsiRole.attached] });
+    addon(
+      `${name}-ebs-csi`,
+      args,
+      "aws-ebs-csi-driver",
+      { serviceAccountRoleArn: ebsCsiRole.arn },
+      { ...onNodes, dependsOn: [...args.nodes, ebsCsiRole.attached] },
+    );
 
     new k8s.storage.v1.StorageClass(
       `${name}-gp3`,

@@ -88,7 +88,11 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
     // and the longest deletion window so that a scheduled deletion can still be cancelled.
     const key = new aws.kms.Key(
       `${name}-secrets-key`,
-      { description: `Envelope encryption of Kubernetes Secrets in ${args.clusterName}`, enableKeyRotation: true, deletionWindowInDays: 30 },
+      {
+        description: `Envelope encryption of Kubernetes Secrets in ${args.clusterName}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+      },
       { ...childOpts, protect, retainOnDelete: protect },
     );
     new aws.kms.Alias(`${name}-secrets-key`, { name: `alias/${args.clusterName}-secrets`, targetKeyId: key.arn }, childOpts);
@@ -119,7 +123,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
     // this VPC, the hub's VPC included, so the hub's runners and VPN users reach it through the hub's NAT gateways,
     // not the Transit Gateway (EKS User Guide, "Cluster API server endpoint": private addresses are published only
     // when public access is off). Their addresses are admitted next to the configured ones.
-    const publicAccessCidrs = publicAccess ? pulumi.output(args.hubNatCidrs ?? []).apply((hub) => [...config.publicAccessCidrs, ...bootstrapCidrs, ...hub]) : undefined;
+    const publicAccessCidrs = publicAccess
+      ? pulumi.output(args.hubNatCidrs ?? []).apply((hub) => [...config.publicAccessCidrs, ...bootstrapCidrs, ...hub])
+      : undefined;
     const eks = new aws.eks.Cluster(
       `${name}-eks`,
       {
@@ -159,10 +165,18 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
       { clusterName: eks.name, principalArns: [...config.adminRoleArns, args.deployRoleArn], partition: args.partition },
       childOpts,
     );
-    clusterPreviewer(`${name}-previewer`, { clusterName: eks.name, principalArn: args.previewRoleArn, partition: args.partition }, childOpts);
+    clusterPreviewer(
+      `${name}-previewer`,
+      { clusterName: eks.name, principalArn: args.previewRoleArn, partition: args.partition },
+      childOpts,
+    );
 
     this.oidcIssuerUrl = eks.identities.apply((identities) => identities[0].oidcs[0].issuer);
-    const oidcProvider = new aws.iam.OpenIdConnectProvider(`${name}-irsa`, { url: this.oidcIssuerUrl, clientIdLists: ["sts.amazonaws.com"] }, childOpts);
+    const oidcProvider = new aws.iam.OpenIdConnectProvider(
+      `${name}-irsa`,
+      { url: this.oidcIssuerUrl, clientIdLists: ["sts.amazonaws.com"] },
+      childOpts,
+    );
     this.irsa = { oidcProviderArn: oidcProvider.arn, oidcIssuer: this.oidcIssuerUrl.apply((url) => url.replace(/^https:\/\//, "")) };
 
     new aws.eks.IdentityProviderConfig(
@@ -194,7 +208,12 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
     this.access = { kubeconfig: this.kubeconfig, identifier: pulumi.interpolate`${eks.arn}@${eks.createdAt}` };
     this.provider = this.kubernetesProvider(`${name}-provider`, []);
 
-    this.registerOutputs({ name: this.name, endpoint: this.endpoint, kubeconfig: this.kubeconfig, oidcProviderArn: this.irsa.oidcProviderArn });
+    this.registerOutputs({
+      name: this.name,
+      endpoint: this.endpoint,
+      kubeconfig: this.kubeconfig,
+      oidcProviderArn: this.irsa.oidcProviderArn,
+    });
   }
 
   /**

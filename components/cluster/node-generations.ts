@@ -36,7 +36,10 @@ export interface NodeGeneration {
 export function generationsOf(pool: NodePoolConfig, clusterVersion: string): NodeGeneration[] {
   if (pool.upgradeStrategy === "rolling") return [{ suffix: "", kubernetesVersion: clusterVersion, retiring: false, pool }];
   const present = NODE_GENERATIONS.filter((name) => pool.generations?.[name] !== undefined);
-  const ordered = [...present.filter((name) => name === pool.activeGeneration), ...present.filter((name) => name !== pool.activeGeneration)];
+  const ordered = [
+    ...present.filter((name) => name === pool.activeGeneration),
+    ...present.filter((name) => name !== pool.activeGeneration),
+  ];
   return ordered.map((name) => {
     const retiring = name !== pool.activeGeneration;
     const labels = { ...pool.labels, [GENERATION_LABEL]: `${pool.name}-${name}` };

@@ -70,7 +70,25 @@ export function nodeTemplateTagSuffix(key: string): string {
  * its own, so only the kubelet setting that differs is written here.
  */
 export function kubeletUserData(maxPods: number): string {
-  const nodeConfig = ["---", "apiVersion: node.eks.aws/v1alpha1", "kind: NodeConfig", "spec:", "  kubelet:", "    config:", `      maxPods: ${maxPods}`];
-  const mime = ["MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="//"', "", "--//", "Content-Type: application/node.eks.aws", "", ...nodeConfig, "--//--", ""];
+  const nodeConfig = [
+    "---",
+    "apiVersion: node.eks.aws/v1alpha1",
+    "kind: NodeConfig",
+    "spec:",
+    "  kubelet:",
+    "    config:",
+    `      maxPods: ${maxPods}`,
+  ];
+  const mime = [
+    "MIME-Version: 1.0",
+    'Content-Type: multipart/mixed; boundary="//"',
+    "",
+    "--//",
+    "Content-Type: application/node.eks.aws",
+    "",
+    ...nodeConfig,
+    "--//--",
+    "",
+  ];
   return Buffer.from(mime.join("\n")).toString("base64");
 }

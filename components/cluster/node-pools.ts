@@ -3,8 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { NodePoolConfig } from "../../config/sections/cluster";
 import { Naming } from "../../lib/naming";
 import { managedPolicyArn } from "../aws-account";
-import { amiTypeFor } from "./instance-types";
-import { AUTOSCALER_TAG, kubeletUserData, NodeGroupPlan, nodeGroupPlans, nodeTemplateTags, nodeTemplateTagSuffix } from "./node-group-settings";
+import { amiTypeFor } from "../../lib/instance-architecture";
+import {
+  AUTOSCALER_TAG,
+  kubeletUserData,
+  NodeGroupPlan,
+  nodeGroupPlans,
+  nodeTemplateTags,
+  nodeTemplateTagSuffix,
+} from "./node-group-settings";
 import { generationsOf, NodeGeneration } from "./node-generations";
 
 export interface NodePoolsArgs {
@@ -84,7 +91,12 @@ export class NodePools extends pulumi.ComponentResource {
       childOpts,
     );
     const policies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"].map(
-      (policy) => new aws.iam.RolePolicyAttachment(`${name}-${policy}`, { role: role.name, policyArn: managedPolicyArn(args.partition, policy) }, childOpts),
+      (policy) =>
+        new aws.iam.RolePolicyAttachment(
+          `${name}-${policy}`,
+          { role: role.name, policyArn: managedPolicyArn(args.partition, policy) },
+          childOpts,
+        ),
     );
 
     for (const pool of args.pools) {
@@ -95,10 +107,17 @@ export class NodePools extends pulumi.ComponentResource {
           name: naming.resource("eks", pool.name),
           updateDefaultVersion: true,
           // IMDSv2 only; the hop limit decides whether pods reach it (metadataHopLimit above).
-          metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: metadataHopLimit(pool, args.ciBuildPool) },
+          metadataOptions: {
+            httpEndpoint: "enabled",
+            httpTokens: "required",
+            httpPutResponseHopLimit: metadataHopLimit(pool, args.ciBuildPool),
+          },
           userData: args.maxPods === undefined ? undefined : kubeletUserData(args.maxPods),
           blockDeviceMappings: [
-            { deviceName: "/dev/xvda", ebs: { volumeSize: pool.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
+            {
+              deviceName: "/dev/xvda",
+              ebs: { volumeSize: pool.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+            },
           ],
           // Instances and volumes are created by the Auto Scaling group: the provider's default tags never reach them.
           tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
@@ -167,7 +186,11 @@ export class NodePools extends pulumi.ComponentResource {
     // from scaling it up for pods that do not tolerate it.
     const autoScalingGroup = group.resources.apply((resources) => resources[0].autoscalingGroups[0].name);
     for (const [key, value] of Object.entries(nodeTemplateTags(pool, zone))) {
-      new aws.autoscaling.Tag(`${groupName}-${nodeTemplateTagSuffix(key)}`, { autoscalingGroupName: autoScalingGroup, tag: { key, value, propagateAtLaunch: false } }, childOpts);
+      new aws.autoscaling.Tag(
+        `${groupName}-${nodeTemplateTagSuffix(key)}`,
+        { autoscalingGroupName: autoScalingGroup, tag: { key, value, propagateAtLaunch: false } },
+        childOpts,
+      );
     }
     return group;
   }

@@ -12,8 +12,16 @@ export interface DnsValidatedCertificateArgs {
  * An ACM certificate validated through DNS in the zone that holds the name, so AWS renews it on its own for as
  * long as the record stays. Its ARN is known only once validation has succeeded: what uses it waits for that.
  */
-export function dnsValidatedCertificate(name: string, args: DnsValidatedCertificateArgs, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
-  const certificate = new aws.acm.Certificate(`${name}-certificate`, { domainName: args.domainName, validationMethod: "DNS", tags: args.tags }, opts);
+export function dnsValidatedCertificate(
+  name: string,
+  args: DnsValidatedCertificateArgs,
+  opts: pulumi.CustomResourceOptions,
+): pulumi.Output<string> {
+  const certificate = new aws.acm.Certificate(
+    `${name}-certificate`,
+    { domainName: args.domainName, validationMethod: "DNS", tags: args.tags },
+    opts,
+  );
   const challenge = certificate.domainValidationOptions.apply((options) => options[0]);
   const challengeRecord = new aws.route53.Record(
     `${name}-certificate-validation`,
@@ -28,6 +36,9 @@ export function dnsValidatedCertificate(name: string, args: DnsValidatedCertific
     },
     opts,
   );
-  return new aws.acm.CertificateValidation(`${name}-certificate`, { certificateArn: certificate.arn, validationRecordFqdns: [challengeRecord.fqdn] }, opts)
-    .certificateArn;
+  return new aws.acm.CertificateValidation(
+    `${name}-certificate`,
+    { certificateArn: certificate.arn, validationRecordFqdns: [challengeRecord.fqdn] },
+    opts,
+  ).certificateArn;
 }

@@ -13,7 +13,12 @@ export function externalDnsPolicy(scope: AwsScope, hostedZoneId: string) {
     Version: "2012-10-17",
     Statement: [
       { Sid: "FindZone", Effect: "Allow", Action: UNSCOPABLE_ZONE_LISTING, Resource: "*" },
-      { Sid: "RecordsOfThisZone", Effect: "Allow", Action: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"], Resource: zone },
+      {
+        Sid: "RecordsOfThisZone",
+        Effect: "Allow",
+        Action: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"],
+        Resource: zone,
+      },
     ],
   };
 }

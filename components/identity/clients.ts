@@ -28,8 +28,18 @@ export function dexClients(kubectlClientId: string, environments: Naming[]): Dex
   const dashboards = environments.flatMap((naming) => {
     const ids = dashboardClientIds(naming.environment);
     return [
-      { id: ids.grafana, name: `Grafana (${naming.environment})`, redirectURIs: [naming.url("grafana", "/login/generic_oauth")], secretEnv: secretEnvOf(ids.grafana) },
-      { id: ids.kibana, name: `Kibana (${naming.environment})`, redirectURIs: [naming.url("kibana", "/oauth2/callback")], secretEnv: secretEnvOf(ids.kibana) },
+      {
+        id: ids.grafana,
+        name: `Grafana (${naming.environment})`,
+        redirectURIs: [naming.url("grafana", "/login/generic_oauth")],
+        secretEnv: secretEnvOf(ids.grafana),
+      },
+      {
+        id: ids.kibana,
+        name: `Kibana (${naming.environment})`,
+        redirectURIs: [naming.url("kibana", "/oauth2/callback")],
+        secretEnv: secretEnvOf(ids.kibana),
+      },
     ];
   });
   return [{ id: kubectlClientId, name: "kubectl", redirectURIs: KUBECTL_REDIRECT_URIS, public: true }, ...dashboards];

@@ -75,7 +75,12 @@ export class Dex extends pulumi.ComponentResource {
           resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
           podDisruptionBudget: { enabled: args.dex.replicas > 1, minAvailable: 1 },
           topologySpreadConstraints: [
-            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: DEX_POD_LABELS } },
+            {
+              maxSkew: 1,
+              topologyKey: "topology.kubernetes.io/zone",
+              whenUnsatisfiable: "ScheduleAnyway",
+              labelSelector: { matchLabels: DEX_POD_LABELS },
+            },
           ],
         },
       },

@@ -28,7 +28,11 @@ const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
  */
 export function publicHttpsEndpoint(parent: pulumi.Resource, name: string, args: PublicEndpointArgs): k8s.core.v1.Service {
   const awsOpts = { parent, provider: args.awsProvider };
-  const certificateArn = dnsValidatedCertificate(name, { domainName: args.hostname, hostedZoneId: args.hostedZoneId, tags: { Name: args.hostname } }, awsOpts);
+  const certificateArn = dnsValidatedCertificate(
+    name,
+    { domainName: args.hostname, hostedZoneId: args.hostedZoneId, tags: { Name: args.hostname } },
+    awsOpts,
+  );
 
   const service = new k8s.core.v1.Service(
     `${name}-service`,
@@ -45,7 +49,11 @@ export function publicHttpsEndpoint(parent: pulumi.Resource, name: string, args:
           "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": TLS_POLICY,
         },
       },
-      spec: { type: "LoadBalancer", selector: args.selector, ports: [{ name: "https", port: 443, targetPort: args.targetPort, protocol: "TCP" }] },
+      spec: {
+        type: "LoadBalancer",
+        selector: args.selector,
+        ports: [{ name: "https", port: 443, targetPort: args.targetPort, protocol: "TCP" }],
+      },
     },
     { parent, provider: args.provider },
   );

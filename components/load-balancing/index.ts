@@ -83,7 +83,12 @@ export class LoadBalancerController extends pulumi.ComponentResource {
           podDisruptionBudget: { maxUnavailable: 1 },
           tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],
           podSecurityContext: { fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
-          securityContext: { readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+          securityContext: {
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"] },
+          },
         },
       },
       { parent: this, provider: args.provider, dependsOn: args.certManager },

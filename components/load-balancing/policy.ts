@@ -46,7 +46,11 @@ export function loadBalancerControllerPolicy(scope: AwsScope, vpcId: string) {
   const { partition, region, accountId } = scope;
   const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${accountId}:${resource}`;
   const securityGroups = arn("ec2", "security-group/*");
-  const loadBalancers = [arn("elasticloadbalancing", "targetgroup/*/*"), arn("elasticloadbalancing", "loadbalancer/net/*/*"), arn("elasticloadbalancing", "loadbalancer/app/*/*")];
+  const loadBalancers = [
+    arn("elasticloadbalancing", "targetgroup/*/*"),
+    arn("elasticloadbalancing", "loadbalancer/net/*/*"),
+    arn("elasticloadbalancing", "loadbalancer/app/*/*"),
+  ];
   const tagged = { Null: { [`aws:ResourceTag/${CLUSTER_TAG}`]: "false" } };
   return {
     Version: "2012-10-17",
@@ -80,7 +84,13 @@ export function loadBalancerControllerPolicy(scope: AwsScope, vpcId: string) {
         Resource: securityGroups,
         Condition: { ArnEquals: { "ec2:Vpc": arn("ec2", `vpc/${vpcId}`) } },
       },
-      { Sid: "OwnSecurityGroups", Effect: "Allow", Action: ["ec2:DeleteSecurityGroup", "ec2:CreateTags", "ec2:DeleteTags"], Resource: securityGroups, Condition: tagged },
+      {
+        Sid: "OwnSecurityGroups",
+        Effect: "Allow",
+        Action: ["ec2:DeleteSecurityGroup", "ec2:CreateTags", "ec2:DeleteTags"],
+        Resource: securityGroups,
+        Condition: tagged,
+      },
       {
         Sid: "CreateTaggedLoadBalancers",
         Effect: "Allow",
@@ -118,7 +128,12 @@ export function loadBalancerControllerPolicy(scope: AwsScope, vpcId: string) {
         Resource: loadBalancers,
         Condition: tagged,
       },
-      { Sid: "OwnTargets", Effect: "Allow", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: loadBalancers[0] },
+      {
+        Sid: "OwnTargets",
+        Effect: "Allow",
+        Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+        Resource: loadBalancers[0],
+      },
       {
         Sid: "ListenersAndRules",
         Effect: "Allow",

@@ -49,7 +49,10 @@ export function mirrorElasticsearchCa(parent: pulumi.Resource, name: string, arg
   const source = k8s.core.v1.Secret.get(`${name}-es-ca-source`, sourceId, { ...opts, dependsOn: args.elasticsearchReady });
   const caData = source.data.apply((data) => {
     const ca = data?.[CA_KEY];
-    if (!ca) throw new pulumi.RunError(`Secret ${args.sourceNamespace}/${HTTP_CA_SECRET} has no ${CA_KEY}: ECK did not publish the Elasticsearch HTTP CA`);
+    if (!ca)
+      throw new pulumi.RunError(
+        `Secret ${args.sourceNamespace}/${HTTP_CA_SECRET} has no ${CA_KEY}: ECK did not publish the Elasticsearch HTTP CA`,
+      );
     return ca;
   });
   const secret = new k8s.core.v1.Secret(

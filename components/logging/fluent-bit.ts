@@ -60,7 +60,10 @@ function common(settings: FluentBitSettings) {
     env: [{ name: PASSWORD_ENV, valueFrom: { secretKeyRef: { name: AGENT_CREDENTIALS_SECRET, key: "password" } } }],
     extraVolumes: [{ name: "elasticsearch-ca", secret: { secretName: AGENT_CA_SECRET } }],
     extraVolumeMounts: [{ name: "elasticsearch-ca", mountPath: AGENT_CA_DIR, readOnly: true }],
-    podAnnotations: { [`${LABEL_PREFIX}/credentials-revision`]: settings.credentialsRevision, [`${LABEL_PREFIX}/ca-revision`]: settings.caRevision },
+    podAnnotations: {
+      [`${LABEL_PREFIX}/credentials-revision`]: settings.credentialsRevision,
+      [`${LABEL_PREFIX}/ca-revision`]: settings.caRevision,
+    },
     resources: FLUENT_BIT_RESOURCES,
   };
 }

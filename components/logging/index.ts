@@ -81,10 +81,26 @@ export class Logging extends pulumi.ComponentResource {
     );
 
     // Every credential goes into a Secret the workload references by name, never into chart values or specs.
-    const secret = (resource: string, ns: k8s.core.v1.Namespace, secretName: string, stringData: Record<string, pulumi.Input<string>>, type = "Opaque") =>
-      new k8s.core.v1.Secret(`${name}-${resource}`, { metadata: { name: secretName, namespace: ns.metadata.name, labels }, type, stringData }, childOpts);
+    const secret = (
+      resource: string,
+      ns: k8s.core.v1.Namespace,
+      secretName: string,
+      stringData: Record<string, pulumi.Input<string>>,
+      type = "Opaque",
+    ) =>
+      new k8s.core.v1.Secret(
+        `${name}-${resource}`,
+        { metadata: { name: secretName, namespace: ns.metadata.name, labels }, type, stringData },
+        childOpts,
+      );
     const user = (resource: string, spec: (typeof USERS)[keyof typeof USERS], password: pulumi.Output<string>) =>
-      secret(resource, namespace, spec.secret, { username: spec.username, password, roles: spec.roles.join(",") }, "kubernetes.io/basic-auth");
+      secret(
+        resource,
+        namespace,
+        spec.secret,
+        { username: spec.username, password, roles: spec.roles.join(",") },
+        "kubernetes.io/basic-auth",
+      );
     const fluentBitPassword = derivedCredential(args.oidcClientSecret, "fluent-bit");
     const roles = secret("es-roles", namespace, ROLES_SECRET, { "roles.yml": rolesFile() });
     const fluentBitUser = user("es-user-fluent-bit", USERS.fluentBit, fluentBitPassword);
@@ -96,7 +112,12 @@ export class Logging extends pulumi.ComponentResource {
       "cookie-secret": derivedCredential(args.oidcClientSecret, "oauth2-proxy-cookie"),
     });
 
-    const es = elasticsearch({ version: IMAGES.elasticStack, config: config.elasticsearch, storageClassName: args.storageClassName, retainVolumes: args.protect });
+    const es = elasticsearch({
+      version: IMAGES.elasticStack,
+      config: config.elasticsearch,
+      storageClassName: args.storageClassName,
+      retainVolumes: args.protect,
+    });
     const cluster = new k8s.apiextensions.CustomResource(
       `${name}-elasticsearch`,
       {
@@ -166,7 +187,11 @@ export class Logging extends pulumi.ComponentResource {
     });
 
     // Chart v4 for both Fluent Bit releases: the chart's only hook is a `helm test` Pod, which v4 leaves out.
-    const fluentBit = { elasticsearchHost: this.elasticsearchHost, credentialsRevision: revisionOf(fluentBitPassword), caRevision: ca.revision };
+    const fluentBit = {
+      elasticsearchHost: this.elasticsearchHost,
+      credentialsRevision: revisionOf(fluentBitPassword),
+      caRevision: ca.revision,
+    };
     const agentRelease = (resource: string, release: string, values: Record<string, unknown>) =>
       new k8s.helm.v4.Chart(
         `${name}-${resource}`,

@@ -56,7 +56,12 @@ export function kibanaSpec(settings: KibanaSettings) {
             name: "kibana",
             resources: { requests: { cpu: "200m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
             // ECK probes /login by default, which the anonymous provider removes.
-            readinessProbe: { httpGet: { path: "/api/status", port: KIBANA_PORT, scheme: "HTTP" }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 5 },
+            readinessProbe: {
+              httpGet: { path: "/api/status", port: KIBANA_PORT, scheme: "HTTP" },
+              initialDelaySeconds: 10,
+              periodSeconds: 10,
+              timeoutSeconds: 5,
+            },
           },
         ],
       },

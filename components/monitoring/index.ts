@@ -78,7 +78,11 @@ export class Monitoring extends pulumi.ComponentResource {
 
     const volume = (storageGiB: number) => ({
       volumeClaimTemplate: {
-        spec: { storageClassName: args.storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${storageGiB}Gi` } } },
+        spec: {
+          storageClassName: args.storageClassName,
+          accessModes: ["ReadWriteOnce"],
+          resources: { requests: { storage: `${storageGiB}Gi` } },
+        },
       },
     });
     const { prometheus, alertmanager } = config;
@@ -107,7 +111,10 @@ export class Monitoring extends pulumi.ComponentResource {
           kubeScheduler: { enabled: false },
           // Without routable pod addresses the control plane reaches the operator's admission webhook on the host
           // network, where kubelet already holds port 10250.
-          prometheusOperator: { ...images.operator, ...(exposure.podIpsRoutable ? {} : { hostNetwork: true, tls: { internalPort: 10261 } }) },
+          prometheusOperator: {
+            ...images.operator,
+            ...(exposure.podIpsRoutable ? {} : { hostNetwork: true, tls: { internalPort: 10261 } }),
+          },
           "kube-state-metrics": { image: images.kubeStateMetrics },
           "prometheus-node-exporter": { image: images.nodeExporter },
           prometheus: {

@@ -10,7 +10,9 @@ import * as pulumi from "@pulumi/pulumi";
 export function availabilityZones(count: number, opts: pulumi.InvokeOutputOptions): pulumi.Output<string[]> {
   return aws.getAvailabilityZonesOutput({ filters: [{ name: "zone-type", values: ["availability-zone"] }] }, opts).names.apply((names) => {
     if (names.length < count) {
-      throw new pulumi.RunError(`platform:network.azCount = ${count}: expected at most ${names.length}, the availability zones of this region (${names.join(", ")})`);
+      throw new pulumi.RunError(
+        `platform:network.azCount = ${count}: expected at most ${names.length}, the availability zones of this region (${names.join(", ")})`,
+      );
     }
     return [...names].sort().slice(0, count);
   });

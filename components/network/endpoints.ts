@@ -55,12 +55,24 @@ function interfaceEndpoints(name: string, args: VpcEndpointsArgs, opts: pulumi.C
   // CNI) and the control plane's interfaces all have VPC addresses.
   const securityGroup = new aws.ec2.SecurityGroup(
     `${name}-interface`,
-    { name: naming.resource("vpc-endpoints"), description: "AWS interface endpoints: HTTPS from the VPC", vpcId: args.vpcId, tags: { Name: naming.resource("vpc-endpoints") } },
+    {
+      name: naming.resource("vpc-endpoints"),
+      description: "AWS interface endpoints: HTTPS from the VPC",
+      vpcId: args.vpcId,
+      tags: { Name: naming.resource("vpc-endpoints") },
+    },
     opts,
   );
   new aws.vpc.SecurityGroupIngressRule(
     `${name}-interface-https`,
-    { securityGroupId: securityGroup.id, cidrIpv4: args.vpcCidr, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "HTTPS from the VPC" },
+    {
+      securityGroupId: securityGroup.id,
+      cidrIpv4: args.vpcCidr,
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      description: "HTTPS from the VPC",
+    },
     opts,
   );
   for (const service of args.interfaceServices) {

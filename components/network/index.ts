@@ -58,7 +58,11 @@ export class Network extends pulumi.ComponentResource {
 
     const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { Name: naming.resource("igw") } }, childOpts);
     const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: { Name: naming.resource("public") } }, childOpts);
-    new aws.ec2.Route(`${name}-public-default`, { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, childOpts);
+    new aws.ec2.Route(
+      `${name}-public-default`,
+      { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id },
+      childOpts,
+    );
 
     const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
     const zones = layout.privateCidrs.map((privateCidr, i) => {
@@ -98,9 +102,17 @@ export class Network extends pulumi.ComponentResource {
     this.natPublicIps = natAddresses;
 
     const privateRoutes = zones.map(({ az, privateSubnet }, i) => {
-      const routes = new aws.ec2.RouteTable(`${name}-private-${i}`, { vpcId: vpc.id, tags: { Name: az.apply((zone) => naming.resource("private", zone)) } }, childOpts);
+      const routes = new aws.ec2.RouteTable(
+        `${name}-private-${i}`,
+        { vpcId: vpc.id, tags: { Name: az.apply((zone) => naming.resource("private", zone)) } },
+        childOpts,
+      );
       const nat = natGateways[Math.min(i, natGateways.length - 1)];
-      new aws.ec2.Route(`${name}-private-${i}-default`, { routeTableId: routes.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, childOpts);
+      new aws.ec2.Route(
+        `${name}-private-${i}-default`,
+        { routeTableId: routes.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id },
+        childOpts,
+      );
       new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: privateSubnet.id, routeTableId: routes.id }, childOpts);
       return routes;
     });

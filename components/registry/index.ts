@@ -66,7 +66,9 @@ export class Registry extends pulumi.ComponentResource {
 
     for (const rule of config.pullThroughCache) {
       const prefix = `${name}-${rule.prefix}`;
-      const credential = rule.username ? this.upstreamCredential(`${prefix}-credential`, { ...rule, username: rule.username }, args) : undefined;
+      const credential = rule.username
+        ? this.upstreamCredential(`${prefix}-credential`, { ...rule, username: rule.username }, args)
+        : undefined;
       new aws.ecr.PullThroughCacheRule(
         `${prefix}-cache`,
         { ecrRepositoryPrefix: rule.prefix, upstreamRegistryUrl: rule.upstream, credentialArn: credential?.arn },

@@ -63,7 +63,17 @@ const AUDITED_APIS: Record<string, string[]> = {
     "stagednetworkpolicies",
     "tiers",
   ],
-  "operator.tigera.io": ["apiservers", "gatewayapis", "goldmanes", "imagesets", "installations", "istios", "managementclusterconnections", "tigerastatuses", "whiskers"],
+  "operator.tigera.io": [
+    "apiservers",
+    "gatewayapis",
+    "goldmanes",
+    "imagesets",
+    "installations",
+    "istios",
+    "managementclusterconnections",
+    "tigerastatuses",
+    "whiskers",
+  ],
   "policy.networking.k8s.io": ["clusternetworkpolicies"],
   // cert-manager.
   "cert-manager.io": ["certificates", "certificaterequests", "issuers", "clusterissuers"],
@@ -120,4 +130,8 @@ const AUDITED_APIS: Record<string, string[]> = {
   "actions.github.com": ["autoscalinglisteners", "autoscalingrunnersets", "ephemeralrunners", "ephemeralrunnersets"],
 };
 
-export const AUDITED_API_RULES: Rule[] = Object.entries(AUDITED_APIS).map(([group, resources]) => ({ apiGroups: [group], resources, verbs: READ }));
+export const AUDITED_API_RULES: Rule[] = Object.entries(AUDITED_APIS).map(([group, resources]) => ({
+  apiGroups: [group],
+  resources,
+  verbs: READ,
+}));

@@ -35,7 +35,12 @@ export interface TenancyGuardrailsArgs {
 
 const TEAM_KEY = `${LABEL_PREFIX}/team`;
 const teamNamespaces = { matchExpressions: [{ key: TEAM_KEY, operator: "Exists" }] };
-const otherTeams = (team: string) => ({ matchExpressions: [{ key: TEAM_KEY, operator: "Exists" }, { key: TEAM_KEY, operator: "NotIn", values: [team] }] });
+const otherTeams = (team: string) => ({
+  matchExpressions: [
+    { key: TEAM_KEY, operator: "Exists" },
+    { key: TEAM_KEY, operator: "NotIn", values: [team] },
+  ],
+});
 
 export class TenancyGuardrails extends pulumi.ComponentResource {
   private readonly guardrailsName: string;
@@ -59,7 +64,8 @@ export class TenancyGuardrails extends pulumi.ComponentResource {
             validations: [
               {
                 expression: "object.spec.type != 'NodePort'",
-                message: "NodePort Services are not allowed in team namespaces: use a LoadBalancer Service (within the team's quota) or an Ingress",
+                message:
+                  "NodePort Services are not allowed in team namespaces: use a LoadBalancer Service (within the team's quota) or an Ingress",
                 reason: "Forbidden",
               },
             ],

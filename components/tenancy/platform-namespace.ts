@@ -28,7 +28,10 @@ export function platformNamespace(parent: pulumi.Resource, args: PlatformNamespa
   );
   new k8s.core.v1.LimitRange(
     `${args.name}-container-defaults`,
-    { metadata: { name: "container-defaults", namespace: args.name, labels: args.naming.labels() }, spec: containerDefaults(PLATFORM_CONTAINER_DEFAULTS) },
+    {
+      metadata: { name: "container-defaults", namespace: args.name, labels: args.naming.labels() },
+      spec: containerDefaults(PLATFORM_CONTAINER_DEFAULTS),
+    },
     { ...opts, dependsOn: namespace },
   );
   return namespace;

@@ -9,13 +9,13 @@ export interface RegistryCredential {
 /** The `.dockerconfigjson` of an imagePullSecret for several registries; secret, since it holds passwords. */
 export function dockerConfigJson(credentials: readonly RegistryCredential[]): pulumi.Output<string> {
   const json = pulumi.all(credentials.map((c) => c.password)).apply((passwords) => {
-      const auths = Object.fromEntries(
-        credentials.map((c, i) => [
-          c.server,
-          { username: c.username, password: passwords[i], auth: Buffer.from(`${c.username}:${passwords[i]}`).toString("base64") },
-        ]),
-      );
-      return JSON.stringify({ auths });
+    const auths = Object.fromEntries(
+      credentials.map((c, i) => [
+        c.server,
+        { username: c.username, password: passwords[i], auth: Buffer.from(`${c.username}:${passwords[i]}`).toString("base64") },
+      ]),
+    );
+    return JSON.stringify({ auths });
   });
   return pulumi.secret(json);
 }

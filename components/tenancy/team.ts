@@ -92,7 +92,11 @@ export class Team extends pulumi.ComponentResource {
           {
             metadata: metadata(`team-${role}`),
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
-            subjects: groups.map((group) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `${args.groupsPrefix}${group}` })),
+            subjects: groups.map((group) => ({
+              apiGroup: "rbac.authorization.k8s.io",
+              kind: "Group",
+              name: `${args.groupsPrefix}${group}`,
+            })),
           },
           inNamespace,
         );
@@ -111,7 +115,11 @@ export class Team extends pulumi.ComponentResource {
       if (args.pullSecret) {
         const secret = new k8s.core.v1.Secret(
           `${prefix}-pull-secret`,
-          { metadata: metadata(PULL_SECRET_NAME), type: "kubernetes.io/dockerconfigjson", stringData: { ".dockerconfigjson": args.pullSecret } },
+          {
+            metadata: metadata(PULL_SECRET_NAME),
+            type: "kubernetes.io/dockerconfigjson",
+            stringData: { ".dockerconfigjson": args.pullSecret },
+          },
           inNamespace,
         );
         new k8s.core.v1.ServiceAccountPatch(

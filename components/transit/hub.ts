@@ -56,11 +56,19 @@ export class TransitHub extends pulumi.ComponentResource {
 
     // Within one AWS Organization (with RAM sharing enabled) the share needs no invitation to accept;
     // external accounts are refused, so the gateway cannot leak outside the organization.
-    const share = new aws.ram.ResourceShare(`${name}-share`, { name: naming.resource("tgw"), allowExternalPrincipals: false, tags: { Name: naming.resource("tgw") } }, childOpts);
+    const share = new aws.ram.ResourceShare(
+      `${name}-share`,
+      { name: naming.resource("tgw"), allowExternalPrincipals: false, tags: { Name: naming.resource("tgw") } },
+      childOpts,
+    );
     this.resourceShareArn = share.arn;
     new aws.ram.ResourceAssociation(`${name}-share-tgw`, { resourceArn: gateway.arn, resourceShareArn: share.arn }, childOpts);
     for (const spoke of args.spokes) {
-      new aws.ram.PrincipalAssociation(`${name}-share-${spoke.name}`, { principal: spoke.accountId, resourceShareArn: share.arn }, childOpts);
+      new aws.ram.PrincipalAssociation(
+        `${name}-share-${spoke.name}`,
+        { principal: spoke.accountId, resourceShareArn: share.arn },
+        childOpts,
+      );
     }
     // One list the spokes reference by id, so that the hub decides its ranges and a spoke's rule never holds
     // the whole hub CIDR. Customer-managed prefix lists are shareable through RAM, and a shared list can be
@@ -76,12 +84,22 @@ export class TransitHub extends pulumi.ComponentResource {
       },
       childOpts,
     );
-    new aws.ram.ResourceAssociation(`${name}-share-deploy-runners`, { resourceArn: deployRunners.arn, resourceShareArn: share.arn }, childOpts);
+    new aws.ram.ResourceAssociation(
+      `${name}-share-deploy-runners`,
+      { resourceArn: deployRunners.arn, resourceShareArn: share.arn },
+      childOpts,
+    );
     this.deployRunnerPrefixListId = deployRunners.id;
 
     const attachment = new aws.ec2transitgateway.VpcAttachment(
       `${name}-attachment`,
-      { transitGatewayId: gateway.id, vpcId: args.vpcId, subnetIds: args.subnetIds, dnsSupport: "enable", tags: { Name: naming.resource("tgw") } },
+      {
+        transitGatewayId: gateway.id,
+        vpcId: args.vpcId,
+        subnetIds: args.subnetIds,
+        dnsSupport: "enable",
+        tags: { Name: naming.resource("tgw") },
+      },
       childOpts,
     );
     args.routeTableIds.forEach((routeTableId, i) => {
@@ -95,6 +113,10 @@ export class TransitHub extends pulumi.ComponentResource {
       }
     });
 
-    this.registerOutputs({ transitGatewayId: this.transitGatewayId, resourceShareArn: this.resourceShareArn, deployRunnerPrefixListId: this.deployRunnerPrefixListId });
+    this.registerOutputs({
+      transitGatewayId: this.transitGatewayId,
+      resourceShareArn: this.resourceShareArn,
+      deployRunnerPrefixListId: this.deployRunnerPrefixListId,
+    });
   }
 }

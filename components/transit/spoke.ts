@@ -33,7 +33,13 @@ export class TransitSpoke extends pulumi.ComponentResource {
 
     const attachment = new aws.ec2transitgateway.VpcAttachment(
       `${name}-attachment`,
-      { transitGatewayId: args.transitGatewayId, vpcId: args.vpcId, subnetIds: args.subnetIds, dnsSupport: "enable", tags: { Name: naming.resource("hub") } },
+      {
+        transitGatewayId: args.transitGatewayId,
+        vpcId: args.vpcId,
+        subnetIds: args.subnetIds,
+        dnsSupport: "enable",
+        tags: { Name: naming.resource("hub") },
+      },
       childOpts,
     );
     this.attachmentId = attachment.id;

@@ -47,20 +47,37 @@ export class ClientVpn extends pulumi.ComponentResource {
     );
     const securityGroup = new aws.ec2.SecurityGroup(
       `${name}-sg`,
-      { name: naming.resource("client-vpn"), description: "Client VPN: egress to the routed networks only", vpcId: args.vpcId, tags: { Name: naming.resource("client-vpn") } },
+      {
+        name: naming.resource("client-vpn"),
+        description: "Client VPN: egress to the routed networks only",
+        vpcId: args.vpcId,
+        tags: { Name: naming.resource("client-vpn") },
+      },
       childOpts,
     );
     for (const destination of destinations) {
       new aws.vpc.SecurityGroupEgressRule(
         `${name}-egress-${destination.name}`,
-        { securityGroupId: securityGroup.id, cidrIpv4: destination.vpcCidr, ipProtocol: "-1", description: `VPN clients to ${destination.name}` },
+        {
+          securityGroupId: securityGroup.id,
+          cidrIpv4: destination.vpcCidr,
+          ipProtocol: "-1",
+          description: `VPN clients to ${destination.name}`,
+        },
         childOpts,
       );
     }
 
     new aws.vpc.SecurityGroupIngressRule(
       `${name}-api-from-vpn`,
-      { securityGroupId: args.apiSecurityGroupId, referencedSecurityGroupId: securityGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "Kubernetes API from VPN users" },
+      {
+        securityGroupId: args.apiSecurityGroupId,
+        referencedSecurityGroupId: securityGroup.id,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        description: "Kubernetes API from VPN users",
+      },
       childOpts,
     );
 
@@ -85,7 +102,8 @@ export class ClientVpn extends pulumi.ComponentResource {
     this.endpointId = endpoint.id;
 
     const associations = args.subnetIds.map(
-      (subnetId, i) => new aws.ec2clientvpn.NetworkAssociation(`${name}-subnet-${i}`, { clientVpnEndpointId: endpoint.id, subnetId }, childOpts),
+      (subnetId, i) =>
+        new aws.ec2clientvpn.NetworkAssociation(`${name}-subnet-${i}`, { clientVpnEndpointId: endpoint.id, subnetId }, childOpts),
     );
     // Who may reach what: members of the configured directory group only, never every user the directory
     // authenticates (authorizeAllGroups); the clusters' own authentication (Dex, RBAC) then decides what they
@@ -93,7 +111,12 @@ export class ClientVpn extends pulumi.ComponentResource {
     for (const destination of destinations) {
       new aws.ec2clientvpn.AuthorizationRule(
         `${name}-allow-${destination.name}`,
-        { clientVpnEndpointId: endpoint.id, targetNetworkCidr: destination.vpcCidr, accessGroupId: vpn.accessGroupSid, description: `VPN users to ${destination.name}` },
+        {
+          clientVpnEndpointId: endpoint.id,
+          targetNetworkCidr: destination.vpcCidr,
+          accessGroupId: vpn.accessGroupSid,
+          description: `VPN users to ${destination.name}`,
+        },
         childOpts,
       );
     }
@@ -104,7 +127,12 @@ export class ClientVpn extends pulumi.ComponentResource {
         (association, i) =>
           new aws.ec2clientvpn.Route(
             `${name}-route-${spoke.name}-${i}`,
-            { clientVpnEndpointId: endpoint.id, destinationCidrBlock: spoke.vpcCidr, targetVpcSubnetId: association.subnetId, description: `${spoke.name} through the Transit Gateway` },
+            {
+              clientVpnEndpointId: endpoint.id,
+              destinationCidrBlock: spoke.vpcCidr,
+              targetVpcSubnetId: association.subnetId,
+              description: `${spoke.name} through the Transit Gateway`,
+            },
             childOpts,
           ),
       );

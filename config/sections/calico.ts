@@ -37,11 +37,7 @@ const ipPool = z.strictObject({
   /** Masquerade traffic leaving the pool behind the node's address. */
   natOutgoing: z.boolean().default(true),
   /** Calico selector of the nodes that take addresses from this pool. */
-  nodeSelector: z
-    .string()
-    .trim()
-    .min(1, { message: "expected a Calico selector such as all() or has(kubernetes.io/os)" })
-    .default("all()"),
+  nodeSelector: z.string().trim().min(1, { message: "expected a Calico selector such as all() or has(kubernetes.io/os)" }).default("all()"),
 });
 
 const calicoCni = z.strictObject({

@@ -39,11 +39,16 @@ export const nodePoolSchema = z
     /** Root volume of each node (gp3). */
     diskSizeGiB: gp3VolumeGiB.default(50),
     /** Nodes replaced at once during a rolling update. */
-    maxUnavailable: positiveInt.max(EKS_MAX_UNAVAILABLE, { message: `expected at most ${EKS_MAX_UNAVAILABLE} (the EKS limit for a rolling update)` }).default(1),
+    maxUnavailable: positiveInt
+      .max(EKS_MAX_UNAVAILABLE, { message: `expected at most ${EKS_MAX_UNAVAILABLE} (the EKS limit for a rolling update)` })
+      .default(1),
     /** Kubernetes labels of the pool's nodes (also the autoscaler's node-template tags). */
     labels: z.record(nodeLabelKey, nodeLabelValue).default({}),
     /** One taint per key: the autoscaler's node-template tag is named after the key alone. */
-    taints: z.array(taint).default([]).superRefine(noDuplicates("a taint key", (t) => t.key, "key")),
+    taints: z
+      .array(taint)
+      .default([])
+      .superRefine(noDuplicates("a taint key", (t) => t.key, "key")),
     /**
      * IMDS PUT response hop limit of the pool's nodes: 1 keeps instance metadata (and the node role) to the node
      * itself, 2 lets pods reach it. Absent: 1 on the CI build pool (admin.ciRunners.nodePool), 2 elsewhere.
@@ -82,14 +87,24 @@ export const nodePoolSchema = z
   });
 
 /** How a pool's upgrade settings contradict each other (their skew against the control plane: config/rules-upgrades.ts). */
-function generationProblems(pool: { upgradeStrategy?: unknown; generations?: Partial<Record<NodeGenerationName, string>>; activeGeneration?: unknown }): [string, string][] {
+function generationProblems(pool: {
+  upgradeStrategy?: unknown;
+  generations?: Partial<Record<NodeGenerationName, string>>;
+  activeGeneration?: unknown;
+}): [string, string][] {
   if (pool.upgradeStrategy !== "blueGreen") {
-    const rollingOnly = "nothing with upgradeStrategy rolling (the node groups follow cluster.kubernetesVersion): set upgradeStrategy: blueGreen to pin generations";
+    const rollingOnly =
+      "nothing with upgradeStrategy rolling (the node groups follow cluster.kubernetesVersion): set upgradeStrategy: blueGreen to pin generations";
     return (["generations", "activeGeneration"] as const).filter((key) => pool[key] !== undefined).map((key) => [key, rollingOnly]);
   }
   const present = NODE_GENERATIONS.filter((g) => typeof pool.generations?.[g] === "string");
   if (present.length === 0) {
-    return [["generations", 'at least one generation with its Kubernetes minor, such as { blue: "1.33" }: the last generation of a pool cannot be removed (remove the pool itself, or make another generation active first)']];
+    return [
+      [
+        "generations",
+        'at least one generation with its Kubernetes minor, such as { blue: "1.33" }: the last generation of a pool cannot be removed (remove the pool itself, or make another generation active first)',
+      ],
+    ];
   }
   if (pool.activeGeneration === undefined) return [["activeGeneration", `the generation pods are scheduled on: ${present.join(" or ")}`]];
   if (typeof pool.activeGeneration === "string" && !present.includes(pool.activeGeneration as NodeGenerationName)) {
@@ -131,7 +146,10 @@ const eksCluster = z.strictObject({
    */
   bootstrapAccess: z
     .strictObject({
-      cidrs: z.array(cidr.refine((v) => !v.endsWith("/0"), { message: "expected the operator's range, not the whole internet" })).min(1).superRefine(noDuplicates("a CIDR")),
+      cidrs: z
+        .array(cidr.refine((v) => !v.endsWith("/0"), { message: "expected the operator's range, not the whole internet" }))
+        .min(1)
+        .superRefine(noDuplicates("a CIDR")),
       until: z.iso.datetime({ message: "expected an ISO 8601 UTC time such as 2026-12-09T18:00:00Z" }),
     })
     .optional(),
@@ -141,7 +159,10 @@ const eksCluster = z.strictObject({
   logRetentionDays: cloudwatchRetentionDays.default(90),
   nodePools: z.array(nodePoolSchema).min(1, { message: "expected at least one node pool" }),
   /** Control-plane log types sent to CloudWatch (each costs ingestion); retention is logRetentionDays for all. */
-  controlPlaneLogTypes: z.array(z.enum(CONTROL_PLANE_LOG_TYPES)).min(1).default([...CONTROL_PLANE_LOG_TYPES]),
+  controlPlaneLogTypes: z
+    .array(z.enum(CONTROL_PLANE_LOG_TYPES))
+    .min(1)
+    .default([...CONTROL_PLANE_LOG_TYPES]),
   /** EKS support policy: EXTENDED keeps an old minor running past standard support, at extra cost per cluster hour. */
   supportType: z.enum(["STANDARD", "EXTENDED"]).default("STANDARD"),
 });

@@ -14,7 +14,9 @@ export const environmentSection = z.strictObject({
   /** Route53 hosted zone of `<env>.<domain>`, used by DNS-01 certificate challenges. */
   hostedZoneId: z
     .string()
-    .regex(/^Z[A-Z0-9]{4,32}$/, { message: "expected a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ (without the /hostedzone/ prefix)" })
+    .regex(/^Z[A-Z0-9]{4,32}$/, {
+      message: "expected a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ (without the /hostedzone/ prefix)",
+    })
     .optional(),
   /** `owner` and `cost-centre` tags of every AWS resource of the environment (lib/naming.ts). */
   owner: tagValue,
@@ -28,7 +30,8 @@ export const awsSection = z.strictObject({
     .string()
     .regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { message: "expected an AWS region such as eu-west-1" })
     .refine((region) => AWS_REGIONS.includes(region), {
-      message: "expected a Region listed in lib/aws-regions.ts (its Availability Zones are checked against that table; add a new Region there)",
+      message:
+        "expected a Region listed in lib/aws-regions.ts (its Availability Zones are checked against that table; add a new Region there)",
     }),
   accountId: awsAccountId,
   /**

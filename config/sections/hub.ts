@@ -1,7 +1,17 @@
 import { z } from "zod";
 import { parseCidr } from "../../lib/cidr";
 import { cloudwatchRetentionDays } from "../aws-limits";
-import { awsAccountId, cidr, containerResources, dnsLabel, hostname, ipv4Address, noDuplicates, nonNegativeInt, positiveInt } from "../primitives";
+import {
+  awsAccountId,
+  cidr,
+  containerResources,
+  dnsLabel,
+  hostname,
+  ipv4Address,
+  noDuplicates,
+  nonNegativeInt,
+  positiveInt,
+} from "../primitives";
 
 /** How a workload environment finds the admin hub: a Pulumi stack reference, so no cycle is possible. */
 export const hubSection = z.strictObject({
@@ -16,46 +26,62 @@ export const hubSection = z.strictObject({
 const LDAPS_PORT = 636;
 const LDAP_PORT = 389;
 
-const ldap = z.strictObject({
-  host: z
-    .string()
-    .regex(/^[\w.-]+:[0-9]+$/, { message: "expected host:port such as ldap.corp.example.com:636" })
-    .refine((v) => Number(v.split(":")[1]) >= 1 && Number(v.split(":")[1]) <= 65535, { message: "expected a port from 1 to 65535" }),
-  /** Upgrade a plain connection (port 389) with StartTLS; otherwise the port must speak LDAPS. */
-  startTLS: z.boolean().default(false),
-  /** Base64 PEM of the CA that signed the directory's certificate; absent: the system trust store. */
-  rootCAData: z.string().regex(/^[A-Za-z0-9+/]+=*$/, { message: "expected base64-encoded PEM" }).optional(),
-  bindDN: z.string().min(1),
-  userSearch: z.strictObject({
-    baseDN: z.string().min(1),
-    filter: z.string().default("(objectClass=person)"),
-    username: z.string().default("sAMAccountName"),
-    idAttr: z.string().default("DN"),
-    emailAttr: z.string().default("mail"),
-    nameAttr: z.string().default("cn"),
-  }),
-  groupSearch: z.strictObject({
-    baseDN: z.string().min(1),
-    filter: z.string().default("(objectClass=group)"),
-    userAttr: z.string().default("DN"),
-    groupAttr: z.string().default("member"),
-    nameAttr: z.string().default("cn"),
-  }),
-}).superRefine((ldap, ctx) => {
-  const port = typeof ldap.host === "string" ? Number(ldap.host.split(":")[1]) : undefined;
-  if (port === LDAPS_PORT && ldap.startTLS === true) {
-    ctx.addIssue({ code: "custom", path: ["startTLS"], message: `expected false with port ${LDAPS_PORT}: that port speaks LDAPS (TLS from the first byte), StartTLS is for port ${LDAP_PORT}` });
-  }
-  if (port === LDAP_PORT && ldap.startTLS === false) {
-    ctx.addIssue({ code: "custom", path: ["startTLS"], message: `expected true with port ${LDAP_PORT}: without StartTLS Dex would speak LDAPS to a plain LDAP port (use ${LDAPS_PORT} for LDAPS)` });
-  }
-});
+const ldap = z
+  .strictObject({
+    host: z
+      .string()
+      .regex(/^[\w.-]+:[0-9]+$/, { message: "expected host:port such as ldap.corp.example.com:636" })
+      .refine((v) => Number(v.split(":")[1]) >= 1 && Number(v.split(":")[1]) <= 65535, { message: "expected a port from 1 to 65535" }),
+    /** Upgrade a plain connection (port 389) with StartTLS; otherwise the port must speak LDAPS. */
+    startTLS: z.boolean().default(false),
+    /** Base64 PEM of the CA that signed the directory's certificate; absent: the system trust store. */
+    rootCAData: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]+=*$/, { message: "expected base64-encoded PEM" })
+      .optional(),
+    bindDN: z.string().min(1),
+    userSearch: z.strictObject({
+      baseDN: z.string().min(1),
+      filter: z.string().default("(objectClass=person)"),
+      username: z.string().default("sAMAccountName"),
+      idAttr: z.string().default("DN"),
+      emailAttr: z.string().default("mail"),
+      nameAttr: z.string().default("cn"),
+    }),
+    groupSearch: z.strictObject({
+      baseDN: z.string().min(1),
+      filter: z.string().default("(objectClass=group)"),
+      userAttr: z.string().default("DN"),
+      groupAttr: z.string().default("member"),
+      nameAttr: z.string().default("cn"),
+    }),
+  })
+  .superRefine((ldap, ctx) => {
+    const port = typeof ldap.host === "string" ? Number(ldap.host.split(":")[1]) : undefined;
+    if (port === LDAPS_PORT && ldap.startTLS === true) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["startTLS"],
+        message: `expected false with port ${LDAPS_PORT}: that port speaks LDAPS (TLS from the first byte), StartTLS is for port ${LDAP_PORT}`,
+      });
+    }
+    if (port === LDAP_PORT && ldap.startTLS === false) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["startTLS"],
+        message: `expected true with port ${LDAP_PORT}: without StartTLS Dex would speak LDAPS to a plain LDAP port (use ${LDAPS_PORT} for LDAPS)`,
+      });
+    }
+  });
 
 /** AWS Client VPN accepts client ranges from /12 to /22. */
-const vpnClientCidr = cidr.refine((v) => {
-  const prefix = parseCidr(v)?.prefix ?? 0;
-  return prefix >= 12 && prefix <= 22;
-}, { message: "expected a CIDR from /12 to /22 (the sizes AWS Client VPN accepts)" });
+const vpnClientCidr = cidr.refine(
+  (v) => {
+    const prefix = parseCidr(v)?.prefix ?? 0;
+    return prefix >= 12 && prefix <= 22;
+  },
+  { message: "expected a CIDR from /12 to /22 (the sizes AWS Client VPN accepts)" },
+);
 
 /**
  * Runner containers, explicit so that the runners' namespace defaults (500m CPU, 512Mi limits) do not OOM-kill
@@ -71,46 +97,65 @@ const DEPLOY_RESOURCES = { requests: { cpu: "500m", memory: "2Gi" }, limits: { c
 /** The admin hub: identity, CI, VPN and inter-VPC routing for every environment. */
 export const adminSection = z.strictObject({
   dex: z.strictObject({ replicas: positiveInt, ldap }),
-  ciRunners: z.strictObject({
-    githubConfigUrl: z.string().regex(/^https:\/\/github\.com\/[\w.-]+(\/[\w.-]+)?$/, { message: "expected https://github.com/<org>[/<repo>]" }),
-    githubAppId: z.string().regex(/^[0-9]+$/, { message: "expected the GitHub App's numeric id (quote it in YAML)" }),
-    githubAppInstallationId: z.string().regex(/^[0-9]+$/, { message: "expected the numeric id of the App's installation (quote it in YAML)" }),
-    /** Idle and maximum build runners (Docker-in-Docker, no cloud credentials). */
-    minRunners: nonNegativeInt,
-    maxRunners: positiveInt,
-    /** Node pool (of cluster.nodePools) reserved for build runners: they run privileged, so they get nodes of their own. */
-    nodePool: dnsLabel,
-    /** Build runners' containers (their pods run on `nodePool`). */
-    build: z
-      .strictObject({ runner: containerResources.default(BUILD_RESOURCES.runner), dind: containerResources.default(BUILD_RESOURCES.dind) })
-      .default(BUILD_RESOURCES),
-    /**
-     * Application deploy runners: the only pods holding the CI role (edit in the environments' team namespaces), so
-     * only workflows GitHub admits to this runner group can deploy applications.
-     */
-    deploy: z
-      .strictObject({ runnerGroup: z.string().min(1).default("platform-deploy"), maxRunners: positiveInt.default(2), resources: containerResources.default(DEPLOY_RESOURCES) })
-      .default({ runnerGroup: "platform-deploy", maxRunners: 2, resources: DEPLOY_RESOURCES }),
-    /**
-     * Platform delivery runners: where this repository's previews, deploys and drift checks run, since every
-     * environment's API endpoint is reachable from the hub's private subnets only. They hold no cloud role: each
-     * job gets the environment's deploy or preview role from GitHub OIDC, so pull-request code run here never
-     * holds deploy rights.
-     */
-    platform: z
-      .strictObject({ runnerGroup: z.string().min(1).default("platform-delivery"), maxRunners: positiveInt.default(4), resources: containerResources.default(DEPLOY_RESOURCES) })
-      .default({ runnerGroup: "platform-delivery", maxRunners: 4, resources: DEPLOY_RESOURCES }),
-  }).superRefine((runners, ctx) => {
-    // The runner scale set refuses minRunners above maxRunners; each is checked on its own first.
-    const { minRunners: min, maxRunners: max } = runners;
-    if (Number.isInteger(min) && Number.isInteger(max) && max >= 1 && min > max) {
-      ctx.addIssue({ code: "custom", path: ["minRunners"], message: `expected at most maxRunners (${max})` });
-    }
-  }),
+  ciRunners: z
+    .strictObject({
+      githubConfigUrl: z
+        .string()
+        .regex(/^https:\/\/github\.com\/[\w.-]+(\/[\w.-]+)?$/, { message: "expected https://github.com/<org>[/<repo>]" }),
+      githubAppId: z.string().regex(/^[0-9]+$/, { message: "expected the GitHub App's numeric id (quote it in YAML)" }),
+      githubAppInstallationId: z
+        .string()
+        .regex(/^[0-9]+$/, { message: "expected the numeric id of the App's installation (quote it in YAML)" }),
+      /** Idle and maximum build runners (Docker-in-Docker, no cloud credentials). */
+      minRunners: nonNegativeInt,
+      maxRunners: positiveInt,
+      /** Node pool (of cluster.nodePools) reserved for build runners: they run privileged, so they get nodes of their own. */
+      nodePool: dnsLabel,
+      /** Build runners' containers (their pods run on `nodePool`). */
+      build: z
+        .strictObject({
+          runner: containerResources.default(BUILD_RESOURCES.runner),
+          dind: containerResources.default(BUILD_RESOURCES.dind),
+        })
+        .default(BUILD_RESOURCES),
+      /**
+       * Application deploy runners: the only pods holding the CI role (edit in the environments' team namespaces), so
+       * only workflows GitHub admits to this runner group can deploy applications.
+       */
+      deploy: z
+        .strictObject({
+          runnerGroup: z.string().min(1).default("platform-deploy"),
+          maxRunners: positiveInt.default(2),
+          resources: containerResources.default(DEPLOY_RESOURCES),
+        })
+        .default({ runnerGroup: "platform-deploy", maxRunners: 2, resources: DEPLOY_RESOURCES }),
+      /**
+       * Platform delivery runners: where this repository's previews, deploys and drift checks run, since every
+       * environment's API endpoint is reachable from the hub's private subnets only. They hold no cloud role: each
+       * job gets the environment's deploy or preview role from GitHub OIDC, so pull-request code run here never
+       * holds deploy rights.
+       */
+      platform: z
+        .strictObject({
+          runnerGroup: z.string().min(1).default("platform-delivery"),
+          maxRunners: positiveInt.default(4),
+          resources: containerResources.default(DEPLOY_RESOURCES),
+        })
+        .default({ runnerGroup: "platform-delivery", maxRunners: 4, resources: DEPLOY_RESOURCES }),
+    })
+    .superRefine((runners, ctx) => {
+      // The runner scale set refuses minRunners above maxRunners; each is checked on its own first.
+      const { minRunners: min, maxRunners: max } = runners;
+      if (Number.isInteger(min) && Number.isInteger(max) && max >= 1 && min > max) {
+        ctx.addIssue({ code: "custom", path: ["minRunners"], message: `expected at most maxRunners (${max})` });
+      }
+    }),
   vpn: z.strictObject({
     clientCidr: vpnClientCidr,
     /** ACM certificate of the VPN endpoint. */
-    serverCertificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[\w-]+$/, { message: "expected an ACM certificate ARN" }),
+    serverCertificateArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[\w-]+$/, { message: "expected an ACM certificate ARN" }),
     /** AWS Directory Service id (AD Connector to the corporate Active Directory). */
     directoryId: z.string().regex(/^d-[0-9a-f]{10}$/, { message: "expected a directory id such as d-1234567890" }),
     /** SID of the directory group allowed through the VPN: only its members connect (never every directory user). */

@@ -16,7 +16,9 @@ export const identitySection = z.strictObject({
     groupsPrefix: z
       .string()
       .regex(/^[a-z0-9-]+:$/, { message: "expected a prefix ending in ':' such as 'oidc:'" })
-      .refine((prefix) => !prefix.includes("system:"), { message: "expected a prefix other than 'system:', which Kubernetes reserves for its own groups (EKS refuses it)" })
+      .refine((prefix) => !prefix.includes("system:"), {
+        message: "expected a prefix other than 'system:', which Kubernetes reserves for its own groups (EKS refuses it)",
+      })
       .default("oidc:"),
   }),
   /**
@@ -24,7 +26,8 @@ export const identitySection = z.strictObject({
    * quotes it in a JMESPath string ('…'), so it cannot contain a single quote.
    */
   infraGroup: groupName.refine((group) => !group.includes("'"), {
-    message: "expected a group name without a single quote: Grafana's admin-role mapping quotes the infra group in a JMESPath string literal",
+    message:
+      "expected a group name without a single quote: Grafana's admin-role mapping quotes the infra group in a JMESPath string literal",
   }),
   /** Directory group with cluster-wide read access, Secrets excluded. */
   auditorGroup: groupName,

@@ -18,7 +18,11 @@ export const networkSection = z.strictObject({
     { message: `expected a VPC CIDR from /${LARGEST_VPC_PREFIX} to /${SMALLEST_AWS_SUBNET_PREFIX} (the sizes an AWS VPC can have)` },
   ),
   /** At most what the region offers (lib/aws-regions.ts; config/rules-network.ts). */
-  azCount: z.number().int({ message: "expected a whole number" }).min(1, { message: "expected at least 1 availability zone" }).max(6, { message: "expected at most 6 availability zones" }),
+  azCount: z
+    .number()
+    .int({ message: "expected a whole number" })
+    .min(1, { message: "expected at least 1 availability zone" })
+    .max(6, { message: "expected at most 6 availability zones" }),
   /** `perAz` survives the loss of an AZ; `single` is the cheap choice for throwaway environments. */
   natGateways: z.enum(["single", "perAz"]),
   /** VPC flow logs to an S3 bucket, expired after retentionDays; absent means off. */

@@ -12,7 +12,9 @@ export const NULL_RECEIVER = "null";
 
 const receiver = z.strictObject({
   /** Also the key of its URL or routing key in `platform:alertReceiverSecrets`. */
-  name: dnsLabel.refine((name) => name !== NULL_RECEIVER, { message: `expected a name other than "${NULL_RECEIVER}", the built-in catch-all receiver` }),
+  name: dnsLabel.refine((name) => name !== NULL_RECEIVER, {
+    message: `expected a name other than "${NULL_RECEIVER}", the built-in catch-all receiver`,
+  }),
   type: z.enum(RECEIVER_TYPES),
   /** Alert severities routed to this receiver; several receivers may take the same severity. */
   severities: z.array(z.enum(SEVERITIES)).min(1),
@@ -24,7 +26,11 @@ const receivers = z
   .superRefine((list, ctx) => {
     list.forEach(({ name }, i) => {
       if (list.findIndex((other) => other.name === name) !== i) {
-        ctx.addIssue({ code: "custom", path: [i, "name"], message: `expected a receiver name not used by another receiver ("${name}" is taken)` });
+        ctx.addIssue({
+          code: "custom",
+          path: [i, "name"],
+          message: `expected a receiver name not used by another receiver ("${name}" is taken)`,
+        });
       }
     });
   });
@@ -40,7 +46,12 @@ const monitoring = z.strictObject({
   enabled: z.literal(true),
   /** `memory` is the request and the limit of the Prometheus container (CPU: lib/workload-sizes.ts). */
   prometheus: z.strictObject({ replicas: positiveInt, retention: duration, storageGiB: gp3VolumeGiB, memory: quantity }),
-  alertmanager: z.strictObject({ replicas: positiveInt, storageGiB: gp3VolumeGiB, receivers, resources: containerResources.default(ALERTMANAGER_RESOURCES) }),
+  alertmanager: z.strictObject({
+    replicas: positiveInt,
+    storageGiB: gp3VolumeGiB,
+    receivers,
+    resources: containerResources.default(ALERTMANAGER_RESOURCES),
+  }),
   grafana: z.strictObject({ replicas: positiveInt, resources: containerResources.default(GRAFANA_RESOURCES) }),
 });
 

@@ -41,16 +41,28 @@ export const registriesSection = z
     const prefixes = registries.pullThroughCache.map((rule) => rule.prefix);
     registries.pullThroughCache.forEach((rule, i) => {
       if (prefixes.indexOf(rule.prefix) !== i) {
-        ctx.addIssue({ code: "custom", path: ["pullThroughCache", i, "prefix"], message: `expected a prefix not used by another rule ("${rule.prefix}" is taken)` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["pullThroughCache", i, "prefix"],
+          message: `expected a prefix not used by another rule ("${rule.prefix}" is taken)`,
+        });
       }
       if (AUTHENTICATED_UPSTREAMS.includes(rule.upstream) && !rule.username) {
-        ctx.addIssue({ code: "custom", path: ["pullThroughCache", i, "username"], message: `expected a username: ECR caches ${rule.upstream} only with credentials` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["pullThroughCache", i, "username"],
+          message: `expected a username: ECR caches ${rule.upstream} only with credentials`,
+        });
       }
     });
     registries.repositories.forEach((repository, i) => {
       const prefix = prefixes.find((p) => repository.startsWith(`${p}/`));
       if (prefix) {
-        ctx.addIssue({ code: "custom", path: ["repositories", i], message: `expected a name outside the pull-through cache prefix "${prefix}/" (ECR would treat it as a cached upstream image)` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["repositories", i],
+          message: `expected a name outside the pull-through cache prefix "${prefix}/" (ECR would treat it as a cached upstream image)`,
+        });
       }
     });
   });

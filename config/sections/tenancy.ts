@@ -38,7 +38,11 @@ export const tenancySection = z.strictObject({
     for (const resource of ["cpu", "memory"] as const) {
       const [request, limit] = [limits.defaultRequest?.[resource], limits.default?.[resource]];
       if (quantityExceeds(request, limit)) {
-        ctx.addIssue({ code: "custom", path: ["defaultRequest", resource], message: `expected at most default.${resource} (${limit}): Kubernetes refuses a default request above its default limit` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["defaultRequest", resource],
+          message: `expected at most default.${resource} (${limit}): Kubernetes refuses a default request above its default limit`,
+        });
       }
     }
   }),

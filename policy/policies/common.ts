@@ -26,4 +26,5 @@ export function matchesGlob(value: string, pattern: string): boolean {
   return new RegExp(`^${regex}$`).test(value);
 }
 
-export const asArray = <T>(value: T | T[] | undefined | null): T[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
+export const asArray = <T>(value: T | T[] | undefined | null): T[] =>
+  value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];

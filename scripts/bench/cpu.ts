@@ -38,7 +38,7 @@ export function sampleCpu(root: number, intervalMs = 250): { stop(): Record<stri
       if (stat) all.set(Number(entry), stat);
     }
     const tree = new Set([root]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const [pid, stat] of all) {
         if (!tree.has(pid) && tree.has(stat.parent)) {

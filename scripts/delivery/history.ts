@@ -16,7 +16,8 @@ const deployedRows = (history: readonly HistoryEntry[]): HistoryRow[] =>
 /** The commit the stack runs: that of its newest successful update (a rollback included, which records its commit too). */
 export function deployedCommit(stack: string, history: readonly HistoryEntry[]): string {
   const [latest] = deployedRows(history);
-  if (!latest?.commit) throw new DeliveryRefused(`stack ${stack} has no successful update from a clean git checkout: nothing is known to be deployed`);
+  if (!latest?.commit)
+    throw new DeliveryRefused(`stack ${stack} has no successful update from a clean git checkout: nothing is known to be deployed`);
   return latest.commit;
 }
 

@@ -12,10 +12,17 @@ type Matrix = { include: { stack: string; environment: string }[] };
  * so callers skip it on 0).
  */
 export function stackMatrices(projectDir?: string): string[] {
-  const shards = (environment: string): Matrix => ({ include: committedShards(environment, projectDir).map((stack) => ({ stack, environment })) });
-  const all: Matrix = { include: AWS_ENVIRONMENTS.flatMap((environment) => [{ stack: environment, environment }, ...shards(environment).include]) };
+  const shards = (environment: string): Matrix => ({
+    include: committedShards(environment, projectDir).map((stack) => ({ stack, environment })),
+  });
+  const all: Matrix = {
+    include: AWS_ENVIRONMENTS.flatMap((environment) => [{ stack: environment, environment }, ...shards(environment).include]),
+  };
   return [
     `stacks=${JSON.stringify(all)}`,
-    ...AWS_ENVIRONMENTS.flatMap((environment) => [`${environment}=${JSON.stringify(shards(environment))}`, `${environment}-shards=${shards(environment).include.length}`]),
+    ...AWS_ENVIRONMENTS.flatMap((environment) => [
+      `${environment}=${JSON.stringify(shards(environment))}`,
+      `${environment}-shards=${shards(environment).include.length}`,
+    ]),
   ];
 }

@@ -51,14 +51,23 @@ export function stateFingerprint(exported: string): string {
 /** The policy pack and this environment's settings of it (a shard's: its environment's), as every preview and update of the stack uses them. */
 export function policyArgs(stack: string, projectDir: string): string[] {
   const config = policyConfigFile(stack);
-  if (!fs.existsSync(path.join(projectDir, config))) throw new PlanRefused(`${config} does not exist: every stack is deployed with the policy pack and its settings`);
+  if (!fs.existsSync(path.join(projectDir, config)))
+    throw new PlanRefused(`${config} does not exist: every stack is deployed with the policy pack and its settings`);
   return ["--policy-pack", "policy", "--policy-pack-config", config];
 }
 
 export async function savePlan(stack: string, dir: string, projectDir: string, deps: PlanDeps): Promise<PlanRecord> {
   fs.mkdirSync(dir, { recursive: true });
   const stateFingerprintBefore = stateFingerprint(await deps.pulumi(["stack", "export", "--stack", stack]));
-  const preview = await deps.pulumi(["preview", "--stack", stack, "--json", "--save-plan", path.join(dir, FILES.plan), ...policyArgs(stack, projectDir)]);
+  const preview = await deps.pulumi([
+    "preview",
+    "--stack",
+    stack,
+    "--json",
+    "--save-plan",
+    path.join(dir, FILES.plan),
+    ...policyArgs(stack, projectDir),
+  ]);
   const steps = JSON.parse(preview).steps ?? [];
   const stranded = teamsLeftBehind(stack, steps, projectDir);
   if (stranded.length > 0) {
@@ -77,7 +86,12 @@ export async function savePlan(stack: string, dir: string, projectDir: string, d
     );
   }
   fs.writeFileSync(path.join(dir, FILES.preview), preview);
-  const record: PlanRecord = { stack, commit: await deps.headCommit(), stateFingerprint: stateFingerprintBefore, savedAt: deps.now().toISOString() };
+  const record: PlanRecord = {
+    stack,
+    commit: await deps.headCommit(),
+    stateFingerprint: stateFingerprintBefore,
+    savedAt: deps.now().toISOString(),
+  };
   fs.writeFileSync(path.join(dir, FILES.record), `${JSON.stringify(record, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, FILES.summary), planSummary(record, JSON.parse(preview)));
   deps.log(`Saved the plan of ${stack} at ${record.commit.slice(0, 12)} in ${dir}.`);
@@ -87,7 +101,16 @@ export async function savePlan(stack: string, dir: string, projectDir: string, d
 /** Teams grouped by the stack that owns them: `a, b (<where>); c (<where>)`, and those stacks. */
 function byOwner(teams: { team: string; owner: string }[], where: (owner: string) => string): { listed: string; owners: string[] } {
   const owners = [...new Set(teams.map((t) => t.owner))];
-  const listed = owners.map((owner) => `${teams.filter((t) => t.owner === owner).map((t) => t.team).sort().join(", ")} (${where(owner)})`).join("; ");
+  const listed = owners
+    .map(
+      (owner) =>
+        `${teams
+          .filter((t) => t.owner === owner)
+          .map((t) => t.team)
+          .sort()
+          .join(", ")} (${where(owner)})`,
+    )
+    .join("; ");
   return { listed, owners };
 }
 
@@ -119,10 +142,15 @@ function teamsOf(steps: { op: string; urn: string }[], op: string): string[] {
  * committed) lists them: their config moved, their state did not, and the other stack's update would adopt what
  * this one deletes.
  */
-export function teamsLeftBehind(stack: string, steps: { op: string; urn: string }[], projectDir: string): { team: string; owner: string }[] {
+export function teamsLeftBehind(
+  stack: string,
+  steps: { op: string; urn: string }[],
+  projectDir: string,
+): { team: string; owner: string }[] {
   const ownerOf = new Map<string, string>();
   for (const other of otherStacksOf(stack, projectDir)) {
-    for (const team of (committedStackConfig(other, projectDir)?.["platform:teams"] ?? []) as { name: string }[]) ownerOf.set(team.name, other);
+    for (const team of (committedStackConfig(other, projectDir)?.["platform:teams"] ?? []) as { name: string }[])
+      ownerOf.set(team.name, other);
   }
   return teamsOf(steps, "delete")
     .filter((team) => ownerOf.has(team))
@@ -135,7 +163,12 @@ export function teamsLeftBehind(stack: string, steps: { op: string; urn: string 
  * shards, so its plan, not only the shard's, must stop a team coming back. Read with `stack export`, which the
  * environment's roles may do for each of its stacks (the state bucket's policy).
  */
-export async function teamsHeldElsewhere(stack: string, steps: { op: string; urn: string }[], projectDir: string, deps: PlanDeps): Promise<{ team: string; owner: string }[]> {
+export async function teamsHeldElsewhere(
+  stack: string,
+  steps: { op: string; urn: string }[],
+  projectDir: string,
+  deps: PlanDeps,
+): Promise<{ team: string; owner: string }[]> {
   const created = teamsOf(steps, "create");
   if (created.length === 0) return [];
   const held: { team: string; owner: string }[] = [];
@@ -157,7 +190,9 @@ export async function applyPlan(stack: string, dir: string, message: string, pro
   if (record.stack !== stack) throw new PlanRefused(`the plan in ${dir} is for stack ${record.stack}, not ${stack}`);
   const head = await deps.headCommit();
   if (head !== record.commit) {
-    throw new PlanRefused(`the plan was made from commit ${record.commit.slice(0, 12)}, but this checkout is ${head.slice(0, 12)}: check out the reviewed commit`);
+    throw new PlanRefused(
+      `the plan was made from commit ${record.commit.slice(0, 12)}, but this checkout is ${head.slice(0, 12)}: check out the reviewed commit`,
+    );
   }
   const now = stateFingerprint(await deps.pulumi(["stack", "export", "--stack", stack]));
   if (now !== record.stateFingerprint) {
@@ -166,7 +201,21 @@ export async function applyPlan(stack: string, dir: string, message: string, pro
         "the reviewed plan no longer describes what `up` would do. Run the deploy again to review a new plan.",
     );
   }
-  await deps.pulumi(["up", "--stack", stack, "--yes", "--skip-preview", "--plan", path.join(dir, FILES.plan), "--message", message, ...policyArgs(stack, projectDir)], { stream: true });
+  await deps.pulumi(
+    [
+      "up",
+      "--stack",
+      stack,
+      "--yes",
+      "--skip-preview",
+      "--plan",
+      path.join(dir, FILES.plan),
+      "--message",
+      message,
+      ...policyArgs(stack, projectDir),
+    ],
+    { stream: true },
+  );
   deps.log(`Applied the reviewed plan of ${stack} (commit ${record.commit.slice(0, 12)}).`);
 }
 

@@ -41,7 +41,9 @@ export function formatTree(roots: TreeNode[]): string {
     }
     const summary = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => (n > 1 ? `${n} ${t}` : t));
     const label = node.resource.custom ? shortType(node.resource.type) : node.resource.type;
-    lines.push(`${"  ".repeat(depth)}${label} ${node.resource.name} (${countDescendants(node)})${summary.length ? `: ${summary.join(", ")}` : ""}`);
+    lines.push(
+      `${"  ".repeat(depth)}${label} ${node.resource.name} (${countDescendants(node)})${summary.length ? `: ${summary.join(", ")}` : ""}`,
+    );
     for (const child of components) visit(child, depth + 1);
   };
   for (const root of sortByName(roots)) visit(root, 0);

@@ -13,10 +13,7 @@ export const USAGE = `usage: npm run rollback -- <stack> [--list | --to <version
 Exit status: 0 rolled back (or listed), 1 failed (also Ctrl-C during the update), 2 nothing was changed
 (usage error, refusal, declined, or Ctrl-C before the update).`;
 
-export type Command =
-  | { kind: "help" }
-  | { kind: "list"; stack: string }
-  | { kind: "rollback"; stack: string; to?: number; yes: boolean };
+export type Command = { kind: "help" } | { kind: "list"; stack: string } | { kind: "rollback"; stack: string; to?: number; yes: boolean };
 
 /** A command line that cannot be run; nothing has been touched yet. */
 export class UsageError extends Error {
@@ -56,7 +53,9 @@ export function parseArgs(argv: readonly string[]): Command {
 
 function parseVersion(value: string | undefined): number {
   if (value === undefined || !/^[0-9]+$/.test(value) || Number(value) < 1) {
-    throw new UsageError(`--to expects a version number from the history (see --list), got ${value === undefined ? "nothing" : `"${value}"`}`);
+    throw new UsageError(
+      `--to expects a version number from the history (see --list), got ${value === undefined ? "nothing" : `"${value}"`}`,
+    );
   }
   return Number(value);
 }

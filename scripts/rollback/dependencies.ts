@@ -33,16 +33,23 @@ export async function provideDependencies(liveDir: string, programDir: string, f
 type Lockfile = { packages?: Record<string, unknown> };
 
 /** Why the live node_modules cannot stand in for the commit's, or undefined when it can. */
-export function reuseRefusal(commitLock: string | undefined, liveLock: string | undefined, installed: string | undefined): string | undefined {
+export function reuseRefusal(
+  commitLock: string | undefined,
+  liveLock: string | undefined,
+  installed: string | undefined,
+): string | undefined {
   if (commitLock === undefined) return "the commit has no package-lock.json";
   if (liveLock !== commitLock) return "its package-lock.json differs from this checkout's";
   if (installed === undefined) return "this checkout's node_modules has no .package-lock.json (not installed by npm ci)";
   const wanted = (JSON.parse(liveLock) as Lockfile).packages ?? {};
   const present = (JSON.parse(installed) as Lockfile).packages ?? {};
   for (const [name, entry] of Object.entries(present)) {
-    if (JSON.stringify(entry) !== JSON.stringify(wanted[name])) return `this checkout's node_modules does not match its package-lock.json (${name}); run npm ci here`;
+    if (JSON.stringify(entry) !== JSON.stringify(wanted[name]))
+      return `this checkout's node_modules does not match its package-lock.json (${name}); run npm ci here`;
   }
   // npm leaves out optional packages of other platforms; anything else missing was not installed.
-  const missing = Object.entries(wanted).find(([name, entry]) => name !== "" && !(name in present) && !(entry as { optional?: boolean }).optional);
+  const missing = Object.entries(wanted).find(
+    ([name, entry]) => name !== "" && !(name in present) && !(entry as { optional?: boolean }).optional,
+  );
   return missing ? `this checkout's node_modules lacks ${missing[0]}; run npm ci here` : undefined;
 }

@@ -62,7 +62,13 @@ function spawnPulumi(args: string[], cwd: string): ChildProcessByStdio<null, Rea
   return spawn("pulumi", args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
 }
 
-function runPulumi(args: string[], run: EngineRun, write: (chunk: string) => void, interrupt: Interrupt, options: { takesLock: boolean }): Promise<void> {
+function runPulumi(
+  args: string[],
+  run: EngineRun,
+  write: (chunk: string) => void,
+  interrupt: Interrupt,
+  options: { takesLock: boolean },
+): Promise<void> {
   const command = `pulumi ${args[0]}`;
   return new Promise((resolve, reject) => {
     const child = spawnPulumi(args, run.programDir);
@@ -100,7 +106,9 @@ function runPulumi(args: string[], run: EngineRun, write: (chunk: string) => voi
       if (!tookLock) return reject(new EngineFailure(command, code, stderr, { lock: "none" }));
       // The CLI handles SIGINT only while the engine runs; just before (the lock is already taken) and just
       // after, the signal kills it (measured), leaving its lock. That process is gone and the lock is its own.
-      write(`\n${command} was killed by the signal outside the part of the update that handles it; removing the lock it left (pulumi cancel).\n`);
+      write(
+        `\n${command} was killed by the signal outside the part of the update that handles it; removing the lock it left (pulumi cancel).\n`,
+      );
       releaseLock(run, write).then(
         () => reject(new EngineFailure(command, code, stderr, { lock: "released" })),
         (error: Error) => reject(new EngineFailure(command, code, `${stderr}\n${error.message}`, { lock: "left" })),
@@ -124,6 +132,10 @@ function releaseLock(run: EngineRun, write: (chunk: string) => void): Promise<vo
     child.stdout.on("data", (chunk: Buffer) => write(chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => write(chunk.toString()));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`pulumi cancel exited with ${code}: remove the lock with \`pulumi cancel --stack ${run.stack}\``))));
+    child.on("close", (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`pulumi cancel exited with ${code}: remove the lock with \`pulumi cancel --stack ${run.stack}\``)),
+    );
   });
 }

@@ -29,7 +29,14 @@ export function formatHistory(rows: readonly HistoryRow[]): string {
     }),
   ];
   const widths = table[0].map((_, column) => Math.max(...table.map((cells) => cells[column].length)));
-  return table.map((cells) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]))).join("  ").trimEnd()).join("\n");
+  return table
+    .map((cells) =>
+      cells
+        .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column])))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 export function describeRow(row: HistoryRow): string {
@@ -85,7 +92,10 @@ export function isConfirmation(answer: string): boolean {
  */
 export function errorSummary(error: Error): string {
   if (error instanceof EngineFailure) {
-    const lines = error.stderr.trim().split("\n").filter((line) => line.trim() !== "");
+    const lines = error.stderr
+      .trim()
+      .split("\n")
+      .filter((line) => line.trim() !== "");
     return lines.length > 0 ? lines.slice(-5).join("\n") : error.message;
   }
   return error.message;

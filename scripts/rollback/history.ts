@@ -3,7 +3,8 @@ import { parseRollbackMessage, RecordedRollback } from "./format";
 import { RollbackRefused } from "./refusals";
 
 /** What the tool reads of `stack.history()`: the UpdateSummary fields it needs. */
-export type HistoryEntry = Pick<UpdateSummary, "version" | "kind" | "startTime" | "message" | "environment" | "result"> & Partial<Pick<UpdateSummary, "endTime">>;
+export type HistoryEntry = Pick<UpdateSummary, "version" | "kind" | "startTime" | "message" | "environment" | "result"> &
+  Partial<Pick<UpdateSummary, "endTime">>;
 
 /** One update of the stack's history, newest first, with the git commit the CLI recorded for it. */
 export interface HistoryRow {
@@ -67,10 +68,14 @@ export function versionTarget(stack: string, rows: readonly HistoryRow[], to: nu
 export function checkTarget(stack: string, target: HistoryRow): RollbackTarget {
   const version = `version ${target.version} of ${stack}`;
   if (target.kind !== "update") {
-    throw new RollbackRefused(`${version} is a ${target.kind}, not an update: no program was deployed by it. Choose an update (see --list).`);
+    throw new RollbackRefused(
+      `${version} is a ${target.kind}, not an update: no program was deployed by it. Choose an update (see --list).`,
+    );
   }
   if (target.result !== "succeeded") {
-    throw new RollbackRefused(`${version} ${target.result === "failed" ? "failed" : `is ${target.result}`}: its program never fully deployed, so it is no known-good state. Choose a succeeded update (see --list).`);
+    throw new RollbackRefused(
+      `${version} ${target.result === "failed" ? "failed" : `is ${target.result}`}: its program never fully deployed, so it is no known-good state. Choose a succeeded update (see --list).`,
+    );
   }
   if (!target.commit) {
     throw new RollbackRefused(

@@ -42,7 +42,10 @@ function npmCi(dir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     // The lockfile fixes every package, and those of a recent commit are already in npm's cache: taking them
     // from there makes a rollback faster without changing what is installed.
-    const child = spawn("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: dir, stdio: ["ignore", "inherit", "inherit"] });
+    const child = spawn("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], {
+      cwd: dir,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`npm ci in ${dir} exited with ${code}`))));
   });
@@ -83,9 +86,17 @@ export function realDeps(projectDir: string, interrupt: Interrupt): RollbackDeps
     engine: cliEngine(write, interrupt),
     git: {
       topLevel: async (dir) => (await git(["rev-parse", "--show-toplevel"], dir)).trim(),
-      hasCommit: (commit) => git(["cat-file", "-e", `${commit}^{commit}`], projectDir).then(() => true, () => false),
+      hasCommit: (commit) =>
+        git(["cat-file", "-e", `${commit}^{commit}`], projectDir).then(
+          () => true,
+          () => false,
+        ),
       // `./`: the path is relative to the program's directory, not to the repository's root.
-      show: (ref, file) => git(["show", `${ref}:./${file}`], projectDir).then((text) => text, () => undefined),
+      show: (ref, file) =>
+        git(["show", `${ref}:./${file}`], projectDir).then(
+          (text) => text,
+          () => undefined,
+        ),
       diff: (from, to, file) => git(["diff", "--no-color", from, to, "--", file], projectDir),
       addWorktree: async (commit) => {
         const worktree = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rollback-")), "program");

@@ -27,7 +27,8 @@ export class EngineFailure extends Error {
     readonly killed?: { lock: "none" | "released" | "left" },
   ) {
     super(`\`${command}\` exited with ${exitCode ?? "a signal"}${stderr.trim() ? `: ${lastLines(stderr)}` : ""}`);
-    this.locked = stderr.includes("the stack is currently locked by") || stderr.includes("[409] Conflict: Another update is currently in progress.");
+    this.locked =
+      stderr.includes("the stack is currently locked by") || stderr.includes("[409] Conflict: Another update is currently in progress.");
   }
 }
 

@@ -66,7 +66,11 @@ export type RollbackOutcome = "rolled-back" | "declined";
  * temporary worktree, provides its dependencies, previews it against the live stack with the policy pack,
  * asks, runs `up`. Refusals (RollbackRefused) and Ctrl-C before the update (RollbackCancelled) change nothing.
  */
-export async function rollback(options: { stack: string; to?: number; yes: boolean }, projectDir: string, deps: RollbackDeps): Promise<RollbackOutcome> {
+export async function rollback(
+  options: { stack: string; to?: number; yes: boolean },
+  projectDir: string,
+  deps: RollbackDeps,
+): Promise<RollbackOutcome> {
   const { stack } = options;
   const started = deps.now();
   const stopIfInterrupted = () => {
@@ -87,7 +91,11 @@ export async function rollback(options: { stack: string; to?: number; yes: boole
   }
   const settings = stackFile(stack);
   const configDiff = await deps.git.diff("HEAD", commit, settings);
-  deps.log(configDiff.trim() ? `\n${settings} from HEAD to version ${target.version}:\n${configDiff.trimEnd()}` : `\n${settings} is the same at HEAD and at version ${target.version}.`);
+  deps.log(
+    configDiff.trim()
+      ? `\n${settings} from HEAD to version ${target.version}:\n${configDiff.trimEnd()}`
+      : `\n${settings} is the same at HEAD and at version ${target.version}.`,
+  );
   refuseOtherSecretsProvider(stack, target, await deps.git.show(commit, settings), await deps.git.show("HEAD", settings));
   const policy = await policyPack(stack, projectDir, deps);
   stopIfInterrupted();
@@ -122,17 +130,23 @@ export async function rollback(options: { stack: string; to?: number; yes: boole
     stopIfInterrupted();
     const confirmed = deps.now();
     const retry = `Run \`npm run rollback -- ${stack}\` again to finish it (without --to it goes to version ${target.version} again)`;
-    await refusingIfLocked(stack, () => deps.engine.up({ ...run, message: rollbackMessage(stack, target, deps.operator) })).catch((error: Error) => {
-      if (error instanceof RollbackRefused) throw error;
-      if (error instanceof EngineFailure && error.killed?.lock === "none") stopIfInterrupted();
-      if (deps.interrupt.requested) {
-        const killed = error instanceof EngineFailure && error.killed !== undefined;
-        // A killed CLI may have recorded nothing: only --to names the version for sure.
-        const next = killed ? `Run \`${rollbackCommand(stack, target.version)}\` to finish it` : retry;
-        throw new Error(`the update to version ${target.version} was cancelled (Ctrl-C): ${cancellation(error)}, so ${stack} may be partly rolled back. ${next}.`);
-      }
-      throw new Error(`the update to version ${target.version} failed, so ${stack} may be partly rolled back (see the output above). ${retry}, or deploy a fix. ${errorSummary(error)}`);
-    });
+    await refusingIfLocked(stack, () => deps.engine.up({ ...run, message: rollbackMessage(stack, target, deps.operator) })).catch(
+      (error: Error) => {
+        if (error instanceof RollbackRefused) throw error;
+        if (error instanceof EngineFailure && error.killed?.lock === "none") stopIfInterrupted();
+        if (deps.interrupt.requested) {
+          const killed = error instanceof EngineFailure && error.killed !== undefined;
+          // A killed CLI may have recorded nothing: only --to names the version for sure.
+          const next = killed ? `Run \`${rollbackCommand(stack, target.version)}\` to finish it` : retry;
+          throw new Error(
+            `the update to version ${target.version} was cancelled (Ctrl-C): ${cancellation(error)}, so ${stack} may be partly rolled back. ${next}.`,
+          );
+        }
+        throw new Error(
+          `the update to version ${target.version} failed, so ${stack} may be partly rolled back (see the output above). ${retry}, or deploy a fix. ${errorSummary(error)}`,
+        );
+      },
+    );
     const finished = deps.now();
     deps.log(
       `\nRolled ${stack} back to version ${target.version} (commit ${commit.slice(0, 12)}) in ${formatDuration(finished - confirmed + prepared - started)}` +
@@ -141,9 +155,13 @@ export async function rollback(options: { stack: string; to?: number; yes: boole
     return "rolled-back";
   } finally {
     // A leftover worktree must not hide the rollback's own outcome.
-    await deps.git.removeWorktree(worktree).catch((error: Error) =>
-      deps.log(`Could not remove the worktree ${worktree} (${error.message}); remove it with \`git worktree remove --force ${worktree}\`.`),
-    );
+    await deps.git
+      .removeWorktree(worktree)
+      .catch((error: Error) =>
+        deps.log(
+          `Could not remove the worktree ${worktree} (${error.message}); remove it with \`git worktree remove --force ${worktree}\`.`,
+        ),
+      );
   }
 }
 
@@ -155,11 +173,15 @@ export async function rollback(options: { stack: string; to?: number; yes: boole
 async function policyPack(stack: string, projectDir: string, deps: RollbackDeps): Promise<PolicyPack> {
   const dir = path.join(projectDir, "policy");
   const config = path.join(projectDir, policyConfigFile(stack.split("/").pop()!));
-  if (deps.files.read(path.join(dir, "PulumiPolicy.yaml")) === undefined) throw new RollbackRefused(`there is no policy pack in ${dir} (PulumiPolicy.yaml).`);
-  if (deps.files.read(config) === undefined) throw new RollbackRefused(`the policy pack has no config for ${stack}: ${config} does not exist.`);
+  if (deps.files.read(path.join(dir, "PulumiPolicy.yaml")) === undefined)
+    throw new RollbackRefused(`there is no policy pack in ${dir} (PulumiPolicy.yaml).`);
+  if (deps.files.read(config) === undefined)
+    throw new RollbackRefused(`the policy pack has no config for ${stack}: ${config} does not exist.`);
   const changed = programChanges(await deps.git.statusPorcelain(projectDir, "policy"));
   if (changed.length > 0) {
-    throw new RollbackRefused(`the policy pack has uncommitted changes, and a rollback is checked by the committed pack only:\n${changed.map((line) => `  ${line}`).join("\n")}`);
+    throw new RollbackRefused(
+      `the policy pack has uncommitted changes, and a rollback is checked by the committed pack only:\n${changed.map((line) => `  ${line}`).join("\n")}`,
+    );
   }
   if (deps.files.read(path.join(dir, "node_modules", ".package-lock.json")) === undefined) {
     deps.log(`Installing the policy pack's dependencies (npm ci in ${dir}).`);

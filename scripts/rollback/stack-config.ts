@@ -28,7 +28,12 @@ export function secretsProvider(text: string | undefined): string {
  * its stack file names: across a change of provider the rollback would need the old key (a passphrase CI no
  * longer has, a retired KMS key) and would move the state back to it.
  */
-export function refuseOtherSecretsProvider(stack: string, target: { version: number; commit: string }, targetFile: string | undefined, headFile: string | undefined): void {
+export function refuseOtherSecretsProvider(
+  stack: string,
+  target: { version: number; commit: string },
+  targetFile: string | undefined,
+  headFile: string | undefined,
+): void {
   const then = secretsProvider(targetFile);
   const now = secretsProvider(headFile);
   if (then === now) return;

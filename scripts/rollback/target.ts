@@ -33,7 +33,9 @@ export function stateSummary(deployment: ExportedDeployment | undefined): StateS
   const time = deployment?.manifest?.time;
   return {
     writtenAt: time ? new Date(time) : undefined,
-    pendingOperations: (deployment?.pending_operations ?? []).map((operation) => `${operation.type ?? "?"} ${operation.resource?.urn ?? "?"}`),
+    pendingOperations: (deployment?.pending_operations ?? []).map(
+      (operation) => `${operation.type ?? "?"} ${operation.resource?.urn ?? "?"}`,
+    ),
   };
 }
 
@@ -56,7 +58,11 @@ export function selectTarget(stack: string, rows: readonly HistoryRow[], state: 
   if (rows.length === 0) throw new RollbackRefused(`stack ${stack} has no history: there is nothing to roll back to.`);
   const interruption = findInterruption(rows, state);
   if (to !== undefined) {
-    return { target: versionTarget(stack, rows, to), reason: `--to ${to}`, warning: interruption && `${interruption}. Going to version ${to} as asked.` };
+    return {
+      target: versionTarget(stack, rows, to),
+      reason: `--to ${to}`,
+      warning: interruption && `${interruption}. Going to version ${to} as asked.`,
+    };
   }
   if (interruption) throw interruptedRefusal(stack, rows, interruption);
   return historyDefault(stack, rows);
@@ -85,13 +91,18 @@ export function findInterruption(rows: readonly HistoryRow[], state: StateSummar
 function historyDefault(stack: string, rows: readonly HistoryRow[]): Selection {
   const latestUpdate = rows.find((row) => row.kind === "update");
   if (latestUpdate?.rollbackTo) return retryOf(stack, rows, latestUpdate);
-  const target = rows.find((row) => row.kind === "update" && row.result === "succeeded" && row !== latestUpdate && row.commit !== latestUpdate?.commit);
+  const target = rows.find(
+    (row) => row.kind === "update" && row.result === "succeeded" && row !== latestUpdate && row.commit !== latestUpdate?.commit,
+  );
   if (!target) {
     throw new RollbackRefused(
       `stack ${stack} has no successful update of another commit before the current one; choose a version with --to (see --list).`,
     );
   }
-  return { target: checkTarget(stack, target), reason: `the newest successful update of another commit than the latest update (version ${latestUpdate?.version})` };
+  return {
+    target: checkTarget(stack, target),
+    reason: `the newest successful update of another commit than the latest update (version ${latestUpdate?.version})`,
+  };
 }
 
 /** The latest update was a rollback: the same version, found again by number and checked by its commit. */
@@ -99,18 +110,25 @@ function retryOf(stack: string, rows: readonly HistoryRow[], rollback: HistoryRo
   const { version, shortCommit } = rollback.rollbackTo!;
   const target = rows.find((row) => row.version === version);
   if (!target?.commit?.startsWith(shortCommit)) {
-    const moved = rows.find((row) => row.kind === "update" && row.result === "succeeded" && !row.rollbackTo && row.commit?.startsWith(shortCommit));
+    const moved = rows.find(
+      (row) => row.kind === "update" && row.result === "succeeded" && !row.rollbackTo && row.commit?.startsWith(shortCommit),
+    );
     throw new RollbackRefused(
       `the latest update of ${stack}, version ${rollback.version}, is a rollback to version ${version} (commit ${shortCommit}), but version ${version} of the history ` +
         `${target ? `is commit ${target.commit?.slice(0, 12) ?? "(none recorded)"}` : "does not exist"}: the history was renumbered (history files deleted). ` +
-        (moved ? `That commit is version ${moved.version} now: ${rollbackCommand(stack, moved.version)}` : "Choose a version with --to (see --list)."),
+        (moved
+          ? `That commit is version ${moved.version} now: ${rollbackCommand(stack, moved.version)}`
+          : "Choose a version with --to (see --list)."),
     );
   }
   const outcome =
     rollback.result === "succeeded"
       ? "that succeeded: running the tool again re-applies it and changes nothing (to go further back, use --to)"
       : `that ${rollback.result === "failed" ? "failed or was cancelled" : `is ${rollback.result}`}: a retry goes to the same version`;
-  return { target: checkTarget(stack, target), reason: `the latest update, version ${rollback.version}, is a rollback to version ${version} ${outcome}` };
+  return {
+    target: checkTarget(stack, target),
+    reason: `the latest update, version ${rollback.version}, is a rollback to version ${version} ${outcome}`,
+  };
 }
 
 function interruptedRefusal(stack: string, rows: readonly HistoryRow[], interruption: string): RollbackRefused {
@@ -122,8 +140,10 @@ function interruptedRefusal(stack: string, rows: readonly HistoryRow[], interrup
     if (!(error instanceof RollbackRefused)) throw error;
   }
   const choices = [
-    newestGood && `  ${rollbackCommand(stack, newestGood.version)}    # the newest successful update, ${describeRow(newestGood)}: undoes the interrupted update if it was a deploy`,
-    wouldHaveChosen && wouldHaveChosen.version !== newestGood?.version &&
+    newestGood &&
+      `  ${rollbackCommand(stack, newestGood.version)}    # the newest successful update, ${describeRow(newestGood)}: undoes the interrupted update if it was a deploy`,
+    wouldHaveChosen &&
+      wouldHaveChosen.version !== newestGood?.version &&
       `  ${rollbackCommand(stack, wouldHaveChosen.version)}    # ${describeRow(wouldHaveChosen)}: where a rollback started without --to was going, if the interrupted update was one`,
   ].filter((line): line is string => typeof line === "string");
   return new RollbackRefused(

@@ -29,7 +29,8 @@ const yaml = (generations: Partial<Record<NodeGenerationName, string>>) =>
 export function swapsStillOpen(config: StackConfig, target: string): string[] {
   return blueGreenPools(config).flatMap((pool) =>
     NODE_GENERATIONS.filter((g) => pool.generations[g] !== undefined && minorOf(target) - minorOf(pool.generations[g]!) > 1).map(
-      (g) => `pool ${pool.name}: generation ${g} runs ${pool.generations[g]}, more than one minor behind ${target}: finish its swap first (config rule nodeGenerationsWithinSkew)`,
+      (g) =>
+        `pool ${pool.name}: generation ${g} runs ${pool.generations[g]}, more than one minor behind ${target}: finish its swap first (config rule nodeGenerationsWithinSkew)`,
     ),
   );
 }
@@ -47,7 +48,9 @@ export function swapSteps(config: StackConfig, target: string): string[] {
     const activeVersion = pool.generations[active]!;
     const retiring = pool.generations[other];
     if (activeVersion === target) {
-      return retiring === undefined ? [`  ${pool.name}: ${active} runs ${target} already`] : [`  ${pool.name}: ${active} runs ${target}; ${other} is retiring:`, ...retire(other, active, target, 1)];
+      return retiring === undefined
+        ? [`  ${pool.name}: ${active} runs ${target} already`]
+        : [`  ${pool.name}: ${active} runs ${target}; ${other} is retiring:`, ...retire(other, active, target, 1)];
     }
     // A swap still under way is finished first: a pool has two generations at most.
     const unfinished = retiring === undefined ? [] : retire(other, active, activeVersion, 1);

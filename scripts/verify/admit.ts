@@ -49,7 +49,10 @@ export class Admission {
      * Namespaces (with their declared Pod Security level) and CRDs the stack itself creates, so that on a user's
      * cluster their absence, or a namespace's other level, is expected.
      */
-    private readonly created: { namespaces: Map<string, string | undefined>; crds: Set<string> } = { namespaces: new Map(), crds: new Set() },
+    private readonly created: { namespaces: Map<string, string | undefined>; crds: Set<string> } = {
+      namespaces: new Map(),
+      crds: new Set(),
+    },
   ) {}
 
   /** Namespaces, then CRDs (waiting until each is served). */
@@ -106,7 +109,10 @@ export class Admission {
     // On a user's cluster the stack's service accounts exist only as dry runs, and the API server reports a
     // missing one before Pod Security would judge the pod.
     if (!this.storePrerequisites && /serviceaccount|service account/i.test(refusal(response))) {
-      return { status: "not checked", detail: "admitted; its pods' Pod Security not checked: their service account is created by this stack" };
+      return {
+        status: "not checked",
+        detail: "admitted; its pods' Pod Security not checked: their service account is created by this stack",
+      };
     }
     return { status: "rejected", detail: `its pods would be refused: ${refusal(response)}` };
   }
@@ -119,7 +125,9 @@ export class Admission {
     if (this.storePrerequisites || !this.created.namespaces.has(namespace)) return undefined;
     const declared = this.created.namespaces.get(namespace);
     const live = (await this.api.request("GET", `/api/v1/namespaces/${namespace}`)).body?.metadata?.labels?.[ENFORCE];
-    return declared === live ? undefined : `namespace "${namespace}" enforces ${live ?? "nothing"} now and ${declared ?? "nothing"} once deployed`;
+    return declared === live
+      ? undefined
+      : `namespace "${namespace}" enforces ${live ?? "nothing"} now and ${declared ?? "nothing"} once deployed`;
   }
 
   private async admitOne(c: Candidate, store: boolean): Promise<Outcome> {
@@ -142,7 +150,12 @@ export class Admission {
     if (!this.storePrerequisites && this.created.crds.has(`${group}/${c.object.kind}`)) {
       return { candidate: c, status: "not checked", detail: `its CRD is installed by this stack`, warnings: [] };
     }
-    return { candidate: c, status: "rejected", detail: `the cluster serves no ${c.object.apiVersion} ${c.object.kind} (no CRD for it)`, warnings: [] };
+    return {
+      candidate: c,
+      status: "rejected",
+      detail: `the cluster serves no ${c.object.apiVersion} ${c.object.kind} (no CRD for it)`,
+      warnings: [],
+    };
   }
 
   private namespaceOf(c: Candidate): string {
@@ -181,4 +194,3 @@ async function inBatches<T, R>(items: readonly T[], work: (item: T) => Promise<R
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
   return results;
 }
-

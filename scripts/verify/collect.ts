@@ -7,7 +7,13 @@ import { RecordedResource, StackRun } from "../../test/harness";
 export interface KubeObject {
   apiVersion: string;
   kind: string;
-  metadata: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [key: string]: unknown };
+  metadata: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
   [key: string]: unknown;
 }
 
@@ -67,7 +73,7 @@ function withName(r: RecordedResource): KubeObject {
 }
 
 function componentOf(run: StackRun, r: RecordedResource): string {
-  for (let parent = r.parent; parent; ) {
+  for (let parent = r.parent; parent;) {
     const p = run.byUrn(parent);
     if (p.type.startsWith("platform:")) return p.name;
     parent = p.parent;

@@ -30,11 +30,17 @@ export async function renderChart(spec: ChartSpec, capabilities: Capabilities, e
   const valuesFile = path.join(dir, "values.json");
   fs.writeFileSync(valuesFile, JSON.stringify(spec.values));
   const args = [
-    "template", spec.releaseName, spec.chart,
-    "--namespace", spec.namespace,
-    "--version", spec.version,
-    "--values", valuesFile,
-    "--kube-version", capabilities.kubeVersion,
+    "template",
+    spec.releaseName,
+    spec.chart,
+    "--namespace",
+    spec.namespace,
+    "--version",
+    spec.version,
+    "--values",
+    valuesFile,
+    "--kube-version",
+    capabilities.kubeVersion,
     "--skip-tests",
     ...(spec.repo ? ["--repo", spec.repo] : []),
     ...(spec.includeCrds ? ["--include-crds"] : []),

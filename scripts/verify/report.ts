@@ -32,9 +32,16 @@ interface Row {
   warnings: number;
 }
 
-export function failuresOf(stack: string, charts: readonly ChartResult[], outcomes: readonly Outcome[], findings: readonly Finding[]): string[] {
+export function failuresOf(
+  stack: string,
+  charts: readonly ChartResult[],
+  outcomes: readonly Outcome[],
+  findings: readonly Finding[],
+): string[] {
   return [
-    ...charts.filter((c) => c.error).map((c) => `${stack}: ${c.component}: chart ${c.chart} ${c.version} (${c.resource}) failed to render: ${c.error}`),
+    ...charts
+      .filter((c) => c.error)
+      .map((c) => `${stack}: ${c.component}: chart ${c.chart} ${c.version} (${c.resource}) failed to render: ${c.error}`),
     ...outcomes
       .filter((o) => o.status === "rejected")
       .map((o) => `${stack}: ${o.candidate.component}: ${objectName(o)} (${o.candidate.source}) rejected: ${o.detail}`),
@@ -53,7 +60,15 @@ export function formatReport(report: Report): string {
     // The platform's own objects are one row per component; a chart's rendered objects one row per chart.
     const source = o.candidate.fromChart ? o.candidate.source : "its own objects";
     const key = `${o.candidate.component}\u0000${source}`;
-    const row = rows.get(key) ?? { component: o.candidate.component, source, objects: 0, kinds: new Set(), admitted: 0, notChecked: 0, warnings: 0 };
+    const row = rows.get(key) ?? {
+      component: o.candidate.component,
+      source,
+      objects: 0,
+      kinds: new Set(),
+      admitted: 0,
+      notChecked: 0,
+      warnings: 0,
+    };
     row.objects += 1;
     row.kinds.add(o.candidate.object.kind);
     row.admitted += o.status === "admitted" ? 1 : 0;
@@ -63,10 +78,23 @@ export function formatReport(report: Report): string {
   }
   const table = [["component", "declared by", "objects", "kinds", "admitted", "not checked", "warnings"]];
   for (const row of [...rows.values()].sort((a, b) => a.component.localeCompare(b.component) || a.source.localeCompare(b.source))) {
-    table.push([row.component, row.source, `${row.objects}`, `${row.kinds.size}`, `${row.admitted}`, `${row.notChecked}`, `${row.warnings}`]);
+    table.push([
+      row.component,
+      row.source,
+      `${row.objects}`,
+      `${row.kinds.size}`,
+      `${row.admitted}`,
+      `${row.notChecked}`,
+      `${row.warnings}`,
+    ]);
   }
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
-  const lines = table.map((r) => r.map((cell, i) => (i >= 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ").trimEnd());
+  const lines = table.map((r) =>
+    r
+      .map((cell, i) => (i >= 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd(),
+  );
   lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
 
   const warnings = report.outcomes.flatMap((o) => o.warnings.map((w) => `  ${objectName(o)}: ${w}`));

@@ -47,7 +47,14 @@ export async function verifyStack(stack: string, options: VerifyOptions): Promis
 
     const admission = new Admission(api, options.cluster === "throwaway");
     const capabilities = () => ({ kubeVersion: serverVersion, apiVersions: api.apiVersions() });
-    const platform = declared.objects.map((o): Candidate => ({ component: o.component, source: o.resource, object: o.object, defaultNamespace: "default", awaitedByPulumi: true, fromChart: false }));
+    const platform = declared.objects.map((o): Candidate => ({
+      component: o.component,
+      source: o.resource,
+      object: o.object,
+      defaultNamespace: "default",
+      awaitedByPulumi: true,
+      fromChart: false,
+    }));
 
     const firstPass = await renderAll(declared.charts, capabilities(), options.env);
     const foundations = await admission.foundations([...platform, ...chartCandidates(firstPass)]);
@@ -58,7 +65,10 @@ export async function verifyStack(stack: string, options: VerifyOptions): Promis
     const hangs = await unservedIngresses(api, stack, rest);
 
     const charts = rendered.map(chartResult);
-    const findings = await checkPolicies(run, rendered.filter((r) => !r.error).map((r) => ({ spec: r.spec, objects: withNamespaces(api, r) })));
+    const findings = await checkPolicies(
+      run,
+      rendered.filter((r) => !r.error).map((r) => ({ spec: r.spec, objects: withNamespaces(api, r) })),
+    );
     return reportOf(run, options, serverVersion, charts, outcomes, findings, hangs);
   } finally {
     api.close();
@@ -66,7 +76,9 @@ export async function verifyStack(stack: string, options: VerifyOptions): Promis
 }
 
 async function evaluateAt(stack: string, minor: string | undefined, mirror: string): Promise<StackRun> {
-  const configure = minor ? (config: StackConfig) => void (config["platform:cluster"] = { ...config["platform:cluster"], kubernetesVersion: minor }) : undefined;
+  const configure = minor
+    ? (config: StackConfig) => void (config["platform:cluster"] = { ...config["platform:cluster"], kubernetesVersion: minor })
+    : undefined;
   assumeEveryEnvironmentRuns(minor);
   return withMirror(mirror, () => evaluateStack(stack, { configure })).finally(() => assumeEveryEnvironmentRuns(undefined));
 }
@@ -75,7 +87,11 @@ interface Rendering extends RenderedChart {
   readonly error?: string;
 }
 
-async function renderAll(charts: readonly ChartSpec[], capabilities: Parameters<typeof renderChart>[1], env: NodeJS.ProcessEnv): Promise<Rendering[]> {
+async function renderAll(
+  charts: readonly ChartSpec[],
+  capabilities: Parameters<typeof renderChart>[1],
+  env: NodeJS.ProcessEnv,
+): Promise<Rendering[]> {
   return Promise.all(
     charts.map(async (spec) => {
       try {
@@ -103,7 +119,9 @@ function chartCandidates(renderings: readonly Rendering[]): Candidate[] {
 /** The provider puts a chart's namespaced objects that name no namespace into the chart's namespace. */
 function withNamespaces(api: KubeApi, { spec, objects }: RenderedChart): KubeObject[] {
   return objects.map((object) =>
-    api.resourceOf(object)?.namespaced && !object.metadata.namespace ? { ...object, metadata: { ...object.metadata, namespace: spec.namespace } } : object,
+    api.resourceOf(object)?.namespaced && !object.metadata.namespace
+      ? { ...object, metadata: { ...object.metadata, namespace: spec.namespace } }
+      : object,
   );
 }
 
@@ -112,7 +130,14 @@ const chartTitle = (spec: ChartSpec) => path.basename(spec.chart).replace(`-${sp
 const chartLabel = (spec: ChartSpec) => `${chartTitle(spec)} ${spec.version}`;
 
 function chartResult(r: Rendering): ChartResult {
-  return { component: r.spec.component, resource: r.spec.resource, chart: chartTitle(r.spec), version: r.spec.version, objects: r.objects.length, error: r.error };
+  return {
+    component: r.spec.component,
+    resource: r.spec.resource,
+    chart: chartTitle(r.spec),
+    version: r.spec.version,
+    objects: r.objects.length,
+    error: r.error,
+  };
 }
 
 /** The stack's clusters run `cluster.kubernetesVersion` (or the minor verified for); another minor would prove little. */
@@ -138,7 +163,16 @@ function reportOf(
   const failures = [...extraFailures, ...failuresOf(run.stack, maskedCharts, redacted, policyFindings)].map(redact);
   // A repository URL may carry credentials (`https://user:token@…`): the report names the mirror without them.
   const mirror = options.mirror.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
-  return { stack: run.stack, kubernetesVersion, cluster: options.cluster, mirror, charts: maskedCharts, outcomes: redacted, policyFindings, failures };
+  return {
+    stack: run.stack,
+    kubernetesVersion,
+    cluster: options.cluster,
+    mirror,
+    charts: maskedCharts,
+    outcomes: redacted,
+    policyFindings,
+    failures,
+  };
 }
 
 async function withMirror<T>(mirror: string, body: () => Promise<T>): Promise<T> {

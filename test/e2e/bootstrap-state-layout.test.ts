@@ -38,7 +38,10 @@ const toolchain = findToolchain();
       STATE_DIR: backend,
     };
     fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "project", "node_modules"));
-    fs.writeFileSync(path.join(dir, "project", "Pulumi.yaml"), `name: ${PROJECT}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n`);
+    fs.writeFileSync(
+      path.join(dir, "project", "Pulumi.yaml"),
+      `name: ${PROJECT}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n`,
+    );
     // The program runs while the update holds its lock: it reports the lock files it sees.
     fs.writeFileSync(
       path.join(dir, "project", "index.js"),
@@ -46,7 +49,7 @@ const toolchain = findToolchain();
         'const fs = require("fs"), path = require("path"), pulumi = require("@pulumi/pulumi");',
         `const locks = path.join(process.env.STATE_DIR, ".pulumi/locks/organization/${PROJECT}", pulumi.getStack());`,
         'const files = fs.existsSync(locks) ? fs.readdirSync(locks).filter((f) => !f.endsWith(".attrs")) : [];',
-        'exports.locks = files.map((f) => path.relative(process.env.STATE_DIR, path.join(locks, f)));',
+        "exports.locks = files.map((f) => path.relative(process.env.STATE_DIR, path.join(locks, f)));",
         'exports.secret = pulumi.secret("s");',
       ].join("\n"),
     );
@@ -81,7 +84,10 @@ const toolchain = findToolchain();
       expect([key, owners]).toEqual([key, [STACKS.find((stack) => key.includes(`/${stack}`))]]);
     }
     // What a StackReference reads is the checkpoint.
-    expect(written.filter((key) => matches(checkpointKeys(PROJECT, "prod"), key))).toEqual([`.pulumi/stacks/${PROJECT}/prod.json`, `.pulumi/stacks/${PROJECT}/prod.json.bak`]);
+    expect(written.filter((key) => matches(checkpointKeys(PROJECT, "prod"), key))).toEqual([
+      `.pulumi/stacks/${PROJECT}/prod.json`,
+      `.pulumi/stacks/${PROJECT}/prod.json.bak`,
+    ]);
   }, 180_000);
 });
 

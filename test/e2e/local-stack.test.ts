@@ -54,11 +54,16 @@ const step = stepsInOrder();
 (runSuite ? describe : describe.skip)(`the ${STACK} stack on a throwaway control plane (real engine)`, () => {
   beforeAll(async () => {
     if (!toolchain.ok) {
-      throw new Error(`E2E FAILED: CI is set and the toolchain is incomplete (missing: ${toolchain.missing.join("; ")}). Run \`bash scripts/toolchain.sh\` first, as .ci/run does.`);
+      throw new Error(
+        `E2E FAILED: CI is set and the toolchain is incomplete (missing: ${toolchain.missing.join("; ")}). Run \`bash scripts/toolchain.sh\` first, as .ci/run does.`,
+      );
     }
     sandbox = new Sandbox(toolchain.env);
     // Warm: everything is in .toolchain already, so this only verifies the pinned versions.
-    timed("toolchain (warm run of scripts/toolchain.sh)", await sandbox.commands.run("bash", ["scripts/toolchain.sh"], { cwd: PROJECT_DIR, env: toolchain.env }));
+    timed(
+      "toolchain (warm run of scripts/toolchain.sh)",
+      await sandbox.commands.run("bash", ["scripts/toolchain.sh"], { cwd: PROJECT_DIR, env: toolchain.env }),
+    );
     timed("control plane start", await sandbox.startControlPlane());
     sandbox.copyProject();
 
@@ -74,12 +79,15 @@ const step = stepsInOrder();
 
   afterAll(async () => {
     if (timings.length > 0) {
-      console.log(`E2E timings (seconds):\n${timings.map(([label, seconds]) => `  ${seconds.toFixed(1).padStart(7)}  ${label}`).join("\n")}`);
+      console.log(
+        `E2E timings (seconds):\n${timings.map(([label, seconds]) => `  ${seconds.toFixed(1).padStart(7)}  ${label}`).join("\n")}`,
+      );
     }
     const keep = process.env.E2E_KEEP === "1";
     if (sandbox) {
       await sandbox.cleanUp(keep);
-      if (keep) console.log(`E2E_KEEP=1: kept ${sandbox.root} (commands.log has every command and its output; the control plane is stopped)`);
+      if (keep)
+        console.log(`E2E_KEEP=1: kept ${sandbox.root} (commands.log has every command and its output; the control plane is stopped)`);
     }
   }, 2 * MINUTE);
 
@@ -113,11 +121,23 @@ const step = stepsInOrder();
         const quota = await sandbox.kubectlJson(["get", "resourcequota", "team-quota", "-n", namespace]);
         // alpha is granted one load balancer, so its node ports are not capped (NodePort Services are refused by
         // admission); beta has none, so its node ports stay at 0 too.
-        const services = team === "alpha" ? { "services.loadbalancers": "1" } : { "services.loadbalancers": "0", "services.nodeports": "0" };
-        expect(quota.spec.hard).toEqual({ pods: "10", services: "5", ...services, secrets: "10", configmaps: "10", persistentvolumeclaims: "2" });
+        const services =
+          team === "alpha" ? { "services.loadbalancers": "1" } : { "services.loadbalancers": "0", "services.nodeports": "0" };
+        expect(quota.spec.hard).toEqual({
+          pods: "10",
+          services: "5",
+          ...services,
+          secrets: "10",
+          configmaps: "10",
+          persistentvolumeclaims: "2",
+        });
         const limits = await sandbox.kubectlJson(["get", "limitrange", "container-defaults", "-n", namespace]);
         expect(limits.spec.limits).toEqual([
-          expect.objectContaining({ type: "Container", defaultRequest: { cpu: "50m", memory: "64Mi" }, default: { cpu: "200m", memory: "256Mi" } }),
+          expect.objectContaining({
+            type: "Container",
+            defaultRequest: { cpu: "50m", memory: "64Mi" },
+            default: { cpu: "200m", memory: "256Mi" },
+          }),
         ]);
         const policy = await sandbox.kubectlJson(["get", "networkpolicy", "default-deny-with-platform-access", "-n", namespace]);
         expect(policy.spec.podSelector).toEqual({});
@@ -125,7 +145,9 @@ const step = stepsInOrder();
         // The team's own namespaces, as the API server resolves the policy's selectors: each of a team's
         // namespaces is selected by the allow rules of every other one.
         const selected = async (selector: { matchLabels: Record<string, string> }) => {
-          const labels = Object.entries(selector.matchLabels).map(([key, value]) => `${key}=${value}`).join(",");
+          const labels = Object.entries(selector.matchLabels)
+            .map(([key, value]) => `${key}=${value}`)
+            .join(",");
           return (await sandbox.kubectlJson(["get", "namespaces", "-l", labels])).items.map((n: any) => n.metadata.name).sort();
         };
         const teamNamespaces = TEAM_NAMESPACES.filter((n) => n.startsWith(team));
@@ -143,19 +165,31 @@ const step = stepsInOrder();
 
       const bindings = async (namespace: string) =>
         Object.fromEntries(
-          (await sandbox.kubectlJson(["get", "rolebindings", "-n", namespace])).items.map((b: any) => [b.metadata.name, `${b.roleRef.name} <- ${b.subjects.map((s: any) => `${s.kind}:${s.name}`).join(",")}`]),
+          (await sandbox.kubectlJson(["get", "rolebindings", "-n", namespace])).items.map((b: any) => [
+            b.metadata.name,
+            `${b.roleRef.name} <- ${b.subjects.map((s: any) => `${s.kind}:${s.name}`).join(",")}`,
+          ]),
         );
       expect(await bindings("alpha")).toEqual({
         "team-namespace-admin": "namespace-admin <- Group:oidc:team-alpha-leads",
         "team-developer": "developer <- Group:oidc:team-alpha",
         "team-viewer": "viewer <- Group:oidc:team-alpha-support",
       });
-      for (const namespace of ["beta", "beta-jobs"]) expect(await bindings(namespace)).toEqual({ "team-developer": "developer <- Group:oidc:team-beta" });
+      for (const namespace of ["beta", "beta-jobs"])
+        expect(await bindings(namespace)).toEqual({ "team-developer": "developer <- Group:oidc:team-beta" });
 
       const clusterRoles = await sandbox.kubectlJson(["get", "clusterroles", "-l", "app.kubernetes.io/managed-by=pulumi"]);
-      expect(clusterRoles.items.map((r: any) => r.metadata.name).sort()).toEqual(["auditor", "developer", "namespace-admin", "platform-admin", "viewer"]);
+      expect(clusterRoles.items.map((r: any) => r.metadata.name).sort()).toEqual([
+        "auditor",
+        "developer",
+        "namespace-admin",
+        "platform-admin",
+        "viewer",
+      ]);
       const clusterBindings = await sandbox.kubectlJson(["get", "clusterrolebindings", "-l", "app.kubernetes.io/managed-by=pulumi"]);
-      expect(Object.fromEntries(clusterBindings.items.map((b: any) => [b.metadata.name, b.subjects.map((s: any) => `${s.kind}:${s.name}`)]))).toEqual({
+      expect(
+        Object.fromEntries(clusterBindings.items.map((b: any) => [b.metadata.name, b.subjects.map((s: any) => `${s.kind}:${s.name}`)])),
+      ).toEqual({
         "platform-admin": ["Group:oidc:platform-infra"],
         auditor: ["Group:oidc:platform-auditors"],
       });
@@ -205,7 +239,8 @@ const step = stepsInOrder();
           return result.stdout.trim() || result.stderr.trim();
         }),
       );
-      const label = ([who, group, verb, resource, namespace]: (typeof matrix)[number]) => `${who} (oidc:${group}) ${verb} ${resource} in ${namespace}`;
+      const label = ([who, group, verb, resource, namespace]: (typeof matrix)[number]) =>
+        `${who} (oidc:${group}) ${verb} ${resource} in ${namespace}`;
       expect(matrix.map((row, i) => `${label(row)}: ${answers[i]}`)).toEqual(matrix.map((row) => `${label(row)}: ${row[5]}`));
     },
     { blocking: false },
@@ -230,7 +265,10 @@ const step = stepsInOrder();
           await sandbox.kubectl(["create", "configmap", `quota-probe-${i}`, "-n", namespace, "--from-literal=probe=yes", ...developer]);
           created.push(`quota-probe-${i}`);
         }
-        const beyond = await sandbox.kubectl(["create", "configmap", "quota-probe-beyond", "-n", namespace, "--from-literal=probe=yes", ...developer], { allowFailure: true });
+        const beyond = await sandbox.kubectl(
+          ["create", "configmap", "quota-probe-beyond", "-n", namespace, "--from-literal=probe=yes", ...developer],
+          { allowFailure: true },
+        );
         expect(beyond.code).not.toBe(0);
         expect(beyond.stderr).toMatch(/exceeded quota: team-quota, requested: configmaps=1, used: configmaps=10, limited: configmaps=10/);
       } finally {
@@ -263,7 +301,9 @@ const step = stepsInOrder();
         created.push("granted-lb");
         const beyond = await sandbox.kubectl(["create", "-f", service("second-lb", "LoadBalancer"), ...developer], { allowFailure: true });
         expect(beyond.code).not.toBe(0);
-        expect(beyond.stderr).toMatch(/exceeded quota: team-quota, requested: services.loadbalancers=1, used: services.loadbalancers=1, limited: services.loadbalancers=1/);
+        expect(beyond.stderr).toMatch(
+          /exceeded quota: team-quota, requested: services.loadbalancers=1, used: services.loadbalancers=1, limited: services.loadbalancers=1/,
+        );
         const nodePort = await sandbox.kubectl(["create", "-f", service("node-port", "NodePort"), ...developer], { allowFailure: true });
         expect(nodePort.code).not.toBe(0);
         expect(nodePort.stderr).toMatch(/team-namespaces-no-node-ports.*NodePort Services are not allowed in team namespaces/);
@@ -287,16 +327,26 @@ const step = stepsInOrder();
           metadata: { name, namespace },
           spec: { containers: [{ name: "app", image: `${REGISTRY}/probe:1`, securityContext }] },
         });
-      const privileged = await sandbox.kubectl(["create", "-f", pod("privileged-probe", { privileged: true }), ...developer], { allowFailure: true });
+      const privileged = await sandbox.kubectl(["create", "-f", pod("privileged-probe", { privileged: true }), ...developer], {
+        allowFailure: true,
+      });
       expect(privileged.code).not.toBe(0);
       expect(privileged.stderr).toMatch(/violates PodSecurity "restricted:latest": privileged/);
 
       // No node ever runs it: admission alone decides, and an unscheduled pod is deleted at once.
-      const restricted = { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } };
+      const restricted = {
+        allowPrivilegeEscalation: false,
+        runAsNonRoot: true,
+        capabilities: { drop: ["ALL"] },
+        seccompProfile: { type: "RuntimeDefault" },
+      };
       await sandbox.kubectl(["create", "-f", pod("restricted-probe", restricted), ...developer]);
       try {
         const created = await sandbox.kubectlJson(["get", "pod", "restricted-probe", "-n", namespace]);
-        expect(created.spec.containers[0].resources).toEqual({ requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } });
+        expect(created.spec.containers[0].resources).toEqual({
+          requests: { cpu: "50m", memory: "64Mi" },
+          limits: { cpu: "200m", memory: "256Mi" },
+        });
       } finally {
         await sandbox.kubectl(["delete", "pod", "restricted-probe", "-n", namespace, "--wait=false"]);
       }
@@ -309,12 +359,19 @@ const step = stepsInOrder();
     sandbox.editStackConfig((doc) => {
       doc.addIn(
         ["config", "platform:teams"],
-        doc.createNode({ name: NEW_TEAM, owner: `${NEW_TEAM}-lead@example.com`, costCentre: `cc-2300-${NEW_TEAM}`, groups: { developers: [`team-${NEW_TEAM}`] } }),
+        doc.createNode({
+          name: NEW_TEAM,
+          owner: `${NEW_TEAM}-lead@example.com`,
+          costCentre: `cc-2300-${NEW_TEAM}`,
+          groups: { developers: [`team-${NEW_TEAM}`] },
+        }),
       );
     });
     sandbox.commit(`add team ${NEW_TEAM}`);
     const preview = timed("pulumi preview (a new team)", await sandbox.pulumi(["preview", "--json"]));
-    const { steps, changeSummary }: { steps: { op: string; urn: string }[]; changeSummary: Record<string, number> } = JSON.parse(preview.stdout);
+    const { steps, changeSummary }: { steps: { op: string; urn: string }[]; changeSummary: Record<string, number> } = JSON.parse(
+      preview.stdout,
+    );
     const byOp = (op: string) => steps.filter((s) => s.op === op).map((s) => typeAndName(s.urn));
     expect(byOp("create").sort()).toEqual(
       [
@@ -338,13 +395,26 @@ const step = stepsInOrder();
     timed("pulumi up (a new team)", await sandbox.pulumi(["up", "--yes", "--message", `add team ${NEW_TEAM}`]));
     const ns = await sandbox.kubectlJson(["get", "namespace", NEW_TEAM]);
     expect(ns.metadata.labels["platform.example.io/team"]).toBe(NEW_TEAM);
-    const canDeploy = await sandbox.kubectl(["auth", "can-i", "create", "deployments.apps", "-n", NEW_TEAM, "--as", "e2e-dev", "--as-group", `oidc:team-${NEW_TEAM}`]);
+    const canDeploy = await sandbox.kubectl([
+      "auth",
+      "can-i",
+      "create",
+      "deployments.apps",
+      "-n",
+      NEW_TEAM,
+      "--as",
+      "e2e-dev",
+      "--as-group",
+      `oidc:team-${NEW_TEAM}`,
+    ]);
     expect(canDeploy.stdout.trim()).toBe("yes");
   });
 
   step("`npm run rollback` returns the stack to the version before the new team", 20 * MINUTE, async () => {
     const list = await sandbox.npm(["run", "--silent", "rollback", "--", STACK, "--list"]);
-    const row = list.stdout.split("\n").find((line) => new RegExp(`^\\d+\\s.*\\bupdate\\s+succeeded\\s+${commitBeforeNewTeam.slice(0, 12)}\\s`).test(line));
+    const row = list.stdout
+      .split("\n")
+      .find((line) => new RegExp(`^\\d+\\s.*\\bupdate\\s+succeeded\\s+${commitBeforeNewTeam.slice(0, 12)}\\s`).test(line));
     if (!row) throw new Error(`no succeeded update of ${commitBeforeNewTeam.slice(0, 12)} in the history:\n${list.stdout}`);
     const version = Number(row.split(/\s+/)[0]);
 
@@ -352,7 +422,9 @@ const step = stepsInOrder();
       "npm run rollback -- local --to <version> --yes (worktree, npm ci, preview, up)",
       await sandbox.npm(["run", "--silent", "rollback", "--", STACK, "--to", String(version), "--yes"]),
     );
-    expect(rollback.stdout).toMatch(new RegExp(`Rolled ${STACK} back to version ${version} \\(commit ${commitBeforeNewTeam.slice(0, 12)}\\)`));
+    expect(rollback.stdout).toMatch(
+      new RegExp(`Rolled ${STACK} back to version ${version} \\(commit ${commitBeforeNewTeam.slice(0, 12)}\\)`),
+    );
 
     // The provider waits for the namespace's deletion; the controller-manager's finalisation is waited for here too.
     await waitFor(`namespace ${NEW_TEAM} to be gone`, MINUTE, async () => {
@@ -363,9 +435,13 @@ const step = stepsInOrder();
     const outputs = JSON.parse((await sandbox.pulumi(["stack", "output", "--json"])).stdout);
     expect(outputs.teamNamespaces).toEqual({ alpha: ["alpha"], beta: ["beta", "beta-jobs"] });
 
-    const history: { message: string; result: string; environment: Record<string, string> }[] = JSON.parse((await sandbox.pulumi(["stack", "history", "--json"])).stdout);
+    const history: { message: string; result: string; environment: Record<string, string> }[] = JSON.parse(
+      (await sandbox.pulumi(["stack", "history", "--json"])).stdout,
+    );
     expect(history[0].result).toBe("succeeded");
-    expect(history[0].message).toMatch(new RegExp(`^Rollback of ${STACK} to version ${version} \\(commit ${commitBeforeNewTeam.slice(0, 12)}\\)`));
+    expect(history[0].message).toMatch(
+      new RegExp(`^Rollback of ${STACK} to version ${version} \\(commit ${commitBeforeNewTeam.slice(0, 12)}\\)`),
+    );
     expect(history[0].environment["git.head"]).toBe(commitBeforeNewTeam);
   });
 
@@ -375,10 +451,15 @@ const step = stepsInOrder();
     const holder = sandbox.pulumiInBackground(["up", "--yes", "--skip-preview", "--message", "holds the stack lock"]);
     let holderDone = false;
     void holder.result.finally(() => (holderDone = true));
-    await waitFor("the first update to take the stack lock", 5 * MINUTE, async () => {
-      if (holderDone) throw new Error(`the first update ended before its lock was seen:\n${(await holder.result).stdout}`);
-      return sandbox.locks().length > 0 ? true : undefined;
-    }, 100);
+    await waitFor(
+      "the first update to take the stack lock",
+      5 * MINUTE,
+      async () => {
+        if (holderDone) throw new Error(`the first update ended before its lock was seen:\n${(await holder.result).stdout}`);
+        return sandbox.locks().length > 0 ? true : undefined;
+      },
+      100,
+    );
 
     const second = await sandbox.pulumi(["up", "--yes", "--skip-preview", "--message", "concurrent update"], { allowFailure: true });
     const first = await holder.result;
@@ -388,97 +469,137 @@ const step = stepsInOrder();
     expect(sandbox.locks()).toEqual([]);
   });
 
-  step("the deploy applies exactly the plan that was reviewed, and refuses when the program or the stack changed since", 20 * MINUTE, async () => {
-    // What stack-up.yml runs on both sides of the approval gate (scripts/deploy-plan).
-    const planDir = path.join(sandbox.root, "reviewed-plan");
-    const deployPlan = (...args: string[]) => sandbox.npm(["run", "--silent", "deploy-plan", "--", ...args], { allowFailure: true });
-    const setPods = (pods: number) => sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:tenancy", "defaultQuota", "pods"], pods));
-    const quotaPods = async () => (await sandbox.kubectlJson(["get", "resourcequota", "team-quota", "-n", "alpha"])).spec.hard.pods;
-    const before = await quotaPods();
-    try {
-      setPods(11);
-      timed("deploy-plan save (preview --save-plan, policy pack)", await deployPlan("save", STACK, planDir));
-      expect(fs.readFileSync(path.join(planDir, "summary.md"), "utf8")).toMatch(/\| update \| `kubernetes:core\/v1:ResourceQuota` \| `alpha-alpha-quota` \|/);
+  step(
+    "the deploy applies exactly the plan that was reviewed, and refuses when the program or the stack changed since",
+    20 * MINUTE,
+    async () => {
+      // What stack-up.yml runs on both sides of the approval gate (scripts/deploy-plan).
+      const planDir = path.join(sandbox.root, "reviewed-plan");
+      const deployPlan = (...args: string[]) => sandbox.npm(["run", "--silent", "deploy-plan", "--", ...args], { allowFailure: true });
+      const setPods = (pods: number) =>
+        sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:tenancy", "defaultQuota", "pods"], pods));
+      const quotaPods = async () => (await sandbox.kubectlJson(["get", "resourcequota", "team-quota", "-n", "alpha"])).spec.hard.pods;
+      const before = await quotaPods();
+      try {
+        setPods(11);
+        timed("deploy-plan save (preview --save-plan, policy pack)", await deployPlan("save", STACK, planDir));
+        expect(fs.readFileSync(path.join(planDir, "summary.md"), "utf8")).toMatch(
+          /\| update \| `kubernetes:core\/v1:ResourceQuota` \| `alpha-alpha-quota` \|/,
+        );
 
-      // main moved on after the review: the engine refuses what the plan does not hold.
-      setPods(13);
-      const programChanged = await deployPlan("apply", STACK, planDir, "apply a stale plan");
-      expect(programChanged.code).not.toBe(0);
-      expect(`${programChanged.stdout}\n${programChanged.stderr}`).toMatch(/violates plan/);
-      expect(await quotaPods()).toBe(before);
+        // main moved on after the review: the engine refuses what the plan does not hold.
+        setPods(13);
+        const programChanged = await deployPlan("apply", STACK, planDir, "apply a stale plan");
+        expect(programChanged.code).not.toBe(0);
+        expect(`${programChanged.stdout}\n${programChanged.stderr}`).toMatch(/violates plan/);
+        expect(await quotaPods()).toBe(before);
 
-      // Someone deployed behind the plan: refused before the engine runs, whatever the program.
-      setPods(12);
-      await sandbox.pulumi(["up", "--yes", "--skip-preview", "--message", "an update behind the reviewed plan"]);
-      setPods(11);
-      const stackChanged = await deployPlan("apply", STACK, planDir, "apply after another update");
-      expect(stackChanged.code).toBe(2);
-      expect(stackChanged.stderr).toMatch(/Refused: stack local changed since its plan was saved .* Run the deploy again to review a new plan/);
-      expect(await quotaPods()).toBe("12");
+        // Someone deployed behind the plan: refused before the engine runs, whatever the program.
+        setPods(12);
+        await sandbox.pulumi(["up", "--yes", "--skip-preview", "--message", "an update behind the reviewed plan"]);
+        setPods(11);
+        const stackChanged = await deployPlan("apply", STACK, planDir, "apply after another update");
+        expect(stackChanged.code).toBe(2);
+        expect(stackChanged.stderr).toMatch(
+          /Refused: stack local changed since its plan was saved .* Run the deploy again to review a new plan/,
+        );
+        expect(await quotaPods()).toBe("12");
 
-      // Reviewed again and applied: exactly that change.
-      timed("deploy-plan save (second review)", await deployPlan("save", STACK, planDir));
-      const applied = timed("deploy-plan apply (up --plan)", await deployPlan("apply", STACK, planDir, "apply the reviewed plan"));
-      expect(applied.code).toBe(0);
-      expect(await quotaPods()).toBe("11");
-      const [latest] = JSON.parse((await sandbox.pulumi(["stack", "history", "--json"])).stdout);
-      expect(latest).toMatchObject({ message: "apply the reviewed plan", result: "succeeded" });
-    } finally {
-      // Back to the committed program, for the idempotency check that follows.
-      sandbox.git("checkout", "--", `Pulumi.${STACK}.yaml`);
-      await sandbox.pulumi(["up", "--yes", "--skip-preview", "--message", "back to the committed program"]);
-    }
-  });
+        // Reviewed again and applied: exactly that change.
+        timed("deploy-plan save (second review)", await deployPlan("save", STACK, planDir));
+        const applied = timed("deploy-plan apply (up --plan)", await deployPlan("apply", STACK, planDir, "apply the reviewed plan"));
+        expect(applied.code).toBe(0);
+        expect(await quotaPods()).toBe("11");
+        const [latest] = JSON.parse((await sandbox.pulumi(["stack", "history", "--json"])).stdout);
+        expect(latest).toMatchObject({ message: "apply the reviewed plan", result: "succeeded" });
+      } finally {
+        // Back to the committed program, for the idempotency check that follows.
+        sandbox.git("checkout", "--", `Pulumi.${STACK}.yaml`);
+        await sandbox.pulumi(["up", "--yes", "--skip-preview", "--message", "back to the committed program"]);
+      }
+    },
+  );
 
-  step("drift: the deployed commit is read from the history, and a refresh that leaves Secrets out still sees other drift", 15 * MINUTE, async () => {
-    const deployed = await sandbox.npm(["run", "--silent", "delivery", "--", "deployed-commit", STACK]);
-    expect(deployed.stdout.trim()).toBe(sandbox.head());
-    // Edited outside Pulumi: a quota, and the team's pull secret, which the preview role may not read (drift.yml
-    // leaves Secrets out of its refresh; a refresh that cannot read one fails as a whole).
-    const dockerConfig = Buffer.from(JSON.stringify({ auths: { "edited.example.com": {} } })).toString("base64");
-    await sandbox.kubectl(["patch", "resourcequota", "team-quota", "-n", "alpha", "--type", "merge", "-p", '{"spec":{"hard":{"pods":"99"}}}']);
-    await sandbox.kubectl(["patch", "secret", PULL_SECRET_NAME, "-n", "alpha", "--type", "merge", "-p", JSON.stringify({ data: { ".dockerconfigjson": dockerConfig } })]);
-    const drift = (extra: string[]) => sandbox.pulumi(["preview", "--refresh", "--diff", "--expect-no-changes", ...extra], { allowFailure: true });
-    const everything = await drift([]);
-    expect(everything.code).not.toBe(0);
-    expect(everything.stdout).toMatch(/alpha-alpha-quota/);
-    expect(everything.stdout).toMatch(/alpha-alpha-pull-secret/);
-    const withoutSecrets = await drift(["--exclude", SECRETS]);
-    expect(withoutSecrets.code).not.toBe(0);
-    expect(withoutSecrets.stdout).toMatch(/alpha-alpha-quota/);
-    expect(withoutSecrets.stdout).not.toMatch(/pull-secret/);
-    // Back to the program's state, and then no drift at all with the exclusion.
-    await sandbox.pulumi(["up", "--yes", "--refresh", "--skip-preview", "--message", "revert the drift"]);
-    expect((await drift(["--exclude", SECRETS])).code).toBe(0);
-  });
+  step(
+    "drift: the deployed commit is read from the history, and a refresh that leaves Secrets out still sees other drift",
+    15 * MINUTE,
+    async () => {
+      const deployed = await sandbox.npm(["run", "--silent", "delivery", "--", "deployed-commit", STACK]);
+      expect(deployed.stdout.trim()).toBe(sandbox.head());
+      // Edited outside Pulumi: a quota, and the team's pull secret, which the preview role may not read (drift.yml
+      // leaves Secrets out of its refresh; a refresh that cannot read one fails as a whole).
+      const dockerConfig = Buffer.from(JSON.stringify({ auths: { "edited.example.com": {} } })).toString("base64");
+      await sandbox.kubectl([
+        "patch",
+        "resourcequota",
+        "team-quota",
+        "-n",
+        "alpha",
+        "--type",
+        "merge",
+        "-p",
+        '{"spec":{"hard":{"pods":"99"}}}',
+      ]);
+      await sandbox.kubectl([
+        "patch",
+        "secret",
+        PULL_SECRET_NAME,
+        "-n",
+        "alpha",
+        "--type",
+        "merge",
+        "-p",
+        JSON.stringify({ data: { ".dockerconfigjson": dockerConfig } }),
+      ]);
+      const drift = (extra: string[]) =>
+        sandbox.pulumi(["preview", "--refresh", "--diff", "--expect-no-changes", ...extra], { allowFailure: true });
+      const everything = await drift([]);
+      expect(everything.code).not.toBe(0);
+      expect(everything.stdout).toMatch(/alpha-alpha-quota/);
+      expect(everything.stdout).toMatch(/alpha-alpha-pull-secret/);
+      const withoutSecrets = await drift(["--exclude", SECRETS]);
+      expect(withoutSecrets.code).not.toBe(0);
+      expect(withoutSecrets.stdout).toMatch(/alpha-alpha-quota/);
+      expect(withoutSecrets.stdout).not.toMatch(/pull-secret/);
+      // Back to the program's state, and then no drift at all with the exclusion.
+      await sandbox.pulumi(["up", "--yes", "--refresh", "--skip-preview", "--message", "revert the drift"]);
+      expect((await drift(["--exclude", SECRETS])).code).toBe(0);
+    },
+  );
 
-  step("a preview as a view-only identity (the preview role's rights) shows the per-object diff and can change nothing", 15 * MINUTE, async () => {
-    // The preview role's EKS access is AmazonEKSViewPolicy; here, a client certificate whose group is bound to the
-    // built-in `view` ClusterRole (no Secrets, no writes).
-    const viewer = previewerKubeconfig(sandbox);
-    await sandbox.kubectl(["create", "clusterrolebinding", "e2e-previewers-view", "--clusterrole=view", `--group=${PREVIEWERS}`]);
-    const canPatch = await sandbox.kubectl(["--kubeconfig", viewer, "auth", "can-i", "patch", "resourcequotas", "-n", "alpha"], { allowFailure: true });
-    expect(canPatch.stdout.trim()).toBe("no");
-    const quotaPods = async () => (await sandbox.kubectlJson(["get", "resourcequota", "team-quota", "-n", "alpha"])).spec.hard.pods;
-    const before = await quotaPods();
-    try {
-      sandbox.editStackConfig((doc) => {
-        doc.setIn(["config", "platform:cluster", "kubeconfig"], viewer);
-        doc.setIn(["config", "platform:tenancy", "defaultQuota", "pods"], 14);
+  step(
+    "a preview as a view-only identity (the preview role's rights) shows the per-object diff and can change nothing",
+    15 * MINUTE,
+    async () => {
+      // The preview role's EKS access is AmazonEKSViewPolicy; here, a client certificate whose group is bound to the
+      // built-in `view` ClusterRole (no Secrets, no writes).
+      const viewer = previewerKubeconfig(sandbox);
+      await sandbox.kubectl(["create", "clusterrolebinding", "e2e-previewers-view", "--clusterrole=view", `--group=${PREVIEWERS}`]);
+      const canPatch = await sandbox.kubectl(["--kubeconfig", viewer, "auth", "can-i", "patch", "resourcequotas", "-n", "alpha"], {
+        allowFailure: true,
       });
-      // Its server-side dry runs are forbidden; the provider falls back to the inputs, and the diff is computed from
-      // the state anyway (pulumi-kubernetes provider.go, Create/Update with preview, apierrors.IsForbidden).
-      const preview = timed("pulumi preview as a view-only identity", await sandbox.pulumi(["preview", "--diff"]));
-      expect(preview.stdout).toMatch(/\[urn=[^\]]*::alpha-alpha-quota\][\s\S]*?~ pods: "10" => "14"/);
-      const write = await sandbox.pulumi(["up", "--yes", "--skip-preview", "--message", "a write as the viewer"], { allowFailure: true });
-      expect(write.code).not.toBe(0);
-      expect(`${write.stdout}\n${write.stderr}`).toMatch(/forbidden/i);
-      expect(await quotaPods()).toBe(before);
-    } finally {
-      sandbox.git("checkout", "--", `Pulumi.${STACK}.yaml`);
-      await sandbox.pulumi(["up", "--yes", "--skip-preview", "--message", "back to the committed program"]);
-    }
-  });
+      expect(canPatch.stdout.trim()).toBe("no");
+      const quotaPods = async () => (await sandbox.kubectlJson(["get", "resourcequota", "team-quota", "-n", "alpha"])).spec.hard.pods;
+      const before = await quotaPods();
+      try {
+        sandbox.editStackConfig((doc) => {
+          doc.setIn(["config", "platform:cluster", "kubeconfig"], viewer);
+          doc.setIn(["config", "platform:tenancy", "defaultQuota", "pods"], 14);
+        });
+        // Its server-side dry runs are forbidden; the provider falls back to the inputs, and the diff is computed from
+        // the state anyway (pulumi-kubernetes provider.go, Create/Update with preview, apierrors.IsForbidden).
+        const preview = timed("pulumi preview as a view-only identity", await sandbox.pulumi(["preview", "--diff"]));
+        expect(preview.stdout).toMatch(/\[urn=[^\]]*::alpha-alpha-quota\][\s\S]*?~ pods: "10" => "14"/);
+        const write = await sandbox.pulumi(["up", "--yes", "--skip-preview", "--message", "a write as the viewer"], { allowFailure: true });
+        expect(write.code).not.toBe(0);
+        expect(`${write.stdout}\n${write.stderr}`).toMatch(/forbidden/i);
+        expect(await quotaPods()).toBe(before);
+      } finally {
+        sandbox.git("checkout", "--", `Pulumi.${STACK}.yaml`);
+        await sandbox.pulumi(["up", "--yes", "--skip-preview", "--message", "back to the committed program"]);
+      }
+    },
+  );
 
   step("after everything, a preview proposes no change (idempotency)", 10 * MINUTE, async () => {
     timed("pulumi preview, no change (after rollback and revert)", await sandbox.pulumi(["preview", "--expect-no-changes", "--diff"]));
@@ -489,8 +610,30 @@ const step = stepsInOrder();
 function previewerKubeconfig(box: Sandbox): string {
   const pki = path.join(box.clusterDir, "pki");
   const [key, csr, cert] = ["previewer.key", "previewer.csr", "previewer.crt"].map((file) => path.join(pki, file));
-  execFileSync("openssl", ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", `/O=${PREVIEWERS}/CN=e2e-previewer`], { stdio: "ignore" });
-  execFileSync("openssl", ["x509", "-req", "-in", csr, "-CA", path.join(pki, "ca.crt"), "-CAkey", path.join(pki, "ca.key"), "-CAcreateserial", "-days", "1", "-out", cert], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", `/O=${PREVIEWERS}/CN=e2e-previewer`],
+    { stdio: "ignore" },
+  );
+  execFileSync(
+    "openssl",
+    [
+      "x509",
+      "-req",
+      "-in",
+      csr,
+      "-CA",
+      path.join(pki, "ca.crt"),
+      "-CAkey",
+      path.join(pki, "ca.key"),
+      "-CAcreateserial",
+      "-days",
+      "1",
+      "-out",
+      cert,
+    ],
+    { stdio: "ignore" },
+  );
   const config = parseDocument(fs.readFileSync(box.kubeconfig, "utf8"));
   config.setIn(["users", 0, "user", "client-certificate"], cert);
   config.setIn(["users", 0, "user", "client-key"], key);

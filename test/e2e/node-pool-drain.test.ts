@@ -22,7 +22,8 @@ const EFFECTS: Record<string, string> = { NO_SCHEDULE: "NoSchedule", PREFER_NO_S
 
 const toolchain = findToolchain();
 const runSuite = toolchain.ok || inCi();
-if (!toolchain.ok && !inCi()) console.warn(`NODE POOL DRAIN E2E SKIPPED: run scripts/toolchain.sh first. Missing: ${toolchain.missing.join("; ")}`);
+if (!toolchain.ok && !inCi())
+  console.warn(`NODE POOL DRAIN E2E SKIPPED: run scripts/toolchain.sh first. Missing: ${toolchain.missing.join("; ")}`);
 
 const blueGreen = { upgradeStrategy: "blueGreen", generations: { blue: "1.33", green: "1.34" }, activeGeneration: "green" };
 const swapped = (c: StackConfig) => {
@@ -39,7 +40,10 @@ const swapped = (c: StackConfig) => {
     if (!toolchain.ok) throw new Error(`CI is set and the toolchain is incomplete (missing: ${toolchain.missing.join("; ")})`);
     const env = toolchain.env;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "node-pool-drain-"));
-    const kubeconfig = execFileSync("bash", [CONTROL_PLANE, "start", dir], { encoding: "utf8", env: { ...env, CP_CONTROLLERS: CONTROLLERS } }).trim();
+    const kubeconfig = execFileSync("bash", [CONTROL_PLANE, "start", dir], {
+      encoding: "utf8",
+      env: { ...env, CP_CONTROLLERS: CONTROLLERS },
+    }).trim();
     kubectl = (args, input) => {
       const result = spawnSync("kubectl", [`--kubeconfig=${kubeconfig}`, ...args], { encoding: "utf8", env, input });
       return { code: result.status ?? 1, out: `${result.stdout}${result.stderr}` };
@@ -51,7 +55,9 @@ const swapped = (c: StackConfig) => {
       apiVersion: "v1",
       kind: "Node",
       metadata: { name: group.inputs.nodeGroupNamePrefix.replace(/-$/, ""), labels: group.inputs.labels },
-      spec: { taints: group.inputs.taints.map((t: { key: string; value: string; effect: string }) => ({ ...t, effect: EFFECTS[t.effect] })) },
+      spec: {
+        taints: group.inputs.taints.map((t: { key: string; value: string; effect: string }) => ({ ...t, effect: EFFECTS[t.effect] })),
+      },
     }));
     expect(nodes.map((n) => n.metadata.name).sort()).toEqual(["spot-az0", "spot-az1", "spot-green-az0", "spot-green-az1"]);
     apply(nodes);
@@ -59,7 +65,10 @@ const swapped = (c: StackConfig) => {
       apiVersion: "apps/v1",
       kind,
       metadata: { name, namespace: "default" },
-      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: "c", image: "registry.example/app" }] } } },
+      spec: {
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [{ name: "c", image: "registry.example/app" }] } },
+      },
     });
     apply([set("ReplicaSet", "web", { app: "web" }), set("DaemonSet", "agent", { app: "agent" })]);
     const uid = (kind: string, name: string) => kubectl(["get", kind, name, "-n", "default", "-o", "jsonpath={.metadata.uid}"]).out;
@@ -75,14 +84,27 @@ const swapped = (c: StackConfig) => {
       // Without a kubelet nothing would finish a graceful deletion: an evicted pod goes at once.
       spec: { nodeName: node, terminationGracePeriodSeconds: 0, containers: [{ name: "c", image: "registry.example/app" }] },
     });
-    apply([pod("web-blue", "spot-az0", ["ReplicaSet", "web"]), pod("web-green", "spot-green-az1", ["ReplicaSet", "web"]), pod("agent-blue", "spot-az0", ["DaemonSet", "agent"])]);
+    apply([
+      pod("web-blue", "spot-az0", ["ReplicaSet", "web"]),
+      pod("web-green", "spot-green-az1", ["ReplicaSet", "web"]),
+      pod("agent-blue", "spot-az0", ["DaemonSet", "agent"]),
+    ]);
     for (const name of ["web-blue", "web-green"]) {
       const ready = { status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }] } };
-      expect(kubectl(["patch", "pod", name, "-n", "default", "--subresource=status", "--type=merge", "-p", JSON.stringify(ready)]).code).toBe(0);
+      expect(
+        kubectl(["patch", "pod", name, "-n", "default", "--subresource=status", "--type=merge", "-p", JSON.stringify(ready)]).code,
+      ).toBe(0);
     }
 
-    const step = swapSteps({ "platform:cluster": { nodePools: [{ name: "spot", ...blueGreen, generations: { blue: "1.33" }, activeGeneration: "blue" }] } }, "1.34");
-    drain = step.find((line) => line.trim().startsWith("kubectl drain"))!.trim().split(/\s+/).slice(1);
+    const step = swapSteps(
+      { "platform:cluster": { nodePools: [{ name: "spot", ...blueGreen, generations: { blue: "1.33" }, activeGeneration: "blue" }] } },
+      "1.34",
+    );
+    drain = step
+      .find((line) => line.trim().startsWith("kubectl drain"))!
+      .trim()
+      .split(/\s+/)
+      .slice(1);
   }, 5 * MINUTE);
 
   afterAll(() => {
@@ -98,7 +120,14 @@ const swapped = (c: StackConfig) => {
 
   /** The budget as the disruption controller last computed it for its current spec. */
   async function budgetAllows(minAvailable: number): Promise<number> {
-    apply([{ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "web", namespace: "default" }, spec: { minAvailable, selector: { matchLabels: { app: "web" } } } }]);
+    apply([
+      {
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: { name: "web", namespace: "default" },
+        spec: { minAvailable, selector: { matchLabels: { app: "web" } } },
+      },
+    ]);
     for (let attempt = 0; attempt < 60; attempt++) {
       const pdb = JSON.parse(kubectl(["get", "pdb", "web", "-n", "default", "-o", "json"]).out);
       if (pdb.status?.observedGeneration === pdb.metadata.generation) return pdb.status.disruptionsAllowed;
@@ -107,26 +136,48 @@ const swapped = (c: StackConfig) => {
     throw new Error("the disruption controller never observed the budget");
   }
 
-  const podsOn = () => kubectl(["get", "pods", "-n", "default", "-o", "jsonpath={range .items[*]}{.metadata.name}={.spec.nodeName} {end}"]).out.trim().split(" ").sort();
-  const cordoned = () => kubectl(["get", "nodes", "-o", "jsonpath={range .items[*]}{.metadata.name}={.spec.unschedulable} {end}"]).out.trim().split(" ").sort();
+  const podsOn = () =>
+    kubectl(["get", "pods", "-n", "default", "-o", "jsonpath={range .items[*]}{.metadata.name}={.spec.nodeName} {end}"])
+      .out.trim()
+      .split(" ")
+      .sort();
+  const cordoned = () =>
+    kubectl(["get", "nodes", "-o", "jsonpath={range .items[*]}{.metadata.name}={.spec.unschedulable} {end}"]).out.trim().split(" ").sort();
   // The printed command, with a timeout a test can wait for.
   const withTimeout = (timeout: string) => drain.map((arg, i) => (drain[i - 1] === "--timeout" ? timeout : arg));
 
-  test("the printed command selects blue's nodes only, and waits instead of breaking the budget", async () => {
-    expect(drain).toEqual(expect.arrayContaining(["drain", "--selector", "platform.example.io/node-generation=spot-blue", "--ignore-daemonsets", "--timeout", "30m"]));
-    expect(await budgetAllows(2)).toBe(0);
-    const refused = kubectl(withTimeout("8s"));
-    expect(refused.code).not.toBe(0);
-    expect(refused.out).toMatch(/Cannot evict pod as it would violate the pod's disruption budget/);
-    expect(podsOn()).toEqual(["agent-blue=spot-az0", "web-blue=spot-az0", "web-green=spot-green-az1"]);
-    expect(cordoned()).toEqual(["spot-az0=true", "spot-az1=true", "spot-green-az0=", "spot-green-az1="]);
-  }, 2 * MINUTE);
+  test(
+    "the printed command selects blue's nodes only, and waits instead of breaking the budget",
+    async () => {
+      expect(drain).toEqual(
+        expect.arrayContaining([
+          "drain",
+          "--selector",
+          "platform.example.io/node-generation=spot-blue",
+          "--ignore-daemonsets",
+          "--timeout",
+          "30m",
+        ]),
+      );
+      expect(await budgetAllows(2)).toBe(0);
+      const refused = kubectl(withTimeout("8s"));
+      expect(refused.code).not.toBe(0);
+      expect(refused.out).toMatch(/Cannot evict pod as it would violate the pod's disruption budget/);
+      expect(podsOn()).toEqual(["agent-blue=spot-az0", "web-blue=spot-az0", "web-green=spot-green-az1"]);
+      expect(cordoned()).toEqual(["spot-az0=true", "spot-az1=true", "spot-green-az0=", "spot-green-az1="]);
+    },
+    2 * MINUTE,
+  );
 
-  test("once the budget allows it, the pod leaves blue; green's pod and the DaemonSet's stay", async () => {
-    expect(await budgetAllows(1)).toBe(1);
-    const drained = kubectl(withTimeout("60s"));
-    expect(drained.out).toMatch(/pod\/web-blue evicted/);
-    expect(drained.code).toBe(0);
-    expect(podsOn()).toEqual(["agent-blue=spot-az0", "web-green=spot-green-az1"]);
-  }, 2 * MINUTE);
+  test(
+    "once the budget allows it, the pod leaves blue; green's pod and the DaemonSet's stay",
+    async () => {
+      expect(await budgetAllows(1)).toBe(1);
+      const drained = kubectl(withTimeout("60s"));
+      expect(drained.out).toMatch(/pod\/web-blue evicted/);
+      expect(drained.code).toBe(0);
+      expect(podsOn()).toEqual(["agent-blue=spot-az0", "web-green=spot-green-az1"]);
+    },
+    2 * MINUTE,
+  );
 });

@@ -39,7 +39,10 @@ async function pendingOperations(): Promise<unknown[]> {
 }
 
 function worktrees(): string[] {
-  return sandbox.git("worktree", "list", "--porcelain").split("\n").filter((line) => line.startsWith("worktree "));
+  return sandbox
+    .git("worktree", "list", "--porcelain")
+    .split("\n")
+    .filter((line) => line.startsWith("worktree "));
 }
 
 /** `npm run rollback -- <stack> --yes` in the background, once its update holds the stack's lock (the CLI's header). */
@@ -49,10 +52,15 @@ async function rollbackUntilItsUpdateStarts() {
   running.child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   let done = false;
   void running.result.finally(() => (done = true));
-  await waitFor("the rollback's update to start", 5 * MINUTE, async () => {
-    if (done) throw new Error(`the rollback ended before its update started:\n${output(await running.result)}`);
-    return /^Updating \(/m.test(stdout) ? true : undefined;
-  }, 50);
+  await waitFor(
+    "the rollback's update to start",
+    5 * MINUTE,
+    async () => {
+      if (done) throw new Error(`the rollback ended before its update started:\n${output(await running.result)}`);
+      return /^Updating \(/m.test(stdout) ? true : undefined;
+    },
+    50,
+  );
   return { running, ended: () => done };
 }
 
@@ -90,7 +98,15 @@ const KEEP_NAMESPACE = [
     versionOne = sandbox.commit("point local at the test control plane");
     await sandbox.pulumi(["up", "--yes", "--message", "version 1"]);
     sandbox.editStackConfig((doc) =>
-      doc.addIn(["config", "platform:teams"], doc.createNode({ name: NEW_TEAM, owner: `${NEW_TEAM}-lead@example.com`, costCentre: "cc-2300", groups: { developers: [`team-${NEW_TEAM}`] } })),
+      doc.addIn(
+        ["config", "platform:teams"],
+        doc.createNode({
+          name: NEW_TEAM,
+          owner: `${NEW_TEAM}-lead@example.com`,
+          costCentre: "cc-2300",
+          groups: { developers: [`team-${NEW_TEAM}`] },
+        }),
+      ),
     );
     sandbox.commit(`add team ${NEW_TEAM}`);
     await sandbox.pulumi(["up", "--yes", "--message", "version 2"]);
@@ -105,74 +121,94 @@ const KEEP_NAMESPACE = [
     }
   }, 2 * MINUTE);
 
-  step("refused when HEAD's secrets provider differs from the version's, after showing the config diff; nothing changes", 5 * MINUTE, async () => {
-    const before = await history();
-    const file = path.join(sandbox.projectDir, `Pulumi.${STACK}.yaml`);
-    fs.writeFileSync(file, `secretsprovider: awskms://alias/pulumi-local?region=eu-west-1\n${fs.readFileSync(file, "utf8")}`);
-    sandbox.commit("move local to a KMS key");
-    try {
-      const refused = await rollback("--to", "1", "--yes");
-      expect(refused.code).toBe(2);
-      expect(refused.stdout).toContain(`Pulumi.${STACK}.yaml from HEAD to version 1:`);
-      expect(refused.stdout).toMatch(/^-secretsprovider: awskms:\/\/alias\/pulumi-local\?region=eu-west-1$/m);
-      expect(refused.stdout).toMatch(new RegExp(`^-\\s+- name: ${NEW_TEAM}$`, "m"));
-      expect(refused.stderr).toContain(
-        `Rollback refused: the secrets provider of ${STACK} differs between version 1 and HEAD (Pulumi.${STACK}.yaml, diff above):\n` +
-          `  version 1 (commit ${versionOne.slice(0, 12)}): passphrase\n  HEAD: awskms://alias/pulumi-local?region=eu-west-1`,
+  step(
+    "refused when HEAD's secrets provider differs from the version's, after showing the config diff; nothing changes",
+    5 * MINUTE,
+    async () => {
+      const before = await history();
+      const file = path.join(sandbox.projectDir, `Pulumi.${STACK}.yaml`);
+      fs.writeFileSync(file, `secretsprovider: awskms://alias/pulumi-local?region=eu-west-1\n${fs.readFileSync(file, "utf8")}`);
+      sandbox.commit("move local to a KMS key");
+      try {
+        const refused = await rollback("--to", "1", "--yes");
+        expect(refused.code).toBe(2);
+        expect(refused.stdout).toContain(`Pulumi.${STACK}.yaml from HEAD to version 1:`);
+        expect(refused.stdout).toMatch(/^-secretsprovider: awskms:\/\/alias\/pulumi-local\?region=eu-west-1$/m);
+        expect(refused.stdout).toMatch(new RegExp(`^-\\s+- name: ${NEW_TEAM}$`, "m"));
+        expect(refused.stderr).toContain(
+          `Rollback refused: the secrets provider of ${STACK} differs between version 1 and HEAD (Pulumi.${STACK}.yaml, diff above):\n` +
+            `  version 1 (commit ${versionOne.slice(0, 12)}): passphrase\n  HEAD: awskms://alias/pulumi-local?region=eu-west-1`,
+        );
+        expect(await history()).toEqual(before);
+        expect(worktrees()).toHaveLength(1);
+      } finally {
+        sandbox.git("revert", "--no-edit", "HEAD");
+      }
+    },
+  );
+
+  step(
+    "a rollback that fails at the cluster (an admission policy refuses the namespace's deletion; the preview passes) is recorded as failed",
+    10 * MINUTE,
+    async () => {
+      await sandbox.kubectl([
+        "apply",
+        "-f",
+        sandbox.writeFile("keep-namespace.json", { apiVersion: "v1", kind: "List", items: KEEP_NAMESPACE }),
+      ]);
+      await waitFor("the admission policy to refuse the deletion", MINUTE, async () => {
+        const dryRun = await sandbox.kubectl(["delete", "namespace", NEW_TEAM, "--dry-run=server"], { allowFailure: true });
+        return dryRun.code !== 0 && /may not be deleted/.test(dryRun.stderr) ? true : undefined;
+      });
+      const failed = await rollback("--yes");
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toMatch(
+        /back to version 1 \(.*\)\.\nWhy this version: the newest successful update of another commit than the latest update \(version 2\)\./,
       );
-      expect(await history()).toEqual(before);
+      expect(failed.stdout).toContain("Dependencies: linked ");
+      expect(failed.stdout).toContain("Policy Packs run:");
+      expect(output(failed)).toMatch(/may not be deleted/);
+      expect(failed.stderr).toContain(`the update to version 1 failed, so ${STACK} may be partly rolled back`);
+      const [latest] = await history();
+      expect(latest.result).toBe("failed");
+      expect(latest.message).toMatch(new RegExp(`^Rollback of ${STACK} to version 1 \\(commit ${versionOne.slice(0, 12)}\\)`));
+      expect(sandbox.locks()).toEqual([]);
       expect(worktrees()).toHaveLength(1);
-    } finally {
-      sandbox.git("revert", "--no-edit", "HEAD");
-    }
-  });
+    },
+  );
 
-  step("a rollback that fails at the cluster (an admission policy refuses the namespace's deletion; the preview passes) is recorded as failed", 10 * MINUTE, async () => {
-    await sandbox.kubectl(["apply", "-f", sandbox.writeFile("keep-namespace.json", { apiVersion: "v1", kind: "List", items: KEEP_NAMESPACE })]);
-    await waitFor("the admission policy to refuse the deletion", MINUTE, async () => {
-      const dryRun = await sandbox.kubectl(["delete", "namespace", NEW_TEAM, "--dry-run=server"], { allowFailure: true });
-      return dryRun.code !== 0 && /may not be deleted/.test(dryRun.stderr) ? true : undefined;
-    });
-    const failed = await rollback("--yes");
-    expect(failed.code).toBe(1);
-    expect(failed.stdout).toMatch(/back to version 1 \(.*\)\.\nWhy this version: the newest successful update of another commit than the latest update \(version 2\)\./);
-    expect(failed.stdout).toContain("Dependencies: linked ");
-    expect(failed.stdout).toContain("Policy Packs run:");
-    expect(output(failed)).toMatch(/may not be deleted/);
-    expect(failed.stderr).toContain(`the update to version 1 failed, so ${STACK} may be partly rolled back`);
-    const [latest] = await history();
-    expect(latest.result).toBe("failed");
-    expect(latest.message).toMatch(new RegExp(`^Rollback of ${STACK} to version 1 \\(commit ${versionOne.slice(0, 12)}\\)`));
-    expect(sandbox.locks()).toEqual([]);
-    expect(worktrees()).toHaveLength(1);
-  });
-
-  step("the retry without --to goes to version 1 again, not to the added team's commit; Ctrl-C during its update leaves no lock", 10 * MINUTE, async () => {
-    // The CLI prints its header once it holds the lock; it handles SIGINT once the engine runs, a moment later,
-    // while the program is still being evaluated (a signal before that kills it: the tool then removes its lock).
-    const { running } = await rollbackUntilItsUpdateStarts();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    // What a terminal does at Ctrl-C: SIGINT to the foreground process group (npm, the tool).
-    process.kill(-running.child.pid!, "SIGINT");
-    const cancelled = await running.result;
-    expect(cancelled.stdout).toMatch(/back to version 1 \(.*\)\.\nWhy this version: the latest update, version 3, is a rollback to version 1 that failed or was cancelled: a retry goes to the same version\./);
-    // npm waits for its script, then re-raises the SIGINT: its status is the signal's, not the tool's.
-    expect(cancelled.code).not.toBe(0);
-    expect(cancelled.stderr.match(/SIGINT: stopping the rollback\./g)).toHaveLength(1);
-    expect(cancelled.stderr).toContain("the update to version 1 was cancelled (Ctrl-C): ");
-    // Handled by the engine (one "^C received"), or the CLI killed before it could handle it and its lock removed.
-    const handled = cancelled.stdout.match(/\^C received; cancelling\./g)?.length ?? 0;
-    expect(handled).toBeLessThanOrEqual(1);
-    expect(cancelled.stderr).toContain(
-      handled === 1
-        ? `Run \`npm run rollback -- ${STACK}\` again to finish it (without --to it goes to version 1 again).`
-        : `the tool removed the lock it left, so ${STACK} may be partly rolled back. Run \`npm run rollback -- ${STACK} --to 1\` to finish it.`,
-    );
-    expect(cancelled.stdout).not.toContain("^C received; terminating");
-    expect(sandbox.locks()).toEqual([]);
-    expect(await pendingOperations()).toEqual([]);
-    expect(worktrees()).toHaveLength(1);
-  });
+  step(
+    "the retry without --to goes to version 1 again, not to the added team's commit; Ctrl-C during its update leaves no lock",
+    10 * MINUTE,
+    async () => {
+      // The CLI prints its header once it holds the lock; it handles SIGINT once the engine runs, a moment later,
+      // while the program is still being evaluated (a signal before that kills it: the tool then removes its lock).
+      const { running } = await rollbackUntilItsUpdateStarts();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // What a terminal does at Ctrl-C: SIGINT to the foreground process group (npm, the tool).
+      process.kill(-running.child.pid!, "SIGINT");
+      const cancelled = await running.result;
+      expect(cancelled.stdout).toMatch(
+        /back to version 1 \(.*\)\.\nWhy this version: the latest update, version 3, is a rollback to version 1 that failed or was cancelled: a retry goes to the same version\./,
+      );
+      // npm waits for its script, then re-raises the SIGINT: its status is the signal's, not the tool's.
+      expect(cancelled.code).not.toBe(0);
+      expect(cancelled.stderr.match(/SIGINT: stopping the rollback\./g)).toHaveLength(1);
+      expect(cancelled.stderr).toContain("the update to version 1 was cancelled (Ctrl-C): ");
+      // Handled by the engine (one "^C received"), or the CLI killed before it could handle it and its lock removed.
+      const handled = cancelled.stdout.match(/\^C received; cancelling\./g)?.length ?? 0;
+      expect(handled).toBeLessThanOrEqual(1);
+      expect(cancelled.stderr).toContain(
+        handled === 1
+          ? `Run \`npm run rollback -- ${STACK}\` again to finish it (without --to it goes to version 1 again).`
+          : `the tool removed the lock it left, so ${STACK} may be partly rolled back. Run \`npm run rollback -- ${STACK} --to 1\` to finish it.`,
+      );
+      expect(cancelled.stdout).not.toContain("^C received; terminating");
+      expect(sandbox.locks()).toEqual([]);
+      expect(await pendingOperations()).toEqual([]);
+      expect(worktrees()).toHaveLength(1);
+    },
+  );
 
   step("once the cluster accepts it, the same command finishes the rollback to version 1: the team is gone", 10 * MINUTE, async () => {
     await sandbox.kubectl(["delete", "validatingadmissionpolicybinding,validatingadmissionpolicy", "e2e-keep-namespace"]);
@@ -182,7 +218,9 @@ const KEEP_NAMESPACE = [
     });
     const finished = await rollback("--yes");
     expect(finished.code).toBe(0);
-    expect(finished.stdout).toMatch(/Why this version: the latest update, version \d+, is a rollback to version 1 that failed or was cancelled/);
+    expect(finished.stdout).toMatch(
+      /Why this version: the latest update, version \d+, is a rollback to version 1 that failed or was cancelled/,
+    );
     expect(finished.stdout).toMatch(new RegExp(`Rolled ${STACK} back to version 1 \\(commit ${versionOne.slice(0, 12)}\\)`));
     await waitFor(`namespace ${NEW_TEAM} to be gone`, MINUTE, async () => {
       const result = await sandbox.kubectl(["get", "namespace", NEW_TEAM], { allowFailure: true });
@@ -194,34 +232,52 @@ const KEEP_NAMESPACE = [
     expect(latest.result).toBe("succeeded");
     expect(latest.environment["git.head"]).toBe(versionOne);
   });
-  step("a rollback killed mid-update (a killed job) leaves a lock and no history entry: after `pulumi cancel`, a rollback without --to refuses and prints the --to commands", 10 * MINUTE, async () => {
-    await sandbox.pulumi(["up", "--yes", "--message", `add team ${NEW_TEAM} again`]);
-    const records = await history();
-    const stateFile = path.join(sandbox.stateDir, ".pulumi", "stacks", "k8s-platform", `${STACK}.json`);
-    const { running, ended } = await rollbackUntilItsUpdateStarts();
-    const before = fs.statSync(stateFile).mtimeMs;
-    // The first checkpoint of the update: the engine has started changing the stack (the namespace's deletion waits for its finalizers).
-    await waitFor("the update's first write of the state", 5 * MINUTE, async () => {
-      if (ended()) throw new Error(`the rollback ended before it wrote the state:\n${output(await running.result)}`);
-      return fs.statSync(stateFile).mtimeMs > before ? true : undefined;
-    }, 20);
-    const killed = killTree(running.child.pid!);
-    expect(killed.length).toBeGreaterThan(3); // npm, the tool, the CLI and its plugins
-    await running.result;
+  step(
+    "a rollback killed mid-update (a killed job) leaves a lock and no history entry: after `pulumi cancel`, a rollback without --to refuses and prints the --to commands",
+    10 * MINUTE,
+    async () => {
+      await sandbox.pulumi(["up", "--yes", "--message", `add team ${NEW_TEAM} again`]);
+      const records = await history();
+      const stateFile = path.join(sandbox.stateDir, ".pulumi", "stacks", "k8s-platform", `${STACK}.json`);
+      const { running, ended } = await rollbackUntilItsUpdateStarts();
+      const before = fs.statSync(stateFile).mtimeMs;
+      // The first checkpoint of the update: the engine has started changing the stack (the namespace's deletion waits for its finalizers).
+      await waitFor(
+        "the update's first write of the state",
+        5 * MINUTE,
+        async () => {
+          if (ended()) throw new Error(`the rollback ended before it wrote the state:\n${output(await running.result)}`);
+          return fs.statSync(stateFile).mtimeMs > before ? true : undefined;
+        },
+        20,
+      );
+      const killed = killTree(running.child.pid!);
+      expect(killed.length).toBeGreaterThan(3); // npm, the tool, the CLI and its plugins
+      await running.result;
 
-    expect(sandbox.locks().length).toBeGreaterThan(0);
-    expect(await history()).toHaveLength(records.length);
-    // The operator, once sure that the job is gone.
-    await sandbox.pulumi(["cancel", "--yes"]);
-    const newestGood = records.length; // the update that added the team again
-    const wasGoing = records.length - 1; // the rollback to version 1 that succeeded before it
+      expect(sandbox.locks().length).toBeGreaterThan(0);
+      expect(await history()).toHaveLength(records.length);
+      // The operator, once sure that the job is gone.
+      await sandbox.pulumi(["cancel", "--yes"]);
+      const newestGood = records.length; // the update that added the team again
+      const wasGoing = records.length - 1; // the rollback to version 1 that succeeded before it
 
-    const refused = await rollback("--yes");
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/Rollback refused: (the state has \d+ pending operation|the state was written at .* after the last recorded update)/);
-    expect(refused.stderr).toContain("Choose one and run it:");
-    expect(refused.stderr).toMatch(new RegExp(`^  npm run rollback -- ${STACK} --to ${newestGood} +# the newest successful update, version ${newestGood} `, "m"));
-    expect(refused.stderr).toMatch(new RegExp(`^  npm run rollback -- ${STACK} --to ${wasGoing} +# version ${wasGoing} .*where a rollback started without --to was going`, "m"));
-    expect(await history()).toHaveLength(records.length);
-  });
+      const refused = await rollback("--yes");
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(
+        /Rollback refused: (the state has \d+ pending operation|the state was written at .* after the last recorded update)/,
+      );
+      expect(refused.stderr).toContain("Choose one and run it:");
+      expect(refused.stderr).toMatch(
+        new RegExp(`^  npm run rollback -- ${STACK} --to ${newestGood} +# the newest successful update, version ${newestGood} `, "m"),
+      );
+      expect(refused.stderr).toMatch(
+        new RegExp(
+          `^  npm run rollback -- ${STACK} --to ${wasGoing} +# version ${wasGoing} .*where a rollback started without --to was going`,
+          "m",
+        ),
+      );
+      expect(await history()).toHaveLength(records.length);
+    },
+  );
 });

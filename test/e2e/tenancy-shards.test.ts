@@ -31,8 +31,20 @@ const CLUSTER_NETWORK_POLICY_CRD = {
   spec: {
     group: "policy.networking.k8s.io",
     scope: "Cluster",
-    names: { plural: "clusternetworkpolicies", singular: "clusternetworkpolicy", kind: "ClusterNetworkPolicy", listKind: "ClusterNetworkPolicyList" },
-    versions: [{ name: "v1alpha2", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } }],
+    names: {
+      plural: "clusternetworkpolicies",
+      singular: "clusternetworkpolicy",
+      kind: "ClusterNetworkPolicy",
+      listKind: "ClusterNetworkPolicyList",
+    },
+    versions: [
+      {
+        name: "v1alpha2",
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+      },
+    ],
   },
 };
 
@@ -44,7 +56,8 @@ const runSuite = toolchain.ok || inCi();
   const step = stepsInOrder();
   /** The shard's secrets manager as `stack init` stored it in its state (never deployed before the moves). */
   let initialised: { type: string; state: { salt: string } };
-  const secretsManager = async () => JSON.parse((await sandbox.pulumi(["stack", "export", "--stack", SHARD])).stdout).deployment.secrets_providers;
+  const secretsManager = async () =>
+    JSON.parse((await sandbox.pulumi(["stack", "export", "--stack", SHARD])).stdout).deployment.secrets_providers;
 
   beforeAll(async () => {
     if (!toolchain.ok) throw new Error(`E2E FAILED: CI is set and the toolchain is incomplete (missing: ${toolchain.missing.join("; ")})`);
@@ -62,12 +75,18 @@ const runSuite = toolchain.ok || inCi();
 
   /** Every team object in the cluster: `<kind>/<namespace>/<name>` → UID (a replaced object gets a new one). */
   const teamObjects = async () => {
-    const items: { kind: string; metadata: { name: string; namespace?: string; uid: string } }[] = (await sandbox.kubectlJson(["get", TEAM_KINDS, "--all-namespaces", "-l", TEAM_LABEL])).items;
+    const items: { kind: string; metadata: { name: string; namespace?: string; uid: string } }[] = (
+      await sandbox.kubectlJson(["get", TEAM_KINDS, "--all-namespaces", "-l", TEAM_LABEL])
+    ).items;
     return Object.fromEntries(items.map((o) => [`${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`, o.metadata.uid]));
   };
   const teamsInState = async (stack: string) => {
-    const resources: { type: string; urn: string }[] = JSON.parse((await sandbox.pulumi(["stack", "export", "--stack", stack])).stdout).deployment.resources ?? [];
-    return resources.filter((r) => r.type === "platform:tenancy:Team").map((r) => r.urn.split("::").pop()).sort();
+    const resources: { type: string; urn: string }[] =
+      JSON.parse((await sandbox.pulumi(["stack", "export", "--stack", stack])).stdout).deployment.resources ?? [];
+    return resources
+      .filter((r) => r.type === "platform:tenancy:Team")
+      .map((r) => r.urn.split("::").pop())
+      .sort();
   };
   /** The shard's file as an operator commits it: what `stack init` wrote (its encryption salt) and its teams. */
   const writeShard = (teams: object[]) => {
@@ -125,9 +144,13 @@ const runSuite = toolchain.ok || inCi();
     sandbox.commit("three teams move into local-tenancy-1");
 
     // Deployed before the move, the environment's update would delete the moved teams' namespaces: its plan is refused.
-    const plan = await sandbox.npm(["run", "--silent", "deploy-plan", "--", "save", STACK, path.join(sandbox.root, "plan")], { allowFailure: true });
+    const plan = await sandbox.npm(["run", "--silent", "deploy-plan", "--", "save", STACK, path.join(sandbox.root, "plan")], {
+      allowFailure: true,
+    });
     expect(plan.code).toBe(2);
-    expect(plan.stderr).toContain(`the update would delete teams another stack of local lists: ${MOVING.map((t) => t.name).join(", ")} (Pulumi.${SHARD}.yaml).`);
+    expect(plan.stderr).toContain(
+      `the update would delete teams another stack of local lists: ${MOVING.map((t) => t.name).join(", ")} (Pulumi.${SHARD}.yaml).`,
+    );
     expect(plan.stderr).toContain(`npm run move-teams -- ${SHARD} --from ${STACK} --yes`);
 
     const moved = await sandbox.npm(["run", "move-teams", "--", SHARD, "--yes"]);
@@ -166,14 +189,21 @@ const runSuite = toolchain.ok || inCi();
     sandbox.editStackConfig((doc) => doc.setIn(["config", "platform:teams"], doc.createNode([...STAYING, returning])));
     sandbox.commit("a team moves back into the environment's stack");
 
-    const plan = await sandbox.npm(["run", "--silent", "deploy-plan", "--", "save", SHARD, path.join(sandbox.root, "shard-plan")], { allowFailure: true });
+    const plan = await sandbox.npm(["run", "--silent", "deploy-plan", "--", "save", SHARD, path.join(sandbox.root, "shard-plan")], {
+      allowFailure: true,
+    });
     expect(plan.code).toBe(2);
     expect(plan.stderr).toContain(`the update would delete teams another stack of local lists: ${returning.name} (Pulumi.${STACK}.yaml).`);
     expect(plan.stderr).toContain(`npm run move-teams -- ${STACK} --from ${SHARD} --yes`);
     // The environment's stack deploys first: its plan, which would adopt the team, is refused as well.
-    const environmentPlan = await sandbox.npm(["run", "--silent", "deploy-plan", "--", "save", STACK, path.join(sandbox.root, "environment-plan")], { allowFailure: true });
+    const environmentPlan = await sandbox.npm(
+      ["run", "--silent", "deploy-plan", "--", "save", STACK, path.join(sandbox.root, "environment-plan")],
+      { allowFailure: true },
+    );
     expect(environmentPlan.code).toBe(2);
-    expect(environmentPlan.stderr).toContain(`the update would create teams another stack of local still holds: ${returning.name} (in ${SHARD}'s state).`);
+    expect(environmentPlan.stderr).toContain(
+      `the update would create teams another stack of local still holds: ${returning.name} (in ${SHARD}'s state).`,
+    );
 
     const moved = await sandbox.npm(["run", "move-teams", "--", STACK, "--from", SHARD, "--yes"]);
     expect(moved.stdout).toContain(`Moving 1 team(s) from ${SHARD} to ${STACK}: ${returning.name}`);
@@ -195,13 +225,20 @@ const runSuite = toolchain.ok || inCi();
     await fixture("up", "--yes", "--skip-preview");
     const policy = async () => (await sandbox.kubectlJson(["get", CNP_CRD, "team-isolated-isolation"])).metadata.uid as string;
     const policyUrns = async () =>
-      (JSON.parse((await fixture("stack", "export")).stdout).deployment.resources as { urn: string }[]).map((r) => r.urn.split("::").slice(2).join("::")).filter((urn) => urn.includes("ClusterNetworkPolicy"));
+      (JSON.parse((await fixture("stack", "export")).stdout).deployment.resources as { urn: string }[])
+        .map((r) => r.urn.split("::").slice(2).join("::"))
+        .filter((urn) => urn.includes("ClusterNetworkPolicy"));
     const uid = await policy();
-    expect(await policyUrns()).toEqual(["platform:tenancy:TenancyGuardrails$kubernetes:policy.networking.k8s.io/v1alpha2:ClusterNetworkPolicy::tenancy-guardrails-isolate-isolated"]);
+    expect(await policyUrns()).toEqual([
+      "platform:tenancy:TenancyGuardrails$kubernetes:policy.networking.k8s.io/v1alpha2:ClusterNetworkPolicy::tenancy-guardrails-isolate-isolated",
+    ]);
 
     await fixture("config", "set", "test:layout", "after");
     // Without the alias: a create under the team and a delete under the guardrails, which would delete the object.
-    const preview = JSON.parse((await fixture("preview", "--json")).stdout) as { steps: { op: string }[]; changeSummary: Record<string, number> };
+    const preview = JSON.parse((await fixture("preview", "--json")).stdout) as {
+      steps: { op: string }[];
+      changeSummary: Record<string, number>;
+    };
     expect(preview.steps.filter((s) => s.op !== "same")).toEqual([]);
     expect(Object.keys(preview.changeSummary)).toEqual(["same"]);
     const moved = "platform:tenancy:Team$kubernetes:policy.networking.k8s.io/v1alpha2:ClusterNetworkPolicy::isolated-isolation";

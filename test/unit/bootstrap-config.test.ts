@@ -10,7 +10,10 @@ import { bootstrapStackConfig, runBootstrap } from "../bootstrap-harness";
 import { ALLOW_ALL, decide } from "../iam-evaluator";
 
 const NOW = new Date("2026-12-02T10:00:00Z");
-const SETTINGS = { "k8s-platform-bootstrap:githubRepository": "acme/k8s-platform", "k8s-platform-bootstrap:stateBucket": "acme-pulumi-state" };
+const SETTINGS = {
+  "k8s-platform-bootstrap:githubRepository": "acme/k8s-platform",
+  "k8s-platform-bootstrap:stateBucket": "acme-pulumi-state",
+};
 
 /** The problems reported for `stack` after `edit` changed copies of the platform stack files. */
 function problemsOf(stack: string, edit: (files: Record<string, any>) => void, settings: Record<string, string> = SETTINGS): string[] {
@@ -37,13 +40,19 @@ describe("reading the platform stack files", () => {
       ["stage", "222222222222", "eu-west-1"],
       ["prod", "111111111111", "eu-west-1"],
     ]);
-    expect(config.account).toMatchObject({ deployRoleArn: "arn:aws:iam::222222222222:role/platform-deployer", previewRoleArn: "arn:aws:iam::222222222222:role/platform-previewer", partition: "aws" });
+    expect(config.account).toMatchObject({
+      deployRoleArn: "arn:aws:iam::222222222222:role/platform-deployer",
+      previewRoleArn: "arn:aws:iam::222222222222:role/platform-previewer",
+      partition: "aws",
+    });
     expect(config.platformProject).toBe("k8s-platform");
     expect(config.account.tags).toMatchObject({ environment: "stage", "managed-by": "pulumi" });
   });
 
   test("a previewRoleArn in the platform file is the one used", () => {
-    const files = Object.fromEntries(["admin", "e2e", "stage", "prod"].map((name) => [name, structuredClone(readPlatformStackConfig(name))]));
+    const files = Object.fromEntries(
+      ["admin", "e2e", "stage", "prod"].map((name) => [name, structuredClone(readPlatformStackConfig(name))]),
+    );
     files.prod!["platform:aws"].previewRoleArn = "arn:aws:iam::111111111111:role/ci/prod-previewer";
     const config = loadBootstrapConfig("prod", SETTINGS, { now: NOW, platformStackConfig: (name) => files[name] });
     expect(config.account.previewRoleArn).toBe("arn:aws:iam::111111111111:role/ci/prod-previewer");
@@ -54,17 +63,25 @@ describe("reading the platform stack files", () => {
     expect(stacks).toEqual(["admin", "e2e", "stage", "prod"]);
     for (const stack of stacks) {
       expect(fs.existsSync(path.join(__dirname, "../../bootstrap", `Pulumi.${stack}.yaml`))).toBe(true);
-      expect(bootstrapStackConfig(stack)).toMatchObject({ "k8s-platform-bootstrap:githubRepository": "example/k8s-platform", "k8s-platform-bootstrap:stateBucket": "example-pulumi-state" });
+      expect(bootstrapStackConfig(stack)).toMatchObject({
+        "k8s-platform-bootstrap:githubRepository": "example/k8s-platform",
+        "k8s-platform-bootstrap:stateBucket": "example-pulumi-state",
+      });
     }
   });
 });
 
 describe("bad input stops the run before any resource", () => {
   test("a bootstrap stack that is no environment", async () => {
-    const error = await runBootstrap("dev").then(() => undefined, (e: unknown) => e);
+    const error = await runBootstrap("dev").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(BootstrapConfigError);
     expect(error).toHaveProperty("resourcesRegistered", 0);
-    expect((error as Error).message).toContain(`Pulumi.admin.yaml: platform:admin.spokes = ["e2e","stage","prod"]: expected a spoke named "dev", or a bootstrap stack named admin, e2e, stage, prod`);
+    expect((error as Error).message).toContain(
+      `Pulumi.admin.yaml: platform:admin.spokes = ["e2e","stage","prod"]: expected a spoke named "dev", or a bootstrap stack named admin, e2e, stage, prod`,
+    );
   });
 
   test("a spoke whose hub stack is not organization/k8s-platform/admin (the bucket shares only that state)", () => {
@@ -74,7 +91,9 @@ describe("bad input stops the run before any resource", () => {
   });
 
   test("a preview role of another account, or the deploy role itself", () => {
-    expect(problemsOf("prod", (files) => (files.prod["platform:aws"].previewRoleArn = "arn:aws:iam::222222222222:role/platform-previewer"))).toContain(
+    expect(
+      problemsOf("prod", (files) => (files.prod["platform:aws"].previewRoleArn = "arn:aws:iam::222222222222:role/platform-previewer")),
+    ).toContain(
       `Pulumi.prod.yaml: platform:aws.previewRoleArn = "arn:aws:iam::222222222222:role/platform-previewer": expected a role in platform:aws.accountId 111111111111 (this ARN is in 222222222222)`,
     );
     expect(problemsOf("prod", (files) => (files.prod["platform:aws"].previewRoleArn = files.prod["platform:aws"].deployRoleArn))).toEqual([
@@ -100,7 +119,10 @@ describe("bad input stops the run before any resource", () => {
   });
 
   test("bad values of the platform file and of the bootstrap's own settings", () => {
-    const problems = problemsOf("stage", (files) => (files.stage["platform:aws"].region = "europe"), { ...SETTINGS, "k8s-platform-bootstrap:githubRepository": "k8s-platform" });
+    const problems = problemsOf("stage", (files) => (files.stage["platform:aws"].region = "europe"), {
+      ...SETTINGS,
+      "k8s-platform-bootstrap:githubRepository": "k8s-platform",
+    });
     expect(problems).toEqual([
       `Pulumi.stage.yaml: platform:aws.region = "europe": expected an AWS region such as eu-west-1`,
       `bootstrap/Pulumi.stage.yaml or bootstrap/Pulumi.yaml: k8s-platform-bootstrap:githubRepository = "k8s-platform": expected <owner>/<repository> of the GitHub repository, e.g. acme/k8s-platform`,
@@ -114,7 +136,10 @@ describe("bad input stops the run before any resource", () => {
   });
 
   test("operator access that is not time-boxed, already over, or for another account's principal", () => {
-    const access = (until: string, principalArn = "arn:aws:iam::444444444444:role/infra-admin") => ({ ...SETTINGS, "k8s-platform-bootstrap:operatorAccess": JSON.stringify({ principalArn, until }) });
+    const access = (until: string, principalArn = "arn:aws:iam::444444444444:role/infra-admin") => ({
+      ...SETTINGS,
+      "k8s-platform-bootstrap:operatorAccess": JSON.stringify({ principalArn, until }),
+    });
     expect(problemsOf("admin", () => undefined, access("2026-12-05T10:00:00Z"))).toEqual([
       `bootstrap/Pulumi.admin.yaml: k8s-platform-bootstrap:operatorAccess.until = "2026-12-05T10:00:00Z": expected a time within the next 48 h (now is 2026-12-02T10:00:00.000Z); remove operatorAccess once the window has passed`,
     ]);
@@ -128,15 +153,25 @@ describe("bad input stops the run before any resource", () => {
 test("operator access lets one principal assume the deploy role until the time given, and nobody else", async () => {
   const until = new Date(Date.now() + 6 * 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
   const operator = "arn:aws:iam::444444444444:role/infra-admin";
-  const run = await runBootstrap("admin", { configure: (config) => (config["k8s-platform-bootstrap:operatorAccess"] = { principalArn: operator, until }) });
+  const run = await runBootstrap("admin", {
+    configure: (config) => (config["k8s-platform-bootstrap:operatorAccess"] = { principalArn: operator, until }),
+  });
   const trust = run.policy("aws:iam/role:Role", "admin-deploy-role", "assumeRolePolicy");
   const assume = (principalArn: string, at: Date) =>
-    decide({ principalArn, action: "sts:AssumeRole", resource: "arn:aws:iam::444444444444:role/platform-deployer", context: { "aws:CurrentTime": at.toISOString() } }, {
-      identity: [ALLOW_ALL],
-      resourcePolicy: trust,
-      resourceAccount: "444444444444",
-      resourcePolicyRequired: true,
-    });
+    decide(
+      {
+        principalArn,
+        action: "sts:AssumeRole",
+        resource: "arn:aws:iam::444444444444:role/platform-deployer",
+        context: { "aws:CurrentTime": at.toISOString() },
+      },
+      {
+        identity: [ALLOW_ALL],
+        resourcePolicy: trust,
+        resourceAccount: "444444444444",
+        resourcePolicyRequired: true,
+      },
+    );
   expect(assume(operator, new Date())).toBe("allowed");
   expect(assume(operator, new Date(Date.parse(until) + 1000))).toBe("not allowed");
   expect(assume("arn:aws:iam::444444444444:role/platform-previewer", new Date())).toBe("not allowed");

@@ -7,8 +7,14 @@ const STACKS = ["admin", "e2e", "stage", "prod"];
 
 let commands: string[];
 beforeAll(() => {
-  const out = execFileSync("bash", [SCRIPT, "--dry-run"], { env: { ...process.env, BOOTSTRAP_LOCAL_STATE: "/tmp/bootstrap-state" }, encoding: "utf8" });
-  commands = out.split("\n").filter((line) => line.startsWith("+ ")).map((line) => line.slice(2));
+  const out = execFileSync("bash", [SCRIPT, "--dry-run"], {
+    env: { ...process.env, BOOTSTRAP_LOCAL_STATE: "/tmp/bootstrap-state" },
+    encoding: "utf8",
+  });
+  commands = out
+    .split("\n")
+    .filter((line) => line.startsWith("+ "))
+    .map((line) => line.slice(2));
 });
 
 const indexOf = (command: string) => {
@@ -22,7 +28,8 @@ test("admin first, then the spokes admin lists, all with the state in a local fi
   expect(indexOf("export PULUMI_BACKEND_URL=file:///tmp/bootstrap-state?metadata=skip")).toBe(1);
   const ups = STACKS.map((stack) => indexOf(`pulumi up --stack ${ref(stack)}`));
   expect(ups).toEqual([...ups].sort((a, b) => a - b));
-  for (const stack of STACKS) expect(indexOf(`pulumi stack select --create ${ref(stack)}`)).toBeLessThan(indexOf(`pulumi up --stack ${ref(stack)}`));
+  for (const stack of STACKS)
+    expect(indexOf(`pulumi stack select --create ${ref(stack)}`)).toBeLessThan(indexOf(`pulumi up --stack ${ref(stack)}`));
 });
 
 test("then every stack is exported, the CLI turns to the bucket, and each is created there and imported, admin first", () => {
@@ -42,5 +49,7 @@ test("then every stack is exported, the CLI turns to the bucket, and each is cre
 
 test("it ends by checking that each moved stack previews without a change", () => {
   const previews = STACKS.map((stack) => indexOf(`pulumi preview --stack ${ref(stack)} --expect-no-changes`));
-  expect(Math.min(...previews)).toBeGreaterThan(indexOf(`pulumi stack import --stack ${ref("prod")} --file /tmp/bootstrap-state/prod.json`));
+  expect(Math.min(...previews)).toBeGreaterThan(
+    indexOf(`pulumi stack import --stack ${ref("prod")} --file /tmp/bootstrap-state/prod.json`),
+  );
 });

@@ -32,7 +32,10 @@ const objectsOf = (env: string) =>
     `locks/organization/k8s-platform/${env}/0b9f3c2e-5d1a-4f7e-9a61-2c8d4e5f6a7b.json`,
   ].map((key) => `${BUCKET}/.pulumi/${key}`);
 /** What ReadOnlyAccess allows of S3: reads. */
-const READ_ONLY = { Version: "2012-10-17" as const, Statement: [{ Sid: "ReadOnly", Effect: "Allow" as const, Action: ["s3:Get*", "s3:List*"], Resource: "*" }] };
+const READ_ONLY = {
+  Version: "2012-10-17" as const,
+  Statement: [{ Sid: "ReadOnly", Effect: "Allow" as const, Action: ["s3:Get*", "s3:List*"], Resource: "*" }],
+};
 
 let policy: any;
 beforeAll(async () => {
@@ -67,7 +70,12 @@ describe.each(ENVS)("%s's deploy role", (env) => {
   });
 
   test("writes nothing outside its stack: not meta.yaml, not the bootstrap's state, not another project", () => {
-    for (const key of [".pulumi/meta.yaml", ".pulumi/stacks/k8s-platform-bootstrap/admin.json", `.pulumi/stacks/other-project/${env}.json`, "anything.txt"]) {
+    for (const key of [
+      ".pulumi/meta.yaml",
+      ".pulumi/stacks/k8s-platform-bootstrap/admin.json",
+      `.pulumi/stacks/other-project/${env}.json`,
+      "anything.txt",
+    ]) {
       expect(s3(deployRole(env), "s3:PutObject", `${BUCKET}/${key}`)).toBe("explicitly denied");
     }
   });
@@ -102,13 +110,16 @@ describe.each(ENVS)("%s's preview role", (env) => {
     }
   });
 
-  test.each(ENVS.filter((other) => other !== env && other !== "admin"))("reads nothing of %s's state but what a history check needs", (other) => {
-    const checked = HISTORY_CHECKS.some((check) => check.reader === env && check.of === other);
-    for (const object of objectsOf(other)) {
-      const historyCheck = checked && (/\/stacks\/k8s-platform\/\w+\.json/.test(object) || object.endsWith(".history.json"));
-      expect([object, read(object)]).toEqual([object, historyCheck ? "allowed" : expect.stringMatching(/denied|not allowed/)]);
-    }
-  });
+  test.each(ENVS.filter((other) => other !== env && other !== "admin"))(
+    "reads nothing of %s's state but what a history check needs",
+    (other) => {
+      const checked = HISTORY_CHECKS.some((check) => check.reader === env && check.of === other);
+      for (const object of objectsOf(other)) {
+        const historyCheck = checked && (/\/stacks\/k8s-platform\/\w+\.json/.test(object) || object.endsWith(".history.json"));
+        expect([object, read(object)]).toEqual([object, historyCheck ? "allowed" : expect.stringMatching(/denied|not allowed/)]);
+      }
+    },
+  );
 });
 
 describe("the history checks of the workflows", () => {
@@ -116,16 +127,28 @@ describe("the history checks of the workflows", () => {
     expect(HISTORY_CHECKS).toEqual([{ reader: "prod", of: "stage" }]);
     const entry = `${BUCKET}/.pulumi/history/k8s-platform/stage/stage-1764643200123456789.history.json`;
     expect(s3(previewRole("prod"), "s3:GetObject", entry, { identity: [READ_ONLY] })).toBe("allowed");
-    expect(s3(previewRole("prod"), "s3:GetObject", `${BUCKET}/.pulumi/stacks/k8s-platform/stage.json`, { identity: [READ_ONLY] })).toBe("allowed");
-    expect(s3(previewRole("prod"), "s3:GetObject", entry.replace(".history.", ".checkpoint."), { identity: [READ_ONLY] })).toBe("not allowed");
+    expect(s3(previewRole("prod"), "s3:GetObject", `${BUCKET}/.pulumi/stacks/k8s-platform/stage.json`, { identity: [READ_ONLY] })).toBe(
+      "allowed",
+    );
+    expect(s3(previewRole("prod"), "s3:GetObject", entry.replace(".history.", ".checkpoint."), { identity: [READ_ONLY] })).toBe(
+      "not allowed",
+    );
     expect(s3(deployRole("prod"), "s3:GetObject", entry)).toBe("not allowed");
-    expect(s3(previewRole("stage"), "s3:GetObject", `${BUCKET}/.pulumi/history/k8s-platform/prod/prod-1.history.json`, { identity: [READ_ONLY] })).toBe("not allowed");
+    expect(
+      s3(previewRole("stage"), "s3:GetObject", `${BUCKET}/.pulumi/history/k8s-platform/prod/prod-1.history.json`, {
+        identity: [READ_ONLY],
+      }),
+    ).toBe("not allowed");
   });
 
   test("they are the checks .github/workflows/stack-up.yml runs", () => {
     const workflow = fs.readFileSync(path.join(__dirname, "../../.github/workflows/stack-up.yml"), "utf8");
     // Run by the plan of the reader environment's stacks (its own and its shards', as its preview role).
-    const runs = [...workflow.matchAll(/if: \(inputs\.environment \|\| inputs\.stack\) == '(\w+)'\s+run: npm run --silent delivery -- require-deployed (\w+) "\$GITHUB_SHA" "\$STACK"/g)].map(([, reader, of]) => ({ reader, of }));
+    const runs = [
+      ...workflow.matchAll(
+        /if: \(inputs\.environment \|\| inputs\.stack\) == '(\w+)'\s+run: npm run --silent delivery -- require-deployed (\w+) "\$GITHUB_SHA" "\$STACK"/g,
+      ),
+    ].map(([, reader, of]) => ({ reader, of }));
     expect(runs).toEqual(HISTORY_CHECKS);
   });
 });
@@ -166,9 +189,22 @@ test("a role in the hub's own account reads the hub's checkpoint, not its shards
     tags: {},
   });
   const [hub, sameAccount] = [account("admin"), account("e2e")];
-  const shared = stateBucketPolicy({ bucket: "example-pulumi-state", platformProject: "k8s-platform", hub, environments: [hub, sameAccount] });
+  const shared = stateBucketPolicy({
+    bucket: "example-pulumi-state",
+    platformProject: "k8s-platform",
+    hub,
+    environments: [hub, sameAccount],
+  });
   const read = (key: string) =>
-    decide({ principalArn: sameAccount.previewRoleArn, action: "s3:GetObject", resource: `${BUCKET}/.pulumi/${key}`, context: { "aws:SecureTransport": "true" } }, { identity: [READ_ONLY], resourcePolicy: shared, resourceAccount: ACCOUNTS.admin });
+    decide(
+      {
+        principalArn: sameAccount.previewRoleArn,
+        action: "s3:GetObject",
+        resource: `${BUCKET}/.pulumi/${key}`,
+        context: { "aws:SecureTransport": "true" },
+      },
+      { identity: [READ_ONLY], resourcePolicy: shared, resourceAccount: ACCOUNTS.admin },
+    );
   expect(read("stacks/k8s-platform/admin.json")).toBe("allowed");
   expect(read("stacks/k8s-platform/admin-tenancy-1.json")).toBe("explicitly denied");
 });

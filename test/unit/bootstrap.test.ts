@@ -33,8 +33,17 @@ describe("every account", () => {
   /** Whether a GitHub Actions job whose token carries `sub` may assume the role. */
   const jobMayAssume = (env: Env, role: "deploy" | "preview", sub: string) =>
     decide(
-      { principalArn: `arn:aws:iam::${ACCOUNTS[env]}:oidc-provider/token.actions.githubusercontent.com`, action: "sts:AssumeRoleWithWebIdentity", resource: "*", context: { "token.actions.githubusercontent.com:sub": sub, "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } },
-      { resourcePolicy: runs[env].policy(ROLE, `${env}-${role}-role`, "assumeRolePolicy"), resourceAccount: ACCOUNTS[env], webIdentity: true },
+      {
+        principalArn: `arn:aws:iam::${ACCOUNTS[env]}:oidc-provider/token.actions.githubusercontent.com`,
+        action: "sts:AssumeRoleWithWebIdentity",
+        resource: "*",
+        context: { "token.actions.githubusercontent.com:sub": sub, "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+      },
+      {
+        resourcePolicy: runs[env].policy(ROLE, `${env}-${role}-role`, "assumeRolePolicy"),
+        resourceAccount: ACCOUNTS[env],
+        webIdentity: true,
+      },
     );
 
   test.each(ENVS)("%s: the deploy role is the platform file's, trusted only for jobs of its GitHub environment, for 2 h", (env) => {
@@ -48,47 +57,72 @@ describe("every account", () => {
         Effect: "Allow",
         Principal: { Federated: `arn:aws:iam::${ACCOUNTS[env]}:oidc-provider/token.actions.githubusercontent.com` },
         Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": `repo:${REPO}:environment:${env}` } },
+        Condition: {
+          StringEquals: {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": `repo:${REPO}:environment:${env}`,
+          },
+        },
       },
     ]);
     expect(jobMayAssume(env, "deploy", `repo:${REPO}:environment:${env}`)).toBe("allowed");
-    for (const sub of [`repo:${REPO}:ref:refs/heads/main`, `repo:${REPO}:pull_request`, `repo:${REPO}:environment:preview-${env}`, `repo:other/${REPO}:environment:${env}`]) {
+    for (const sub of [
+      `repo:${REPO}:ref:refs/heads/main`,
+      `repo:${REPO}:pull_request`,
+      `repo:${REPO}:environment:preview-${env}`,
+      `repo:other/${REPO}:environment:${env}`,
+    ]) {
       expect([sub, jobMayAssume(env, "deploy", sub)]).toEqual([sub, "not allowed"]);
     }
-    for (const other of ENVS.filter((e) => e !== env)) expect(jobMayAssume(env, "deploy", `repo:${REPO}:environment:${other}`)).toBe("not allowed");
+    for (const other of ENVS.filter((e) => e !== env))
+      expect(jobMayAssume(env, "deploy", `repo:${REPO}:environment:${other}`)).toBe("not allowed");
   });
 
-  test.each(ENVS)("%s: the preview role is trusted for approved pull-request previews, main and release tags, with ReadOnlyAccess", (env) => {
-    const admitted = [`repo:${REPO}:environment:preview-${env}`, `repo:${REPO}:ref:refs/heads/main`, `repo:${REPO}:ref:refs/tags/v1.4.0`];
-    for (const sub of admitted) expect([sub, jobMayAssume(env, "preview", sub)]).toEqual([sub, "allowed"]);
-    const refused = [
-      `repo:${REPO}:pull_request`, // a pull request's job outside the preview environment's approval
-      `repo:${REPO}:ref:refs/heads/feature`,
-      `repo:${REPO}:ref:refs/tags/nightly`,
-      `repo:${REPO}:environment:${env}`,
-      ...ENVS.filter((e) => e !== env).map((other) => `repo:${REPO}:environment:preview-${other}`),
-    ];
-    for (const sub of refused) expect([sub, jobMayAssume(env, "preview", sub)]).toEqual([sub, "not allowed"]);
-    expect(runs[env].one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${env}-preview-read-only`).inputs.policyArn).toBe("arn:aws:iam::aws:policy/ReadOnlyAccess");
-    expect(runs[env].one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${env}-deploy-administrator`).inputs.policyArn).toBe("arn:aws:iam::aws:policy/AdministratorAccess");
-  });
+  test.each(ENVS)(
+    "%s: the preview role is trusted for approved pull-request previews, main and release tags, with ReadOnlyAccess",
+    (env) => {
+      const admitted = [`repo:${REPO}:environment:preview-${env}`, `repo:${REPO}:ref:refs/heads/main`, `repo:${REPO}:ref:refs/tags/v1.4.0`];
+      for (const sub of admitted) expect([sub, jobMayAssume(env, "preview", sub)]).toEqual([sub, "allowed"]);
+      const refused = [
+        `repo:${REPO}:pull_request`, // a pull request's job outside the preview environment's approval
+        `repo:${REPO}:ref:refs/heads/feature`,
+        `repo:${REPO}:ref:refs/tags/nightly`,
+        `repo:${REPO}:environment:${env}`,
+        ...ENVS.filter((e) => e !== env).map((other) => `repo:${REPO}:environment:preview-${other}`),
+      ];
+      for (const sub of refused) expect([sub, jobMayAssume(env, "preview", sub)]).toEqual([sub, "not allowed"]);
+      expect(runs[env].one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${env}-preview-read-only`).inputs.policyArn).toBe(
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+      );
+      expect(runs[env].one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${env}-deploy-administrator`).inputs.policyArn).toBe(
+        "arn:aws:iam::aws:policy/AdministratorAccess",
+      );
+    },
+  );
 
-  test.each(ENVS)("%s: the secrets key is alias/pulumi-<stack>, rotated, protected: the one the platform stack file's secretsprovider names", (env) => {
-    const key = runs[env].one(KEY, `${env}-secrets-key`);
-    expect(key.inputs.enableKeyRotation).toBe(true);
-    expect(key.protect).toBe(true);
-    expect(runs[env].one("aws:kms/alias:Alias", `${env}-secrets-key-alias`).inputs.name).toBe(`alias/pulumi-${env}`);
-    const stackFile = parse(fs.readFileSync(path.join(__dirname, "../..", `Pulumi.${env}.yaml`), "utf8"));
-    expect(runs[env].outputs.secretsProvider).toBe(`awskms:///arn:aws:kms:eu-west-1:${ACCOUNTS[env]}:alias/pulumi-${env}?region=eu-west-1`);
-    expect(stackFile.secretsprovider).toBe(runs[env].outputs.secretsProvider);
-  });
+  test.each(ENVS)(
+    "%s: the secrets key is alias/pulumi-<stack>, rotated, protected: the one the platform stack file's secretsprovider names",
+    (env) => {
+      const key = runs[env].one(KEY, `${env}-secrets-key`);
+      expect(key.inputs.enableKeyRotation).toBe(true);
+      expect(key.protect).toBe(true);
+      expect(runs[env].one("aws:kms/alias:Alias", `${env}-secrets-key-alias`).inputs.name).toBe(`alias/pulumi-${env}`);
+      const stackFile = parse(fs.readFileSync(path.join(__dirname, "../..", `Pulumi.${env}.yaml`), "utf8"));
+      expect(runs[env].outputs.secretsProvider).toBe(
+        `awskms:///arn:aws:kms:eu-west-1:${ACCOUNTS[env]}:alias/pulumi-${env}?region=eu-west-1`,
+      );
+      expect(stackFile.secretsprovider).toBe(runs[env].outputs.secretsProvider);
+    },
+  );
 
   test.each(ENVS)("%s: every AWS resource uses the stack's provider, which accepts only the environment's account", (env) => {
     const provider = runs[env].one("pulumi:providers:aws", "aws");
     expect(JSON.parse(provider.inputs.allowedAccountIds)).toEqual([ACCOUNTS[env]]);
     expect(provider.inputs.profile).toBe(`platform-${env}`);
     const custom = runs[env].resources.filter((r) => r.type.startsWith("aws:"));
-    expect(custom.every((r) => r.provider?.startsWith(`urn:pulumi:${env}::k8s-platform-bootstrap::pulumi:providers:aws::aws::`))).toBe(true);
+    expect(custom.every((r) => r.provider?.startsWith(`urn:pulumi:${env}::k8s-platform-bootstrap::pulumi:providers:aws::aws::`))).toBe(
+      true,
+    );
     // Each belongs to one of the two components, so that the tree says what it is for.
     expect(custom.filter((r) => !/::platform:bootstrap:(DeployAccess|StateBackend)::/.test(r.parent ?? ""))).toEqual([]);
   });
@@ -109,13 +143,18 @@ describe("every account", () => {
 });
 
 describe("the secrets keys", () => {
-  const kms = (env: Env) => (principalArn: string, action: string, identity = [ALLOW_ALL]) =>
-    decide({ principalArn, action, resource: `arn:aws:kms:eu-west-1:${ACCOUNTS[env]}:key/${env}-secrets-key-id` }, {
-      identity,
-      resourcePolicy: runs[env].policy(KEY, `${env}-secrets-key`),
-      resourceAccount: ACCOUNTS[env],
-      resourcePolicyRequired: true,
-    });
+  const kms =
+    (env: Env) =>
+    (principalArn: string, action: string, identity = [ALLOW_ALL]) =>
+      decide(
+        { principalArn, action, resource: `arn:aws:kms:eu-west-1:${ACCOUNTS[env]}:key/${env}-secrets-key-id` },
+        {
+          identity,
+          resourcePolicy: runs[env].policy(KEY, `${env}-secrets-key`),
+          resourceAccount: ACCOUNTS[env],
+          resourcePolicyRequired: true,
+        },
+      );
 
   test.each(ENVS)("%s: the deploy role encrypts and decrypts, the preview role decrypts, nobody else uses it", (env) => {
     const use = kms(env);
@@ -142,7 +181,8 @@ describe("the secrets keys", () => {
   test("the deploy role's boundary keeps its key, roles, OIDC provider and boundary out of its reach", () => {
     for (const env of ENVS) {
       const boundary = runs[env].policy("aws:iam/policy:Policy", `${env}-deploy-boundary`);
-      const may = (action: string, resource: string) => decide({ principalArn: deployRole(env), action, resource }, { identity: [ALLOW_ALL], boundary, resourceAccount: ACCOUNTS[env] });
+      const may = (action: string, resource: string) =>
+        decide({ principalArn: deployRole(env), action, resource }, { identity: [ALLOW_ALL], boundary, resourceAccount: ACCOUNTS[env] });
       const key = `arn:aws:kms:eu-west-1:${ACCOUNTS[env]}:key/${env}-secrets-key-id`;
       expect(may("kms:Decrypt", key)).toBe("allowed");
       expect(may("kms:PutKeyPolicy", key)).toBe("explicitly denied");
@@ -151,7 +191,9 @@ describe("the secrets keys", () => {
       expect(may("iam:DeleteRolePermissionsBoundary", deployRole(env))).toBe("explicitly denied");
       expect(may("iam:AttachRolePolicy", previewRole(env))).toBe("explicitly denied");
       expect(may("iam:CreatePolicyVersion", `arn:aws:iam::${ACCOUNTS[env]}:policy/platform-deployer-boundary`)).toBe("explicitly denied");
-      expect(may("iam:DeleteOpenIDConnectProvider", `arn:aws:iam::${ACCOUNTS[env]}:oidc-provider/token.actions.githubusercontent.com`)).toBe("explicitly denied");
+      expect(
+        may("iam:DeleteOpenIDConnectProvider", `arn:aws:iam::${ACCOUNTS[env]}:oidc-provider/token.actions.githubusercontent.com`),
+      ).toBe("explicitly denied");
       expect(may("sts:AssumeRole", deployRole(env))).toBe("explicitly denied");
       expect(may("iam:CreateRole", `arn:aws:iam::${ACCOUNTS[env]}:role/${env}-eks-cluster`)).toBe("allowed");
       expect(may("eks:CreateCluster", "*")).toBe("allowed");
@@ -161,12 +203,29 @@ describe("the secrets keys", () => {
 });
 
 describe("the preview role reads no secret data", () => {
-  const readOnly = { Version: "2012-10-17" as const, Statement: [{ Sid: "ReadOnlyAccess", Effect: "Allow" as const, Action: ["s3:Get*", "s3:List*", "secretsmanager:*", "ssm:Get*", "logs:*", "ec2:Describe*", "ec2:Get*"], Resource: "*" }] };
+  const readOnly = {
+    Version: "2012-10-17" as const,
+    Statement: [
+      {
+        Sid: "ReadOnlyAccess",
+        Effect: "Allow" as const,
+        Action: ["s3:Get*", "s3:List*", "secretsmanager:*", "ssm:Get*", "logs:*", "ec2:Describe*", "ec2:Get*"],
+        Resource: "*",
+      },
+    ],
+  };
   const may = (env: Env, action: string, resource: string) =>
-    decide({ principalArn: previewRole(env), action, resource }, {
-      identity: [readOnly, runs[env].policy("aws:iam/rolePolicy:RolePolicy", `${env}-preview-no-secret-reads`), runs[env].policy("aws:iam/rolePolicy:RolePolicy", `${env}-preview-state`)],
-      resourceAccount: ACCOUNTS[env],
-    });
+    decide(
+      { principalArn: previewRole(env), action, resource },
+      {
+        identity: [
+          readOnly,
+          runs[env].policy("aws:iam/rolePolicy:RolePolicy", `${env}-preview-no-secret-reads`),
+          runs[env].policy("aws:iam/rolePolicy:RolePolicy", `${env}-preview-state`),
+        ],
+        resourceAccount: ACCOUNTS[env],
+      },
+    );
 
   test.each(ENVS)("%s", (env) => {
     const account = ACCOUNTS[env];
@@ -187,25 +246,55 @@ describe("the state bucket", () => {
     const run = runs.admin;
     const stateKey = run.one(KEY, "state-key");
     expect(stateKey).toMatchObject({ protect: true, inputs: expect.objectContaining({ enableKeyRotation: true }) });
-    expect(run.one("aws:s3/bucket:Bucket", "state-bucket")).toMatchObject({ protect: true, inputs: expect.objectContaining({ bucket: "example-pulumi-state", forceDestroy: false }) });
-    const [rule] = run.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "state-encryption").inputs.rules;
-    expect(rule).toEqual({ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:eu-west-1:444444444444:key/state-key-id" }, bucketKeyEnabled: true });
-    expect(run.one("aws:s3/bucketVersioning:BucketVersioning", "state-versioning").inputs.versioningConfiguration).toEqual({ status: "Enabled" });
-    expect(run.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "state-public-access").inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
-    expect(run.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "state-ownership").inputs.rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
-    expect(run.one("aws:s3/bucketObjectv2:BucketObjectv2", "state-store-version").inputs).toMatchObject({ key: ".pulumi/meta.yaml", content: "version: 1\n" });
+    expect(run.one("aws:s3/bucket:Bucket", "state-bucket")).toMatchObject({
+      protect: true,
+      inputs: expect.objectContaining({ bucket: "example-pulumi-state", forceDestroy: false }),
+    });
+    const [rule] = run.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "state-encryption")
+      .inputs.rules;
+    expect(rule).toEqual({
+      applyServerSideEncryptionByDefault: {
+        sseAlgorithm: "aws:kms",
+        kmsMasterKeyId: "arn:aws:kms:eu-west-1:444444444444:key/state-key-id",
+      },
+      bucketKeyEnabled: true,
+    });
+    expect(run.one("aws:s3/bucketVersioning:BucketVersioning", "state-versioning").inputs.versioningConfiguration).toEqual({
+      status: "Enabled",
+    });
+    expect(run.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "state-public-access").inputs).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    expect(run.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "state-ownership").inputs.rule).toEqual({
+      objectOwnership: "BucketOwnerEnforced",
+    });
+    expect(run.one("aws:s3/bucketObjectv2:BucketObjectv2", "state-store-version").inputs).toMatchObject({
+      key: ".pulumi/meta.yaml",
+      content: "version: 1\n",
+    });
     expect(run.outputs).toMatchObject({ backendUrl: "s3://example-pulumi-state?region=eu-west-1", stateBucket: "example-pulumi-state" });
   });
 
   test("its key is used only through S3: by the admin account as IAM allows, by the spokes' deploy roles to write and preview roles to read", () => {
     const policy = runs.admin.policy(KEY, "state-key");
     const use = (principalArn: string, action: string, viaS3 = true) =>
-      decide({ principalArn, action, resource: "arn:aws:kms:eu-west-1:444444444444:key/state-key-id", context: viaS3 ? { "kms:ViaService": "s3.eu-west-1.amazonaws.com", "kms:CallerAccount": principalArn.split(":")[4] } : {} }, {
-        identity: [ALLOW_ALL],
-        resourcePolicy: policy,
-        resourceAccount: ACCOUNTS.admin,
-        resourcePolicyRequired: true,
-      });
+      decide(
+        {
+          principalArn,
+          action,
+          resource: "arn:aws:kms:eu-west-1:444444444444:key/state-key-id",
+          context: viaS3 ? { "kms:ViaService": "s3.eu-west-1.amazonaws.com", "kms:CallerAccount": principalArn.split(":")[4] } : {},
+        },
+        {
+          identity: [ALLOW_ALL],
+          resourcePolicy: policy,
+          resourceAccount: ACCOUNTS.admin,
+          resourcePolicyRequired: true,
+        },
+      );
     expect(use(deployRole("prod"), "kms:GenerateDataKey")).toBe("allowed");
     expect(use(previewRole("prod"), "kms:Decrypt")).toBe("allowed");
     expect(use(previewRole("prod"), "kms:GenerateDataKey")).toBe("not allowed");

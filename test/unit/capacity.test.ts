@@ -16,7 +16,9 @@ const MIB = 2 ** 20;
 
 /** A stack's config as the rules see it, after an optional edit of the plain values. */
 function configOf(stack: string, edit: (c: Record<string, any>) => void = () => {}) {
-  const plain = Object.fromEntries(Object.entries(readStackConfig(stack)).map(([key, value]) => [key.replace(/^platform:/, ""), structuredClone(value)]));
+  const plain = Object.fromEntries(
+    Object.entries(readStackConfig(stack)).map(([key, value]) => [key.replace(/^platform:/, ""), structuredClone(value)]),
+  );
   edit(plain);
   return platformSchema.parse(plain);
 }
@@ -33,7 +35,12 @@ describe("node allocatable (nodeadm's kube-reserved, the eviction threshold, the
 
   test("an m7i.xlarge leaves 3.92 CPUs and 16 GiB less 7.5%, 893 MiB reserved for its 58 ENI pods and 100 MiB to pods", () => {
     const node = allocatable(instanceTypeSpec("m7i.xlarge")!);
-    expect(node).toEqual({ cpuMillis: 3920, memoryBytes: Math.floor(16 * 1024 * MIB * 0.925 - 993 * MIB), reservedForPods: 58, kubeReservedMemoryMiB: 893 });
+    expect(node).toEqual({
+      cpuMillis: 3920,
+      memoryBytes: Math.floor(16 * 1024 * MIB * 0.925 - 993 * MIB),
+      reservedForPods: 58,
+      kubeReservedMemoryMiB: 893,
+    });
   });
 
   test("with Calico's 110 pods the reserve follows the larger count: 110 on a t3.large, its 234 ENI pods on a 4xlarge", () => {
@@ -70,11 +77,24 @@ describe("every configured request fits a node of a pool it can be scheduled on"
   test("the smallest instance type of a pool decides, and another pool that fits is enough", () => {
     const tooBig = configOf("prod", (c) => (c.observability.logging.elasticsearch.memory = "30Gi"));
     expect(podsFitTheirNodePools(tooBig, NO_SECRETS)).toEqual([
-      { path: "observability.logging.elasticsearch.memory", expected: expect.stringMatching(/^memory requests that fit a node of cluster\.nodePools\[1\]\.instanceTypes .*one m7i\.2xlarge node leaves 28\.3\dGi/) },
+      {
+        path: "observability.logging.elasticsearch.memory",
+        expected: expect.stringMatching(
+          /^memory requests that fit a node of cluster\.nodePools\[1\]\.instanceTypes .*one m7i\.2xlarge node leaves 28\.3\dGi/,
+        ),
+      },
     ]);
     const mixed = configOf("prod", (c) => (c.cluster.nodePools[1].instanceTypes = ["m7i.2xlarge", "m7i.xlarge"]));
     expect(podsFitTheirNodePools(mixed, NO_SECRETS).map((v) => v.path)).toEqual(["observability.monitoring.prometheus.memory"]);
-    const memoryPool = { name: "memory", capacityType: "ON_DEMAND", instanceTypes: ["r7i.2xlarge"], minSize: 3, desiredSize: 3, maxSize: 6, stateful: true };
+    const memoryPool = {
+      name: "memory",
+      capacityType: "ON_DEMAND",
+      instanceTypes: ["r7i.2xlarge"],
+      minSize: 3,
+      desiredSize: 3,
+      maxSize: 6,
+      stateful: true,
+    };
     const roomier = configOf("prod", (c) => {
       c.observability.logging.elasticsearch.memory = "30Gi";
       c.cluster.nodePools.push(memoryPool);
@@ -83,23 +103,43 @@ describe("every configured request fits a node of a pool it can be scheduled on"
   });
 
   test("build runners are judged on the CI pool only (its labels and taint), runner and dind together; deploy runners on untainted pools", () => {
-    const builds = configOf("admin", (c) => (c.admin.ciRunners.build = { dind: { requests: { cpu: "7", memory: "2Gi" }, limits: { cpu: "8", memory: "8Gi" } } }));
+    const builds = configOf(
+      "admin",
+      (c) => (c.admin.ciRunners.build = { dind: { requests: { cpu: "7", memory: "2Gi" }, limits: { cpu: "8", memory: "8Gi" } } }),
+    );
     expect(podsFitTheirNodePools(builds, NO_SECRETS)).toEqual([
       {
         path: "admin.ciRunners.build",
-        expected: expect.stringMatching(/^cpu requests that fit a node of cluster\.nodePools\[1\]\.instanceTypes \(pool "ci", the only pool the build runner .*requests 8 \(runner 1 \+ dind 7\), one c7i\.2xlarge node leaves 7\.58 to pods \(8 vCPUs less 90m kube-reserved and 330m of DaemonSets\)$/),
+        expected: expect.stringMatching(
+          /^cpu requests that fit a node of cluster\.nodePools\[1\]\.instanceTypes \(pool "ci", the only pool the build runner .*requests 8 \(runner 1 \+ dind 7\), one c7i\.2xlarge node leaves 7\.58 to pods \(8 vCPUs less 90m kube-reserved and 330m of DaemonSets\)$/,
+        ),
       },
     ]);
-    const deploys = configOf("admin", (c) => (c.admin.ciRunners.deploy.resources = { requests: { cpu: "2", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } }));
+    const deploys = configOf(
+      "admin",
+      (c) => (c.admin.ciRunners.deploy.resources = { requests: { cpu: "2", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } }),
+    );
     expect(podsFitTheirNodePools(deploys, NO_SECRETS)).toEqual([
-      { path: "admin.ciRunners.deploy.resources.requests.cpu", expected: expect.stringMatching(/cluster\.nodePools\[0\]\.instanceTypes \(pool "system", the only pool the deploy runner can be scheduled on\): the deploy runner requests 2 \(runner 2\), one m7i\.large node leaves 1\.6 to pods/) },
+      {
+        path: "admin.ciRunners.deploy.resources.requests.cpu",
+        expected: expect.stringMatching(
+          /cluster\.nodePools\[0\]\.instanceTypes \(pool "system", the only pool the deploy runner can be scheduled on\): the deploy runner requests 2 \(runner 2\), one m7i\.large node leaves 1\.6 to pods/,
+        ),
+      },
     ]);
   });
 
   test("Alertmanager's and Grafana's requests count, with the chart's sidecars at the namespace default", () => {
-    const config = configOf("admin", (c) => (c.observability.monitoring.grafana.resources = { requests: { cpu: "100m", memory: "7Gi" }, limits: { cpu: "1", memory: "7Gi" } }));
+    const config = configOf(
+      "admin",
+      (c) =>
+        (c.observability.monitoring.grafana.resources = { requests: { cpu: "100m", memory: "7Gi" }, limits: { cpu: "1", memory: "7Gi" } }),
+    );
     expect(podsFitTheirNodePools(config, NO_SECRETS)).toEqual([
-      { path: "observability.monitoring.grafana.resources.requests.memory", expected: expect.stringContaining("Grafana requests 7.13Gi (grafana 7Gi + chart sidecar 64Mi + chart sidecar 64Mi)") },
+      {
+        path: "observability.monitoring.grafana.resources.requests.memory",
+        expected: expect.stringContaining("Grafana requests 7.13Gi (grafana 7Gi + chart sidecar 64Mi + chart sidecar 64Mi)"),
+      },
     ]);
   });
 
@@ -119,20 +159,37 @@ describe("every configured request fits a node of a pool it can be scheduled on"
       "observability.monitoring.grafana",
       "observability.logging.elasticsearch",
     ]);
-    expect(podsFitTheirNodePools(config, NO_SECRETS)[0].expected).toMatch(/^a node pool Prometheus can be scheduled on: every pool of cluster\.nodePools has a NoSchedule or NoExecute taint/);
+    expect(podsFitTheirNodePools(config, NO_SECRETS)[0].expected).toMatch(
+      /^a node pool Prometheus can be scheduled on: every pool of cluster\.nodePools has a NoSchedule or NoExecute taint/,
+    );
     // PreferNoSchedule only discourages.
-    const preferred = configOf("prod", (c) => (c.cluster.nodePools[1].taints = [{ key: "dedicated", value: "teams", effect: "PreferNoSchedule" }]));
+    const preferred = configOf(
+      "prod",
+      (c) => (c.cluster.nodePools[1].taints = [{ key: "dedicated", value: "teams", effect: "PreferNoSchedule" }]),
+    );
     expect(podsFitTheirNodePools(preferred, NO_SECRETS)).toEqual([]);
   });
 
   test("an instance type missing from the catalogue is a config error: nothing could be checked against it", async () => {
     const lines = await violationsOf("stage", (c) => (c["platform:cluster"].nodePools[2].instanceTypes = ["m7i.xlarge", "m5.large"]));
-    expect(lines).toEqual([expect.stringMatching(/^ {2}platform:cluster\.nodePools\[2\]\.instanceTypes\[1\] = "m5\.large": expected an instance type listed in lib\/ec2-instance-types\.ts/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^ {2}platform:cluster\.nodePools\[2\]\.instanceTypes\[1\] = "m5\.large": expected an instance type listed in lib\/ec2-instance-types\.ts/,
+      ),
+    ]);
   });
 
   test("a request above its limit is refused before the API server would", async () => {
-    const lines = await violationsOf("admin", (c) => (c["platform:admin"].ciRunners.build = { runner: { requests: { cpu: "1", memory: "8Gi" }, limits: { cpu: "2", memory: "4Gi" } } }));
-    expect(lines).toEqual([expect.stringMatching(/platform:admin\.ciRunners\.build\.runner\.requests\.memory = "8Gi": expected at most limits\.memory \(4Gi\): Kubernetes refuses a request above its limit$/)]);
+    const lines = await violationsOf(
+      "admin",
+      (c) =>
+        (c["platform:admin"].ciRunners.build = { runner: { requests: { cpu: "1", memory: "8Gi" }, limits: { cpu: "2", memory: "4Gi" } } }),
+    );
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /platform:admin\.ciRunners\.build\.runner\.requests\.memory = "8Gi": expected at most limits\.memory \(4Gi\): Kubernetes refuses a request above its limit$/,
+      ),
+    ]);
   });
 });
 
@@ -153,7 +210,10 @@ describe("pools where zonal volumes can land are stateful", () => {
   test("a stateful pool has at least one node per AZ at most", () => {
     const config = configOf("e2e", (c) => Object.assign(c.cluster.nodePools[0], { minSize: 1, desiredSize: 1, maxSize: 1 }));
     expect(statefulPodsGetZonalPools(config, NO_SECRETS)).toEqual([
-      { path: "cluster.nodePools[0].maxSize", expected: "at least network.azCount (2): a stateful pool has one node group per AZ, each of at least one node" },
+      {
+        path: "cluster.nodePools[0].maxSize",
+        expected: "at least network.azCount (2): a stateful pool has one node group per AZ, each of at least one node",
+      },
     ]);
   });
 });
@@ -163,22 +223,39 @@ describe("the configured sizes reach the pods", () => {
     const hub = await runStack("admin");
     const values = (name: string) => hub.one("kubernetes:helm.sh/v4:Chart", name).inputs.values.template.spec;
     const build = values("ci-runners-admin-ci");
-    expect(build.containers.find((c: any) => c.name === "runner").resources).toEqual({ requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } });
-    expect(build.initContainers.find((c: any) => c.name === "dind").resources).toEqual({ requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "4", memory: "8Gi" } });
-    expect(values("ci-runners-admin-deploy").containers[0].resources).toEqual({ requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } });
+    expect(build.containers.find((c: any) => c.name === "runner").resources).toEqual({
+      requests: { cpu: "1", memory: "2Gi" },
+      limits: { cpu: "2", memory: "4Gi" },
+    });
+    expect(build.initContainers.find((c: any) => c.name === "dind").resources).toEqual({
+      requests: { cpu: "1", memory: "2Gi" },
+      limits: { cpu: "4", memory: "8Gi" },
+    });
+    expect(values("ci-runners-admin-deploy").containers[0].resources).toEqual({
+      requests: { cpu: "500m", memory: "2Gi" },
+      limits: { cpu: "2", memory: "4Gi" },
+    });
 
     const resources = { requests: { cpu: "1", memory: "3Gi" }, limits: { cpu: "2", memory: "6Gi" } };
     const configured = await runStack("admin", { configure: (c) => (c["platform:admin"].ciRunners.deploy.resources = resources) });
-    expect(configured.one("kubernetes:helm.sh/v4:Chart", "ci-runners-admin-deploy").inputs.values.template.spec.containers[0].resources).toEqual(resources);
+    expect(
+      configured.one("kubernetes:helm.sh/v4:Chart", "ci-runners-admin-deploy").inputs.values.template.spec.containers[0].resources,
+    ).toEqual(resources);
   });
 
   test("Prometheus, Alertmanager, Grafana and Elasticsearch get the requests the rule counted", async () => {
     const run = await runStack("prod");
     const values = run.one("kubernetes:helm.sh/v3:Release", "monitoring-stack").inputs.values;
     expect(values.prometheus.prometheusSpec.resources.requests).toEqual({ cpu: PROMETHEUS_CPU.request, memory: "16Gi" });
-    expect(values.alertmanager.alertmanagerSpec.resources).toEqual({ requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } });
+    expect(values.alertmanager.alertmanagerSpec.resources).toEqual({
+      requests: { cpu: "50m", memory: "128Mi" },
+      limits: { cpu: "500m", memory: "512Mi" },
+    });
     expect(values.grafana.resources).toEqual({ requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } });
     const [elasticsearch] = run.ofType("kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch");
-    expect(elasticsearch.inputs.spec.nodeSets[0].podTemplate.spec.containers[0].resources.requests).toEqual({ cpu: ELASTICSEARCH_CPU.request, memory: "8Gi" });
+    expect(elasticsearch.inputs.spec.nodeSets[0].podTemplate.spec.containers[0].resources.requests).toEqual({
+      cpu: ELASTICSEARCH_CPU.request,
+      memory: "8Gi",
+    });
   });
 });

@@ -19,26 +19,44 @@ describe("chartSource", () => {
   const runner = CHARTS.runnerScaleSet;
 
   test("upstream by default: the pinned repository, or the OCI reference alone", () => {
-    expect(chartSource(operator, chartMirror(""))).toEqual({ chart: "tigera-operator", version: operator.version, repositoryOpts: { repo: operator.repo } });
+    expect(chartSource(operator, chartMirror(""))).toEqual({
+      chart: "tigera-operator",
+      version: operator.version,
+      repositoryOpts: { repo: operator.repo },
+    });
     expect(chartSource(runner, chartMirror(undefined))).toEqual({ chart: runner.chart, version: runner.version });
   });
 
   test("a Helm repository mirror serves every chart by name, OCI ones included", () => {
     const mirror = chartMirror("http://charts.internal:8080/helm/");
-    expect(chartSource(runner, mirror)).toEqual({ chart: "gha-runner-scale-set", version: runner.version, repositoryOpts: { repo: "http://charts.internal:8080/helm" } });
+    expect(chartSource(runner, mirror)).toEqual({
+      chart: "gha-runner-scale-set",
+      version: runner.version,
+      repositoryOpts: { repo: "http://charts.internal:8080/helm" },
+    });
   });
 
   test("an OCI mirror holds each chart under its name", () => {
-    expect(chartSource(operator, chartMirror("oci://registry.internal/charts"))).toEqual({ chart: "oci://registry.internal/charts/tigera-operator", version: operator.version });
+    expect(chartSource(operator, chartMirror("oci://registry.internal/charts"))).toEqual({
+      chart: "oci://registry.internal/charts/tigera-operator",
+      version: operator.version,
+    });
   });
 
   test("a directory mirror gives the archive's path", () => {
-    expect(chartSource(runner, chartMirror(DEFAULT_MIRROR_DIR))).toEqual({ chart: path.join(DEFAULT_MIRROR_DIR, `gha-runner-scale-set-${runner.version}.tgz`), version: runner.version });
+    expect(chartSource(runner, chartMirror(DEFAULT_MIRROR_DIR))).toEqual({
+      chart: path.join(DEFAULT_MIRROR_DIR, `gha-runner-scale-set-${runner.version}.tgz`),
+      version: runner.version,
+    });
   });
 
   test("anything else is refused, naming the setting and what it expects", () => {
-    expect(() => chartMirror("ftp://mirror")).toThrow(`${CHART_MIRROR_ENV} = "ftp://mirror": expected an http(s):// Helm repository, an oci:// registry or a directory of chart archives`);
-    expect(() => chartMirror("/no/such/dir")).toThrow(/PLATFORM_CHART_MIRROR = "\/no\/such\/dir": expected an existing directory of chart archives/);
+    expect(() => chartMirror("ftp://mirror")).toThrow(
+      `${CHART_MIRROR_ENV} = "ftp://mirror": expected an http(s):// Helm repository, an oci:// registry or a directory of chart archives`,
+    );
+    expect(() => chartMirror("/no/such/dir")).toThrow(
+      /PLATFORM_CHART_MIRROR = "\/no\/such\/dir": expected an existing directory of chart archives/,
+    );
   });
 });
 
@@ -70,6 +88,10 @@ describe("a stack run with a mirror", () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "empty-mirror-"));
     const error = await withMirror(empty, () => evaluateStack("e2e")).catch((e: Error) => e);
     expect(error).toHaveProperty("resourcesRegistered", 0);
-    expect((error as Error).message).toMatch(new RegExp(`Chart mirror for stack "e2e": ${CHART_MIRROR_ENV} is a directory without the pinned archives .*tigera-operator-${CHARTS.tigeraOperator.version}\\.tgz`));
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `Chart mirror for stack "e2e": ${CHART_MIRROR_ENV} is a directory without the pinned archives .*tigera-operator-${CHARTS.tigeraOperator.version}\\.tgz`,
+      ),
+    );
   });
 });

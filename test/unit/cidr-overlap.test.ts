@@ -65,10 +65,13 @@ function hubMismatches(configs: Record<string, StackConfig>): string[] {
       if (spoke[key] !== value) found.push(`admin.spokes[${stack}].${key} = ${spoke[key]} but ${stack} has ${value}`);
     }
     const reference = config["platform:hub"]?.stack;
-    if (!reference || reference.split("/").slice(1).join("/") !== `${PROJECT}/${HUB}`) found.push(`${stack} hub.stack = ${reference}: expected <organization>/${PROJECT}/${HUB}`);
+    if (!reference || reference.split("/").slice(1).join("/") !== `${PROJECT}/${HUB}`)
+      found.push(`${stack} hub.stack = ${reference}: expected <organization>/${PROJECT}/${HUB}`);
     // Dex derives the dashboards' redirect URIs from the hub's domain, and kubectl uses one client for all.
-    if (config["platform:environment"].domain !== configs[HUB]["platform:environment"].domain) found.push(`${stack} environment.domain differs from ${HUB}'s`);
-    if (config["platform:identity"].oidc.clientId !== configs[HUB]["platform:identity"].oidc.clientId) found.push(`${stack} identity.oidc.clientId differs from ${HUB}'s`);
+    if (config["platform:environment"].domain !== configs[HUB]["platform:environment"].domain)
+      found.push(`${stack} environment.domain differs from ${HUB}'s`);
+    if (config["platform:identity"].oidc.clientId !== configs[HUB]["platform:identity"].oidc.clientId)
+      found.push(`${stack} identity.oidc.clientId differs from ${HUB}'s`);
   }
   return found;
 }
@@ -106,7 +109,9 @@ describe("the checks catch", () => {
   test("the VPN client range inside an environment's VPC", () => {
     const configs = realConfigs();
     configs.admin["platform:admin"].vpn.clientCidr = "10.20.252.0/22";
-    expect(overlaps(addressPlan(configs))).toEqual(["admin admin.vpn.clientCidr 10.20.252.0/22 overlaps stage network.vpcCidr 10.20.0.0/16"]);
+    expect(overlaps(addressPlan(configs))).toEqual([
+      "admin admin.vpn.clientCidr 10.20.252.0/22 overlaps stage network.vpcCidr 10.20.0.0/16",
+    ]);
   });
 
   test("a hub that lists an environment with another CIDR or account", () => {

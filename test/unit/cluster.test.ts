@@ -18,7 +18,8 @@ const ADDON = "aws:eks/addon:Addon";
 
 const config = (stack: EksStack) => readStackConfig(stack);
 const idOf = (r: RecordedResource) => `${r.name}-id`; // the mock engine's id of every resource
-const subnets = (run: StackRun, role: "elb" | "internal-elb") => run.ofType(SUBNET).filter((s) => s.inputs.tags[`kubernetes.io/role/${role}`] === "1");
+const subnets = (run: StackRun, role: "elb" | "internal-elb") =>
+  run.ofType(SUBNET).filter((s) => s.inputs.tags[`kubernetes.io/role/${role}`] === "1");
 const providerOf = (run: StackRun, r: RecordedResource) => run.byUrn(r.provider!);
 const addon = (run: StackRun, addonName: string) => run.ofType(ADDON).find((a) => a.inputs.addonName === addonName);
 const dependsOn = (r: RecordedResource, others: RecordedResource[]) => others.every((o) => r.dependencies.includes(o.urn));
@@ -62,7 +63,9 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     expect(run.outputs.privateSubnetIds).toEqual(privateIds);
     const pools: { name: string; stateful?: boolean }[] = config(stack)["platform:cluster"].nodePools;
     const expected = pools.flatMap((p) =>
-      p.stateful ? privateIds.map((id, i) => [`node-pools-${p.name}-az${i}`, `${p.name}-az${i}-`, [id]]) : [[`node-pools-${p.name}`, `${p.name}-`, privateIds]],
+      p.stateful
+        ? privateIds.map((id, i) => [`node-pools-${p.name}-az${i}`, `${p.name}-az${i}-`, [id]])
+        : [[`node-pools-${p.name}`, `${p.name}-`, privateIds]],
     );
     const groups = run.ofType(NODE_GROUP).map((g) => [g.name, g.inputs.nodeGroupNamePrefix, g.inputs.subnetIds]);
     expect(groups.sort()).toEqual(expected.sort());
@@ -75,7 +78,11 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     for (const template of templates) {
       // Hop limit 2 but on the hub's CI build pool (1): test/unit/hardening-access.test.ts.
       const ciPool = template.name === `node-pools-${config(stack)["platform:admin"]?.ciRunners.nodePool}`;
-      expect(template.inputs.metadataOptions).toMatchObject({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: ciPool ? 1 : 2 });
+      expect(template.inputs.metadataOptions).toMatchObject({
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        httpPutResponseHopLimit: ciPool ? 1 : 2,
+      });
       expect(template.inputs.blockDeviceMappings).toEqual([
         { deviceName: "/dev/xvda", ebs: expect.objectContaining({ volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" }) },
       ]);
@@ -88,7 +95,13 @@ describe.each(EKS_STACKS)("%s", (stack) => {
 
   test("the control plane logs the configured types, encrypts Secrets with a rotating key and has a private endpoint", () => {
     const cluster = run.one("aws:eks/cluster:Cluster", "cluster-eks").inputs;
-    const logTypes = config(stack)["platform:cluster"].controlPlaneLogTypes ?? ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+    const logTypes = config(stack)["platform:cluster"].controlPlaneLogTypes ?? [
+      "api",
+      "audit",
+      "authenticator",
+      "controllerManager",
+      "scheduler",
+    ];
     expect([...cluster.enabledClusterLogTypes].sort()).toEqual([...logTypes].sort());
     const key = run.one("aws:kms/key:Key", "cluster-secrets-key");
     expect(key.inputs).toMatchObject({ enableKeyRotation: true, deletionWindowInDays: 30 });
@@ -102,7 +115,10 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     expect(cluster.kubernetesNetworkConfig.serviceIpv4Cidr).toBe(config(stack)["platform:cluster"].serviceCidr);
     // The log group exists (with its retention) before EKS would create one without.
     const logs = run.one("aws:cloudwatch/logGroup:LogGroup", "cluster-logs");
-    expect(logs.inputs).toEqual({ name: `/aws/eks/${stack}-eks/cluster`, retentionInDays: config(stack)["platform:cluster"].logRetentionDays });
+    expect(logs.inputs).toEqual({
+      name: `/aws/eks/${stack}-eks/cluster`,
+      retentionInDays: config(stack)["platform:cluster"].logRetentionDays,
+    });
     expect(run.one("aws:eks/cluster:Cluster", "cluster-eks").dependencies).toContain(logs.urn);
   });
 
@@ -111,19 +127,38 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     const { deployRoleArn, previewRoleArn } = config(stack)["platform:aws"];
     const admins = [...clusterConfig.adminRoleArns, deployRoleArn];
     const ofCluster = (type: string) => run.ofType(type).filter((r) => r.parent === run.one("platform:cluster:EksCluster", "cluster").urn);
-    expect(ofCluster("aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.principalArn).sort()).toEqual([...admins, previewRoleArn].sort());
-    const policies = Object.fromEntries(ofCluster("aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) => [a.inputs.principalArn, a.inputs]));
+    expect(
+      ofCluster("aws:eks/accessEntry:AccessEntry")
+        .map((e) => e.inputs.principalArn)
+        .sort(),
+    ).toEqual([...admins, previewRoleArn].sort());
+    const policies = Object.fromEntries(
+      ofCluster("aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) => [a.inputs.principalArn, a.inputs]),
+    );
     expect(Object.keys(policies).sort()).toEqual([...admins, previewRoleArn].sort());
     for (const admin of admins) {
-      expect(policies[admin]).toMatchObject({ policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } });
+      expect(policies[admin]).toMatchObject({
+        policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+        accessScope: { type: "cluster" },
+      });
     }
-    expect(policies[previewRoleArn]).toMatchObject({ policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", accessScope: { type: "cluster" } });
+    expect(policies[previewRoleArn]).toMatchObject({
+      policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+      accessScope: { type: "cluster" },
+    });
   });
 
   test("people sign in through Dex: the hub's issuer, or admin's own", () => {
     const { oidc } = run.one("aws:eks/identityProviderConfig:IdentityProviderConfig", "cluster-oidc").inputs;
     const issuer = stack === "admin" ? "https://dex.admin.platform.example.com" : defaultHubOutputs.dexIssuerUrl;
-    expect(oidc).toEqual({ identityProviderConfigName: "dex", issuerUrl: issuer, clientId: "kubernetes", usernameClaim: "email", groupsClaim: "groups", groupsPrefix: "oidc:" });
+    expect(oidc).toEqual({
+      identityProviderConfigName: "dex",
+      issuerUrl: issuer,
+      clientId: "kubernetes",
+      usernameClaim: "email",
+      groupsClaim: "groups",
+      groupsPrefix: "oidc:",
+    });
     expect(run.ofType("pulumi:pulumi:StackReference")).toHaveLength(stack === "admin" ? 0 : 1);
   });
 
@@ -154,7 +189,10 @@ describe.each(EKS_STACKS)("%s", (stack) => {
       expect(conditions).toContainEqual([expect.stringMatching(/:aud$/), "sts.amazonaws.com"]);
     }
     const nodePolicies = run.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((p) => p.name.startsWith("node-pools-"));
-    expect(nodePolicies.map((p) => p.inputs.policyArn.split("/").pop()).sort()).toEqual(["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy"]);
+    expect(nodePolicies.map((p) => p.inputs.policyArn.split("/").pop()).sort()).toEqual([
+      "AmazonEC2ContainerRegistryPullOnly",
+      "AmazonEKSWorkerNodePolicy",
+    ]);
   });
 
   test("the default StorageClass provisions encrypted gp3 volumes in the pod's AZ", () => {
@@ -170,13 +208,19 @@ describe.each(EKS_STACKS)("%s", (stack) => {
 
   test("outputs describe the cluster and its network; the kubeconfig carries no credential", () => {
     const { outputs } = run;
-    expect(outputs).toMatchObject({ clusterName: `${stack}-eks`, vpcCidr: config(stack)["platform:network"].vpcCidr, vpcId: "network-vpc-id" });
+    expect(outputs).toMatchObject({
+      clusterName: `${stack}-eks`,
+      vpcCidr: config(stack)["platform:network"].vpcCidr,
+      vpcId: "network-vpc-id",
+    });
     expect(outputs.clusterEndpoint).toMatch(/^https:\/\//);
     expect(outputs.oidcProviderArn).toContain(":oidc-provider/");
     expect(outputs.oidcProviderUrl).toMatch(/^https:\/\/oidc\.eks\./);
     expect(outputs.nodeRoleArn).toContain("node-pools-role");
     const kubeconfig = JSON.parse(outputs.kubeconfig);
-    expect(kubeconfig.users[0].user).toEqual({ exec: expect.objectContaining({ command: "aws", args: expect.arrayContaining(["get-token"]) }) });
+    expect(kubeconfig.users[0].user).toEqual({
+      exec: expect.objectContaining({ command: "aws", args: expect.arrayContaining(["get-token"]) }),
+    });
   });
 });
 
@@ -186,19 +230,24 @@ describe("network per environment", () => {
     ["stage", 3, 3],
     ["admin", 2, 2],
     ["e2e", 2, 1],
-  ] as const)("%s: private subnets in %i distinct AZs, %i NAT gateway(s), each private route to a NAT of its own AZ when perAz", (stack, azs, nats) => {
-    const run = runs[stack];
-    const privateSubnets = subnets(run, "internal-elb");
-    const publicSubnets = subnets(run, "elb");
-    expect(new Set(privateSubnets.map((s) => s.inputs.availabilityZone)).size).toBe(azs);
-    expect(publicSubnets.map((s) => s.inputs.availabilityZone)).toEqual(privateSubnets.map((s) => s.inputs.availabilityZone));
-    for (const s of [...privateSubnets, ...publicSubnets]) expect(s.inputs.tags[`kubernetes.io/cluster/${stack}-eks`]).toBe("shared");
-    const natGateways = run.ofType("aws:ec2/natGateway:NatGateway");
-    expect(natGateways).toHaveLength(nats);
-    expect(natGateways.map((n) => n.inputs.subnetId)).toEqual(publicSubnets.slice(0, nats).map(idOf));
-    const defaultRoutes = run.ofType("aws:ec2/route:Route").filter((r) => r.inputs.natGatewayId);
-    expect(defaultRoutes.map((r) => r.inputs.natGatewayId)).toEqual(privateSubnets.map((_, i) => idOf(natGateways[Math.min(i, nats - 1)])));
-  });
+  ] as const)(
+    "%s: private subnets in %i distinct AZs, %i NAT gateway(s), each private route to a NAT of its own AZ when perAz",
+    (stack, azs, nats) => {
+      const run = runs[stack];
+      const privateSubnets = subnets(run, "internal-elb");
+      const publicSubnets = subnets(run, "elb");
+      expect(new Set(privateSubnets.map((s) => s.inputs.availabilityZone)).size).toBe(azs);
+      expect(publicSubnets.map((s) => s.inputs.availabilityZone)).toEqual(privateSubnets.map((s) => s.inputs.availabilityZone));
+      for (const s of [...privateSubnets, ...publicSubnets]) expect(s.inputs.tags[`kubernetes.io/cluster/${stack}-eks`]).toBe("shared");
+      const natGateways = run.ofType("aws:ec2/natGateway:NatGateway");
+      expect(natGateways).toHaveLength(nats);
+      expect(natGateways.map((n) => n.inputs.subnetId)).toEqual(publicSubnets.slice(0, nats).map(idOf));
+      const defaultRoutes = run.ofType("aws:ec2/route:Route").filter((r) => r.inputs.natGatewayId);
+      expect(defaultRoutes.map((r) => r.inputs.natGatewayId)).toEqual(
+        privateSubnets.map((_, i) => idOf(natGateways[Math.min(i, nats - 1)])),
+      );
+    },
+  );
 
   test("flow logs go to an S3 bucket expiring them after the configured retention where configured (not e2e)", () => {
     for (const stack of EKS_STACKS) {
@@ -215,11 +264,19 @@ describe("network per environment", () => {
 
 describe("stateful resources", () => {
   test("prod protects the cluster and the KMS key and keeps the key on delete; e2e does not", () => {
-    for (const [stack, protect] of [["prod", true], ["e2e", false]] as const) {
+    for (const [stack, protect] of [
+      ["prod", true],
+      ["e2e", false],
+    ] as const) {
       const run = runs[stack];
       const cluster = run.one("aws:eks/cluster:Cluster", "cluster-eks");
       const key = run.one("aws:kms/key:Key", "cluster-secrets-key");
-      expect([cluster.protect, key.protect, key.retainOnDelete, cluster.inputs.deletionProtection]).toEqual([protect, protect, protect, protect]);
+      expect([cluster.protect, key.protect, key.retainOnDelete, cluster.inputs.deletionProtection]).toEqual([
+        protect,
+        protect,
+        protect,
+        protect,
+      ]);
     }
   });
 });
@@ -240,8 +297,18 @@ describe("node pools", () => {
     expect(run.one(NODE_GROUP, "node-pools-spot").inputs).toMatchObject({ capacityType: "SPOT", updateConfig: { maxUnavailable: 3 } });
     const templateTags = run.ofType("aws:autoscaling/tag:Tag").filter((t) => t.name.startsWith("node-pools-system-"));
     expect(templateTags.map((t) => t.inputs)).toEqual([
-      { autoscalingGroupName: "eks-node-pools-system-asg", tag: { key: "k8s.io/cluster-autoscaler/node-template/label/platform.example.io/pool", value: "system", propagateAtLaunch: false } },
-      { autoscalingGroupName: "eks-node-pools-system-asg", tag: { key: "k8s.io/cluster-autoscaler/node-template/taint/CriticalAddonsOnly", value: "true:NoSchedule", propagateAtLaunch: false } },
+      {
+        autoscalingGroupName: "eks-node-pools-system-asg",
+        tag: { key: "k8s.io/cluster-autoscaler/node-template/label/platform.example.io/pool", value: "system", propagateAtLaunch: false },
+      },
+      {
+        autoscalingGroupName: "eks-node-pools-system-asg",
+        tag: {
+          key: "k8s.io/cluster-autoscaler/node-template/taint/CriticalAddonsOnly",
+          value: "true:NoSchedule",
+          propagateAtLaunch: false,
+        },
+      },
     ]);
   });
 });
@@ -265,7 +332,8 @@ describe("stateful pools: one node group per AZ", () => {
         launchTemplate: { id: idOf(template) },
       });
     });
-    for (const pool of ["system", "spot"]) expect(groupsOf(run, pool).map((g) => [g.name, g.inputs.subnetIds])).toEqual([[`node-pools-${pool}`, privateIds]]);
+    for (const pool of ["system", "spot"])
+      expect(groupsOf(run, pool).map((g) => [g.name, g.inputs.subnetIds])).toEqual([[`node-pools-${pool}`, privateIds]]);
   });
 
   test("each AZ's Auto Scaling group tells the autoscaler its zone, so an empty one can be scaled up for a volume there", () => {
@@ -287,12 +355,19 @@ describe("stateful pools: one node group per AZ", () => {
       { minSize: 1, desiredSize: 1, maxSize: 3 },
       { minSize: 0, desiredSize: 1, maxSize: 3 },
     ]);
-    for (const [min, desired, max, zones] of [[0, 0, 2, 2], [1, 2, 6, 2], [3, 6, 30, 3], [2, 5, 7, 3], [1, 1, 3, 3]]) {
+    for (const [min, desired, max, zones] of [
+      [0, 0, 2, 2],
+      [1, 2, 6, 2],
+      [3, 6, 30, 3],
+      [2, 5, 7, 3],
+      [1, 1, 3, 3],
+    ]) {
       const pool = { name: "p", minSize: min, desiredSize: desired, maxSize: max, stateful: true } as NodePoolConfig;
       const plans = nodeGroupPlans(pool, zones);
       const sum = (key: "minSize" | "desiredSize" | "maxSize") => plans.reduce((n, p) => n + p.scaling[key], 0);
       expect([sum("minSize"), sum("desiredSize"), sum("maxSize")]).toEqual([min, desired, max]);
-      for (const { scaling } of plans) expect(scaling.minSize <= scaling.desiredSize && scaling.desiredSize <= scaling.maxSize && scaling.maxSize >= 1).toBe(true);
+      for (const { scaling } of plans)
+        expect(scaling.minSize <= scaling.desiredSize && scaling.desiredSize <= scaling.maxSize && scaling.maxSize >= 1).toBe(true);
     }
   });
 
@@ -314,12 +389,16 @@ describe("config rules for EKS", () => {
 
   test("the Kubernetes version must have pinned add-ons", async () => {
     const configure = (c: Record<string, any>) => (c["platform:cluster"].kubernetesVersion = "1.29");
-    await expect(runStack("e2e", { configure })).rejects.toThrow(/platform:cluster\.kubernetesVersion = "1\.29": expected one of 1\.33, 1\.34: the versions whose EKS add-on builds are pinned/);
+    await expect(runStack("e2e", { configure })).rejects.toThrow(
+      /platform:cluster\.kubernetesVersion = "1\.29": expected one of 1\.33, 1\.34: the versions whose EKS add-on builds are pinned/,
+    );
   });
 
   test("a workload cluster needs an issuer: from config or from the hub", async () => {
     const configure = (c: Record<string, any>) => delete c["platform:hub"];
-    await expect(runStack("e2e", { configure })).rejects.toThrow(/platform:identity\.oidc\.issuerUrl = \(not set\): expected an https:\/\/ issuer URL, or a hub section/);
+    await expect(runStack("e2e", { configure })).rejects.toThrow(
+      /platform:identity\.oidc\.issuerUrl = \(not set\): expected an https:\/\/ issuer URL, or a hub section/,
+    );
   });
 
   test("a pool's instance types share one CPU architecture, and pool names are unique", async () => {
@@ -328,7 +407,9 @@ describe("config rules for EKS", () => {
       pools[0].instanceTypes = ["m7i.large", "m7g.large"];
       pools.push({ ...pools[0], instanceTypes: ["m7i.large"] });
     };
-    await expect(runStack("e2e", { configure })).rejects.toThrow(/platform:cluster\.nodePools\[0\]\.instanceTypes = .*expected instance types of one CPU architecture[\s\S]*platform:cluster\.nodePools\[1\]\.name = "spot": expected a pool name not used/);
+    await expect(runStack("e2e", { configure })).rejects.toThrow(
+      /platform:cluster\.nodePools\[0\]\.instanceTypes = .*expected instance types of one CPU architecture[\s\S]*platform:cluster\.nodePools\[1\]\.name = "spot": expected a pool name not used/,
+    );
   });
 });
 

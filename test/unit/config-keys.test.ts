@@ -15,14 +15,54 @@ async function violationsOf(stack: string, configure: (c: StackConfig) => void):
 
 describe("a misspelled key inside a list gets the keys of the list's items", () => {
   const cases: [what: string, stack: string, edit: (c: StackConfig) => void, line: RegExp][] = [
-    ["a node pool", "prod", (c) => (c["platform:cluster"].nodePools[1].maxsize = 30), /platform:cluster\.nodePools\[1\]\.maxsize = 30: expected a known key \(did you mean "maxSize"\?\); known keys here: name, capacityType, instanceTypes, minSize, desiredSize, maxSize/],
-    ["a taint", "prod", (c) => (c["platform:cluster"].nodePools[0].taints[0].efect = "NoSchedule"), /platform:cluster\.nodePools\[0\]\.taints\[0\]\.efect = "NoSchedule": expected a known key \(did you mean "effect"\?\); known keys here: key, value, effect/],
-    ["a team", "prod", (c) => (c["platform:teams"][2].costCenter = "cc-2300-data"), /platform:teams\[2\]\.costCenter = "cc-2300-data": expected a known key \(did you mean "costCentre"\?\); known keys here: name, owner, costCentre/],
-    ["a team's groups", "local", (c) => (c["platform:teams"][0].groups.developer = ["team-alpha"]), /platform:teams\[0\]\.groups\.developer = \["team-alpha"\]: expected a known key \(did you mean "developers"\?\); known keys here: admins, developers, viewers/],
-    ["an alert receiver", "prod", (c) => (c["platform:observability"].monitoring.alertmanager.receivers[1].severity = ["warning"]), /receivers\[1\]\.severity = \["warning"\]: expected a known key \(did you mean "severities"\?\); known keys here: name, type, severities/],
-    ["a backup schedule", "prod", (c) => (c["platform:services"].backups.schedules[0].ttl_ = "48h"), /platform:services\.backups\.schedules\[0\]\.ttl_ = "48h": expected a known key \(did you mean "ttl"\?\); known keys here: name, cron, ttl/],
-    ["a spoke", "admin", (c) => (c["platform:admin"].spokes[2].acountId = "111111111111"), /platform:admin\.spokes\[2\]\.acountId = "111111111111": expected a known key \(did you mean "accountId"\?\); known keys here: name, accountId, vpcCidr\b/],
-    ["a pull-through cache rule", "prod", (c) => (c["platform:registries"].pullThroughCache[2].upstreem = "registry.k8s.io"), /pullThroughCache\[2\]\.upstreem = "registry\.k8s\.io": expected a known key \(did you mean "upstream"\?\); known keys here: prefix, upstream, username/],
+    [
+      "a node pool",
+      "prod",
+      (c) => (c["platform:cluster"].nodePools[1].maxsize = 30),
+      /platform:cluster\.nodePools\[1\]\.maxsize = 30: expected a known key \(did you mean "maxSize"\?\); known keys here: name, capacityType, instanceTypes, minSize, desiredSize, maxSize/,
+    ],
+    [
+      "a taint",
+      "prod",
+      (c) => (c["platform:cluster"].nodePools[0].taints[0].efect = "NoSchedule"),
+      /platform:cluster\.nodePools\[0\]\.taints\[0\]\.efect = "NoSchedule": expected a known key \(did you mean "effect"\?\); known keys here: key, value, effect/,
+    ],
+    [
+      "a team",
+      "prod",
+      (c) => (c["platform:teams"][2].costCenter = "cc-2300-data"),
+      /platform:teams\[2\]\.costCenter = "cc-2300-data": expected a known key \(did you mean "costCentre"\?\); known keys here: name, owner, costCentre/,
+    ],
+    [
+      "a team's groups",
+      "local",
+      (c) => (c["platform:teams"][0].groups.developer = ["team-alpha"]),
+      /platform:teams\[0\]\.groups\.developer = \["team-alpha"\]: expected a known key \(did you mean "developers"\?\); known keys here: admins, developers, viewers/,
+    ],
+    [
+      "an alert receiver",
+      "prod",
+      (c) => (c["platform:observability"].monitoring.alertmanager.receivers[1].severity = ["warning"]),
+      /receivers\[1\]\.severity = \["warning"\]: expected a known key \(did you mean "severities"\?\); known keys here: name, type, severities/,
+    ],
+    [
+      "a backup schedule",
+      "prod",
+      (c) => (c["platform:services"].backups.schedules[0].ttl_ = "48h"),
+      /platform:services\.backups\.schedules\[0\]\.ttl_ = "48h": expected a known key \(did you mean "ttl"\?\); known keys here: name, cron, ttl/,
+    ],
+    [
+      "a spoke",
+      "admin",
+      (c) => (c["platform:admin"].spokes[2].acountId = "111111111111"),
+      /platform:admin\.spokes\[2\]\.acountId = "111111111111": expected a known key \(did you mean "accountId"\?\); known keys here: name, accountId, vpcCidr\b/,
+    ],
+    [
+      "a pull-through cache rule",
+      "prod",
+      (c) => (c["platform:registries"].pullThroughCache[2].upstreem = "registry.k8s.io"),
+      /pullThroughCache\[2\]\.upstreem = "registry\.k8s\.io": expected a known key \(did you mean "upstream"\?\); known keys here: prefix, upstream, username/,
+    ],
   ];
 
   test.each(cases)("%s", async (_what, stack, edit, line) => {
@@ -36,7 +76,9 @@ describe("a misspelled key inside a list gets the keys of the list's items", () 
       c["platform:observabilty"] = c["platform:observability"];
       delete c["platform:observability"];
     });
-    expect(lines).toEqual([expect.stringMatching(/^ {2}platform:observabilty = \{.*: expected a known key \(did you mean "observability"\?\)/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^ {2}platform:observabilty = \{.*: expected a known key \(did you mean "observability"\?\)/),
+    ]);
     const nested = await violationsOf("prod", (c) => {
       const prometheus = c["platform:observability"].monitoring.prometheus;
       prometheus.retension = prometheus.retention;
@@ -52,7 +94,11 @@ describe("keys of other namespaces are named as written, with their values", () 
       c["aws:region"] = "eu-west-1";
       c["aws:profile"] = "prod-admin";
     });
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}aws:region = "eu-west-1": expected no aws: keys: every resource uses the environment's explicit provider/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^ {2}aws:region = "eu-west-1": expected no aws: keys: every resource uses the environment's explicit provider/,
+      ),
+    );
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}aws:profile = "prod-admin": expected no aws: keys/));
   });
 
@@ -62,14 +108,30 @@ describe("keys of other namespaces are named as written, with their values", () 
       c["Platform:tenancy"] = c["platform:tenancy"];
       c["plaform:teems"] = c["platform:teams"];
     });
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}platfrom:network = \{"vpcCidr":"10\.30\.0\.0\/16".*: expected platform:network: the namespace "platfrom" is a misspelling of "platform"$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}Platform:tenancy = .*: expected platform:tenancy: the namespace "Platform" is a misspelling of "platform"$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}plaform:teems = .*: expected platform:teams: the namespace "plaform" is a misspelling of "platform" \(and "teems" of "teams"\)$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^ {2}platfrom:network = \{"vpcCidr":"10\.30\.0\.0\/16".*: expected platform:network: the namespace "platfrom" is a misspelling of "platform"$/,
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^ {2}Platform:tenancy = .*: expected platform:tenancy: the namespace "Platform" is a misspelling of "platform"$/,
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^ {2}plaform:teems = .*: expected platform:teams: the namespace "plaform" is a misspelling of "platform" \(and "teems" of "teams"\)$/,
+      ),
+    );
   });
 
   test("a key set without a namespace lands in the project's", async () => {
     const lines = await violationsOf("e2e", (c) => (c["k8s-platform:teams"] = []));
-    expect(lines).toEqual([expect.stringMatching(/^ {2}k8s-platform:teams = \[\]: expected platform:teams: `pulumi config set` puts a key without a namespace under the project's, "k8s-platform:"/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^ {2}k8s-platform:teams = \[\]: expected platform:teams: `pulumi config set` puts a key without a namespace under the project's, "k8s-platform:"/,
+      ),
+    ]);
   });
 });
 
@@ -81,21 +143,35 @@ describe("wording", () => {
       c["platform:environment"].protectStatefulResources = "true";
       c["platform:teams"][0].namespaces = "payments";
     });
-    expect(lines).toContainEqual(expect.stringMatching(/platform:network\.azCount = "3": expected a number, not a string \(write it without quotes\)$/));
-    expect(lines).toContainEqual(expect.stringMatching(/platform:cluster\.kubernetesVersion = 1\.3: expected a string, not a number \(quote it in YAML/));
-    expect(lines).toContainEqual(expect.stringMatching(/platform:environment\.protectStatefulResources = "true": expected true or false, not a string \(write true or false without quotes\)$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/platform:network\.azCount = "3": expected a number, not a string \(write it without quotes\)$/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/platform:cluster\.kubernetesVersion = 1\.3: expected a string, not a number \(quote it in YAML/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /platform:environment\.protectStatefulResources = "true": expected true or false, not a string \(write true or false without quotes\)$/,
+      ),
+    );
     expect(lines).toContainEqual(expect.stringMatching(/platform:teams\[0\]\.namespaces = "payments": expected a list, not a string$/));
     expect(lines.join("\n")).not.toMatch(/expected a value/);
   });
 
   test("a missing value still says it is required", async () => {
     const lines = await violationsOf("prod", (c) => delete c["platform:network"].natGateways);
-    expect(lines).toEqual([expect.stringMatching(/platform:network\.natGateways = \(not set\): expected a value \(required: one of "single", "perAz"\)$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/platform:network\.natGateways = \(not set\): expected a value \(required: one of "single", "perAz"\)$/),
+    ]);
   });
 
   test("a mode's value of the wrong type names the modes", async () => {
     const lines = await violationsOf("prod", (c) => (c["platform:observability"].logging.enabled = "yes"));
-    expect(lines).toEqual([expect.stringMatching(/platform:observability\.logging\.enabled = "yes": expected a valid "enabled": one of false, true \(write true or false without quotes\)$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /platform:observability\.logging\.enabled = "yes": expected a valid "enabled": one of false, true \(write true or false without quotes\)$/,
+      ),
+    ]);
   });
 
   test("no message stutters or passes on the validator's own wording", async () => {
@@ -127,7 +203,9 @@ describe("one mistake, one message", () => {
   test("a stack file applied to the wrong stack is not also judged by that stack's rules", async () => {
     // stage's file with kind prod would otherwise also miss prod's Dex client secrets.
     const lines = await violationsOf("stage", (c) => (c["platform:environment"].kind = "prod"));
-    expect(lines).toEqual([expect.stringMatching(/platform:environment\.kind = "prod": expected "stage", the name of the stack this file configures$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/platform:environment\.kind = "prod": expected "stage", the name of the stack this file configures$/),
+    ]);
   });
 
   test("a bad size is not also a bad size relation", async () => {
@@ -156,9 +234,13 @@ describe("valid directory group names are accepted", () => {
         c["platform:identity"].auditorGroup = "Auditors (read-only)";
       },
     });
-    const subjects = run.ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").flatMap((binding) => binding.inputs.subjects.map((s: { name: string }) => s.name));
+    const subjects = run
+      .ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
+      .flatMap((binding) => binding.inputs.subjects.map((s: { name: string }) => s.name));
     for (const group of groups) expect(subjects).toContain(`oidc:${group}`);
-    const clusterSubjects = run.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").flatMap((binding) => binding.inputs.subjects.map((s: { name: string }) => s.name));
+    const clusterSubjects = run
+      .ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding")
+      .flatMap((binding) => binding.inputs.subjects.map((s: { name: string }) => s.name));
     expect(clusterSubjects).toContain("oidc:Auditors (read-only)");
   });
 
@@ -167,8 +249,18 @@ describe("valid directory group names are accepted", () => {
       c["platform:teams"][0].groups.developers = ["team,alpha", "team-alpha "];
       c["platform:identity"].infraGroup = "platform-infra's";
     });
-    expect(lines).toContainEqual(expect.stringMatching(/groups\.developers\[0\] = "team,alpha": expected a directory group name without " \/ \\ \[ \] : ; \| = , \+ \* \? < >/));
-    expect(lines).toContainEqual(expect.stringMatching(/groups\.developers\[1\] = "team-alpha ": expected a directory group name without leading or trailing spaces/));
-    expect(lines).toContainEqual(expect.stringMatching(/platform:identity\.infraGroup = "platform-infra's": expected a group name without a single quote: Grafana's admin-role mapping/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /groups\.developers\[0\] = "team,alpha": expected a directory group name without " \/ \\ \[ \] : ; \| = , \+ \* \? < >/,
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/groups\.developers\[1\] = "team-alpha ": expected a directory group name without leading or trailing spaces/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /platform:identity\.infraGroup = "platform-infra's": expected a group name without a single quote: Grafana's admin-role mapping/,
+      ),
+    );
   });
 });

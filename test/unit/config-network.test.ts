@@ -21,7 +21,9 @@ describe("Availability Zones per Region", () => {
   test("more AZs than the Region offers is a config error naming the stack, the key and the Region", async () => {
     const lines = await violationsOf("prod", (c) => (network(c).azCount = 4));
     expect(lines).toEqual([
-      expect.stringMatching(/^ {2}platform:network\.azCount = 4: expected at most 3: aws\.region eu-west-1 has 3 Availability Zones an EKS VPC can use \(lib\/aws-regions\.ts/),
+      expect.stringMatching(
+        /^ {2}platform:network\.azCount = 4: expected at most 3: aws\.region eu-west-1 has 3 Availability Zones an EKS VPC can use \(lib\/aws-regions\.ts/,
+      ),
     ]);
   });
 
@@ -49,16 +51,22 @@ describe("the VPC must hold its subnets", () => {
   test("a VPC too small for its subnets is a config error on network.vpcCidr", async () => {
     const lines = await violationsOf("prod", (c) => (network(c).vpcCidr = "10.30.0.0/26"));
     expect(lines).toEqual([
-      expect.stringMatching(/^ {2}platform:network\.vpcCidr = "10\.30\.0\.0\/26": expected a VPC prefix of \/24 or shorter for 3 AZs: each AZ gets a \/28 private subnet and a \/30 public one, and AWS subnets are \/28 at the smallest$/),
+      expect.stringMatching(
+        /^ {2}platform:network\.vpcCidr = "10\.30\.0\.0\/26": expected a VPC prefix of \/24 or shorter for 3 AZs: each AZ gets a \/28 private subnet and a \/30 public one, and AWS subnets are \/28 at the smallest$/,
+      ),
       // A range the hub does not route is a second mistake of the same edit (config/rules-delivery.ts).
-      expect.stringMatching(/platform:network\.vpcCidr = "10\.30\.0\.0\/26": expected 10\.30\.0\.0\/16, the range admin\.spokes\[prod\] routes/),
+      expect.stringMatching(
+        /platform:network\.vpcCidr = "10\.30\.0\.0\/26": expected 10\.30\.0\.0\/16, the range admin\.spokes\[prod\] routes/,
+      ),
     ]);
   });
 
   test("the size needed follows the AZ count", async () => {
     const lines = await violationsOf("e2e", (c) => (network(c).vpcCidr = "10.10.0.0/25"));
     expect(lines).toEqual([
-      expect.stringMatching(/platform:network\.vpcCidr = "10\.10\.0\.0\/25": expected a VPC prefix of \/24 or shorter for 2 AZs: each AZ gets a \/27 private subnet and a \/29 public one/),
+      expect.stringMatching(
+        /platform:network\.vpcCidr = "10\.10\.0\.0\/25": expected a VPC prefix of \/24 or shorter for 2 AZs: each AZ gets a \/27 private subnet and a \/29 public one/,
+      ),
       expect.stringMatching(/expected 10\.10\.0\.0\/16, the range admin\.spokes\[e2e\] routes/),
     ]);
   });
@@ -83,13 +91,21 @@ describe("the VPC must hold its subnets", () => {
 describe("the service range", () => {
   test("inside the VPC", async () => {
     const lines = await violationsOf("prod", (c) => (c["platform:cluster"].serviceCidr = "10.30.128.0/20"));
-    expect(lines).toEqual([expect.stringMatching(/platform:cluster\.serviceCidr = "10\.30\.128\.0\/20": expected a range that does not overlap network\.vpcCidr 10\.30\.0\.0\/16: EKS refuses/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /platform:cluster\.serviceCidr = "10\.30\.128\.0\/20": expected a range that does not overlap network\.vpcCidr 10\.30\.0\.0\/16: EKS refuses/,
+      ),
+    ]);
   });
 
   test("outside the private ranges, or of a size EKS does not take", async () => {
     for (const range of ["100.64.0.0/16", "10.0.0.0/11", "10.200.0.0/25"]) {
       const lines = await violationsOf("prod", (c) => (c["platform:cluster"].serviceCidr = range));
-      expect(lines).toEqual([expect.stringMatching(/platform:cluster\.serviceCidr = ".*": expected a CIDR from \/12 to \/24 inside 10\.0\.0\.0\/8, 172\.16\.0\.0\/12, 192\.168\.0\.0\/16/)]);
+      expect(lines).toEqual([
+        expect.stringMatching(
+          /platform:cluster\.serviceCidr = ".*": expected a CIDR from \/12 to \/24 inside 10\.0\.0\.0\/8, 172\.16\.0\.0\/12, 192\.168\.0\.0\/16/,
+        ),
+      ]);
     }
   });
 });

@@ -65,14 +65,18 @@ describe.each(SET_KEYS)("%s: platform:%s", (stack, key) => {
       delete s[fullKey];
     });
     const message = await failure(stack, { secrets });
-    expect(message).toMatch(new RegExp(`platform:${escape(misspelled)} = \\[secret\\]: expected a known key \\(did you mean "${key}"\\?\\)`));
+    expect(message).toMatch(
+      new RegExp(`platform:${escape(misspelled)} = \\[secret\\]: expected a known key \\(did you mean "${key}"\\?\\)`),
+    );
   });
 
   test.each(misspellings(key))("misspelled as %s and stored in plain text", async (misspelled) => {
     const secrets = withSecrets((s) => delete s[fullKey]);
     const value = readTestSecrets(stack)[fullKey];
     const message = await failure(stack, { secrets, configure: (c) => (c[`platform:${misspelled}`] = value) });
-    expect(message).toMatch(new RegExp(`platform:${escape(misspelled)} = \\[secret\\]: expected a known key \\(did you mean "${key}"\\?\\)`));
+    expect(message).toMatch(
+      new RegExp(`platform:${escape(misspelled)} = \\[secret\\]: expected a known key \\(did you mean "${key}"\\?\\)`),
+    );
   });
 
   test("with its namespace misspelled (platfrom:) or left out (k8s-platform:)", async () => {
@@ -92,13 +96,19 @@ describe.each(SET_KEYS)("%s: platform:%s", (stack, key) => {
     // A map given as one value; a value given as a map (what `--path` does to a key with a dot in it).
     const mistyped = isMap ? leafStrings(original)[0] : { [key]: original };
     const message = await failure(stack, { secrets: withSecrets((s) => (s[fullKey] = mistyped)) });
-    expect(message).toMatch(new RegExp(`platform:${key} = \\[secret\\]: expected ${isMap ? "a mapping \\(key: value\\), not a string" : "a string, not a mapping"}`));
+    expect(message).toMatch(
+      new RegExp(
+        `platform:${key} = \\[secret\\]: expected ${isMap ? "a mapping \\(key: value\\), not a string" : "a string, not a mapping"}`,
+      ),
+    );
   });
 
   test("stored in plain text", async () => {
     const value = readTestSecrets(stack)[fullKey];
     const message = await failure(stack, { secrets: withSecrets((s) => delete s[fullKey]), configure: (c) => (c[fullKey] = value) });
-    expect(message).toMatch(new RegExp(`platform:${key} = \\[secret\\]: expected an encrypted value: set it with \`pulumi config set --secret ${fullKey}\``));
+    expect(message).toMatch(
+      new RegExp(`platform:${key} = \\[secret\\]: expected an encrypted value: set it with \`pulumi config set --secret ${fullKey}\``),
+    );
   });
 });
 
@@ -149,17 +159,22 @@ describe("secret-looking values outside the secret keys are not shown either", (
       },
     });
     expect(message).toMatch(/platform:registries\.pullThroughCache\[0\]\.password = \[secret\]: expected a known key/);
-    expect(message).toMatch(/^  aws:secretKey = \[secret\]: expected no aws: keys/m);
-    expect(message).toMatch(/^  kubernetes:kubeconfig = \[5 lines, not shown\]: expected no kubernetes: keys/m);
+    expect(message).toMatch(/^ {2}aws:secretKey = \[secret\]: expected no aws: keys/m);
+    expect(message).toMatch(/^ {2}kubernetes:kubeconfig = \[5 lines, not shown\]: expected no kubernetes: keys/m);
     expect(message).not.toMatch(/wJalrXUtnFEMI|eyJhbGciOi/);
   });
 });
 
 test("a message quoting a value that happens to be a secret shows [secret] instead", async () => {
   const secrets = { ...structuredClone(readTestSecrets("prod")), "platform:grafanaAdminPassword": "data-warehouse" };
-  const error = await runStack("prod", { secrets, configure: (c) => (c["platform:teams"][0].namespaces = ["payments", "data-warehouse"]) }).catch((e: Error) => e);
+  const error = await runStack("prod", {
+    secrets,
+    configure: (c) => (c["platform:teams"][0].namespaces = ["payments", "data-warehouse"]),
+  }).catch((e: Error) => e);
   expect(error).toBeInstanceOf(ConfigError);
   const message = (error as Error).message;
-  expect(message).toMatch(/platform:teams\[2\]\.namespaces\[1\] = "\[secret\]": expected a namespace not owned by another team \("\[secret\]" belongs to payments\)/);
+  expect(message).toMatch(
+    /platform:teams\[2\]\.namespaces\[1\] = "\[secret\]": expected a namespace not owned by another team \("\[secret\]" belongs to payments\)/,
+  );
   expect(message).not.toContain("data-warehouse");
 });

@@ -17,15 +17,31 @@ const AWS_STACKS = ["admin", "e2e", "stage", "prod"];
 
 describe("an environment the hub's deploy runners cannot reach is a config error", () => {
   test.each<[string, string, (c: StackConfig) => void, RegExp]>([
-    ["a VPC range admin routes elsewhere", "stage", (c) => (c["platform:network"].vpcCidr = "10.21.0.0/16"), /platform:network\.vpcCidr = "10\.21\.0\.0\/16": expected 10\.20\.0\.0\/16, the range admin\.spokes\[stage\] routes in Pulumi\.admin\.yaml/],
-    ["another account than the hub shares with", "prod", (c) => (c["platform:aws"].accountId = "999999999999"), /platform:aws\.accountId = "999999999999": expected 111111111111, the account admin\.spokes\[prod\] shares/],
-    ["a hub other than admin", "e2e", (c) => (c["platform:hub"].stack = "organization/k8s-platform/stage"), /platform:hub\.stack = "organization\/k8s-platform\/stage": expected a hub whose admin\.spokes lists e2e \(Pulumi\.stage\.yaml lists none\): e2e is deployed by the hub's runners/],
+    [
+      "a VPC range admin routes elsewhere",
+      "stage",
+      (c) => (c["platform:network"].vpcCidr = "10.21.0.0/16"),
+      /platform:network\.vpcCidr = "10\.21\.0\.0\/16": expected 10\.20\.0\.0\/16, the range admin\.spokes\[stage\] routes in Pulumi\.admin\.yaml/,
+    ],
+    [
+      "another account than the hub shares with",
+      "prod",
+      (c) => (c["platform:aws"].accountId = "999999999999"),
+      /platform:aws\.accountId = "999999999999": expected 111111111111, the account admin\.spokes\[prod\] shares/,
+    ],
+    [
+      "a hub other than admin",
+      "e2e",
+      (c) => (c["platform:hub"].stack = "organization/k8s-platform/stage"),
+      /platform:hub\.stack = "organization\/k8s-platform\/stage": expected a hub whose admin\.spokes lists e2e \(Pulumi\.stage\.yaml lists none\): e2e is deployed by the hub's runners/,
+    ],
   ])("%s", async (_what, stack, edit, line) => {
     const lines = await violationsOf(stack, (c) => {
       edit(c);
       // The accounts' own roles follow the account, so that only the reach is wrong.
       const { accountId } = c["platform:aws"];
-      for (const key of ["deployRoleArn", "previewRoleArn"]) c["platform:aws"][key] = c["platform:aws"][key].replace(/::\d{12}:/, `::${accountId}:`);
+      for (const key of ["deployRoleArn", "previewRoleArn"])
+        c["platform:aws"][key] = c["platform:aws"][key].replace(/::\d{12}:/, `::${accountId}:`);
     });
     expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(line)]));
   });
@@ -41,10 +57,30 @@ describe("admin's first deployment: a public endpoint for the operator, for seve
   });
 
   test.each<[string, string, (c: StackConfig) => void, RegExp]>([
-    ["ended", "admin", (c) => (cluster(c).bootstrapAccess = { cidrs: ["203.0.113.7/32"], until: inDays(-1) }), /platform:cluster\.bootstrapAccess\.until = "[^"]+": expected a time still ahead: the allowance ended; remove cluster\.bootstrapAccess/],
-    ["too long", "admin", (c) => (cluster(c).bootstrapAccess = { cidrs: ["203.0.113.7/32"], until: inDays(30) }), /platform:cluster\.bootstrapAccess\.until = "[^"]+": expected at most 7 days ahead/],
-    ["open to the internet", "admin", (c) => (cluster(c).bootstrapAccess = { cidrs: ["0.0.0.0/0"], until: inDays(1) }), /platform:cluster\.bootstrapAccess\.cidrs\[0\] = "0\.0\.0\.0\/0": expected the operator's range, not the whole internet/],
-    ["on a spoke", "prod", (c) => (cluster(c).bootstrapAccess = { cidrs: ["203.0.113.7/32"], until: inDays(1) }), /platform:cluster\.bootstrapAccess = .*: expected nothing: only admin's first deployment needs it; prod is deployed from the hub's runners/],
+    [
+      "ended",
+      "admin",
+      (c) => (cluster(c).bootstrapAccess = { cidrs: ["203.0.113.7/32"], until: inDays(-1) }),
+      /platform:cluster\.bootstrapAccess\.until = "[^"]+": expected a time still ahead: the allowance ended; remove cluster\.bootstrapAccess/,
+    ],
+    [
+      "too long",
+      "admin",
+      (c) => (cluster(c).bootstrapAccess = { cidrs: ["203.0.113.7/32"], until: inDays(30) }),
+      /platform:cluster\.bootstrapAccess\.until = "[^"]+": expected at most 7 days ahead/,
+    ],
+    [
+      "open to the internet",
+      "admin",
+      (c) => (cluster(c).bootstrapAccess = { cidrs: ["0.0.0.0/0"], until: inDays(1) }),
+      /platform:cluster\.bootstrapAccess\.cidrs\[0\] = "0\.0\.0\.0\/0": expected the operator's range, not the whole internet/,
+    ],
+    [
+      "on a spoke",
+      "prod",
+      (c) => (cluster(c).bootstrapAccess = { cidrs: ["203.0.113.7/32"], until: inDays(1) }),
+      /platform:cluster\.bootstrapAccess = .*: expected nothing: only admin's first deployment needs it; prod is deployed from the hub's runners/,
+    ],
   ])("refused when %s", async (_what, stack, edit, line) => {
     expect(await violationsOf(stack, edit)).toEqual([expect.stringMatching(line)]);
   });
@@ -61,7 +97,10 @@ test("a public spoke endpoint admits the hub's NAT addresses, where the hub's ru
   const e2e = await runStack("e2e");
   const configured: string[] = cluster(readStackConfig("e2e")).publicAccessCidrs;
   expect(configured.length).toBeGreaterThan(0);
-  expect(e2e.one("aws:eks/cluster:Cluster", "cluster-eks").inputs.vpcConfig.publicAccessCidrs).toEqual([...configured, ...(defaultHubOutputs.natPublicCidrs as string[])]);
+  expect(e2e.one("aws:eks/cluster:Cluster", "cluster-eks").inputs.vpcConfig.publicAccessCidrs).toEqual([
+    ...configured,
+    ...(defaultHubOutputs.natPublicCidrs as string[]),
+  ]);
   const hub = await runStack("admin");
   const network = readStackConfig("admin")["platform:network"];
   expect(hub.outputs.natPublicCidrs).toHaveLength(network.natGateways === "perAz" ? network.azCount : 1);
@@ -72,6 +111,9 @@ test("every AWS stack file names its own KMS secrets provider, in its own accoun
   for (const stack of AWS_STACKS) {
     const file = parse(fs.readFileSync(path.join(__dirname, "../..", `Pulumi.${stack}.yaml`), "utf8"));
     const { accountId, region } = file.config["platform:aws"];
-    expect({ stack, secretsprovider: file.secretsprovider }).toEqual({ stack, secretsprovider: `awskms:///arn:aws:kms:${region}:${accountId}:alias/pulumi-${stack}?region=${region}` });
+    expect({ stack, secretsprovider: file.secretsprovider }).toEqual({
+      stack,
+      secretsprovider: `awskms:///arn:aws:kms:${region}:${accountId}:alias/pulumi-${stack}?region=${region}`,
+    });
   }
 });

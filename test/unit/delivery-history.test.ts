@@ -14,12 +14,25 @@ const entry = (commit: string | undefined, result = "succeeded", kind = "update"
 
 test("the deployed commit is that of the newest successful update from a clean checkout", () => {
   // Newest first, as `pulumi stack history` lists them.
-  expect(deployedCommit("stage", [entry(C, "failed"), entry(undefined), entry(B, "succeeded", "refresh"), entry(A, "succeeded", "update", true), entry(B), entry(A)])).toBe(B);
-  expect(() => deployedCommit("stage", [entry(A, "failed")])).toThrow(new DeliveryRefused("stack stage has no successful update from a clean git checkout: nothing is known to be deployed"));
+  expect(
+    deployedCommit("stage", [
+      entry(C, "failed"),
+      entry(undefined),
+      entry(B, "succeeded", "refresh"),
+      entry(A, "succeeded", "update", true),
+      entry(B),
+      entry(A),
+    ]),
+  ).toBe(B);
+  expect(() => deployedCommit("stage", [entry(A, "failed")])).toThrow(
+    new DeliveryRefused("stack stage has no successful update from a clean git checkout: nothing is known to be deployed"),
+  );
 });
 
 test("prod takes a commit only when stage's history shows it deployed successfully", () => {
   const stage = [entry(C, "failed"), entry(B), entry(A)];
   expect(() => requireDeployed("stage", A, stage, "prod")).not.toThrow();
-  expect(() => requireDeployed("stage", C, stage, "prod")).toThrow(/prod deploys only what stage has run, and stage's history has no successful update of cccccccccccc \(it runs bbbbbbbbbbbb\): deploy this commit to stage first/);
+  expect(() => requireDeployed("stage", C, stage, "prod")).toThrow(
+    /prod deploys only what stage has run, and stage's history has no successful update of cccccccccccc \(it runs bbbbbbbbbbbb\): deploy this commit to stage first/,
+  );
 });

@@ -6,13 +6,32 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { applyPlan, changingSteps, FILES, PlanDeps, PlanRefused, planChanges, planSummary, policyArgs, savePlan, stateFingerprint, teamsHeldElsewhere, teamsLeftBehind } from "../../scripts/deploy-plan/plan";
+import {
+  applyPlan,
+  changingSteps,
+  FILES,
+  PlanDeps,
+  PlanRefused,
+  planChanges,
+  planSummary,
+  policyArgs,
+  savePlan,
+  stateFingerprint,
+  teamsHeldElsewhere,
+  teamsLeftBehind,
+} from "../../scripts/deploy-plan/plan";
 
 const PROJECT = path.resolve(__dirname, "../..");
 const COMMIT = "a".repeat(40);
 const exported = (resources: unknown[], time = "2026-12-01T00:00:00Z", pending: unknown[] = []) =>
   JSON.stringify({ version: 3, deployment: { manifest: { time }, resources, pending_operations: pending } });
-const preview = { steps: [{ op: "create", urn: "urn:pulumi:prod::k8s-platform::platform:tenancy:Team$kubernetes:core/v1:Namespace::gamma-gamma" }, { op: "same", urn: "urn:pulumi:prod::p::t::x" }], changeSummary: { create: 1, same: 1 } };
+const preview = {
+  steps: [
+    { op: "create", urn: "urn:pulumi:prod::k8s-platform::platform:tenancy:Team$kubernetes:core/v1:Namespace::gamma-gamma" },
+    { op: "same", urn: "urn:pulumi:prod::p::t::x" },
+  ],
+  changeSummary: { create: 1, same: 1 },
+};
 
 function fakeDeps(state: { exported: string; head: string }) {
   const calls: string[][] = [];
@@ -45,9 +64,25 @@ test("save records the plan with its commit and state, and a summary the approve
   const dir = tempDir();
   const { deps, calls } = fakeDeps({ exported: exported([{ urn: "a" }]), head: COMMIT });
   await savePlan("prod", dir, PROJECT, deps);
-  expect(calls[1]).toEqual(["preview", "--stack", "prod", "--json", "--save-plan", path.join(dir, FILES.plan), "--policy-pack", "policy", "--policy-pack-config", "policy/config/prod.json"]);
+  expect(calls[1]).toEqual([
+    "preview",
+    "--stack",
+    "prod",
+    "--json",
+    "--save-plan",
+    path.join(dir, FILES.plan),
+    "--policy-pack",
+    "policy",
+    "--policy-pack-config",
+    "policy/config/prod.json",
+  ]);
   const record = JSON.parse(fs.readFileSync(path.join(dir, FILES.record), "utf8"));
-  expect(record).toEqual({ stack: "prod", commit: COMMIT, stateFingerprint: stateFingerprint(exported([{ urn: "a" }])), savedAt: "2026-12-02T03:00:00.000Z" });
+  expect(record).toEqual({
+    stack: "prod",
+    commit: COMMIT,
+    stateFingerprint: stateFingerprint(exported([{ urn: "a" }])),
+    savedAt: "2026-12-02T03:00:00.000Z",
+  });
   expect(fs.readFileSync(path.join(dir, FILES.summary), "utf8")).toContain("| create | `kubernetes:core/v1:Namespace` | `gamma-gamma` |");
 });
 
@@ -64,21 +99,27 @@ describe("apply refuses, before anything runs, whatever differs from what was re
 
   test("another stack's plan", async () => {
     const { dir, deps, calls } = await saved("stage");
-    await expect(applyPlan("prod", dir, "m", PROJECT, deps)).rejects.toThrow(new PlanRefused(`the plan in ${dir} is for stack stage, not prod`));
+    await expect(applyPlan("prod", dir, "m", PROJECT, deps)).rejects.toThrow(
+      new PlanRefused(`the plan in ${dir} is for stack stage, not prod`),
+    );
     expect(ups(calls)).toEqual([]);
   });
 
   test("another commit checked out", async () => {
     const { dir, state, deps, calls } = await saved();
     state.head = "b".repeat(40);
-    await expect(applyPlan("prod", dir, "m", PROJECT, deps)).rejects.toThrow(/the plan was made from commit aaaaaaaaaaaa, but this checkout is bbbbbbbbbbbb/);
+    await expect(applyPlan("prod", dir, "m", PROJECT, deps)).rejects.toThrow(
+      /the plan was made from commit aaaaaaaaaaaa, but this checkout is bbbbbbbbbbbb/,
+    );
     expect(ups(calls)).toEqual([]);
   });
 
   test("the stack changed since the plan (an update or a refresh behind it)", async () => {
     const { dir, state, deps, calls } = await saved();
     state.exported = exported([{ urn: "a", outputs: { changed: true } }]);
-    await expect(applyPlan("prod", dir, "m", PROJECT, deps)).rejects.toThrow(/stack prod changed since its plan was saved at 2026-12-02T03:00:00.000Z .* Run the deploy again to review a new plan/);
+    await expect(applyPlan("prod", dir, "m", PROJECT, deps)).rejects.toThrow(
+      /stack prod changed since its plan was saved at 2026-12-02T03:00:00.000Z .* Run the deploy again to review a new plan/,
+    );
     expect(ups(calls)).toEqual([]);
   });
 
@@ -86,17 +127,39 @@ describe("apply refuses, before anything runs, whatever differs from what was re
     const { dir, deps, calls, streams: streamed } = await saved();
     await applyPlan("prod", dir, "deploy abc by me", PROJECT, deps);
     expect(ups(calls)).toEqual([
-      ["up", "--stack", "prod", "--yes", "--skip-preview", "--plan", path.join(dir, FILES.plan), "--message", "deploy abc by me", "--policy-pack", "policy", "--policy-pack-config", "policy/config/prod.json"],
+      [
+        "up",
+        "--stack",
+        "prod",
+        "--yes",
+        "--skip-preview",
+        "--plan",
+        path.join(dir, FILES.plan),
+        "--message",
+        "deploy abc by me",
+        "--policy-pack",
+        "policy",
+        "--policy-pack-config",
+        "policy/config/prod.json",
+      ],
     ]);
     expect(streamed).toEqual([true]);
   });
 });
 
 test("the summary says so when nothing changes: a read (a shard's StackReference, read on every run) is no change", () => {
-  const unchanged = { steps: [{ op: "same", urn: "urn:pulumi:e2e::p::t::x" }, { op: "read", urn: "urn:pulumi:e2e::p::pulumi:pulumi:StackReference::environment" }], changeSummary: { same: 1, read: 1 } };
+  const unchanged = {
+    steps: [
+      { op: "same", urn: "urn:pulumi:e2e::p::t::x" },
+      { op: "read", urn: "urn:pulumi:e2e::p::pulumi:pulumi:StackReference::environment" },
+    ],
+    changeSummary: { same: 1, read: 1 },
+  };
   expect(changingSteps(unchanged)).toEqual([]);
   expect(planSummary({ stack: "e2e", commit: COMMIT, stateFingerprint: "", savedAt: "" }, unchanged)).toContain("No changes.");
-  expect(changingSteps({ steps: [...unchanged.steps, { op: "delete", urn: "urn:pulumi:e2e::p::t::y" }] })).toEqual([{ op: "delete", urn: "urn:pulumi:e2e::p::t::y" }]);
+  expect(changingSteps({ steps: [...unchanged.steps, { op: "delete", urn: "urn:pulumi:e2e::p::t::y" }] })).toEqual([
+    { op: "delete", urn: "urn:pulumi:e2e::p::t::y" },
+  ]);
   expect(planChanges(unchanged)).toBe(false);
   expect(planChanges({ steps: [{ op: "delete", urn: "urn:pulumi:e2e::p::t::y" }] })).toBe(true);
   expect(planChanges({ changeSummary: {} })).toBe(true);
@@ -104,7 +167,12 @@ test("the summary says so when nothing changes: a read (a shard's StackReference
 
 test("a tenancy shard is planned and applied with its environment's policy config", () => {
   const root = path.resolve(__dirname, "../..");
-  expect(policyArgs("prod-tenancy-3", root)).toEqual(["--policy-pack", "policy", "--policy-pack-config", path.join("policy", "config", "prod.json")]);
+  expect(policyArgs("prod-tenancy-3", root)).toEqual([
+    "--policy-pack",
+    "policy",
+    "--policy-pack-config",
+    path.join("policy", "config", "prod.json"),
+  ]);
 });
 
 /** A project of prod and its shards, each stack's file listing the given teams, with prod's policy config. */
@@ -113,7 +181,10 @@ function prodProject(teamsByStack: Record<string, string[]>): string {
   fs.mkdirSync(path.join(project, "policy", "config"), { recursive: true });
   fs.writeFileSync(path.join(project, "policy", "config", "prod.json"), "{}");
   for (const [stack, teams] of Object.entries(teamsByStack)) {
-    fs.writeFileSync(path.join(project, `Pulumi.${stack}.yaml`), `config:\n  platform:teams: ${JSON.stringify(teams.map((name) => ({ name })))}\n`);
+    fs.writeFileSync(
+      path.join(project, `Pulumi.${stack}.yaml`),
+      `config:\n  platform:teams: ${JSON.stringify(teams.map((name) => ({ name })))}\n`,
+    );
   }
   return project;
 }
@@ -126,20 +197,37 @@ async function expectPlanRefused(stack: string, project: string, deps: PlanDeps,
 }
 
 /** A preview step of a Team, by stack, operation and name. */
-const team = (stack: string, op: string, name: string) => ({ op, urn: `urn:pulumi:${stack}::k8s-platform::platform:tenancy:Team::${name}` });
+const team = (stack: string, op: string, name: string) => ({
+  op,
+  urn: `urn:pulumi:${stack}::k8s-platform::platform:tenancy:Team::${name}`,
+});
 
 test("a plan is refused when it would delete a team another stack of its environment lists: its state was not moved", async () => {
   const project = prodProject({ prod: ["alpha"], "prod-tenancy-1": ["gamma"], "prod-tenancy-2": ["delta"] });
   // Into a shard, out of a shard (back to the environment or into another shard); not across environments.
-  expect(teamsLeftBehind("prod", [team("prod", "delete", "gamma"), team("prod", "delete", "omega"), team("prod", "same", "delta")], project)).toEqual([{ team: "gamma", owner: "prod-tenancy-1" }]);
-  expect(teamsLeftBehind("prod-tenancy-1", [team("prod-tenancy-1", "delete", "alpha"), team("prod-tenancy-1", "delete", "delta"), team("prod-tenancy-1", "delete", "gamma")], project)).toEqual([
+  expect(
+    teamsLeftBehind("prod", [team("prod", "delete", "gamma"), team("prod", "delete", "omega"), team("prod", "same", "delta")], project),
+  ).toEqual([{ team: "gamma", owner: "prod-tenancy-1" }]);
+  expect(
+    teamsLeftBehind(
+      "prod-tenancy-1",
+      [team("prod-tenancy-1", "delete", "alpha"), team("prod-tenancy-1", "delete", "delta"), team("prod-tenancy-1", "delete", "gamma")],
+      project,
+    ),
+  ).toEqual([
     { team: "alpha", owner: "prod" },
     { team: "delta", owner: "prod-tenancy-2" },
   ]);
   expect(teamsLeftBehind("stage", [team("stage", "delete", "gamma")], project)).toEqual([]);
 
   const { deps } = fakeDeps({ exported: exported([]), head: COMMIT });
-  const deleting = { ...deps, pulumi: async (args: string[]) => (args[0] === "preview" ? JSON.stringify({ steps: [team("prod-tenancy-1", "delete", "alpha"), team("prod-tenancy-1", "delete", "delta")] }) : deps.pulumi(args)) };
+  const deleting = {
+    ...deps,
+    pulumi: async (args: string[]) =>
+      args[0] === "preview"
+        ? JSON.stringify({ steps: [team("prod-tenancy-1", "delete", "alpha"), team("prod-tenancy-1", "delete", "delta")] })
+        : deps.pulumi(args),
+  };
   await expectPlanRefused(
     "prod-tenancy-1",
     project,
@@ -160,12 +248,16 @@ test("a plan is refused when it would create a team another stack of its environ
       if (args[0] === "preview") return JSON.stringify({ steps: [team("prod", "create", "gamma"), team("prod", "create", "omega")] });
       if (args[1] === "export" && args[3] !== "prod") exports.push(args[3]);
       // The first shard still holds gamma; the second was committed before its stack was created.
-      if (args[1] === "export" && args[3] === "prod-tenancy-1") return exported([{ type: "platform:tenancy:Team", urn: team("prod-tenancy-1", "same", "gamma").urn }]);
-      if (args[1] === "export" && args[3] === "prod-tenancy-2") throw new Error("Command failed: pulumi stack export\nerror: no stack named 'prod-tenancy-2' found");
+      if (args[1] === "export" && args[3] === "prod-tenancy-1")
+        return exported([{ type: "platform:tenancy:Team", urn: team("prod-tenancy-1", "same", "gamma").urn }]);
+      if (args[1] === "export" && args[3] === "prod-tenancy-2")
+        throw new Error("Command failed: pulumi stack export\nerror: no stack named 'prod-tenancy-2' found");
       return deps.pulumi(args);
     },
   };
-  expect(await teamsHeldElsewhere("prod", [team("prod", "create", "gamma"), team("prod", "create", "omega")], project, moving)).toEqual([{ team: "gamma", owner: "prod-tenancy-1" }]);
+  expect(await teamsHeldElsewhere("prod", [team("prod", "create", "gamma"), team("prod", "create", "omega")], project, moving)).toEqual([
+    { team: "gamma", owner: "prod-tenancy-1" },
+  ]);
   expect(exports).toEqual(["prod-tenancy-1", "prod-tenancy-2"]);
   // Nothing created, nothing read.
   expect(await teamsHeldElsewhere("prod", [team("prod", "same", "gamma")], project, moving)).toEqual([]);
@@ -180,6 +272,10 @@ test("a plan is refused when it would create a team another stack of its environ
       '(docs/scale.md, "Moving teams between stacks").',
   );
   // Any other failure to read a stack's state is not taken for an empty state.
-  const denied: PlanDeps = { ...moving, pulumi: async (args) => (args[1] === "export" && args[3] === "prod-tenancy-1" ? Promise.reject(new Error("AccessDenied")) : moving.pulumi(args)) };
+  const denied: PlanDeps = {
+    ...moving,
+    pulumi: async (args) =>
+      args[1] === "export" && args[3] === "prod-tenancy-1" ? Promise.reject(new Error("AccessDenied")) : moving.pulumi(args),
+  };
   await expect(teamsHeldElsewhere("prod", [team("prod", "create", "gamma")], project, denied)).rejects.toThrow("AccessDenied");
 });

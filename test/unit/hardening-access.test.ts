@@ -24,7 +24,9 @@ describe("item 3: build pods cannot obtain the node role", () => {
     const ciPool = admin["platform:admin"].ciRunners.nodePool;
     expect(hopLimit(runs.admin, ciPool)).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
     for (const stack of EKS_STACKS) {
-      for (const pool of readStackConfig(stack)["platform:cluster"].nodePools.filter((p: { name: string }) => stack !== "admin" || p.name !== ciPool)) {
+      for (const pool of readStackConfig(stack)["platform:cluster"].nodePools.filter(
+        (p: { name: string }) => stack !== "admin" || p.name !== ciPool,
+      )) {
         expect([stack, pool.name, hopLimit(runs[stack], pool.name).httpPutResponseHopLimit]).toEqual([stack, pool.name, 2]);
       }
     }
@@ -58,7 +60,9 @@ describe("item 4: the Client VPN authorizes by directory group only", () => {
   });
 
   test("an admin stack without vpn.accessGroupSid is a config error", async () => {
-    await expect(runStack("admin", { configure: (c) => delete c["platform:admin"].vpn.accessGroupSid })).rejects.toThrow(/platform:admin\.vpn\.accessGroupSid/);
+    await expect(runStack("admin", { configure: (c) => delete c["platform:admin"].vpn.accessGroupSid })).rejects.toThrow(
+      /platform:admin\.vpn\.accessGroupSid/,
+    );
   });
 });
 
@@ -73,21 +77,29 @@ describe("item 5: a spoke's API accepts the hub's deploy runners only", () => {
     expect(runs.admin.outputs.deployRunnerPrefixListId).toBe("transit-deploy-runners-id");
   });
 
-  test.each(["e2e", "stage", "prod"] as const)("%s: HTTPS to the API from that prefix list, on the API endpoint's own security group", (stack) => {
-    const run = runs[stack];
-    const apiGroup = run.one("aws:ec2/securityGroup:SecurityGroup", "cluster-api");
-    expect(run.one("aws:eks/cluster:Cluster", "cluster-eks").inputs.vpcConfig.securityGroupIds).toEqual(["cluster-api-id"]);
-    const rules = run.ofType(INGRESS_RULE).filter((r) => r.inputs.securityGroupId === "cluster-api-id");
-    expect(rules.map((r) => r.inputs)).toEqual([
-      expect.objectContaining({ prefixListId: defaultHubOutputs.deployRunnerPrefixListId, ipProtocol: "tcp", fromPort: 443, toPort: 443 }),
-    ]);
-    expect(apiGroup.inputs.vpcId).toBe("network-vpc-id");
-    // Nothing opens the cluster security group EKS shares with the nodes, and no rule takes the whole hub CIDR.
-    for (const rule of run.ofType(INGRESS_RULE)) {
-      expect(rule.inputs.securityGroupId).not.toMatch(/^sg-/);
-      expect(rule.inputs.cidrIpv4).not.toBe(defaultHubOutputs.vpcCidr);
-    }
-  });
+  test.each(["e2e", "stage", "prod"] as const)(
+    "%s: HTTPS to the API from that prefix list, on the API endpoint's own security group",
+    (stack) => {
+      const run = runs[stack];
+      const apiGroup = run.one("aws:ec2/securityGroup:SecurityGroup", "cluster-api");
+      expect(run.one("aws:eks/cluster:Cluster", "cluster-eks").inputs.vpcConfig.securityGroupIds).toEqual(["cluster-api-id"]);
+      const rules = run.ofType(INGRESS_RULE).filter((r) => r.inputs.securityGroupId === "cluster-api-id");
+      expect(rules.map((r) => r.inputs)).toEqual([
+        expect.objectContaining({
+          prefixListId: defaultHubOutputs.deployRunnerPrefixListId,
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+        }),
+      ]);
+      expect(apiGroup.inputs.vpcId).toBe("network-vpc-id");
+      // Nothing opens the cluster security group EKS shares with the nodes, and no rule takes the whole hub CIDR.
+      for (const rule of run.ofType(INGRESS_RULE)) {
+        expect(rule.inputs.securityGroupId).not.toMatch(/^sg-/);
+        expect(rule.inputs.cidrIpv4).not.toBe(defaultHubOutputs.vpcCidr);
+      }
+    },
+  );
 
   test("admin: VPN users reach the admin API through the same API security group", () => {
     const rule = runs.admin.one(INGRESS_RULE, "vpn-api-from-vpn").inputs;

@@ -16,11 +16,18 @@ type Rule = { apiGroups?: string[]; resources?: string[]; verbs?: string[] };
 const AUDITOR = CLUSTER_ROLES.auditor as Rule[];
 
 const reads = (group: string, resource: string) =>
-  AUDITOR.some((rule) => rule.apiGroups?.includes(group) && rule.resources?.includes(resource) && ["get", "list", "watch"].every((v) => rule.verbs?.includes(v)));
+  AUDITOR.some(
+    (rule) =>
+      rule.apiGroups?.includes(group) &&
+      rule.resources?.includes(resource) &&
+      ["get", "list", "watch"].every((v) => rule.verbs?.includes(v)),
+  );
 
 /** Every file of a directory tree. */
 const filesUnder = (dir: string): string[] =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 
 /** `group/plural` of every CustomResourceDefinition in a chart archive (templates, crds/ and subcharts alike). */
 function crdsOf(archive: string): string[] {

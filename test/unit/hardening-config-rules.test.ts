@@ -6,7 +6,9 @@ import { readStackConfig } from "../harness";
 
 /** A stack's config as the rules see it, after an optional edit of the plain values. */
 function configOf(stack: string, edit: (c: Record<string, any>) => void = () => {}) {
-  const plain = Object.fromEntries(Object.entries(readStackConfig(stack)).map(([key, value]) => [key.replace(/^platform:/, ""), structuredClone(value)]));
+  const plain = Object.fromEntries(
+    Object.entries(readStackConfig(stack)).map(([key, value]) => [key.replace(/^platform:/, ""), structuredClone(value)]),
+  );
   edit(plain);
   return platformSchema.parse(plain);
 }
@@ -19,22 +21,48 @@ test.each([...ENVIRONMENTS])("%s: the committed config breaks none of the harden
 test("the CI build pool may not open instance metadata to its pods", () => {
   const config = configOf("admin", (c) => (c.cluster.nodePools[1].metadataHopLimit = 2));
   expect(ciBuildPoolKeepsMetadataOnNode(config, NO_SECRETS)).toEqual([
-    { path: "cluster.nodePools[1].metadataHopLimit", expected: expect.stringMatching(/^1 or nothing on admin\.ciRunners\.nodePool "ci": with 2, build pods reach/) },
+    {
+      path: "cluster.nodePools[1].metadataHopLimit",
+      expected: expect.stringMatching(/^1 or nothing on admin\.ciRunners\.nodePool "ci": with 2, build pods reach/),
+    },
   ]);
-  expect(ciBuildPoolKeepsMetadataOnNode(configOf("admin", (c) => (c.cluster.nodePools[1].metadataHopLimit = 1)), NO_SECRETS)).toEqual([]);
+  expect(
+    ciBuildPoolKeepsMetadataOnNode(
+      configOf("admin", (c) => (c.cluster.nodePools[1].metadataHopLimit = 1)),
+      NO_SECRETS,
+    ),
+  ).toEqual([]);
   // Another pool may: its pods are not untrusted builds.
-  expect(ciBuildPoolKeepsMetadataOnNode(configOf("admin", (c) => (c.cluster.nodePools[0].metadataHopLimit = 2)), NO_SECRETS)).toEqual([]);
+  expect(
+    ciBuildPoolKeepsMetadataOnNode(
+      configOf("admin", (c) => (c.cluster.nodePools[0].metadataHopLimit = 2)),
+      NO_SECRETS,
+    ),
+  ).toEqual([]);
 });
 
 test("the audit log stays on whatever else is turned off", () => {
-  expect(auditLogIsAlwaysOn(configOf("e2e", (c) => (c.cluster.controlPlaneLogTypes = ["api", "authenticator"])), NO_SECRETS)).toEqual([
-    { path: "cluster.controlPlaneLogTypes", expected: expect.stringContaining('"audit"') },
-  ]);
+  expect(
+    auditLogIsAlwaysOn(
+      configOf("e2e", (c) => (c.cluster.controlPlaneLogTypes = ["api", "authenticator"])),
+      NO_SECRETS,
+    ),
+  ).toEqual([{ path: "cluster.controlPlaneLogTypes", expected: expect.stringContaining('"audit"') }]);
 });
 
 test("ECR interface endpoints come as a pair", () => {
-  expect(ecrEndpointsComeInPairs(configOf("stage", (c) => (c.network.interfaceEndpoints = ["ecr.dkr", "sts"])), NO_SECRETS)).toEqual([
+  expect(
+    ecrEndpointsComeInPairs(
+      configOf("stage", (c) => (c.network.interfaceEndpoints = ["ecr.dkr", "sts"])),
+      NO_SECRETS,
+    ),
+  ).toEqual([
     { path: "network.interfaceEndpoints", expected: expect.stringMatching(/both ecr\.api and ecr\.dkr, or neither.*only ecr\.dkr/) },
   ]);
-  expect(ecrEndpointsComeInPairs(configOf("stage", (c) => (c.network.interfaceEndpoints = ["sts"])), NO_SECRETS)).toEqual([]);
+  expect(
+    ecrEndpointsComeInPairs(
+      configOf("stage", (c) => (c.network.interfaceEndpoints = ["sts"])),
+      NO_SECRETS,
+    ),
+  ).toEqual([]);
 });

@@ -32,7 +32,11 @@ describe("item 9: VPC endpoints", () => {
   test.each(EKS_STACKS)("%s: an S3 gateway endpoint on every private route table", (stack) => {
     const s3 = runs[stack].one(ENDPOINT, "network-endpoints-s3").inputs;
     expect(s3).toMatchObject({ vpcId: "network-vpc-id", serviceName: "com.amazonaws.eu-west-1.s3", vpcEndpointType: "Gateway" });
-    expect([...s3.routeTableIds].sort()).toEqual(privateRouteTables(runs[stack]).map((t) => `${t.name}-id`).sort());
+    expect([...s3.routeTableIds].sort()).toEqual(
+      privateRouteTables(runs[stack])
+        .map((t) => `${t.name}-id`)
+        .sort(),
+    );
   });
 
   test.each(EKS_STACKS)("%s: ECR (api, dkr) and STS interface endpoints exactly where config lists them (prod and stage)", (stack) => {
@@ -40,14 +44,25 @@ describe("item 9: VPC endpoints", () => {
     const listed: string[] = network(stack).interfaceEndpoints ?? [];
     expect(interfaces.map((e) => e.inputs.serviceName).sort()).toEqual(listed.map((s) => `com.amazonaws.eu-west-1.${s}`).sort());
     expect(listed.length > 0).toBe(stack === "prod" || stack === "stage");
-    const privateSubnets = runs[stack].ofType("aws:ec2/subnet:Subnet").filter((s) => s.name.includes("private")).map((s) => `${s.name}-id`);
+    const privateSubnets = runs[stack]
+      .ofType("aws:ec2/subnet:Subnet")
+      .filter((s) => s.name.includes("private"))
+      .map((s) => `${s.name}-id`);
     for (const endpoint of interfaces) {
       expect(endpoint.inputs).toMatchObject({ privateDnsEnabled: true, securityGroupIds: ["network-endpoints-interface-id"] });
       expect(endpoint.inputs.subnetIds).toEqual(privateSubnets);
     }
     if (listed.length > 0) {
-      const https = runs[stack].one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "network-endpoints-interface-https").inputs;
-      expect(https).toMatchObject({ securityGroupId: "network-endpoints-interface-id", cidrIpv4: network(stack).vpcCidr, fromPort: 443, toPort: 443 });
+      const https = runs[stack].one(
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "network-endpoints-interface-https",
+      ).inputs;
+      expect(https).toMatchObject({
+        securityGroupId: "network-endpoints-interface-id",
+        cidrIpv4: network(stack).vpcCidr,
+        fromPort: 443,
+        toPort: 443,
+      });
     }
   });
 });

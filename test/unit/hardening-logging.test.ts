@@ -50,7 +50,9 @@ describe("item 2: Fluent Bit verifies Elasticsearch's certificate", () => {
     for (const release of ["logging-fluent-bit", "logging-fluent-bit-events"]) {
       const values = chartValues(runs[stack], release);
       const output = (values.config.outputs as string).split("\n").map((line) => line.trim());
-      expect(output).toEqual(expect.arrayContaining(["tls On", "tls.verify On", "tls.verify_hostname On", "tls.ca_file /fluent-bit/tls/ca.crt"]));
+      expect(output).toEqual(
+        expect.arrayContaining(["tls On", "tls.verify On", "tls.verify_hostname On", "tls.ca_file /fluent-bit/tls/ca.crt"]),
+      );
       expect(output).not.toContain("tls.verify Off");
       expect(values.extraVolumes).toEqual([{ name: "elasticsearch-ca", secret: { secretName: "elasticsearch-http-ca" } }]);
       expect(values.extraVolumeMounts).toEqual([{ name: "elasticsearch-ca", mountPath: "/fluent-bit/tls", readOnly: true }]);
@@ -58,21 +60,24 @@ describe("item 2: Fluent Bit verifies Elasticsearch's certificate", () => {
     }
   });
 
-  test.each(EKS_STACKS)("%s: the CA is ECK's public HTTP certificate Secret, read once Elasticsearch answered, copied into logging-agents", (stack) => {
-    const run = runs[stack];
-    const source = run.one("kubernetes:core/v1:Secret", "logging-es-ca-source");
-    const job = run.one("kubernetes:batch/v1:Job", "logging-index-lifecycle");
-    // A read (no inputs), after the lifecycle Job, which completes only when Elasticsearch is up.
-    expect(source.inputs).toEqual({});
-    expect(source.dependencies).toContain(job.urn);
-    const copy = run.one("kubernetes:core/v1:Secret", "logging-es-ca");
-    expect(copy.inputs.metadata).toMatchObject({ name: "elasticsearch-http-ca", namespace: "logging-agents" });
-    // The mock engine answers the read of logging/logging-es-http-certs-public (test/mocks.ts).
-    expect(Buffer.from(copy.inputs.data["ca.crt"], "base64").toString()).toBe("CA of logging/logging-es-http-certs-public");
-    for (const release of ["logging-fluent-bit", "logging-fluent-bit-events"]) {
-      expect(run.one("kubernetes:helm.sh/v4:Chart", release).dependencies).toContain(copy.urn);
-    }
-  });
+  test.each(EKS_STACKS)(
+    "%s: the CA is ECK's public HTTP certificate Secret, read once Elasticsearch answered, copied into logging-agents",
+    (stack) => {
+      const run = runs[stack];
+      const source = run.one("kubernetes:core/v1:Secret", "logging-es-ca-source");
+      const job = run.one("kubernetes:batch/v1:Job", "logging-index-lifecycle");
+      // A read (no inputs), after the lifecycle Job, which completes only when Elasticsearch is up.
+      expect(source.inputs).toEqual({});
+      expect(source.dependencies).toContain(job.urn);
+      const copy = run.one("kubernetes:core/v1:Secret", "logging-es-ca");
+      expect(copy.inputs.metadata).toMatchObject({ name: "elasticsearch-http-ca", namespace: "logging-agents" });
+      // The mock engine answers the read of logging/logging-es-http-certs-public (test/mocks.ts).
+      expect(Buffer.from(copy.inputs.data["ca.crt"], "base64").toString()).toBe("CA of logging/logging-es-http-certs-public");
+      for (const release of ["logging-fluent-bit", "logging-fluent-bit-events"]) {
+        expect(run.one("kubernetes:helm.sh/v4:Chart", release).dependencies).toContain(copy.urn);
+      }
+    },
+  );
 
   test.each(EKS_STACKS)("%s: ECK's CAs live ten years, so the copy rarely goes stale", (stack) => {
     expect(chartValues(runs[stack], "logging-eck-operator").config).toEqual({ caValidity: "87600h" });

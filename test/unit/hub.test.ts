@@ -11,7 +11,13 @@ const OTHER_HUB = "acme/k8s-platform/hub";
 const hubOutputsOf: Record<string, typeof defaultHubOutputs> = {
   e2e: defaultHubOutputs,
   stage: defaultHubOutputs,
-  prod: { ...defaultHubOutputs, transitGatewayId: "tgw-0fedcba9876543210", ciRoleArn: "arn:aws:iam::555555555555:role/other-ci", dexIssuerUrl: "https://sso.example.org", vpcCidr: "10.1.0.0/16" },
+  prod: {
+    ...defaultHubOutputs,
+    transitGatewayId: "tgw-0fedcba9876543210",
+    ciRoleArn: "arn:aws:iam::555555555555:role/other-ci",
+    dexIssuerUrl: "https://sso.example.org",
+    vpcCidr: "10.1.0.0/16",
+  },
 };
 
 let hub: StackRun;
@@ -42,7 +48,11 @@ describe("admin stack", () => {
 
   test("hub objects reach the cluster only through the provider that waits for nodes", () => {
     const hubNamespaces = ["dex", "ci-runners", "arc-systems"];
-    const objects = hub.resources.filter((r) => r.type.startsWith("kubernetes:") && hubNamespaces.includes(r.inputs.namespace ?? r.inputs.metadata?.namespace ?? r.inputs.metadata?.name));
+    const objects = hub.resources.filter(
+      (r) =>
+        r.type.startsWith("kubernetes:") &&
+        hubNamespaces.includes(r.inputs.namespace ?? r.inputs.metadata?.namespace ?? r.inputs.metadata?.name),
+    );
     expect(objects.length).toBeGreaterThanOrEqual(12);
     for (const object of objects) expect(object.provider).toMatch(/::cluster-workloads-provider::/);
   });
@@ -53,7 +63,12 @@ describe("Dex", () => {
 
   test("is the pinned chart, issuing under the public URL the admin stack exports", () => {
     const chart = hub.one("kubernetes:helm.sh/v4:Chart", "dex-chart").inputs;
-    expect(chart).toMatchObject({ chart: "dex", version: CHARTS.dex.version, namespace: "dex", repositoryOpts: { repo: "https://charts.dexidp.io" } });
+    expect(chart).toMatchObject({
+      chart: "dex",
+      version: CHARTS.dex.version,
+      namespace: "dex",
+      repositoryOpts: { repo: "https://charts.dexidp.io" },
+    });
     expect(values().image).toEqual(splitImage(IMAGES.dex));
     expect(values().replicaCount).toBe(admin.dex.replicas);
     expect(values().config.issuer).toBe(hub.outputs.dexIssuerUrl);
@@ -68,7 +83,12 @@ describe("Dex", () => {
       bindDN: ldap.bindDN,
       bindPW: "$LDAP_BIND_PW",
       userSearch: { baseDN: ldap.userSearch.baseDN, filter: ldap.userSearch.filter, username: "sAMAccountName", emailAttr: "mail" },
-      groupSearch: { baseDN: ldap.groupSearch.baseDN, filter: ldap.groupSearch.filter, userMatchers: [{ userAttr: "DN", groupAttr: "member" }], nameAttr: "cn" },
+      groupSearch: {
+        baseDN: ldap.groupSearch.baseDN,
+        filter: ldap.groupSearch.filter,
+        userMatchers: [{ userAttr: "DN", groupAttr: "member" }],
+        nameAttr: "cn",
+      },
     });
     expect(values().envFrom).toEqual([{ secretRef: { name: "dex-credentials" } }]);
     const credentials = hub.one("kubernetes:core/v1:Secret", "dex-credentials").inputs;
@@ -101,14 +121,20 @@ describe("Dex", () => {
 
   test("is published over HTTPS under its issuer name, with a DNS-validated certificate", () => {
     const service = hub.one("kubernetes:core/v1:Service", "dex-service").inputs;
-    expect(service.spec).toMatchObject({ type: "LoadBalancer", selector: { "app.kubernetes.io/name": "dex", "app.kubernetes.io/instance": "dex" } });
+    expect(service.spec).toMatchObject({
+      type: "LoadBalancer",
+      selector: { "app.kubernetes.io/name": "dex", "app.kubernetes.io/instance": "dex" },
+    });
     expect(service.spec.ports).toEqual([{ name: "https", port: 443, targetPort: "http", protocol: "TCP" }]);
     expect(service.metadata.annotations).toMatchObject({
       "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
       "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "https",
       "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": expect.stringMatching(/^arn:aws:acm:.*dex-certificate$/),
     });
-    expect(hub.one("aws:acm/certificate:Certificate", "dex-certificate").inputs).toMatchObject({ domainName: "dex.admin.platform.example.com", validationMethod: "DNS" });
+    expect(hub.one("aws:acm/certificate:Certificate", "dex-certificate").inputs).toMatchObject({
+      domainName: "dex.admin.platform.example.com",
+      validationMethod: "DNS",
+    });
     const record = hub.one("aws:route53/record:Record", "dex-dns").inputs;
     expect(record).toMatchObject({ zoneId: "Z0ADMIN000000000000001", name: "dex.admin.platform.example.com", type: "CNAME" });
     expect(record.records).toEqual([expect.stringMatching(/\.elb\.eu-west-1\.amazonaws\.com$/)]);
@@ -128,22 +154,37 @@ describe("CI runners", () => {
     expect(statement.Action).toBe("sts:AssumeRoleWithWebIdentity");
     expect(statement.Principal.Federated).toMatch(/:oidc-provider\/oidc\.eks\./);
     const conditions = statement.Condition.StringEquals;
-    const issuer = Object.keys(conditions).find((k) => k.endsWith(":sub"))!.replace(/:sub$/, "");
-    expect(conditions).toEqual({ [`${issuer}:sub`]: "system:serviceaccount:ci-runners:ci-deployer", [`${issuer}:aud`]: "sts.amazonaws.com" });
+    const issuer = Object.keys(conditions)
+      .find((k) => k.endsWith(":sub"))!
+      .replace(/:sub$/, "");
+    expect(conditions).toEqual({
+      [`${issuer}:sub`]: "system:serviceaccount:ci-runners:ci-deployer",
+      [`${issuer}:aud`]: "sts.amazonaws.com",
+    });
   });
 
   test("the CI role has no IAM permission at all: it cannot assume any environment's deploy role", () => {
     expect(hub.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("ci-runners-deployer"))).toEqual([]);
-    expect(hub.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((p) => p.name.startsWith("ci-runners-deployer"))).toEqual([]);
+    expect(hub.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((p) => p.name.startsWith("ci-runners-deployer"))).toEqual(
+      [],
+    );
   });
 
   test("the pinned controller manages the runners' namespace only; each scale set names it explicitly", () => {
     const controller = hub.one("kubernetes:helm.sh/v4:Chart", "ci-runners-controller").inputs;
-    expect(controller).toMatchObject({ chart: expect.stringMatching(/gha-runner-scale-set-controller$/), version: CHARTS.runnerController.version, namespace: "arc-systems" });
+    expect(controller).toMatchObject({
+      chart: expect.stringMatching(/gha-runner-scale-set-controller$/),
+      version: CHARTS.runnerController.version,
+      namespace: "arc-systems",
+    });
     expect(controller.values.flags.watchSingleNamespace).toBe("ci-runners");
     for (const scaleSet of ["admin-ci", "admin-deploy", "admin-platform"]) {
       const chart = hub.one("kubernetes:helm.sh/v4:Chart", `ci-runners-${scaleSet}`).inputs;
-      expect(chart).toMatchObject({ chart: expect.stringMatching(/gha-runner-scale-set$/), version: CHARTS.runnerScaleSet.version, namespace: "ci-runners" });
+      expect(chart).toMatchObject({
+        chart: expect.stringMatching(/gha-runner-scale-set$/),
+        version: CHARTS.runnerScaleSet.version,
+        namespace: "ci-runners",
+      });
       expect(chart.values).toMatchObject({
         githubConfigUrl: admin.ciRunners.githubConfigUrl,
         githubConfigSecret: "github-app",
@@ -160,12 +201,21 @@ describe("CI runners", () => {
     const build = hub.one("kubernetes:helm.sh/v4:Chart", "ci-runners-admin-ci").inputs.values;
     expect(build).toMatchObject({ minRunners: admin.ciRunners.minRunners, maxRunners: admin.ciRunners.maxRunners });
     expect(build.template.spec.nodeSelector).toEqual({ "platform.example.io/pool": "ci" });
-    expect(build.template.spec.tolerations).toEqual([{ key: "platform.example.io/ci", operator: "Equal", value: "true", effect: "NoSchedule" }]);
+    expect(build.template.spec.tolerations).toEqual([
+      { key: "platform.example.io/ci", operator: "Equal", value: "true", effect: "NoSchedule" },
+    ]);
     expect(build.template.spec.serviceAccountName).toBe("ci-builder");
-    expect(build.template.spec.initContainers.find((c: any) => c.name === "dind")).toMatchObject({ image: `${hub.outputs.registryHost}/docker-hub/library/${IMAGES.dockerDind}`, securityContext: { privileged: true } });
+    expect(build.template.spec.initContainers.find((c: any) => c.name === "dind")).toMatchObject({
+      image: `${hub.outputs.registryHost}/docker-hub/library/${IMAGES.dockerDind}`,
+      securityContext: { privileged: true },
+    });
 
     const deploy = hub.one("kubernetes:helm.sh/v4:Chart", "ci-runners-admin-deploy").inputs.values;
-    expect(deploy).toMatchObject({ runnerGroup: admin.ciRunners.deploy.runnerGroup, minRunners: 0, maxRunners: admin.ciRunners.deploy.maxRunners });
+    expect(deploy).toMatchObject({
+      runnerGroup: admin.ciRunners.deploy.runnerGroup,
+      minRunners: 0,
+      maxRunners: admin.ciRunners.deploy.maxRunners,
+    });
     expect(deploy.template.spec.serviceAccountName).toBe("ci-deployer");
     expect(deploy.template.spec.tolerations).toBeUndefined();
     expect(JSON.stringify(deploy.template)).not.toContain("privileged");
@@ -173,7 +223,11 @@ describe("CI runners", () => {
 
   test("platform delivery runners (this repository's previews and deploys) hold no cloud role and no API token", () => {
     const platform = hub.one("kubernetes:helm.sh/v4:Chart", "ci-runners-admin-platform").inputs.values;
-    expect(platform).toMatchObject({ runnerGroup: "platform-delivery", minRunners: 0, maxRunners: admin.ciRunners.platform?.maxRunners ?? 4 });
+    expect(platform).toMatchObject({
+      runnerGroup: "platform-delivery",
+      minRunners: 0,
+      maxRunners: admin.ciRunners.platform?.maxRunners ?? 4,
+    });
     expect(platform.template.spec.serviceAccountName).toBe("platform-delivery");
     expect(platform.template.spec.tolerations).toBeUndefined();
     expect(JSON.stringify(platform.template)).not.toContain("privileged");
@@ -187,10 +241,18 @@ describe("CI runners", () => {
 describe("Client VPN", () => {
   test("authenticates against the directory and logs every connection", () => {
     const endpoint = hub.one("aws:ec2clientvpn/endpoint:Endpoint", "vpn-endpoint").inputs;
-    expect(endpoint.authenticationOptions).toEqual([{ type: "directory-service-authentication", activeDirectoryId: admin.vpn.directoryId }]);
-    expect(endpoint).toMatchObject({ clientCidrBlock: admin.vpn.clientCidr, serverCertificateArn: admin.vpn.serverCertificateArn, splitTunnel: true });
+    expect(endpoint.authenticationOptions).toEqual([
+      { type: "directory-service-authentication", activeDirectoryId: admin.vpn.directoryId },
+    ]);
+    expect(endpoint).toMatchObject({
+      clientCidrBlock: admin.vpn.clientCidr,
+      serverCertificateArn: admin.vpn.serverCertificateArn,
+      splitTunnel: true,
+    });
     expect(endpoint.connectionLogOptions.enabled).toBe(true);
-    expect(hub.ofType("aws:ec2clientvpn/networkAssociation:NetworkAssociation")).toHaveLength(readStackConfig("admin")["platform:network"].azCount);
+    expect(hub.ofType("aws:ec2clientvpn/networkAssociation:NetworkAssociation")).toHaveLength(
+      readStackConfig("admin")["platform:network"].azCount,
+    );
   });
 
   test("authorizes and routes every environment's VPC (and the admin VPC) through the endpoint", () => {
@@ -206,7 +268,6 @@ describe("Client VPN", () => {
       expect(toSpoke.map((r) => r.targetVpcSubnetId).sort()).toEqual([...associations].sort());
     }
   });
-
 });
 
 describe("Transit Gateway hub", () => {
@@ -214,7 +275,9 @@ describe("Transit Gateway hub", () => {
     const shared = hub.ofType("aws:ram/principalAssociation:PrincipalAssociation").map((p) => p.inputs.principal);
     expect(shared.sort()).toEqual(admin.spokes.map((s: any) => s.accountId).sort());
     expect(hub.one("aws:ram/resourceShare:ResourceShare", "transit-share").inputs.allowExternalPrincipals).toBe(false);
-    expect(hub.one("aws:ec2transitgateway/vpcAttachment:VpcAttachment", "transit-attachment").inputs.transitGatewayId).toBe("transit-tgw-id");
+    expect(hub.one("aws:ec2transitgateway/vpcAttachment:VpcAttachment", "transit-attachment").inputs.transitGatewayId).toBe(
+      "transit-tgw-id",
+    );
 
     const routes = hub.ofType("aws:ec2/route:Route").filter((r) => r.inputs.transitGatewayId);
     const routeTables = hub.ofType("aws:ec2/routeTable:RouteTable").filter((t) => t.name.includes("private"));
@@ -232,17 +295,27 @@ describe.each(ENVIRONMENTS)("%s attaches to the hub", (env) => {
 
   test("through one StackReference to the configured admin stack", () => {
     const expected = env === "prod" ? OTHER_HUB : readStackConfig(env)["platform:hub"].stack;
-    expect(run().ofType("pulumi:pulumi:StackReference").map((r) => r.inputs.name)).toEqual([expected]);
+    expect(
+      run()
+        .ofType("pulumi:pulumi:StackReference")
+        .map((r) => r.inputs.name),
+    ).toEqual([expected]);
   });
 
   test("its VPC is attached to the hub's Transit Gateway and routes the hub's CIDR through it", () => {
     const attachment = run().one("aws:ec2transitgateway/vpcAttachment:VpcAttachment", "transit-attachment").inputs;
     expect(attachment.transitGatewayId).toBe(hubOutputs.transitGatewayId);
-    const privateSubnets = run().ofType("aws:ec2/subnet:Subnet").filter((s) => s.name.includes("private"));
+    const privateSubnets = run()
+      .ofType("aws:ec2/subnet:Subnet")
+      .filter((s) => s.name.includes("private"));
     expect(attachment.subnetIds).toHaveLength(privateSubnets.length);
 
-    const privateTables = run().ofType("aws:ec2/routeTable:RouteTable").filter((t) => t.name.includes("private"));
-    const viaGateway = run().ofType("aws:ec2/route:Route").filter((r) => r.inputs.transitGatewayId);
+    const privateTables = run()
+      .ofType("aws:ec2/routeTable:RouteTable")
+      .filter((t) => t.name.includes("private"));
+    const viaGateway = run()
+      .ofType("aws:ec2/route:Route")
+      .filter((r) => r.inputs.transitGatewayId);
     expect(viaGateway).toHaveLength(privateTables.length);
     for (const route of viaGateway) {
       expect(route.inputs).toMatchObject({ destinationCidrBlock: hubOutputs.vpcCidr, transitGatewayId: hubOutputs.transitGatewayId });
@@ -261,7 +334,11 @@ describe.each(ENVIRONMENTS)("%s attaches to the hub", (env) => {
     const entry = run().one("aws:eks/accessEntry:AccessEntry", "ci-access-entry").inputs;
     expect(entry).toMatchObject({ principalArn: hubOutputs.ciRoleArn, type: "STANDARD", kubernetesGroups: ["platform:ci-deployers"] });
     // No EKS access policy: the team namespaces bind the entry's group, in whichever stack carries the team.
-    expect(run().ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter((a) => a.inputs.principalArn === hubOutputs.ciRoleArn)).toEqual([]);
+    expect(
+      run()
+        .ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+        .filter((a) => a.inputs.principalArn === hubOutputs.ciRoleArn),
+    ).toEqual([]);
     const teams = readStackConfig(env)["platform:teams"].flatMap(teamNamespaces);
     const ciBindings = run()
       .ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
@@ -273,7 +350,13 @@ describe.each(ENVIRONMENTS)("%s attaches to the hub", (env) => {
       expect(binding.subjects).toEqual([{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "platform:ci-deployers" }]);
     }
     const apiRule = run().one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "transit-api-from-hub").inputs;
-    expect(apiRule).toMatchObject({ prefixListId: hubOutputs.deployRunnerPrefixListId, securityGroupId: "cluster-api-id", ipProtocol: "tcp", fromPort: 443, toPort: 443 });
+    expect(apiRule).toMatchObject({
+      prefixListId: hubOutputs.deployRunnerPrefixListId,
+      securityGroupId: "cluster-api-id",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+    });
   });
 });
 
@@ -283,26 +366,36 @@ describe("admin config rules", () => {
   test("every Grafana and Kibana client needs a secret", async () => {
     const secrets = readTestSecrets("admin");
     delete secrets["platform:oidcClientSecrets"]["kibana-prod"];
-    await expect(runStack("admin", { secrets })).rejects.toThrow(/platform:oidcClientSecrets\.kibana-prod = \[secret\]: expected a secret: the Dex client secret of kibana-prod/);
+    await expect(runStack("admin", { secrets })).rejects.toThrow(
+      /platform:oidcClientSecrets\.kibana-prod = \[secret\]: expected a secret: the Dex client secret of kibana-prod/,
+    );
   });
 
   test("hub ranges must not overlap", async () => {
     await expect(runStack("admin", { configure: withAdmin((a) => (a.spokes[1].vpcCidr = "10.10.128.0/17")) })).rejects.toThrow(
       /platform:admin\.spokes\[1\]\.vpcCidr = "10\.10\.128\.0\/17": expected a range that does not overlap admin\.spokes\[0\]\.vpcCidr 10\.10\.0\.0\/16/,
     );
-    await expect(runStack("admin", { configure: withAdmin((a) => (a.vpn.clientCidr = "10.0.0.0/22")) })).rejects.toThrow(/platform:admin\.vpn\.clientCidr = "10\.0\.0\.0\/22": expected a range that does not overlap network\.vpcCidr/);
+    await expect(runStack("admin", { configure: withAdmin((a) => (a.vpn.clientCidr = "10.0.0.0/22")) })).rejects.toThrow(
+      /platform:admin\.vpn\.clientCidr = "10\.0\.0\.0\/22": expected a range that does not overlap network\.vpcCidr/,
+    );
   });
 
   test("build runners need a reserved, tainted node pool", async () => {
     await expect(runStack("admin", { configure: withAdmin((a) => (a.ciRunners.nodePool = "system")) })).rejects.toThrow(
       /platform:admin\.ciRunners\.nodePool = "system": expected a pool with labels and a NoSchedule taint/,
     );
-    await expect(runStack("admin", { configure: withAdmin((a) => (a.ciRunners.nodePool = "builds")) })).rejects.toThrow(/platform:admin\.ciRunners\.nodePool = "builds": expected the name of one of cluster\.nodePools/);
+    await expect(runStack("admin", { configure: withAdmin((a) => (a.ciRunners.nodePool = "builds")) })).rejects.toThrow(
+      /platform:admin\.ciRunners\.nodePool = "builds": expected the name of one of cluster\.nodePools/,
+    );
   });
 
   test("Dex's name lies in the admin zone, and the VPN client range has a size AWS accepts", async () => {
-    await expect(runStack("admin", { configure: withAdmin((a) => (a.dexHostname = "dex.example.org")) })).rejects.toThrow(/platform:admin\.dexHostname = "dex\.example\.org": expected a name inside admin\.platform\.example\.com/);
-    await expect(runStack("admin", { configure: withAdmin((a) => (a.vpn.clientCidr = "10.255.0.0/24")) })).rejects.toThrow(/platform:admin\.vpn\.clientCidr = "10\.255\.0\.0\/24": expected a CIDR from \/12 to \/22/);
+    await expect(runStack("admin", { configure: withAdmin((a) => (a.dexHostname = "dex.example.org")) })).rejects.toThrow(
+      /platform:admin\.dexHostname = "dex\.example\.org": expected a name inside admin\.platform\.example\.com/,
+    );
+    await expect(runStack("admin", { configure: withAdmin((a) => (a.vpn.clientCidr = "10.255.0.0/24")) })).rejects.toThrow(
+      /platform:admin\.vpn\.clientCidr = "10\.255\.0\.0\/24": expected a CIDR from \/12 to \/22/,
+    );
   });
 
   test("a custom Dex name is the issuer, the certificate and the record; an access group restricts the VPN to that group", async () => {

@@ -12,8 +12,17 @@ import { EKS_STACKS, readStackConfig, RecordedResource, runStacks, StackRun } fr
 type EksStack = (typeof EKS_STACKS)[number];
 const SPOKES = ["e2e", "stage", "prod"] as const;
 /** What pushing takes (Amazon ECR User Guide, "IAM permissions for pushing an image"); pulling back is allowed too. */
-const PUSH = ["ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"];
-const MIRRORS = { "quay.io": "1.dkr.ecr.eu-west-1.amazonaws.com/quay", "registry-1.docker.io": "1.dkr.ecr.eu-west-1.amazonaws.com/docker-hub" };
+const PUSH = [
+  "ecr:BatchCheckLayerAvailability",
+  "ecr:InitiateLayerUpload",
+  "ecr:UploadLayerPart",
+  "ecr:CompleteLayerUpload",
+  "ecr:PutImage",
+];
+const MIRRORS = {
+  "quay.io": "1.dkr.ecr.eu-west-1.amazonaws.com/quay",
+  "registry-1.docker.io": "1.dkr.ecr.eu-west-1.amazonaws.com/docker-hub",
+};
 
 let runs: Record<EksStack, StackRun>;
 beforeAll(async () => {
@@ -27,7 +36,9 @@ const admin = config("admin")["platform:admin"];
 /** Where `upstream` is pulled from in `stack`: its cache path where the stack has a rule for it, else itself. */
 function expectedRegistry(stack: string, upstream: string): string {
   const { accountId, region } = config(stack)["platform:aws"];
-  const rule = registries(stack).pullThroughCache.find((r) => r.upstream === (upstream === "docker.io" ? "registry-1.docker.io" : upstream));
+  const rule = registries(stack).pullThroughCache.find(
+    (r) => r.upstream === (upstream === "docker.io" ? "registry-1.docker.io" : upstream),
+  );
   return rule ? `${accountId}.dkr.ecr.${region}.amazonaws.com/${rule.prefix}` : upstream;
 }
 const expectedImage = (stack: string, image: string) => {
@@ -48,7 +59,13 @@ describe("lib/images", () => {
   });
 
   test("every container of a pod template, init and sidecar containers included, pulls through the caches", () => {
-    const template = { spec: { nodeSelector: { a: "b" }, initContainers: [{ name: "dind", image: "docker:29.7.2-dind" }], containers: [{ name: "r", image: "ghcr.io/x/y:1" }] } };
+    const template = {
+      spec: {
+        nodeSelector: { a: "b" },
+        initContainers: [{ name: "dind", image: "docker:29.7.2-dind" }],
+        containers: [{ name: "r", image: "ghcr.io/x/y:1" }],
+      },
+    };
     expect(podTemplateThroughMirror(template, MIRRORS)).toEqual({
       spec: {
         nodeSelector: { a: "b" },
@@ -102,15 +119,19 @@ const hostOf = (reference: string) => {
 };
 
 describe.each(EKS_STACKS)("%s: the platform's charts pull through the environment's caches", (stack) => {
-  const cases = (table: [string, string, string[], string][]) => table.map(([type, name, path, source]) => ({ type, name, path, value: path.join("."), source }));
+  const cases = (table: [string, string, string[], string][]) =>
+    table.map(([type, name, path, source]) => ({ type, name, path, value: path.join("."), source }));
 
   test.each(cases(REGISTRY_VALUES))("$name $value: the cache of $source", ({ type, name, path, source }) => {
     expect(at(runs[stack].one(type, name).inputs, path)).toBe(expectedRegistry(stack, source));
   });
 
-  test.each(cases(stack === "admin" ? [...IMAGE_VALUES, ...HUB_IMAGE_VALUES] : IMAGE_VALUES))("$name $value: $source through its cache", ({ type, name, path, source }) => {
-    expect(at(runs[stack].one(type, name).inputs, path)).toBe(expectedImage(stack, source));
-  });
+  test.each(cases(stack === "admin" ? [...IMAGE_VALUES, ...HUB_IMAGE_VALUES] : IMAGE_VALUES))(
+    "$name $value: $source through its cache",
+    ({ type, name, path, source }) => {
+      expect(at(runs[stack].one(type, name).inputs, path)).toBe(expectedImage(stack, source));
+    },
+  );
 
   test("the Calico operator deploys Calico from the Quay cache", () => {
     const spec = runs[stack].one("kubernetes:operator.tigera.io/v1:Installation", "calico-installation").inputs.spec;
@@ -119,10 +140,20 @@ describe.each(EKS_STACKS)("%s: the platform's charts pull through the environmen
   });
 
   test("no chart value, pod template or custom resource names a registry the environment caches", () => {
-    const cached = new Set<string>(registries(stack).pullThroughCache.map((r) => (r.upstream === "registry-1.docker.io" ? "docker.io" : r.upstream)));
+    const cached = new Set<string>(
+      registries(stack).pullThroughCache.map((r) => (r.upstream === "registry-1.docker.io" ? "docker.io" : r.upstream)),
+    );
     const run = runs[stack];
-    const sources = run.resources.filter((r) => [CHART, RELEASE, "kubernetes-cert-manager:index:CertManager"].includes(r.type) || r.type.startsWith("kubernetes:operator.tigera.io/"));
-    const direct = sources.flatMap((r) => references(r.inputs).filter((ref) => cached.has(hostOf(ref))).map((ref) => `${r.name}: ${ref}`));
+    const sources = run.resources.filter(
+      (r) =>
+        [CHART, RELEASE, "kubernetes-cert-manager:index:CertManager"].includes(r.type) ||
+        r.type.startsWith("kubernetes:operator.tigera.io/"),
+    );
+    const direct = sources.flatMap((r) =>
+      references(r.inputs)
+        .filter((ref) => cached.has(hostOf(ref)))
+        .map((ref) => `${r.name}: ${ref}`),
+    );
     expect(direct).toEqual([]);
   });
 });
@@ -151,11 +182,15 @@ describe("the hub registry", () => {
   });
 
   test("the spokes named in the policy are the environments' own accounts", () => {
-    expect(admin.spokes.map((s: { accountId: string }) => s.accountId).sort()).toEqual(SPOKES.map((env) => config(env)["platform:aws"].accountId).sort());
+    expect(admin.spokes.map((s: { accountId: string }) => s.accountId).sort()).toEqual(
+      SPOKES.map((env) => config(env)["platform:aws"].accountId).sort(),
+    );
   });
 
   test.each(SPOKES)("%s's nodes may pull from another account's repository, and its own repositories are not shared", (env) => {
-    const attachments = runs[env].ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("node-pools-"));
+    const attachments = runs[env]
+      .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+      .filter((a) => a.name.startsWith("node-pools-"));
     // The identity half of a cross-account pull: the managed policy's pull actions are on "*".
     expect(attachments.map((a) => a.inputs.policyArn)).toContain("arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly");
     expect(runs[env].ofType("aws:ecr/repositoryPolicy:RepositoryPolicy")).toEqual([]);
@@ -165,7 +200,9 @@ describe("the hub registry", () => {
     const role = runs.admin.one("aws:iam/role:Role", "ci-runners-builder-role");
     expect(role.inputs.name).toBe("admin-ci-builder");
     const [trust] = JSON.parse(role.inputs.assumeRolePolicy).Statement;
-    expect(Object.entries(trust.Condition.StringEquals).find(([k]) => k.endsWith(":sub"))?.[1]).toBe("system:serviceaccount:ci-runners:ci-builder");
+    expect(Object.entries(trust.Condition.StringEquals).find(([k]) => k.endsWith(":sub"))?.[1]).toBe(
+      "system:serviceaccount:ci-runners:ci-builder",
+    );
 
     const statements = JSON.parse(runs.admin.one("aws:iam/rolePolicy:RolePolicy", "ci-runners-builder-policy").inputs.policy).Statement;
     expect(statements).toEqual([
@@ -173,7 +210,9 @@ describe("the hub registry", () => {
       { Sid: "RegistryLogin", Effect: "Allow", Action: UNSCOPABLE_LOGIN, Resource: "*" },
     ]);
     const actions = statements.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
-    expect(actions.filter((a: string) => ![...PUSH, "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", UNSCOPABLE_LOGIN].includes(a))).toEqual([]);
+    expect(
+      actions.filter((a: string) => ![...PUSH, "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", UNSCOPABLE_LOGIN].includes(a)),
+    ).toEqual([]);
   });
 
   test("only build runner pods carry the push role; deploy runners keep the CI role", () => {
@@ -190,7 +229,11 @@ describe("the hub registry", () => {
       return [...initContainers, ...containers].map((c: { image: string }) => c.image);
     };
     const runner = expectedImage("admin", IMAGES.actionsRunner);
-    expect(images("ci-runners-admin-ci")).toEqual([runner, `${expectedRegistry("admin", "docker.io")}/library/${IMAGES.dockerDind}`, runner]);
+    expect(images("ci-runners-admin-ci")).toEqual([
+      runner,
+      `${expectedRegistry("admin", "docker.io")}/library/${IMAGES.dockerDind}`,
+      runner,
+    ]);
     expect(images("ci-runners-admin-deploy")).toEqual([runner]);
   });
 });

@@ -2,7 +2,10 @@
 import { registryAndRepository, throughMirror } from "../../lib/images";
 import { EKS_STACKS, runStacks, StackRun } from "../harness";
 
-const MIRRORS = { "registry-1.docker.io": "1.dkr.ecr.eu-west-1.amazonaws.com/docker-hub", "quay.io": "1.dkr.ecr.eu-west-1.amazonaws.com/quay" };
+const MIRRORS = {
+  "registry-1.docker.io": "1.dkr.ecr.eu-west-1.amazonaws.com/docker-hub",
+  "quay.io": "1.dkr.ecr.eu-west-1.amazonaws.com/quay",
+};
 
 describe("throughMirror", () => {
   test.each([
@@ -49,5 +52,4 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     const deletes = role.rules.filter((rule: { verbs: string[] }) => rule.verbs.includes("delete"));
     expect(deletes).toEqual([expect.objectContaining({ apiGroups: ["velero.io"] })]);
   });
-
 });

@@ -24,7 +24,11 @@ function phase(minor: string, upgrade: Record<string, unknown>) {
     c["platform:cluster"] = { ...cluster, kubernetesVersion: minor, nodePools: [{ ...cluster.nodePools[0], ...upgrade }] };
   };
 }
-const blueGreen = (generations: Record<string, string>, activeGeneration: string) => ({ upgradeStrategy: "blueGreen", generations, activeGeneration });
+const blueGreen = (generations: Record<string, string>, activeGeneration: string) => ({
+  upgradeStrategy: "blueGreen",
+  generations,
+  activeGeneration,
+});
 const groups = (run: StackRun, names: string[]) => names.map((name) => run.one(NODE_GROUP, name));
 const retiringTaint = (generation: string) => ({ key: RETIRING_TAINT, value: generation, effect: "NO_SCHEDULE" });
 const lines = (changes: ReturnType<typeof changesBetween>) => changes.changed.flatMap((c) => c.inputs.map((i) => `${c.name} ${i}`));
@@ -101,7 +105,13 @@ describe("blue/green swap of e2e's pool from 1.33 to 1.34", () => {
     expect(change.changed).toEqual([]);
     expect(change.added).toEqual([]);
     expect(change.removed.sort()).toEqual(
-      BLUE.flatMap((g) => [`${NODE_GROUP} ${g}`, ...swapped.ofType(ASG_TAG).filter((t) => t.name.startsWith(`${g}-`)).map((t) => `${ASG_TAG} ${t.name}`)]).sort(),
+      BLUE.flatMap((g) => [
+        `${NODE_GROUP} ${g}`,
+        ...swapped
+          .ofType(ASG_TAG)
+          .filter((t) => t.name.startsWith(`${g}-`))
+          .map((t) => `${ASG_TAG} ${t.name}`),
+      ]).sort(),
     );
   });
 
@@ -140,41 +150,60 @@ describe("bad swaps are config errors naming the key", () => {
 
   test("a generation newer than the control plane", async () => {
     expect(await error("1.33", blueGreen({ blue: "1.33", green: "1.34" }, "green"))).toEqual([
-      expect.stringMatching(/platform:cluster\.nodePools\[0\]\.generations\.green = "1\.34": expected at most "1\.33", cluster\.kubernetesVersion: a kubelet is never newer than its API server/),
+      expect.stringMatching(
+        /platform:cluster\.nodePools\[0\]\.generations\.green = "1\.34": expected at most "1\.33", cluster\.kubernetesVersion: a kubelet is never newer than its API server/,
+      ),
     ]);
   });
 
   test("a generation two minors behind: the control plane went past an unfinished swap", async () => {
     expect(await error("1.34", blueGreen({ blue: "1.32" }, "blue"))).toEqual([
-      expect.stringMatching(/nodePools\[0\]\.generations\.blue = "1\.32": expected at least "1\.33", one minor behind cluster\.kubernetesVersion "1\.34": EKS upgrades the control plane only while managed nodes run its current minor, so swap pool "spot"/),
+      expect.stringMatching(
+        /nodePools\[0\]\.generations\.blue = "1\.32": expected at least "1\.33", one minor behind cluster\.kubernetesVersion "1\.34": EKS upgrades the control plane only while managed nodes run its current minor, so swap pool "spot"/,
+      ),
     ]);
   });
 
   test("removing the only generation", async () => {
-    expect(await error("1.34", blueGreen({}, "green"))).toEqual([expect.stringMatching(/nodePools\[0\]\.generations = \{\}: expected at least one generation with its Kubernetes minor/)]);
+    expect(await error("1.34", blueGreen({}, "green"))).toEqual([
+      expect.stringMatching(/nodePools\[0\]\.generations = \{\}: expected at least one generation with its Kubernetes minor/),
+    ]);
   });
 
   test("removing the active generation", async () => {
     expect(await error("1.34", blueGreen({ blue: "1.33" }, "green"))).toEqual([
-      expect.stringMatching(/nodePools\[0\]\.activeGeneration = "green": expected one of the pool's generations \(blue\): the active generation is where pods run/),
+      expect.stringMatching(
+        /nodePools\[0\]\.activeGeneration = "green": expected one of the pool's generations \(blue\): the active generation is where pods run/,
+      ),
     ]);
   });
 
   test("blueGreen without an active generation, generations on a rolling pool, an unknown generation", async () => {
-    expect(await error("1.33", { upgradeStrategy: "blueGreen", generations: { blue: "1.33" } })).toEqual([expect.stringMatching(/nodePools\[0\]\.activeGeneration = \(not set\): expected the generation pods are scheduled on: blue$/)]);
+    expect(await error("1.33", { upgradeStrategy: "blueGreen", generations: { blue: "1.33" } })).toEqual([
+      expect.stringMatching(/nodePools\[0\]\.activeGeneration = \(not set\): expected the generation pods are scheduled on: blue$/),
+    ]);
     expect(await error("1.33", { generations: { blue: "1.33" }, activeGeneration: "blue" })).toEqual([
       expect.stringMatching(/nodePools\[0\]\.generations = .*: expected nothing with upgradeStrategy rolling/),
       expect.stringMatching(/nodePools\[0\]\.activeGeneration = "blue": expected nothing with upgradeStrategy rolling/),
     ]);
-    expect(await error("1.33", blueGreen({ red: "1.33" }, "blue"))).toEqual(expect.arrayContaining([expect.stringMatching(/nodePools\[0\]\.generations\.red = "1\.33": expected a known key/)]));
+    expect(await error("1.33", blueGreen({ red: "1.33" }, "blue"))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/nodePools\[0\]\.generations\.red = "1\.33": expected a known key/)]),
+    );
   });
 
   test("a pool named like another pool's green generation", async () => {
     const lines = await violationsOf("e2e", (c) => {
       const pool = c["platform:cluster"].nodePools[0];
-      c["platform:cluster"].nodePools = [{ ...pool, ...blueGreen({ blue: "1.33" }, "blue") }, { ...pool, name: "spot-green", labels: {} }];
+      c["platform:cluster"].nodePools = [
+        { ...pool, ...blueGreen({ blue: "1.33" }, "blue") },
+        { ...pool, name: "spot-green", labels: {} },
+      ];
     });
-    expect(lines).toContainEqual(expect.stringMatching(/nodePools\[1\]\.name = "spot-green": expected a name other than "spot-green": blue\/green pool "spot" names its green node groups so/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /nodePools\[1\]\.name = "spot-green": expected a name other than "spot-green": blue\/green pool "spot" names its green node groups so/,
+      ),
+    );
   });
 });
 
@@ -198,7 +227,10 @@ describe("upgrade-plan shows each blue/green pool's swap", () => {
   });
 
   test("a swap under way, a finished one, and one the next minor would leave two behind", () => {
-    const config = stackWith({ name: "a", ...blueGreen({ blue: "1.33", green: "1.34" }, "green") }, { name: "b", ...blueGreen({ blue: "1.34" }, "blue") });
+    const config = stackWith(
+      { name: "a", ...blueGreen({ blue: "1.33", green: "1.34" }, "green") },
+      { name: "b", ...blueGreen({ blue: "1.34" }, "blue") },
+    );
     expect(swapSteps(config, "1.34")).toEqual([
       "  a: green runs 1.34; blue is retiring:",
       expect.stringContaining("1. drain blue"),
@@ -206,7 +238,9 @@ describe("upgrade-plan shows each blue/green pool's swap", () => {
       '    2. platform:cluster.nodePools[1].generations: { green: "1.34" }   (blue\'s node groups are deleted)',
       "  b: blue runs 1.34 already",
     ]);
-    expect(swapsStillOpen(config, "1.35")).toEqual([expect.stringMatching(/^pool a: generation blue runs 1\.33, more than one minor behind 1\.35: finish its swap first/)]);
+    expect(swapsStillOpen(config, "1.35")).toEqual([
+      expect.stringMatching(/^pool a: generation blue runs 1\.33, more than one minor behind 1\.35: finish its swap first/),
+    ]);
     // To 1.35, a's unfinished swap comes first: a pool has two generations at most.
     expect(swapSteps(config, "1.35").slice(0, 7)).toEqual([
       "  a: green runs 1.34 and stays there while the control plane moves; then, each a pull request of its own:",

@@ -23,7 +23,9 @@ beforeAll(async () => {
 
 const observability = (stack: Stack) => readStackConfig(stack)["platform:observability"];
 const ofComponent = (run: StackRun, component: "monitoring" | "logging") =>
-  run.resources.filter((r) => r.parent?.split("::")[2]?.endsWith(`platform:${component}:${component[0].toUpperCase()}${component.slice(1)}`));
+  run.resources.filter((r) =>
+    r.parent?.split("::")[2]?.endsWith(`platform:${component}:${component[0].toUpperCase()}${component.slice(1)}`),
+  );
 const one = (run: StackRun, type: string, name: string): RecordedResource => run.one(type, name);
 const chart = (run: StackRun, name: string) => one(run, "kubernetes:helm.sh/v4:Chart", name).inputs;
 const stackValues = (run: StackRun) => one(run, "kubernetes:helm.sh/v3:Release", "monitoring-stack").inputs.values;
@@ -65,7 +67,9 @@ describe.each(EKS_STACKS)("%s", (stack) => {
       retention: config.retention,
       retentionSize: `${Math.floor(config.storageGiB * 0.85)}GB`,
       storageSpec: {
-        volumeClaimTemplate: { spec: { storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${config.storageGiB}Gi` } } } },
+        volumeClaimTemplate: {
+          spec: { storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${config.storageGiB}Gi` } } },
+        },
       },
       resources: { requests: { memory: config.memory }, limits: { memory: config.memory } },
       serviceMonitorSelectorNilUsesHelmValues: false,
@@ -89,10 +93,16 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     const { alertmanager } = stackValues(run);
     expect(alertmanager.alertmanagerSpec).toMatchObject({
       replicas: config.replicas,
-      storage: { volumeClaimTemplate: { spec: { storageClassName: "gp3", resources: { requests: { storage: `${config.storageGiB}Gi` } } } } },
+      storage: {
+        volumeClaimTemplate: { spec: { storageClassName: "gp3", resources: { requests: { storage: `${config.storageGiB}Gi` } } } },
+      },
       secrets: ["alertmanager-receivers"],
     });
-    const field = { slack: ["slack_configs", "api_url_file"], pagerduty: ["pagerduty_configs", "routing_key_file"], webhook: ["webhook_configs", "url_file"] } as const;
+    const field = {
+      slack: ["slack_configs", "api_url_file"],
+      pagerduty: ["pagerduty_configs", "routing_key_file"],
+      webhook: ["webhook_configs", "url_file"],
+    } as const;
     const expected = config.receivers.map((r: { name: string; type: keyof typeof field }) => ({
       name: r.name,
       [field[r.type][0]]: [{ [field[r.type][1]]: `/etc/alertmanager/secrets/alertmanager-receivers/${r.name}`, send_resolved: true }],
@@ -101,7 +111,11 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     expect(alertmanager.config.route.receiver).toBe("null");
     expect(alertmanager.config.route.routes).toEqual([
       { receiver: "null", matchers: ['alertname = "Watchdog"'] },
-      ...config.receivers.map((r: { name: string; severities: string[] }) => ({ receiver: r.name, matchers: [`severity =~ "${r.severities.join("|")}"`], continue: true })),
+      ...config.receivers.map((r: { name: string; severities: string[] }) => ({
+        receiver: r.name,
+        matchers: [`severity =~ "${r.severities.join("|")}"`],
+        continue: true,
+      })),
     ]);
     const receiverSecrets = readTestSecrets(stack)["platform:alertReceiverSecrets"];
     expect(secretData(run, "monitoring-alert-receivers")).toEqual(
@@ -129,11 +143,18 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     });
     expect(grafana.replicas).toBe(observability(stack).monitoring.grafana.replicas);
     expect(grafana.admin).toEqual({ existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
-    expect(grafana.envValueFrom).toEqual({ GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: "grafana-oidc", key: "client-secret" } } });
+    expect(grafana.envValueFrom).toEqual({
+      GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: "grafana-oidc", key: "client-secret" } },
+    });
     expect(grafana.ingress).toMatchObject({ enabled: true, ingressClassName: "alb", hosts: [`grafana.${stack}.${DOMAIN}`] });
     const secrets = readTestSecrets(stack);
-    expect(secretData(run, "monitoring-grafana-admin")).toEqual({ "admin-user": "admin", "admin-password": secrets["platform:grafanaAdminPassword"] });
-    expect(secretData(run, "monitoring-grafana-oidc")).toEqual({ "client-secret": secrets["platform:oidcClientSecrets"][`grafana-${stack}`] });
+    expect(secretData(run, "monitoring-grafana-admin")).toEqual({
+      "admin-user": "admin",
+      "admin-password": secrets["platform:grafanaAdminPassword"],
+    });
+    expect(secretData(run, "monitoring-grafana-oidc")).toEqual({
+      "client-secret": secrets["platform:oidcClientSecrets"][`grafana-${stack}`],
+    });
   });
 
   test("Elasticsearch: node count, memory and gp3 storage from config, spread over zones when it has several nodes", () => {
@@ -141,7 +162,10 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     const es = one(run, "kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch", "logging-elasticsearch");
     const [nodeSet] = es.inputs.spec.nodeSets;
     expect(nodeSet.count).toBe(config.nodes);
-    expect(nodeSet.podTemplate.spec.containers[0].resources).toMatchObject({ requests: { memory: config.memory }, limits: { memory: config.memory } });
+    expect(nodeSet.podTemplate.spec.containers[0].resources).toMatchObject({
+      requests: { memory: config.memory },
+      limits: { memory: config.memory },
+    });
     expect(nodeSet.volumeClaimTemplates).toEqual([
       {
         metadata: { name: "elasticsearch-data" },
@@ -151,7 +175,9 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     expect(es.inputs.spec.auth.fileRealm).toEqual([{ secretName: "es-user-fluent-bit" }, { secretName: "es-user-kibana-viewer" }]);
     const spread = nodeSet.podTemplate.spec.topologySpreadConstraints;
     if (config.nodes > 1) {
-      expect(spread).toEqual([expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone", maxSkew: 1, whenUnsatisfiable: "DoNotSchedule" })]);
+      expect(spread).toEqual([
+        expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone", maxSkew: 1, whenUnsatisfiable: "DoNotSchedule" }),
+      ]);
       expect(nodeSet.config["cluster.routing.allocation.awareness.attributes"]).toBe("k8s_node_name,zone");
       expect(es.inputs.metadata.annotations).toEqual({ "eck.k8s.elastic.co/downward-node-labels": "topology.kubernetes.io/zone" });
     } else {
@@ -165,7 +191,9 @@ describe.each(EKS_STACKS)("%s", (stack) => {
   test("index lifecycle deletes log and event indices after the configured days", () => {
     const { retentionDays, elasticsearch } = observability(stack).logging;
     const job = one(run, "kubernetes:batch/v1:Job", "logging-index-lifecycle").inputs;
-    const env = Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+    const env = Object.fromEntries(
+      job.spec.template.spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]),
+    );
     expect(JSON.parse(env.POLICY_BODY).policy.phases.delete).toEqual({ min_age: `${retentionDays}d`, actions: { delete: {} } });
     expect(JSON.parse(env.TEMPLATE_BODY)).toMatchObject({
       index_patterns: ["k8s-logs-*", "k8s-events-*"],
@@ -190,7 +218,9 @@ describe.each(EKS_STACKS)("%s", (stack) => {
       expect(output).toMatch(new RegExp(`\\n\\s+Host ${ES_HOST.replace(/\./g, "\\.")}\\n\\s+Port 9200\\n`));
       expect(output).toMatch(new RegExp(`\\n\\s+Logstash_Prefix ${prefix}\\n`));
       expect(output).toMatch(/HTTP_User fluent-bit\n\s+HTTP_Passwd \$\{ES_PASSWORD\}\n/);
-      expect(values.env).toEqual([{ name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: "fluent-bit-elasticsearch", key: "password" } } }]);
+      expect(values.env).toEqual([
+        { name: "ES_PASSWORD", valueFrom: { secretKeyRef: { name: "fluent-bit-elasticsearch", key: "password" } } },
+      ]);
     }
     expect(secretData(run, "logging-fluent-bit-credentials").password).toBe(secretData(run, "logging-es-user-fluent-bit").password);
   });
@@ -202,7 +232,10 @@ describe.each(EKS_STACKS)("%s", (stack) => {
       "oidc-issuer-url": ISSUERS[stack],
       "redirect-url": `https://kibana.${stack}.${DOMAIN}/oauth2/callback`,
     });
-    expect(proxy.config).toEqual({ existingSecret: "kibana-oauth2-proxy", configFile: expect.stringContaining('upstreams = [ "http://logging-kb-http.logging.svc:5601" ]') });
+    expect(proxy.config).toEqual({
+      existingSecret: "kibana-oauth2-proxy",
+      configFile: expect.stringContaining('upstreams = [ "http://logging-kb-http.logging.svc:5601" ]'),
+    });
     expect(proxy.ingress).toMatchObject({ enabled: true, className: "alb", hosts: [`kibana.${stack}.${DOMAIN}`] });
     const clientSecret = readTestSecrets(stack)["platform:oidcClientSecrets"][`kibana-${stack}`];
     expect(secretData(run, "logging-oauth2-proxy")).toMatchObject({ "client-id": `kibana-${stack}`, "client-secret": clientSecret });
@@ -211,9 +244,15 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     expect(kibana.count).toBe(observability(stack).logging.kibana.replicas);
     expect(kibana.elasticsearchRef).toEqual({ name: "logging" });
     expect(kibana.config["server.publicBaseUrl"]).toBe(`https://kibana.${stack}.${DOMAIN}`);
-    expect(kibana.config["xpack.security.authc.providers"]["anonymous.anonymous1"]).toEqual({ order: 0, credentials: { username: "kibana-viewer" } });
+    expect(kibana.config["xpack.security.authc.providers"]["anonymous.anonymous1"]).toEqual({
+      order: 0,
+      credentials: { username: "kibana-viewer" },
+    });
     expect(kibana.secureSettings).toEqual([
-      { secretName: "es-user-kibana-viewer", entries: [{ key: "password", path: "xpack.security.authc.providers.anonymous.anonymous1.credentials.password" }] },
+      {
+        secretName: "es-user-kibana-viewer",
+        entries: [{ key: "password", path: "xpack.security.authc.providers.anonymous.anonymous1.credentials.password" }],
+      },
     ]);
     const policy = one(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "logging-kibana-ingress").inputs;
     expect(policy.metadata.namespace).toBe("logging");
@@ -237,7 +276,9 @@ describe.each(EKS_STACKS)("%s", (stack) => {
       expect(run.ofType("kubernetes:core/v1:LimitRange").some((r) => r.inputs.metadata.namespace === name)).toBe(true);
     }
     // Reads (the Elasticsearch CA the logging component copies) are ECK's objects, not the program's.
-    const mine = [...ofComponent(run, "monitoring"), ...ofComponent(run, "logging")].filter((r) => r.type !== "kubernetes:core/v1:Namespace" && !r.read);
+    const mine = [...ofComponent(run, "monitoring"), ...ofComponent(run, "logging")].filter(
+      (r) => r.type !== "kubernetes:core/v1:Namespace" && !r.read,
+    );
     expect(new Set(mine.map((r) => r.type.replace(/^kubernetes:/, "")))).toEqual(
       new Set([
         "core/v1:LimitRange",

@@ -58,7 +58,10 @@ describe("a tenancy shard, checked with its environment's policy config (scripts
   beforeAll(async () => {
     const prod = await runStack("prod");
     const teams = syntheticTeams(3);
-    const shard = await runStack("prod-tenancy-1", { configure: (c) => (c["platform:teams"] = teams), stackOutputs: { prod: prod.outputs } });
+    const shard = await runStack("prod-tenancy-1", {
+      configure: (c) => (c["platform:teams"] = teams),
+      stackOutputs: { prod: prod.outputs },
+    });
     snapshots = snapshotsOf(shard);
   });
 
@@ -68,7 +71,10 @@ describe("a tenancy shard, checked with its environment's policy config (scripts
   });
 
   test("and its team objects are checked there: a namespace stripped of its quota is a mandatory violation", async () => {
-    const findings = await evaluate(snapshots.filter((s) => s.type !== "kubernetes:core/v1:ResourceQuota"), policyConfig("prod"));
+    const findings = await evaluate(
+      snapshots.filter((s) => s.type !== "kubernetes:core/v1:ResourceQuota"),
+      policyConfig("prod"),
+    );
     const reported = findings.filter((f) => f.policy === "k8s-team-namespace-baseline" && f.level === "mandatory");
     expect(reported.map((f) => f.message.match(/^Namespace "([^"]+)"/)?.[1]).sort()).toEqual(["team-0", "team-1", "team-2"]);
   });

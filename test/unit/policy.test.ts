@@ -10,7 +10,14 @@ import { containerDefaults, networkBaseline, podSecurityLabels, quotaHard } from
 import { CLUSTER_ROLES } from "../../components/tenancy/roles";
 import { PLATFORM_NAMESPACES, RESERVED_NAMESPACES } from "../../config/rules";
 import { ENVIRONMENTS } from "../../config/sections/environment";
-import { enforcementLevelOf, evaluate, policyResources, resourceValidationArgs, ResourceSnapshot, stackValidationArgs } from "../../policy/evaluate";
+import {
+  enforcementLevelOf,
+  evaluate,
+  policyResources,
+  resourceValidationArgs,
+  ResourceSnapshot,
+  stackValidationArgs,
+} from "../../policy/evaluate";
 import { POLICIES } from "../../policy/policies";
 import { DEFAULT_PLATFORM_NAMESPACES, registryOf } from "../../policy/policies/kubernetes/workloads";
 import { Case, FailingCase, nextId, resource } from "../policy-cases";
@@ -36,38 +43,68 @@ async function violations(name: string, resources: ResourceSnapshot[], config: R
     await (p as StackValidationPolicy).validateStack(stackValidationArgs(linked, getConfig), report);
   } else {
     for (const resource of linked) {
-      for (const validate of [(p as ResourceValidationPolicy).validateResource].flat()) await validate?.(resourceValidationArgs(resource, getConfig), report);
+      for (const validate of [(p as ResourceValidationPolicy).validateResource].flat())
+        await validate?.(resourceValidationArgs(resource, getConfig), report);
     }
   }
   return found;
 }
 
-
 // Kubernetes fixtures, built from the tenancy component's own specs where it has them.
 const TEAM_LABEL = "platform.example.io/team";
-const namespace = (name: string, labels: Record<string, string> = {}) => resource("kubernetes:core/v1:Namespace", { metadata: { name, labels } });
-const teamNs = (name: string, labels: Record<string, string> = podSecurityLabels("restricted")) => namespace(name, { [TEAM_LABEL]: "alpha", ...labels });
+const namespace = (name: string, labels: Record<string, string> = {}) =>
+  resource("kubernetes:core/v1:Namespace", { metadata: { name, labels } });
+const teamNs = (name: string, labels: Record<string, string> = podSecurityLabels("restricted")) =>
+  namespace(name, { [TEAM_LABEL]: "alpha", ...labels });
 const QUOTA = { pods: 10, services: 5, loadBalancers: 0, secrets: 10, configMaps: 10, persistentVolumeClaims: 2 };
 const quota = (ns: string, loadBalancers = 0) =>
-  resource("kubernetes:core/v1:ResourceQuota", { metadata: { name: "team-quota", namespace: ns }, spec: { hard: quotaHard({ ...QUOTA, loadBalancers }, true) } });
+  resource("kubernetes:core/v1:ResourceQuota", {
+    metadata: { name: "team-quota", namespace: ns },
+    spec: { hard: quotaHard({ ...QUOTA, loadBalancers }, true) },
+  });
 const limitRange = (ns: string) =>
   resource("kubernetes:core/v1:LimitRange", {
     metadata: { name: "container-defaults", namespace: ns },
     spec: containerDefaults({ defaultRequest: { cpu: "50m", memory: "64Mi" }, default: { cpu: "200m", memory: "256Mi" } }),
   });
-const networkPolicy = (ns: string, spec: Record<string, any> = networkBaseline({ team: "alpha", monitoringNamespace: "monitoring", ingressNamespace: "ingress", loadBalancerSources: [], egress: [] })) =>
-  resource("kubernetes:networking.k8s.io/v1:NetworkPolicy", { metadata: { name: "default-deny-with-platform-access", namespace: ns }, spec });
+const networkPolicy = (
+  ns: string,
+  spec: Record<string, any> = networkBaseline({
+    team: "alpha",
+    monitoringNamespace: "monitoring",
+    ingressNamespace: "ingress",
+    loadBalancerSources: [],
+    egress: [],
+  }),
+) =>
+  resource("kubernetes:networking.k8s.io/v1:NetworkPolicy", {
+    metadata: { name: "default-deny-with-platform-access", namespace: ns },
+    spec,
+  });
 const baseline = (ns: string) => [teamNs(ns), quota(ns), limitRange(ns), networkPolicy(ns)];
 
-const container = (extra: Record<string, any> = {}) => ({ name: "app", image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments/api:1.0.0", ...extra });
+const container = (extra: Record<string, any> = {}) => ({
+  name: "app",
+  image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments/api:1.0.0",
+  ...extra,
+});
 const deployment = (ns: string | undefined, podSpec: Record<string, any>) =>
-  resource("kubernetes:apps/v1:Deployment", { metadata: { name: "app", namespace: ns }, spec: { template: { spec: { containers: [container()], ...podSpec } } } });
+  resource("kubernetes:apps/v1:Deployment", {
+    metadata: { name: "app", namespace: ns },
+    spec: { template: { spec: { containers: [container()], ...podSpec } } },
+  });
 const cronJob = (ns: string, podSpec: Record<string, any>) =>
-  resource("kubernetes:batch/v1:CronJob", { metadata: { name: "job", namespace: ns }, spec: { jobTemplate: { spec: { template: { spec: podSpec } } } } });
-const pod = (ns: string, image: string) => resource("kubernetes:core/v1:Pod", { metadata: { name: "p", namespace: ns }, spec: { containers: [container({ image })] } });
+  resource("kubernetes:batch/v1:CronJob", {
+    metadata: { name: "job", namespace: ns },
+    spec: { jobTemplate: { spec: { template: { spec: podSpec } } } },
+  });
+const pod = (ns: string, image: string) =>
+  resource("kubernetes:core/v1:Pod", { metadata: { name: "p", namespace: ns }, spec: { containers: [container({ image })] } });
 
-const service = (ns: string, type = "LoadBalancer") => resource("kubernetes:core/v1:Service", { metadata: { name: `svc-${nextId()}`, namespace: ns }, spec: { type } });
-const clusterRole = (name: string, rules: unknown) => resource("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", { metadata: { name }, rules });
+const service = (ns: string, type = "LoadBalancer") =>
+  resource("kubernetes:core/v1:Service", { metadata: { name: `svc-${nextId()}`, namespace: ns }, spec: { type } });
+const clusterRole = (name: string, rules: unknown) =>
+  resource("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", { metadata: { name }, rules });
 const binding = (role: string, subjects: { kind: string; name: string }[], type = "ClusterRoleBinding") =>
   resource(`kubernetes:rbac.authorization.k8s.io/v1:${type}`, {
     metadata: { name: `${role}-binding` },
@@ -93,7 +130,8 @@ const eks = (extra: Record<string, any> = {}) =>
     ...extra,
     vpcConfig: { subnetIds: ["subnet-1"], endpointPrivateAccess: true, endpointPublicAccess: false, ...extra.vpcConfig },
   });
-const launchTemplate = (httpTokens?: string) => resource("aws:ec2/launchTemplate:LaunchTemplate", { metadataOptions: { httpEndpoint: "enabled", httpTokens } });
+const launchTemplate = (httpTokens?: string) =>
+  resource("aws:ec2/launchTemplate:LaunchTemplate", { metadataOptions: { httpEndpoint: "enabled", httpTokens } });
 const nodeGroup = (launchTemplate?: unknown) => resource("aws:eks/nodeGroup:NodeGroup", { clusterName: "prod", launchTemplate });
 const publicEndpoint = { vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.7/32"] } };
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -105,10 +143,13 @@ const bucket = (name = "prod-backups") => resource("aws:s3/bucket:Bucket", { buc
 const companion = (type: string, of: ResourceSnapshot, props: Record<string, any>) =>
   resource(`aws:s3/${type}:${type[0].toUpperCase()}${type.slice(1)}`, { bucket: `${of.name}-id`, ...props }, { dependencies: [of.urn] });
 const encryption = (of: ResourceSnapshot, sseAlgorithm: string | null = "aws:kms") =>
-  companion("bucketServerSideEncryptionConfiguration", of, { rules: [{ applyServerSideEncryptionByDefault: sseAlgorithm ? { sseAlgorithm } : undefined }] });
+  companion("bucketServerSideEncryptionConfiguration", of, {
+    rules: [{ applyServerSideEncryptionByDefault: sseAlgorithm ? { sseAlgorithm } : undefined }],
+  });
 const versioning = (of: ResourceSnapshot, status = "Enabled") => companion("bucketVersioning", of, { versioningConfiguration: { status } });
 const ALL_BLOCKED = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
-const publicAccessBlock = (of: ResourceSnapshot, settings: Record<string, boolean> = ALL_BLOCKED) => companion("bucketPublicAccessBlock", of, settings);
+const publicAccessBlock = (of: ResourceSnapshot, settings: Record<string, boolean> = ALL_BLOCKED) =>
+  companion("bucketPublicAccessBlock", of, settings);
 
 const document = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
 const SCOPED = { Sid: "Backups", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::prod-backups/*" };
@@ -124,22 +165,49 @@ const CASES: Record<string, { pass: Case[]; fail: FailingCase[] }> = {
       { name: "a platform namespace needs none of them", resources: () => [namespace("monitoring")] },
     ],
     fail: [
-      { name: "no ResourceQuota", resources: () => baseline("alpha").filter((r) => !r.type.endsWith("ResourceQuota")), expected: /"alpha" of team alpha lacks its ResourceQuota\.$/ },
-      { name: "quota in another namespace", resources: () => [...baseline("alpha").filter((r) => !r.type.endsWith("ResourceQuota")), quota("beta")], expected: /lacks its ResourceQuota/ },
-      { name: "no LimitRange", resources: () => baseline("alpha").filter((r) => !r.type.endsWith("LimitRange")), expected: /lacks its LimitRange\.$/ },
+      {
+        name: "no ResourceQuota",
+        resources: () => baseline("alpha").filter((r) => !r.type.endsWith("ResourceQuota")),
+        expected: /"alpha" of team alpha lacks its ResourceQuota\.$/,
+      },
+      {
+        name: "quota in another namespace",
+        resources: () => [...baseline("alpha").filter((r) => !r.type.endsWith("ResourceQuota")), quota("beta")],
+        expected: /lacks its ResourceQuota/,
+      },
+      {
+        name: "no LimitRange",
+        resources: () => baseline("alpha").filter((r) => !r.type.endsWith("LimitRange")),
+        expected: /lacks its LimitRange\.$/,
+      },
       {
         name: "a NetworkPolicy for Ingress only",
-        resources: () => [teamNs("alpha"), quota("alpha"), limitRange("alpha"), networkPolicy("alpha", { podSelector: {}, policyTypes: ["Ingress"] })],
+        resources: () => [
+          teamNs("alpha"),
+          quota("alpha"),
+          limitRange("alpha"),
+          networkPolicy("alpha", { podSelector: {}, policyTypes: ["Ingress"] }),
+        ],
         expected: /lacks its default-deny NetworkPolicy/,
       },
       {
         name: "a NetworkPolicy selecting some pods only",
-        resources: () => [teamNs("alpha"), quota("alpha"), limitRange("alpha"), networkPolicy("alpha", { podSelector: { matchLabels: { app: "web" } }, policyTypes: ["Ingress", "Egress"] })],
+        resources: () => [
+          teamNs("alpha"),
+          quota("alpha"),
+          limitRange("alpha"),
+          networkPolicy("alpha", { podSelector: { matchLabels: { app: "web" } }, policyTypes: ["Ingress", "Egress"] }),
+        ],
         expected: /lacks its default-deny NetworkPolicy/,
       },
       {
         name: "a NetworkPolicy with an allow-everything rule",
-        resources: () => [teamNs("alpha"), quota("alpha"), limitRange("alpha"), networkPolicy("alpha", { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{}] })],
+        resources: () => [
+          teamNs("alpha"),
+          quota("alpha"),
+          limitRange("alpha"),
+          networkPolicy("alpha", { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{}] }),
+        ],
         expected: /lacks its default-deny NetworkPolicy/,
       },
     ],
@@ -151,34 +219,95 @@ const CASES: Record<string, { pass: Case[]; fail: FailingCase[] }> = {
       { name: "a platform namespace is not a team namespace", resources: () => [namespace("logging", podSecurityLabels("privileged"))] },
     ],
     fail: [
-      { name: "no enforce label", resources: () => [teamNs("alpha", {})], expected: /"alpha" of team alpha has no pod-security.kubernetes.io\/enforce label/ },
-      { name: "privileged", resources: () => [teamNs("alpha", podSecurityLabels("privileged"))], expected: /enforces Pod Security "privileged"/ },
-      { name: "baseline where config allows restricted only", resources: () => [teamNs("alpha", podSecurityLabels("baseline"))], config: { allowedEnforceLevels: ["restricted"] }, expected: /"baseline"/ },
+      {
+        name: "no enforce label",
+        resources: () => [teamNs("alpha", {})],
+        expected: /"alpha" of team alpha has no pod-security.kubernetes.io\/enforce label/,
+      },
+      {
+        name: "privileged",
+        resources: () => [teamNs("alpha", podSecurityLabels("privileged"))],
+        expected: /enforces Pod Security "privileged"/,
+      },
+      {
+        name: "baseline where config allows restricted only",
+        resources: () => [teamNs("alpha", podSecurityLabels("baseline"))],
+        config: { allowedEnforceLevels: ["restricted"] },
+        expected: /"baseline"/,
+      },
     ],
   },
   "k8s-no-host-access-outside-platform": {
     pass: [
       { name: "an unprivileged Deployment in a team namespace", resources: () => [deployment("alpha", {})] },
-      { name: "a privileged host-network agent in a platform namespace", resources: () => [deployment("monitoring", { hostNetwork: true, containers: [container({ securityContext: { privileged: true } })] })] },
-      { name: "a namespace added to platformNamespaces by config", resources: () => [deployment("storage", { hostNetwork: true })], config: { platformNamespaces: ["storage"] } },
+      {
+        name: "a privileged host-network agent in a platform namespace",
+        resources: () => [
+          deployment("monitoring", { hostNetwork: true, containers: [container({ securityContext: { privileged: true } })] }),
+        ],
+      },
+      {
+        name: "a namespace added to platformNamespaces by config",
+        resources: () => [deployment("storage", { hostNetwork: true })],
+        config: { platformNamespaces: ["storage"] },
+      },
     ],
     fail: [
-      { name: "a privileged container", resources: () => [deployment("alpha", { containers: [container({ securityContext: { privileged: true } })] })], expected: /Container "app" is privileged in namespace "alpha"/ },
-      { name: "a privileged init container", resources: () => [deployment("alpha", { initContainers: [container({ name: "init", securityContext: { privileged: true } })] })], expected: /"init" is privileged/ },
-      { name: "a hostPath volume", resources: () => [deployment("alpha", { volumes: [{ name: "docker", hostPath: { path: "/var/run/docker.sock" } }] })], expected: /Volume "docker" mounts a hostPath/ },
-      { name: "hostNetwork in a CronJob", resources: () => [cronJob("alpha", { hostNetwork: true, containers: [container()] })], expected: /uses the host network in namespace "alpha"/ },
-      { name: "no namespace means the default namespace", resources: () => [deployment(undefined, { hostNetwork: true })], expected: /namespace "default"/ },
+      {
+        name: "a privileged container",
+        resources: () => [deployment("alpha", { containers: [container({ securityContext: { privileged: true } })] })],
+        expected: /Container "app" is privileged in namespace "alpha"/,
+      },
+      {
+        name: "a privileged init container",
+        resources: () => [deployment("alpha", { initContainers: [container({ name: "init", securityContext: { privileged: true } })] })],
+        expected: /"init" is privileged/,
+      },
+      {
+        name: "a hostPath volume",
+        resources: () => [deployment("alpha", { volumes: [{ name: "docker", hostPath: { path: "/var/run/docker.sock" } }] })],
+        expected: /Volume "docker" mounts a hostPath/,
+      },
+      {
+        name: "hostNetwork in a CronJob",
+        resources: () => [cronJob("alpha", { hostNetwork: true, containers: [container()] })],
+        expected: /uses the host network in namespace "alpha"/,
+      },
+      {
+        name: "no namespace means the default namespace",
+        resources: () => [deployment(undefined, { hostNetwork: true })],
+        expected: /namespace "default"/,
+      },
     ],
   },
   "k8s-allowed-registries": {
     pass: [
-      { name: "ECR and quay.io", resources: () => [pod("alpha", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/nginx:1.27"), pod("alpha", "quay.io/prometheus/node-exporter:v1.9.1")] },
-      { name: "a registry allowed by config", resources: () => [pod("alpha", "registry.example.com/app:1")], config: { allowedRegistries: ["registry.example.com"] } },
+      {
+        name: "ECR and quay.io",
+        resources: () => [
+          pod("alpha", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/nginx:1.27"),
+          pod("alpha", "quay.io/prometheus/node-exporter:v1.9.1"),
+        ],
+      },
+      {
+        name: "a registry allowed by config",
+        resources: () => [pod("alpha", "registry.example.com/app:1")],
+        config: { allowedRegistries: ["registry.example.com"] },
+      },
     ],
     fail: [
       { name: "Docker Hub without registry", resources: () => [pod("alpha", "nginx:1.27")], expected: /image nginx:1.27 from docker.io/ },
-      { name: "Docker Hub by name", resources: () => [deployment("alpha", { containers: [container({ image: "docker.io/library/redis:7" })] })], expected: /from docker.io/ },
-      { name: "ECR is no longer allowed when config lists other registries", resources: () => [deployment("alpha", {})], config: { allowedRegistries: ["quay.io"] }, expected: /dkr.ecr/ },
+      {
+        name: "Docker Hub by name",
+        resources: () => [deployment("alpha", { containers: [container({ image: "docker.io/library/redis:7" })] })],
+        expected: /from docker.io/,
+      },
+      {
+        name: "ECR is no longer allowed when config lists other registries",
+        resources: () => [deployment("alpha", {})],
+        config: { allowedRegistries: ["quay.io"] },
+        expected: /dkr.ecr/,
+      },
     ],
   },
   "k8s-cluster-admin-only-infra": {
@@ -191,7 +320,11 @@ const CASES: Record<string, { pass: Case[]; fail: FailingCase[] }> = {
           binding("developer", [group("oidc:team-alpha")], "RoleBinding"),
         ],
       },
-      { name: "another infra group by config", resources: () => [binding("cluster-admin", [group("oidc:sre")])], config: { adminGroups: ["oidc:sre"] } },
+      {
+        name: "another infra group by config",
+        resources: () => [binding("cluster-admin", [group("oidc:sre")])],
+        config: { adminGroups: ["oidc:sre"] },
+      },
       {
         name: "EKS cluster-admin for the infra and deploy roles, view for anyone",
         resources: () => [
@@ -202,13 +335,24 @@ const CASES: Record<string, { pass: Case[]; fail: FailingCase[] }> = {
       },
     ],
     fail: [
-      { name: "cluster-admin to a team", resources: () => [binding("cluster-admin", [group("oidc:team-alpha")])], expected: /ClusterRoleBinding "cluster-admin-binding" grants cluster-admin \(full control\) to Group "oidc:team-alpha"/ },
+      {
+        name: "cluster-admin to a team",
+        resources: () => [binding("cluster-admin", [group("oidc:team-alpha")])],
+        expected: /ClusterRoleBinding "cluster-admin-binding" grants cluster-admin \(full control\) to Group "oidc:team-alpha"/,
+      },
       {
         name: "a wildcard ClusterRole of the stack to a user, in a namespace",
-        resources: () => [clusterRole("platform-admin", CLUSTER_ROLES["platform-admin"]), binding("platform-admin", [{ kind: "User", name: "alice@example.com" }], "RoleBinding")],
+        resources: () => [
+          clusterRole("platform-admin", CLUSTER_ROLES["platform-admin"]),
+          binding("platform-admin", [{ kind: "User", name: "alice@example.com" }], "RoleBinding"),
+        ],
         expected: /RoleBinding .* to User "alice@example.com"/,
       },
-      { name: "the infra group without its OIDC prefix", resources: () => [binding("cluster-admin", [group("platform-infra")])], expected: /Group "platform-infra"/ },
+      {
+        name: "the infra group without its OIDC prefix",
+        resources: () => [binding("cluster-admin", [group("platform-infra")])],
+        expected: /Group "platform-infra"/,
+      },
       {
         name: "EKS cluster-admin for another role",
         resources: () => [eksAdmin("arn:aws:iam::111111111111:role/ci-runner")],
@@ -223,13 +367,24 @@ const CASES: Record<string, { pass: Case[]; fail: FailingCase[] }> = {
   },
   "k8s-team-load-balancers": {
     pass: [
-      { name: "a LoadBalancer granted by the namespace's quota", resources: () => [teamNs("payments"), quota("payments", 1), service("payments")] },
+      {
+        name: "a LoadBalancer granted by the namespace's quota",
+        resources: () => [teamNs("payments"), quota("payments", 1), service("payments")],
+      },
       { name: "ClusterIP Services", resources: () => [teamNs("alpha"), quota("alpha"), service("alpha", "ClusterIP")] },
       { name: "a LoadBalancer outside team namespaces", resources: () => [teamNs("alpha"), namespace("ingress"), service("ingress")] },
     ],
     fail: [
-      { name: "a LoadBalancer with quota 0", resources: () => [teamNs("alpha"), quota("alpha"), service("alpha")], expected: /LoadBalancer in team namespace "alpha", which has 1 and is granted 0/ },
-      { name: "more LoadBalancers than granted", resources: () => [teamNs("alpha"), quota("alpha", 1), service("alpha"), service("alpha")], expected: /has 2 and is granted 1/ },
+      {
+        name: "a LoadBalancer with quota 0",
+        resources: () => [teamNs("alpha"), quota("alpha"), service("alpha")],
+        expected: /LoadBalancer in team namespace "alpha", which has 1 and is granted 0/,
+      },
+      {
+        name: "more LoadBalancers than granted",
+        resources: () => [teamNs("alpha"), quota("alpha", 1), service("alpha"), service("alpha")],
+        expected: /has 2 and is granted 1/,
+      },
       { name: "a LoadBalancer without any quota", resources: () => [teamNs("alpha"), service("alpha")], expected: /is granted 0/ },
     ],
   },
@@ -237,17 +392,33 @@ const CASES: Record<string, { pass: Case[]; fail: FailingCase[] }> = {
     pass: [{ name: "a KMS key for secrets", resources: () => [eks()] }],
     fail: [
       { name: "no encryptionConfig", resources: () => [eks({ encryptionConfig: undefined })], expected: /does not encrypt Secrets/ },
-      { name: "encryptionConfig without secrets", resources: () => [eks({ encryptionConfig: { provider: { keyArn: "k" }, resources: [] } })], expected: /does not encrypt Secrets/ },
+      {
+        name: "encryptionConfig without secrets",
+        resources: () => [eks({ encryptionConfig: { provider: { keyArn: "k" }, resources: [] } })],
+        expected: /does not encrypt Secrets/,
+      },
     ],
   },
   "aws-eks-control-plane-logs": {
     pass: [
       { name: "all five log types", resources: () => [eks()] },
-      { name: "the log types config requires", resources: () => [eks({ enabledClusterLogTypes: ["api", "audit"] })], config: { requiredLogTypes: ["audit", "api"] } },
+      {
+        name: "the log types config requires",
+        resources: () => [eks({ enabledClusterLogTypes: ["api", "audit"] })],
+        config: { requiredLogTypes: ["audit", "api"] },
+      },
     ],
     fail: [
-      { name: "no logs", resources: () => [eks({ enabledClusterLogTypes: undefined })], expected: /does not log api, audit, authenticator, controllerManager, scheduler/ },
-      { name: "audit missing", resources: () => [eks({ enabledClusterLogTypes: ["api", "authenticator", "controllerManager", "scheduler"] })], expected: /does not log audit \(/ },
+      {
+        name: "no logs",
+        resources: () => [eks({ enabledClusterLogTypes: undefined })],
+        expected: /does not log api, audit, authenticator, controllerManager, scheduler/,
+      },
+      {
+        name: "audit missing",
+        resources: () => [eks({ enabledClusterLogTypes: ["api", "authenticator", "controllerManager", "scheduler"] })],
+        expected: /does not log audit \(/,
+      },
     ],
   },
   "aws-eks-private-endpoint": {
@@ -257,43 +428,114 @@ const CASES: Record<string, { pass: Case[]; fail: FailingCase[] }> = {
     ],
     fail: [
       { name: "public endpoint", resources: () => [eks(publicEndpoint)], expected: /endpoint is public/ },
-      { name: "public after the bootstrap allowance ended", resources: () => [eks({ ...publicEndpoint, tags: bootstrapUntil(-60_000) })], expected: /endpoint is public/ },
-      { name: "a bootstrap allowance beyond seven days", resources: () => [eks({ ...publicEndpoint, tags: bootstrapUntil(8 * DAY_MS) })], expected: /endpoint is public/ },
-      { name: "AWS defaults (public, not private)", resources: () => [eks({ vpcConfig: { endpointPrivateAccess: undefined, endpointPublicAccess: undefined } })], expected: /no private API endpoint/ },
+      {
+        name: "public after the bootstrap allowance ended",
+        resources: () => [eks({ ...publicEndpoint, tags: bootstrapUntil(-60_000) })],
+        expected: /endpoint is public/,
+      },
+      {
+        name: "a bootstrap allowance beyond seven days",
+        resources: () => [eks({ ...publicEndpoint, tags: bootstrapUntil(8 * DAY_MS) })],
+        expected: /endpoint is public/,
+      },
+      {
+        name: "AWS defaults (public, not private)",
+        resources: () => [eks({ vpcConfig: { endpointPrivateAccess: undefined, endpointPublicAccess: undefined } })],
+        expected: /no private API endpoint/,
+      },
     ],
   },
   "aws-eks-public-endpoint-restricted": {
     pass: [
       { name: "private only", resources: () => [eks()] },
-      { name: "public for listed CIDRs", resources: () => [eks({ vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] } })] },
+      {
+        name: "public for listed CIDRs",
+        resources: () => [eks({ vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] } })],
+      },
     ],
     fail: [
-      { name: "public without CIDRs (AWS opens it to all)", resources: () => [eks({ vpcConfig: { endpointPublicAccess: true } })], expected: /open to the whole internet/ },
-      { name: "public to 0.0.0.0/0", resources: () => [eks({ vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } })], expected: /open to the whole internet/ },
+      {
+        name: "public without CIDRs (AWS opens it to all)",
+        resources: () => [eks({ vpcConfig: { endpointPublicAccess: true } })],
+        expected: /open to the whole internet/,
+      },
+      {
+        name: "public to 0.0.0.0/0",
+        resources: () => [eks({ vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } })],
+        expected: /open to the whole internet/,
+      },
     ],
   },
   "aws-imdsv2-required": {
-    pass: [{ name: "a launch template requiring tokens, used by the node group", resources: () => [launchTemplate("required"), nodeGroup({ id: "lt-1", version: "1" })] }],
+    pass: [
+      {
+        name: "a launch template requiring tokens, used by the node group",
+        resources: () => [launchTemplate("required"), nodeGroup({ id: "lt-1", version: "1" })],
+      },
+    ],
     fail: [
       { name: "optional tokens", resources: () => [launchTemplate("optional")], expected: /accepts IMDSv1/ },
-      { name: "no metadata options", resources: () => [resource("aws:ec2/instance:Instance", { instanceType: "t3.micro" })], expected: /accepts IMDSv1/ },
+      {
+        name: "no metadata options",
+        resources: () => [resource("aws:ec2/instance:Instance", { instanceType: "t3.micro" })],
+        expected: /accepts IMDSv1/,
+      },
       { name: "a node group on EKS's default launch template", resources: () => [nodeGroup()], expected: /has no launch template/ },
     ],
   },
   "aws-s3-bucket-encryption": {
     pass: [
-      { name: "SSE-KMS by dependency", resources: () => { const b = bucket(); return [b, encryption(b)]; } },
-      { name: "SSE by literal bucket name", resources: () => [bucket("logs"), resource("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", { bucket: "logs", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] })] },
+      {
+        name: "SSE-KMS by dependency",
+        resources: () => {
+          const b = bucket();
+          return [b, encryption(b)];
+        },
+      },
+      {
+        name: "SSE by literal bucket name",
+        resources: () => [
+          bucket("logs"),
+          resource("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", {
+            bucket: "logs",
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+          }),
+        ],
+      },
     ],
     fail: [
-      { name: "no encryption resource", resources: () => [bucket()], expected: /^Bucket prod-backups: no BucketServerSideEncryptionConfiguration/ },
-      { name: "a rule without a default", resources: () => { const b = bucket(); return [b, encryption(b, null)]; }, expected: /no BucketServerSideEncryptionConfiguration/ },
-      { name: "another bucket's encryption", resources: () => { const a = bucket("a"); return [a, bucket("b"), encryption(a)]; }, expected: /^Bucket b:/ },
+      {
+        name: "no encryption resource",
+        resources: () => [bucket()],
+        expected: /^Bucket prod-backups: no BucketServerSideEncryptionConfiguration/,
+      },
+      {
+        name: "a rule without a default",
+        resources: () => {
+          const b = bucket();
+          return [b, encryption(b, null)];
+        },
+        expected: /no BucketServerSideEncryptionConfiguration/,
+      },
+      {
+        name: "another bucket's encryption",
+        resources: () => {
+          const a = bucket("a");
+          return [a, bucket("b"), encryption(a)];
+        },
+        expected: /^Bucket b:/,
+      },
     ],
   },
   "aws-s3-bucket-versioning": {
     pass: [
-      { name: "Enabled", resources: () => { const b = bucket(); return [b, versioning(b)]; } },
+      {
+        name: "Enabled",
+        resources: () => {
+          const b = bucket();
+          return [b, versioning(b)];
+        },
+      },
       {
         name: "Enabled, found through the bucket property's dependencies",
         resources: () => {
@@ -304,14 +546,36 @@ const CASES: Record<string, { pass: Case[]; fail: FailingCase[] }> = {
       },
     ],
     fail: [
-      { name: "Suspended", resources: () => { const b = bucket(); return [b, versioning(b, "Suspended")]; }, expected: /no BucketVersioning/ },
+      {
+        name: "Suspended",
+        resources: () => {
+          const b = bucket();
+          return [b, versioning(b, "Suspended")];
+        },
+        expected: /no BucketVersioning/,
+      },
       { name: "no versioning resource", resources: () => [bucket()], expected: /no BucketVersioning/ },
     ],
   },
   "aws-s3-bucket-public-access-block": {
-    pass: [{ name: "all four blocked", resources: () => { const b = bucket(); return [b, publicAccessBlock(b)]; } }],
+    pass: [
+      {
+        name: "all four blocked",
+        resources: () => {
+          const b = bucket();
+          return [b, publicAccessBlock(b)];
+        },
+      },
+    ],
     fail: [
-      { name: "public policies allowed", resources: () => { const b = bucket(); return [b, publicAccessBlock(b, { ...ALL_BLOCKED, blockPublicPolicy: false })]; }, expected: /no BucketPublicAccessBlock/ },
+      {
+        name: "public policies allowed",
+        resources: () => {
+          const b = bucket();
+          return [b, publicAccessBlock(b, { ...ALL_BLOCKED, blockPublicPolicy: false })];
+        },
+        expected: /no BucketPublicAccessBlock/,
+      },
       { name: "no block", resources: () => [bucket()], expected: /no BucketPublicAccessBlock/ },
     ],
   },
@@ -319,20 +583,57 @@ const CASES: Record<string, { pass: Case[]; fail: FailingCase[] }> = {
     pass: [
       { name: "a scoped policy", resources: () => [iamPolicy(document(SCOPED))] },
       { name: "Deny on everything", resources: () => [iamPolicy(document({ ...WILDCARD, Effect: "Deny" }))] },
-      { name: "a service's own wildcard on its resources", resources: () => [iamPolicy(document({ Effect: "Allow", Action: "ec2:*", Resource: "*" }))] },
-      { name: "a trust policy is not a grant", resources: () => [resource("aws:iam/role:Role", { assumeRolePolicy: document({ Effect: "Allow", Action: "*", Resource: "*" }) })] },
+      {
+        name: "a service's own wildcard on its resources",
+        resources: () => [iamPolicy(document({ Effect: "Allow", Action: "ec2:*", Resource: "*" }))],
+      },
+      {
+        name: "a trust policy is not a grant",
+        resources: () => [resource("aws:iam/role:Role", { assumeRolePolicy: document({ Effect: "Allow", Action: "*", Resource: "*" }) })],
+      },
     ],
     fail: [
-      { name: "Action * on Resource * in a JSON string", resources: () => [iamPolicy(document(SCOPED, WILDCARD))], expected: /Statement Everything allows every action on every resource/ },
-      { name: "a document object with lists", resources: () => [resource("aws:iam/rolePolicy:RolePolicy", { role: "r", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["*:*"], Resource: ["*"] }] } })], expected: /\(no Sid\) allows every action/ },
-      { name: "a role's inline policy", resources: () => [resource("aws:iam/role:Role", { assumeRolePolicy: "{}", inlinePolicies: [{ name: "all", policy: document(WILDCARD) }] })], expected: /allows every action/ },
-      { name: "AdministratorAccess attached", resources: () => [resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "r", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" })], expected: /AdministratorAccess is attached/ },
+      {
+        name: "Action * on Resource * in a JSON string",
+        resources: () => [iamPolicy(document(SCOPED, WILDCARD))],
+        expected: /Statement Everything allows every action on every resource/,
+      },
+      {
+        name: "a document object with lists",
+        resources: () => [
+          resource("aws:iam/rolePolicy:RolePolicy", {
+            role: "r",
+            policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["*:*"], Resource: ["*"] }] },
+          }),
+        ],
+        expected: /\(no Sid\) allows every action/,
+      },
+      {
+        name: "a role's inline policy",
+        resources: () => [
+          resource("aws:iam/role:Role", { assumeRolePolicy: "{}", inlinePolicies: [{ name: "all", policy: document(WILDCARD) }] }),
+        ],
+        expected: /allows every action/,
+      },
+      {
+        name: "AdministratorAccess attached",
+        resources: () => [
+          resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", {
+            role: "r",
+            policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+          }),
+        ],
+        expected: /AdministratorAccess is attached/,
+      },
     ],
   },
   "aws-kms-key-rotation": {
     pass: [
       { name: "rotation on", resources: () => [kmsKey({ enableKeyRotation: true })] },
-      { name: "an asymmetric key cannot rotate", resources: () => [kmsKey({ customerMasterKeySpec: "RSA_3072", keyUsage: "SIGN_VERIFY" })] },
+      {
+        name: "an asymmetric key cannot rotate",
+        resources: () => [kmsKey({ customerMasterKeySpec: "RSA_3072", keyUsage: "SIGN_VERIFY" })],
+      },
     ],
     fail: [
       { name: "rotation unset", resources: () => [kmsKey({})], expected: /does not rotate/ },
@@ -373,7 +674,10 @@ describe("the pack", () => {
 
   test("the platform namespaces of config/rules.ts, and only those, are DEFAULT_PLATFORM_NAMESPACES in policy/policies/kubernetes/workloads.ts", () => {
     const program = [...RESERVED_NAMESPACES.filter((ns) => ns !== "default"), ...PLATFORM_NAMESPACES];
-    expect({ missingFromPack: program.filter((ns) => !DEFAULT_PLATFORM_NAMESPACES.includes(ns)), notInProgram: DEFAULT_PLATFORM_NAMESPACES.filter((ns) => !program.includes(ns)) }).toEqual({
+    expect({
+      missingFromPack: program.filter((ns) => !DEFAULT_PLATFORM_NAMESPACES.includes(ns)),
+      notInProgram: DEFAULT_PLATFORM_NAMESPACES.filter((ns) => !program.includes(ns)),
+    }).toEqual({
       missingFromPack: [],
       notInProgram: [],
     });
@@ -398,7 +702,8 @@ describe("the pack", () => {
   });
 });
 
-const environmentConfig = (stack: string): PolicyPackConfig => JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "config", `${stack}.json`), "utf8"));
+const environmentConfig = (stack: string): PolicyPackConfig =>
+  JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "config", `${stack}.json`), "utf8"));
 
 describe("per-environment policy config (policy/config/<stack>.json)", () => {
   test.each([...ENVIRONMENTS])("%s: names only policies of the pack, with valid levels and config keys of their schemas", (stack) => {
@@ -438,7 +743,11 @@ describe("per-environment policy config (policy/config/<stack>.json)", () => {
     const cluster = [eks({ enabledClusterLogTypes: ["api", "audit", "authenticator"] })];
     expect(await evaluate(cluster, environmentConfig("e2e"))).toEqual([]);
     expect(await evaluate(cluster, environmentConfig("prod"))).toEqual([
-      expect.objectContaining({ policy: "aws-eks-control-plane-logs", level: "mandatory", message: expect.stringMatching(/controllerManager, scheduler/) }),
+      expect.objectContaining({
+        policy: "aws-eks-control-plane-logs",
+        level: "mandatory",
+        message: expect.stringMatching(/controllerManager, scheduler/),
+      }),
     ]);
   });
 

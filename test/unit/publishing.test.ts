@@ -25,7 +25,11 @@ describe.each(EKS_STACKS)("%s", (stack) => {
   test("the Load Balancer Controller: pinned chart, this cluster and VPC, webhook certificate from cert-manager", () => {
     const run = runs[stack];
     const chart = run.one(CHART, "load-balancer-controller-chart");
-    expect(chart.inputs).toMatchObject({ chart: "aws-load-balancer-controller", version: CHARTS.awsLoadBalancerController.version, namespace: "kube-system" });
+    expect(chart.inputs).toMatchObject({
+      chart: "aws-load-balancer-controller",
+      version: CHARTS.awsLoadBalancerController.version,
+      namespace: "kube-system",
+    });
     expect(chart.inputs.values).toMatchObject({
       clusterName: run.outputs.clusterName,
       vpcId: run.outputs.vpcId,
@@ -54,7 +58,12 @@ describe.each(EKS_STACKS)("%s", (stack) => {
       expect(actions.some((a) => a.startsWith("shield:") || a.startsWith("waf") || a.startsWith("cognito"))).toBe(false);
     }
     const actions = policy.Statement.flatMap((s: any) => asList<string>(s.Action));
-    for (const needed of ["elasticloadbalancing:SetRulePriorities", "elasticloadbalancing:CreateListener", "elasticloadbalancing:CreateRule", "ec2:DescribeRouteTables"]) {
+    for (const needed of [
+      "elasticloadbalancing:SetRulePriorities",
+      "elasticloadbalancing:CreateListener",
+      "elasticloadbalancing:CreateRule",
+      "ec2:DescribeRouteTables",
+    ]) {
       expect(actions).toContain(needed);
     }
     const deletes = policy.Statement.filter((s: any) => asList<string>(s.Action).includes("elasticloadbalancing:DeleteLoadBalancer"));
@@ -86,13 +95,19 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     const run = runs[stack];
     const grafana = run.one("kubernetes:helm.sh/v3:Release", "monitoring-stack").inputs.values.grafana.ingress;
     const kibana = run.one(CHART, "logging-oauth2-proxy").inputs.values.ingress;
-    expect(grafana.annotations).toMatchObject({ "alb.ingress.kubernetes.io/healthcheck-path": "/api/health", "pulumi.com/skipAwait": "true" });
+    expect(grafana.annotations).toMatchObject({
+      "alb.ingress.kubernetes.io/healthcheck-path": "/api/health",
+      "pulumi.com/skipAwait": "true",
+    });
     expect(kibana.annotations).toMatchObject({ "alb.ingress.kubernetes.io/healthcheck-path": "/ping", "pulumi.com/skipAwait": "true" });
   });
 
   test("one wildcard certificate for the environment's names, validated in its zone", () => {
     const run = runs[stack];
-    expect(run.one("aws:acm/certificate:Certificate", "dns-certificate").inputs).toMatchObject({ domainName: `*.${domain}`, validationMethod: "DNS" });
+    expect(run.one("aws:acm/certificate:Certificate", "dns-certificate").inputs).toMatchObject({
+      domainName: `*.${domain}`,
+      validationMethod: "DNS",
+    });
     expect(run.one("aws:route53/record:Record", "dns-certificate-validation").inputs.zoneId).toBe(environment.hostedZoneId);
     expect(run.outputs.environmentCertificateArn).toBeDefined();
   });

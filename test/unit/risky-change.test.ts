@@ -5,7 +5,9 @@ const cluster = (version: string) => ({ type: "aws:eks/cluster:Cluster", protect
 const urn = (type: string, name: string) => `urn:pulumi:prod::k8s-platform::platform:x$${type}::${name}`;
 
 test("a Kubernetes version change of the EKS cluster", () => {
-  const steps = [{ op: "update", urn: urn("aws:eks/cluster:Cluster", "cluster-eks"), oldState: cluster("1.33"), newState: cluster("1.34") }];
+  const steps = [
+    { op: "update", urn: urn("aws:eks/cluster:Cluster", "cluster-eks"), oldState: cluster("1.33"), newState: cluster("1.34") },
+  ];
   expect(backupReasons({ steps })).toEqual(["EKS cluster cluster-eks: Kubernetes 1.33 → 1.34"]);
 });
 
@@ -25,7 +27,12 @@ test("a replacement or deletion of a protected or retained resource", () => {
 test("nothing for ordinary updates: other cluster changes, stateless replacements, same steps", () => {
   const stateless = { type: "kubernetes:apps/v1:Deployment", inputs: {} };
   const steps = [
-    { op: "update", urn: urn("aws:eks/cluster:Cluster", "cluster-eks"), oldState: { ...cluster("1.33"), inputs: { version: "1.33", tags: {} } }, newState: cluster("1.33") },
+    {
+      op: "update",
+      urn: urn("aws:eks/cluster:Cluster", "cluster-eks"),
+      oldState: { ...cluster("1.33"), inputs: { version: "1.33", tags: {} } },
+      newState: cluster("1.33"),
+    },
     { op: "replace", urn: urn(stateless.type, "app"), oldState: stateless, newState: stateless },
     { op: "same", urn: urn("aws:s3/bucket:Bucket", "b"), oldState: { type: "aws:s3/bucket:Bucket", protect: true, inputs: {} } },
   ];

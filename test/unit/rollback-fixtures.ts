@@ -32,5 +32,9 @@ export const HISTORY: HistoryEntry[] = [
 
 /** The message the tool records for a rollback (format.ts's rollbackMessage). */
 export function rollbackEntry(to: { version: number; commit: string }, overrides: Partial<HistoryEntry> = {}): HistoryEntry {
-  return entry({ commit: to.commit, message: `Rollback of prod to version ${to.version} (commit ${to.commit.slice(0, 12)}) by ana@laptop: Raise the node pool`, ...overrides });
+  return entry({
+    commit: to.commit,
+    message: `Rollback of prod to version ${to.version} (commit ${to.commit.slice(0, 12)}) by ana@laptop: Raise the node pool`,
+    ...overrides,
+  });
 }

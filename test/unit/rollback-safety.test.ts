@@ -21,18 +21,23 @@ const versionOf = (history: HistoryEntry[], state = CLEAN) => selectTarget("prod
 
 describe("without --to after a rollback: the same version again", () => {
   // v5 is a rollback to v2 (commit b) on top of HISTORY (v4 deployed c).
-  test.each(["failed", "succeeded", "in-progress"])("the latest update is a rollback to version 2 that is %s: version 2 again", (result) => {
-    const history = [rollbackEntry({ version: 2, commit: SHA.b }, { result: result as HistoryEntry["result"] }), ...HISTORY];
-    if (result === "in-progress") {
-      // Recorded as running (Pulumi Cloud): still running or killed, so refused like any interrupted update.
-      expect(refusal(() => versionOf(history))).toMatch(/version 5 \(update\) is recorded as in progress/);
-      return;
-    }
-    expect(versionOf(history)).toBe(2);
-    expect(selectTarget("prod", toRows(history), CLEAN).reason).toMatch(
-      result === "failed" ? /^the latest update, version 5, is a rollback to version 2 that failed or was cancelled: a retry goes to the same version$/ : /that succeeded: running the tool again re-applies it and changes nothing/,
-    );
-  });
+  test.each(["failed", "succeeded", "in-progress"])(
+    "the latest update is a rollback to version 2 that is %s: version 2 again",
+    (result) => {
+      const history = [rollbackEntry({ version: 2, commit: SHA.b }, { result: result as HistoryEntry["result"] }), ...HISTORY];
+      if (result === "in-progress") {
+        // Recorded as running (Pulumi Cloud): still running or killed, so refused like any interrupted update.
+        expect(refusal(() => versionOf(history))).toMatch(/version 5 \(update\) is recorded as in progress/);
+        return;
+      }
+      expect(versionOf(history)).toBe(2);
+      expect(selectTarget("prod", toRows(history), CLEAN).reason).toMatch(
+        result === "failed"
+          ? /^the latest update, version 5, is a rollback to version 2 that failed or was cancelled: a retry goes to the same version$/
+          : /that succeeded: running the tool again re-applies it and changes nothing/,
+      );
+    },
+  );
 
   test("the rule this replaces picked the bad commit: after a failed rollback to b, the newest success of another commit is c", () => {
     const history = [rollbackEntry({ version: 2, commit: SHA.b }, { result: "failed" }), ...HISTORY];
@@ -53,7 +58,11 @@ describe("without --to after a rollback: the same version again", () => {
 
   test("refused when the history was renumbered under the recorded version, naming the version that has the commit now", () => {
     // History files deleted: v2 (b) is gone, so b is v1 now and the recorded "version 2" is c.
-    const history = [rollbackEntry({ version: 2, commit: SHA.b }, { result: "failed" }), entry({ commit: SHA.c }), entry({ commit: SHA.b })];
+    const history = [
+      rollbackEntry({ version: 2, commit: SHA.b }, { result: "failed" }),
+      entry({ commit: SHA.c }),
+      entry({ commit: SHA.b }),
+    ];
     expect(refusal(() => versionOf(history))).toBe(
       `the latest update of prod, version 3, is a rollback to version 2 (commit ${"b".repeat(12)}), but version 2 of the history is commit ${"c".repeat(12)}: ` +
         "the history was renumbered (history files deleted). That commit is version 1 now: npm run rollback -- prod --to 1",
@@ -92,11 +101,16 @@ describe("an update that was interrupted before it was recorded", () => {
       /^the state has 1 pending operation\(s\) \(updating urn:pulumi:prod::k8s-platform::kubernetes:core\/v1:Namespace::gamma\), left by an update that was stopped before it saw them end\.\n/,
     );
     const many: StateSummary = { pendingOperations: Array.from({ length: 7 }, (_, i) => `creating urn:${i}`) };
-    expect(findInterruption(rows, many)).toMatch(/\(creating urn:0; creating urn:1; creating urn:2; creating urn:3; creating urn:4; and 2 more\)/);
+    expect(findInterruption(rows, many)).toMatch(
+      /\(creating urn:0; creating urn:1; creating urn:2; creating urn:3; creating urn:4; and 2 more\)/,
+    );
   });
 
   test("a killed retry of a rollback: the commands offer the rollback's version, not the bad commit's, as where it was going", () => {
-    const history = [rollbackEntry({ version: 2, commit: SHA.b }, { result: "failed", startTime: new Date("2026-11-24T09:40:00Z") }), ...HISTORY];
+    const history = [
+      rollbackEntry({ version: 2, commit: SHA.b }, { result: "failed", startTime: new Date("2026-11-24T09:40:00Z") }),
+      ...HISTORY,
+    ];
     const message = refusal(() => selectTarget("prod", toRows(history), killedLater));
     expect(message).toMatch(/npm run rollback -- prod --to 2 {4}# version 2 .*where a rollback started without --to was going/);
   });
@@ -109,7 +123,12 @@ describe("an update that was interrupted before it was recorded", () => {
   });
 
   test("the state summary is read from `pulumi stack export`", () => {
-    expect(stateSummary({ manifest: { time: "2026-12-02T02:45:54.397843202Z" }, pending_operations: [{ type: "updating", resource: { urn: "urn:x" } }] })).toEqual({
+    expect(
+      stateSummary({
+        manifest: { time: "2026-12-02T02:45:54.397843202Z" },
+        pending_operations: [{ type: "updating", resource: { urn: "urn:x" } }],
+      }),
+    ).toEqual({
       writtenAt: new Date("2026-12-02T02:45:54.397Z"),
       pendingOperations: ["updating urn:x"],
     });
@@ -142,12 +161,16 @@ describe("secrets provider and stack file", () => {
         "forward instead, or choose a version deployed with the current provider (see --list).",
       ].join("\n"),
     );
-    expect(refusal(() => refuseOtherSecretsProvider("prod", target, KMS, KMS.replace("pulumi-prod", "pulumi-prod-2")))).toMatch(/HEAD: awskms:\/\/alias\/pulumi-prod-2/);
+    expect(refusal(() => refuseOtherSecretsProvider("prod", target, KMS, KMS.replace("pulumi-prod", "pulumi-prod-2")))).toMatch(
+      /HEAD: awskms:\/\/alias\/pulumi-prod-2/,
+    );
   });
 });
 
 describe("node_modules reuse", () => {
-  const lock = JSON.stringify({ packages: { "": { name: "p" }, "node_modules/a": { version: "1.0.0" }, "node_modules/fsevents": { version: "2.0.0", optional: true } } });
+  const lock = JSON.stringify({
+    packages: { "": { name: "p" }, "node_modules/a": { version: "1.0.0" }, "node_modules/fsevents": { version: "2.0.0", optional: true } },
+  });
   const installed = JSON.stringify({ packages: { "node_modules/a": { version: "1.0.0" } } });
 
   test("reused when the lockfiles are the same and node_modules is exactly what the lockfile installs (other platforms' optional packages left out)", () => {
@@ -158,7 +181,12 @@ describe("node_modules reuse", () => {
     [undefined, lock, installed, "the commit has no package-lock.json"],
     [lock.replace("1.0.0", "1.0.1"), lock, installed, "its package-lock.json differs from this checkout's"],
     [lock, lock, undefined, "this checkout's node_modules has no .package-lock.json (not installed by npm ci)"],
-    [lock, lock, installed.replace("1.0.0", "0.9.0"), "this checkout's node_modules does not match its package-lock.json (node_modules/a); run npm ci here"],
+    [
+      lock,
+      lock,
+      installed.replace("1.0.0", "0.9.0"),
+      "this checkout's node_modules does not match its package-lock.json (node_modules/a); run npm ci here",
+    ],
     [lock, lock, JSON.stringify({ packages: {} }), "this checkout's node_modules lacks node_modules/a; run npm ci here"],
   ])("installed with npm ci when %#", (commitLock, liveLock, hidden, reason) => {
     expect(reuseRefusal(commitLock, liveLock, hidden)).toBe(reason);

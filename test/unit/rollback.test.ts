@@ -1,5 +1,12 @@
 import { parseArgs, UsageError } from "../../scripts/rollback/args";
-import { errorSummary, formatDuration, formatHistory, isConfirmation, parseRollbackMessage, rollbackMessage } from "../../scripts/rollback/format";
+import {
+  errorSummary,
+  formatDuration,
+  formatHistory,
+  isConfirmation,
+  parseRollbackMessage,
+  rollbackMessage,
+} from "../../scripts/rollback/format";
 import { toRows } from "../../scripts/rollback/history";
 import { EngineFailure, lockedRefusal, programChanges, RollbackRefused } from "../../scripts/rollback/refusals";
 import { selectTarget as select, StateSummary } from "../../scripts/rollback/target";
@@ -26,7 +33,12 @@ describe("command line", () => {
 
   test("--to takes a version, as a separate or an attached value, and --yes skips the question", () => {
     expect(parseArgs(["prod", "--to", "41", "--yes"])).toEqual({ kind: "rollback", stack: "prod", to: 41, yes: true });
-    expect(parseArgs(["--to=7", "organization/k8s-platform/prod", "-y"])).toEqual({ kind: "rollback", stack: "organization/k8s-platform/prod", to: 7, yes: true });
+    expect(parseArgs(["--to=7", "organization/k8s-platform/prod", "-y"])).toEqual({
+      kind: "rollback",
+      stack: "organization/k8s-platform/prod",
+      to: 7,
+      yes: true,
+    });
   });
 
   test("--list lists, --help helps", () => {
@@ -79,7 +91,12 @@ describe("history", () => {
   });
 
   test("a git.head that is not a full object name is no commit, and git.dirty is read", () => {
-    const [short, none, dirty, upper] = toRows([entry({ commit: "abc123" }), entry(), entry({ commit: SHA.d, dirty: true }), entry({ commit: SHA.a.toUpperCase() })]);
+    const [short, none, dirty, upper] = toRows([
+      entry({ commit: "abc123" }),
+      entry(),
+      entry({ commit: SHA.d, dirty: true }),
+      entry({ commit: SHA.a.toUpperCase() }),
+    ]);
     expect(short.commit).toBeUndefined();
     expect(none.commit).toBeUndefined();
     expect(dirty).toMatchObject({ commit: SHA.d, dirty: true });
@@ -142,7 +159,9 @@ describe("version selection", () => {
 
   test("refused: a version deployed from a dirty work tree", () => {
     const dirty = toRows([entry({ commit: SHA.b }), entry({ commit: SHA.a, dirty: true })]);
-    expect(refusal(() => selectTarget("prod", dirty, 1))).toMatch(/uncommitted changes \(git.dirty\), so commit a{12} is not the program that ran/);
+    expect(refusal(() => selectTarget("prod", dirty, 1))).toMatch(
+      /uncommitted changes \(git.dirty\), so commit a{12} is not the program that ran/,
+    );
   });
 });
 
@@ -158,7 +177,9 @@ describe("refusal details and formatting", () => {
     expect(new EngineFailure("pulumi up", 255, "error: boom").locked).toBe(false);
     const message = lockedRefusal("prod", locked).message;
     expect(message).toContain("stack prod is locked by another update, so nothing was changed.");
-    expect(message).toContain("  s3://state/.pulumi/locks/organization/k8s-platform/prod/1f.json: created by runner@gh-7 (pid 42) at 2026-11-24T09:31:00Z");
+    expect(message).toContain(
+      "  s3://state/.pulumi/locks/organization/k8s-platform/prod/1f.json: created by runner@gh-7 (pid 42) at 2026-11-24T09:31:00Z",
+    );
     expect(message).toContain("`pulumi cancel --stack prod`");
     expect(message.split("created by")).toHaveLength(2);
   });

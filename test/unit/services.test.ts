@@ -23,7 +23,12 @@ const calicoIsTheCni = (stack: string) => config(stack)["platform:calico"]?.mode
 
 /** Actions IAM cannot scope to a resource; the only ones a role of these services may hold on "*". */
 const UNSCOPABLE = [...UNSCOPABLE_DISCOVERY_ACTIONS, ...UNSCOPABLE_DESCRIBE_ACTIONS];
-const COMPONENTS = ["platform:cert-manager:CertManager", "platform:cluster-autoscaler:ClusterAutoscaler", "platform:backups:Backups", "platform:registry:Registry"];
+const COMPONENTS = [
+  "platform:cert-manager:CertManager",
+  "platform:cluster-autoscaler:ClusterAutoscaler",
+  "platform:backups:Backups",
+  "platform:registry:Registry",
+];
 
 const inComponent = (r: RecordedResource, component: string) => r.urn.includes(`::${component}`) || r.urn.includes(`${component}$`);
 const ofComponent = (run: StackRun, component: string) => run.resources.filter((r) => inComponent(r, component));
@@ -44,10 +49,19 @@ describe.each(EKS_STACKS)("%s", (stack) => {
 
   test("chart and image versions are the pinned ones", () => {
     const certManager = run.one("kubernetes-cert-manager:index:CertManager", "cert-manager-release").inputs.helmOptions;
-    expect(certManager).toMatchObject({ chart: "cert-manager", version: CHARTS.certManager.version, repositoryOpts: { repo: CHARTS.certManager.repo }, values: { crds: { enabled: true } } });
+    expect(certManager).toMatchObject({
+      chart: "cert-manager",
+      version: CHARTS.certManager.version,
+      repositoryOpts: { repo: CHARTS.certManager.repo },
+      values: { crds: { enabled: true } },
+    });
     expect(run.one("kubernetes-cert-manager:index:CertManager", "cert-manager-release").inputs).not.toHaveProperty("installCRDs");
     const autoscaler = chart(run, "cluster-autoscaler-chart").inputs;
-    expect(autoscaler).toMatchObject({ chart: "cluster-autoscaler", version: CHARTS.clusterAutoscaler.version, repositoryOpts: { repo: CHARTS.clusterAutoscaler.repo } });
+    expect(autoscaler).toMatchObject({
+      chart: "cluster-autoscaler",
+      version: CHARTS.clusterAutoscaler.version,
+      repositoryOpts: { repo: CHARTS.clusterAutoscaler.repo },
+    });
     const minor = config(stack)["platform:cluster"].kubernetesVersion as "1.33";
     // registry.k8s.io through the environment's cache of it (every AWS stack configures one).
     const k8sImage = IMAGES.clusterAutoscaler.repository.replace("registry.k8s.io/", `${run.outputs.registryHost}/k8s/`);
@@ -66,13 +80,22 @@ describe.each(EKS_STACKS)("%s", (stack) => {
   test('IAM policies hold "*" only for actions IAM cannot scope, and never a wildcard action', () => {
     const policies = run.ofType("aws:iam/rolePolicy:RolePolicy").filter((r) => COMPONENTS.some((c) => inComponent(r, c)));
     const caches = registries(stack).pullThroughCache.length > 0 ? ["registry-pull-through"] : [];
-    expect(policies.map((p) => p.name).sort()).toEqual(["backups-policy", "cert-manager-route53-policy", "cluster-autoscaler-policy", ...caches]);
+    expect(policies.map((p) => p.name).sort()).toEqual([
+      "backups-policy",
+      "cert-manager-route53-policy",
+      "cluster-autoscaler-policy",
+      ...caches,
+    ]);
     for (const policy of policies) {
       for (const statement of JSON.parse(policy.inputs.policy).Statement) {
         const actions = asList<string>(statement.Action);
         for (const action of actions) expect(action).toMatch(/^[a-z0-9]+:[A-Za-z]+$/);
         if (asList(statement.Resource).includes("*")) {
-          expect({ policy: policy.name, sid: statement.Sid, actions: actions.filter((a) => !UNSCOPABLE.includes(a)) }).toEqual({ policy: policy.name, sid: statement.Sid, actions: [] });
+          expect({ policy: policy.name, sid: statement.Sid, actions: actions.filter((a) => !UNSCOPABLE.includes(a)) }).toEqual({
+            policy: policy.name,
+            sid: statement.Sid,
+            actions: [],
+          });
         }
       }
     }
@@ -86,7 +109,11 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     };
     for (const [roleName, subject] of Object.entries(expected)) {
       const [statement] = JSON.parse(run.one("aws:iam/role:Role", roleName).inputs.assumeRolePolicy).Statement;
-      expect(statement).toMatchObject({ Effect: "Allow", Action: "sts:AssumeRoleWithWebIdentity", Principal: { Federated: run.outputs.oidcProviderArn } });
+      expect(statement).toMatchObject({
+        Effect: "Allow",
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Principal: { Federated: run.outputs.oidcProviderArn },
+      });
       const conditions = statement.Condition.StringEquals;
       expect(Object.entries(conditions).sort()).toEqual([
         [expect.stringMatching(/:aud$/), "sts.amazonaws.com"],
@@ -129,7 +156,10 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     const statements = rolePolicy(run, "backups-policy").Statement;
     const bucket = `arn:aws:s3:::${run.outputs.backupBucket}`;
     const resources = statements.flatMap((s: { Resource: string | string[] }) => asList(s.Resource)).filter((r: string) => r !== "*");
-    for (const resource of resources) expect(resource).toMatch(new RegExp(`^(${bucket}(/\\*)?|arn:aws:ec2:eu-west-1:(${config(stack)["platform:aws"].accountId})?:(volume|snapshot)/\\*)$`));
+    for (const resource of resources)
+      expect(resource).toMatch(
+        new RegExp(`^(${bucket}(/\\*)?|arn:aws:ec2:eu-west-1:(${config(stack)["platform:aws"].accountId})?:(volume|snapshot)/\\*)$`),
+      );
     const deleteSnapshot = statements.find((s: { Action: string }) => s.Action === "ec2:DeleteSnapshot");
     expect(deleteSnapshot.Condition).toEqual({ Null: { "aws:ResourceTag/velero.io/backup": "false" } });
     const tagging = statements.find((s: { Action: string }) => s.Action === "ec2:CreateTags");
@@ -149,9 +179,11 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     });
     const rules = bucketPart(run, "bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules;
     expect(rules.every((r: { status: string }) => r.status === "Enabled")).toBe(true);
-    expect(rules.map((r: { noncurrentVersionExpiration?: { noncurrentDays: number } }) => r.noncurrentVersionExpiration?.noncurrentDays).filter(Boolean)).toEqual([
-      services(stack).backups.noncurrentVersionDays,
-    ]);
+    expect(
+      rules
+        .map((r: { noncurrentVersionExpiration?: { noncurrentDays: number } }) => r.noncurrentVersionExpiration?.noncurrentDays)
+        .filter(Boolean),
+    ).toEqual([services(stack).backups.noncurrentVersionDays]);
     expect(rules.some((r: { abortIncompleteMultipartUpload?: object }) => r.abortIncompleteMultipartUpload)).toBe(true);
     for (const rule of rules) expect(rule.expiration?.days).toBeUndefined();
     const tlsOnly = JSON.parse(bucketPart(run, "bucketPolicy:BucketPolicy").inputs.policy).Statement[0];
@@ -167,14 +199,36 @@ describe.each(EKS_STACKS)("%s", (stack) => {
         disabled: false,
         schedule: s.cron,
         useOwnerReferencesInBackup: false,
-        template: { ttl: toGoDuration(s.ttl), includedNamespaces: s.includedNamespaces ?? ["*"], snapshotVolumes: true, storageLocation: "default", volumeSnapshotLocations: ["default"] },
+        template: {
+          ttl: toGoDuration(s.ttl),
+          includedNamespaces: s.includedNamespaces ?? ["*"],
+          snapshotVolumes: true,
+          storageLocation: "default",
+          volumeSnapshotLocations: ["default"],
+        },
       });
     }
-    expect(values).toMatchObject({ snapshotsEnabled: true, backupsEnabled: true, deployNodeAgent: false, credentials: { useSecret: false } });
+    expect(values).toMatchObject({
+      snapshotsEnabled: true,
+      backupsEnabled: true,
+      deployNodeAgent: false,
+      credentials: { useSecret: false },
+    });
     expect(values.configuration.backupStorageLocation).toEqual([
-      { name: "default", provider: "aws", bucket: run.outputs.backupBucket, default: true, accessMode: "ReadWrite", config: { region: "eu-west-1" } },
+      {
+        name: "default",
+        provider: "aws",
+        bucket: run.outputs.backupBucket,
+        default: true,
+        accessMode: "ReadWrite",
+        config: { region: "eu-west-1" },
+      },
     ]);
-    expect(values.serviceAccount.server).toEqual({ create: true, name: "velero", annotations: { "eks.amazonaws.com/role-arn": expect.stringContaining("backups-role") } });
+    expect(values.serviceAccount.server).toEqual({
+      create: true,
+      name: "velero",
+      annotations: { "eks.amazonaws.com/role-arn": expect.stringContaining("backups-role") },
+    });
   });
 
   test("the ClusterIssuers are the configured ones, solving DNS-01 in the environment's zone", () => {
@@ -186,7 +240,9 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     for (const issuer of issuers.filter((i) => i.inputs.spec.acme)) {
       const { acme } = issuer.inputs.spec;
       expect(acme.server).toBe(
-        issuer.inputs.metadata.name === "letsencrypt-prod" ? "https://acme-v02.api.letsencrypt.org/directory" : "https://acme-staging-v02.api.letsencrypt.org/directory",
+        issuer.inputs.metadata.name === "letsencrypt-prod"
+          ? "https://acme-v02.api.letsencrypt.org/directory"
+          : "https://acme-staging-v02.api.letsencrypt.org/directory",
       );
       expect(acme.email).toBe(services(stack).certManager.acmeEmail);
       expect(acme.solvers).toEqual([
@@ -198,8 +254,13 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     }
     const release = run.one("kubernetes-cert-manager:index:CertManager", "cert-manager-release");
     // Issuers wait for the release (its CRDs and a webhook that answers); the CA issuer waits for its certificate.
-    for (const issuer of issuers.filter((i) => i.inputs.metadata.name !== "selfsigned-ca")) expect(issuer.dependencies).toContain(release.urn);
-    expect(release.inputs.serviceAccount).toEqual({ create: true, name: "cert-manager", annotations: { "eks.amazonaws.com/role-arn": expect.stringContaining("cert-manager-route53-role") } });
+    for (const issuer of issuers.filter((i) => i.inputs.metadata.name !== "selfsigned-ca"))
+      expect(issuer.dependencies).toContain(release.urn);
+    expect(release.inputs.serviceAccount).toEqual({
+      create: true,
+      name: "cert-manager",
+      annotations: { "eks.amazonaws.com/role-arn": expect.stringContaining("cert-manager-route53-role") },
+    });
   });
 
   test("the autoscaler balances spot and on-demand groups with the environment's scale-down settings", () => {
@@ -213,16 +274,24 @@ describe.each(EKS_STACKS)("%s", (stack) => {
       "scale-down-unneeded-time": toGoDuration(autoscaler.scaleDownUnneededTime),
       "scale-down-delay-after-add": toGoDuration(autoscaler.scaleDownDelayAfterAdd),
     });
-    const ignored = Object.entries(values.extraArgs).filter(([k]) => k.startsWith("balancing-ignore-label_")).map(([, v]) => v);
+    const ignored = Object.entries(values.extraArgs)
+      .filter(([k]) => k.startsWith("balancing-ignore-label_"))
+      .map(([, v]) => v);
     expect(ignored).toEqual(BALANCING_IGNORED_LABELS);
     expect(ignored).toContain("eks.amazonaws.com/capacityType");
-    expect(values.rbac.serviceAccount).toEqual({ create: true, name: "cluster-autoscaler", annotations: { "eks.amazonaws.com/role-arn": expect.stringContaining("cluster-autoscaler-role") } });
+    expect(values.rbac.serviceAccount).toEqual({
+      create: true,
+      name: "cluster-autoscaler",
+      annotations: { "eks.amazonaws.com/role-arn": expect.stringContaining("cluster-autoscaler-role") },
+    });
   });
 
   test("ECR caches the configured upstreams and garbage-collects every repository by the configured lifecycle", () => {
     const { pullThroughCache, repositories, lifecycle } = registries(stack);
     const rules = run.ofType("aws:ecr/pullThroughCacheRule:PullThroughCacheRule");
-    expect(rules.map((r) => [r.inputs.ecrRepositoryPrefix, r.inputs.upstreamRegistryUrl]).sort()).toEqual(pullThroughCache.map((r) => [r.prefix, r.upstream]).sort());
+    expect(rules.map((r) => [r.inputs.ecrRepositoryPrefix, r.inputs.upstreamRegistryUrl]).sort()).toEqual(
+      pullThroughCache.map((r) => [r.prefix, r.upstream]).sort(),
+    );
     const secrets = run.ofType("aws:secretsmanager/secret:Secret").filter((s) => inComponent(s, "platform:registry:Registry"));
     const authenticated = pullThroughCache.filter((r) => r.username);
     expect(secrets.map((s) => s.inputs.name).sort()).toEqual(authenticated.map((r) => `ecr-pullthroughcache/${r.prefix}`).sort());
@@ -240,17 +309,31 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     expect(policies).toHaveLength(repositories.length + rules.length);
     for (const policy of policies) {
       const [untagged, tagged] = JSON.parse(policy).rules;
-      expect(untagged.selection).toEqual({ tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: lifecycle.untaggedExpiryDays });
-      expect(tagged.selection).toEqual({ tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: lifecycle.keepTaggedImages });
+      expect(untagged.selection).toEqual({
+        tagStatus: "untagged",
+        countType: "sinceImagePushed",
+        countUnit: "days",
+        countNumber: lifecycle.untaggedExpiryDays,
+      });
+      expect(tagged.selection).toEqual({
+        tagStatus: "tagged",
+        tagPatternList: ["*"],
+        countType: "imageCountMoreThan",
+        countNumber: lifecycle.keepTaggedImages,
+      });
     }
     const created = run.ofType("aws:ecr/repository:Repository");
     expect(created.map((r) => r.inputs.name)).toEqual(repositories);
-    for (const repository of created) expect(repository.inputs).toMatchObject({ imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true } });
+    for (const repository of created)
+      expect(repository.inputs).toMatchObject({ imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true } });
   });
 
   test("stateful resources are protected and retained exactly where the environment says so", () => {
     const protect = config(stack)["platform:environment"].protectStatefulResources === true;
-    const stateful = [...run.ofType("aws:ecr/repository:Repository"), ...ofComponent(run, "platform:backups:Backups").filter((r) => r.type.startsWith("aws:s3/"))];
+    const stateful = [
+      ...run.ofType("aws:ecr/repository:Repository"),
+      ...ofComponent(run, "platform:backups:Backups").filter((r) => r.type.startsWith("aws:s3/")),
+    ];
     expect(stateful.length).toBeGreaterThan(0);
     for (const r of stateful) expect([r.name, r.protect, r.retainOnDelete]).toEqual([r.name, protect, protect]);
   });
@@ -260,7 +343,8 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     const objects = COMPONENTS.flatMap((c) => ofComponent(run, c)).filter((r) => r.type.startsWith("kubernetes:"));
     expect(objects.length).toBeGreaterThan(5);
     for (const object of objects) expect(object.provider?.startsWith(`${workloads.urn}::`)).toBe(true);
-    const enforced = (ns: string) => run.one("kubernetes:core/v1:Namespace", `${ns}-namespace`).inputs.metadata.labels["pod-security.kubernetes.io/enforce"];
+    const enforced = (ns: string) =>
+      run.one("kubernetes:core/v1:Namespace", `${ns}-namespace`).inputs.metadata.labels["pod-security.kubernetes.io/enforce"];
     expect([enforced("cluster-autoscaler"), enforced("velero")]).toEqual(["restricted", "restricted"]);
     // With Calico as the CNI the control plane cannot reach pod addresses: the webhook listens on the node.
     const { webhook } = run.one("kubernetes-cert-manager:index:CertManager", "cert-manager-release").inputs;
@@ -277,8 +361,14 @@ describe.each(EKS_STACKS)("%s", (stack) => {
 test("e2e trusts a self-signed CA chain; prod gets the staging and production Let's Encrypt issuers", () => {
   const certificate = runs.e2e.one("kubernetes:cert-manager.io/v1:Certificate", "cert-manager-selfsigned-ca-certificate");
   expect(certificate.inputs.metadata).toMatchObject({ name: "selfsigned-ca", namespace: "cert-manager" });
-  expect(certificate.inputs.spec).toMatchObject({ isCA: true, secretName: "selfsigned-ca", issuerRef: { name: "selfsigned-bootstrap", kind: "ClusterIssuer" } });
-  expect(certificate.dependencies).toContain(runs.e2e.one("kubernetes:cert-manager.io/v1:ClusterIssuer", "cert-manager-selfsigned-bootstrap").urn);
+  expect(certificate.inputs.spec).toMatchObject({
+    isCA: true,
+    secretName: "selfsigned-ca",
+    issuerRef: { name: "selfsigned-bootstrap", kind: "ClusterIssuer" },
+  });
+  expect(certificate.dependencies).toContain(
+    runs.e2e.one("kubernetes:cert-manager.io/v1:ClusterIssuer", "cert-manager-selfsigned-bootstrap").urn,
+  );
   const ca = runs.e2e.one("kubernetes:cert-manager.io/v1:ClusterIssuer", "cert-manager-selfsigned-ca");
   expect(ca.inputs.spec).toEqual({ ca: { secretName: "selfsigned-ca" } });
   expect(ca.dependencies).toContain(certificate.urn);
@@ -315,7 +405,9 @@ describe("config errors name the key and what it needs", () => {
     await expect(rejection("e2e", (c) => (servicesOf(c).certManager.issuers = ["selfsigned-ca", "selfsigned-ca"]))).rejects.toThrow(
       /platform:services\.certManager\.issuers = \["selfsigned-ca","selfsigned-ca"\]: expected each issuer at most once/,
     );
-    await expect(rejection("e2e", (c) => (servicesOf(c).certManager.issuers = ["vault"]))).rejects.toThrow(/platform:services\.certManager\.issuers\[0\] = "vault": expected one of/);
+    await expect(rejection("e2e", (c) => (servicesOf(c).certManager.issuers = ["vault"]))).rejects.toThrow(
+      /platform:services\.certManager\.issuers\[0\] = "vault": expected one of/,
+    );
     await expect(rejection("e2e", (c) => (servicesOf(c).clusterAutoscaler.expander = "price"))).rejects.toThrow(
       /platform:services\.clusterAutoscaler\.expander = "price": expected one of "least-waste", "priority", "random", "most-pods"/,
     );
@@ -371,13 +463,21 @@ describe("Velero durations and pre-change backups", () => {
       apiVersion: "velero.io/v1",
       kind: "Backup",
       metadata: { name, namespace: "velero", labels: { "platform.example.io/backup-trigger": "pre-change" } },
-      spec: { ttl: "168h0m0s", includedNamespaces: ["payments"], snapshotVolumes: true, storageLocation: "default", volumeSnapshotLocations: ["default"] },
+      spec: {
+        ttl: "168h0m0s",
+        includedNamespaces: ["payments"],
+        snapshotVolumes: true,
+        storageLocation: "default",
+        volumeSnapshotLocations: ["default"],
+      },
     });
   });
 
   test("npm run backup -- <stack> takes its stack, --wait, --ttl and --namespaces, and refuses anything else", () => {
     expect(parseBackupArgs(["prod"])).toEqual({ stack: "prod", wait: false, ttl: "7d", includedNamespaces: ["*"], timeoutMinutes: 60 });
-    expect(parseBackupArgs(["prod", "--wait", "--ttl", "30d", "--namespaces", "payments,data-warehouse", "--timeout-minutes", "90"])).toEqual({
+    expect(
+      parseBackupArgs(["prod", "--wait", "--ttl", "30d", "--namespaces", "payments,data-warehouse", "--timeout-minutes", "90"]),
+    ).toEqual({
       stack: "prod",
       wait: true,
       ttl: "30d",
@@ -405,12 +505,15 @@ test("the priority expander tries spot pools before any other group", () => {
   expect(expanderPriorities(prod, pools)).toEqual({});
   expect(expanderPriorities({ ...prod, expander: "priority" }, pools)).toEqual({ 50: ["^eks-spot-[0-9]+-"], 10: [".*"] });
   expect(new RegExp("^eks-spot-[0-9]+-").test("eks-spot-20260314091507123400000001-4ec6b1c2-1111-2222-3333-444455556666")).toBe(true);
-  expect(new RegExp("^eks-spot-[0-9]+-").test("eks-spot-large-20260314091507123400000001-4ec6b1c2-1111-2222-3333-444455556666")).toBe(false);
+  expect(new RegExp("^eks-spot-[0-9]+-").test("eks-spot-large-20260314091507123400000001-4ec6b1c2-1111-2222-3333-444455556666")).toBe(
+    false,
+  );
 });
 
 test("scale-down times in days reach the autoscaler as Go durations, which have no day unit", async () => {
   const run = await runStack("e2e", {
-    configure: (c) => Object.assign(c["platform:services"].clusterAutoscaler, { scaleDownUnneededTime: "1d", scaleDownDelayAfterAdd: "90m" }),
+    configure: (c) =>
+      Object.assign(c["platform:services"].clusterAutoscaler, { scaleDownUnneededTime: "1d", scaleDownDelayAfterAdd: "90m" }),
   });
   expect(chart(run, "cluster-autoscaler-chart").inputs.values.extraArgs).toMatchObject({
     "scale-down-unneeded-time": "24h0m0s",

@@ -20,7 +20,8 @@ beforeAll(async () => {
 });
 
 const teams = (stack: string) => readStackConfig(stack)["platform:teams"] as TeamConfig[];
-const policyOf = (run: StackRun, namespace: string) => run.ofType(NETPOL).find((r) => r.inputs.metadata.namespace === namespace)!.inputs.spec;
+const policyOf = (run: StackRun, namespace: string) =>
+  run.ofType(NETPOL).find((r) => r.inputs.metadata.namespace === namespace)!.inputs.spec;
 
 describe.each(STACKS)("%s", (stack) => {
   const vpcCidr: string | undefined = readStackConfig(stack)["platform:network"]?.vpcCidr;
@@ -57,9 +58,15 @@ describe.each(STACKS)("%s", (stack) => {
       for (const quota of run.ofType(QUOTA)) expect(quota.inputs.spec.hard).not.toHaveProperty("services.nodeports");
       return;
     }
-    const policy = run.one("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy", "tenancy-guardrails-no-node-ports").inputs;
+    const policy = run.one(
+      "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy",
+      "tenancy-guardrails-no-node-ports",
+    ).inputs;
     expect(policy.spec.validations).toEqual([expect.objectContaining({ expression: "object.spec.type != 'NodePort'" })]);
-    const binding = run.one("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding", "tenancy-guardrails-no-node-ports-binding").inputs;
+    const binding = run.one(
+      "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding",
+      "tenancy-guardrails-no-node-ports-binding",
+    ).inputs;
     expect(binding.spec).toEqual({
       policyName: policy.metadata.name,
       validationActions: ["Deny"],
@@ -81,7 +88,12 @@ describe.each(STACKS)("%s", (stack) => {
     expect(metadata.spec.egress).toEqual([{ name: "instance-metadata", action: "Deny", to: [{ networks: ["169.254.169.254/32"] }] }]);
     for (const team of teams(stack)) {
       const isolation = policies.find((p) => p.metadata.name === `team-${team.name}-isolation`)!;
-      const others = { matchExpressions: [{ key: TEAM_KEY, operator: "Exists" }, { key: TEAM_KEY, operator: "NotIn", values: [team.name] }] };
+      const others = {
+        matchExpressions: [
+          { key: TEAM_KEY, operator: "Exists" },
+          { key: TEAM_KEY, operator: "NotIn", values: [team.name] },
+        ],
+      };
       expect(isolation.spec.subject).toEqual({ namespaces: { matchLabels: { [TEAM_KEY]: team.name } } });
       expect(isolation.spec.ingress).toEqual([{ name: "from-other-teams", action: "Deny", from: [{ namespaces: others }] }]);
       expect(isolation.spec.egress).toEqual([{ name: "to-other-teams", action: "Deny", to: [{ namespaces: others }] }]);
@@ -99,7 +111,10 @@ test("a team's allow-list becomes egress rules, never including instance metadat
     },
   });
   const spec = policyOf(run, "alpha");
-  expect(spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }], ports: [{ protocol: "TCP", port: 443 }] });
+  expect(spec.egress).toContainEqual({
+    to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }],
+    ports: [{ protocol: "TCP", port: 443 }],
+  });
   expect(spec.egress).toContainEqual({
     to: [{ ipBlock: { cidr: "10.20.0.0/16" } }],
     ports: [

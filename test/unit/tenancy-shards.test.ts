@@ -46,11 +46,19 @@ test("a team in a shard is the Team the environment's stack would declare, on a 
   expect(shardProvider.kubeconfig).toBe(environmentProvider.kubeconfig);
   expect(shardProvider.enableServerSideApply).toBe("true");
   for (const resource of objectsOf(shard, "gamma")) {
-    if (resource.type !== "platform:tenancy:Team") expect(shard.resources.find((r) => r.name === resource.name)!.provider).toMatch(/::cluster::/);
+    if (resource.type !== "platform:tenancy:Team")
+      expect(shard.resources.find((r) => r.name === resource.name)!.provider).toMatch(/::cluster::/);
   }
   // Nothing cluster-wide: the environment's stack keeps RBAC, guardrails and services.
   expect(new Set(shard.resources.map((r) => r.type.split(":").slice(0, 2).join(":")))).toEqual(
-    new Set(["pulumi:pulumi", "pulumi:providers", "platform:tenancy", "kubernetes:core/v1", "kubernetes:rbac.authorization.k8s.io/v1", "kubernetes:networking.k8s.io/v1"]),
+    new Set([
+      "pulumi:pulumi",
+      "pulumi:providers",
+      "platform:tenancy",
+      "kubernetes:core/v1",
+      "kubernetes:rbac.authorization.k8s.io/v1",
+      "kubernetes:networking.k8s.io/v1",
+    ]),
   );
   expect(shard.outputs.teamNamespaces).toEqual({ gamma: ["gamma"] });
 });
@@ -90,18 +98,25 @@ describe("config errors", () => {
       c["platform:teams"] = [gamma];
       c["platform:tenancy"] = { podSecurity: "baseline" };
     });
-    expect(lines).toEqual([expect.stringMatching(/^  platform:tenancy = .*: expected .*teams/)]);
+    expect(lines).toEqual([expect.stringMatching(/^ {2}platform:tenancy = .*: expected .*teams/)]);
   });
 
   test.each(["local", SHARD])("more than 100 teams in one stack (%s)", async (stack) => {
     const teams = syntheticTeams(101);
     const lines = await violationsOf(stack, (c) => (c["platform:teams"] = teams));
-    expect(lines).toEqual([expect.stringContaining("..: expected at most 100 teams per stack (got 101): put the others in a tenancy shard, Pulumi.local-tenancy-1.yaml")]);
+    expect(lines).toEqual([
+      expect.stringContaining(
+        "..: expected at most 100 teams per stack (got 101): put the others in a tenancy shard, Pulumi.local-tenancy-1.yaml",
+      ),
+    ]);
   });
 
   test("teams given as a secret: the message names the key and what is expected, never a value", async () => {
     const alpha = localTeams()[0];
-    const error = await runStack(SHARD, { configure: (c) => delete c["platform:teams"], secrets: { "platform:teams": [gamma, alpha] } }).then(
+    const error = await runStack(SHARD, {
+      configure: (c) => delete c["platform:teams"],
+      secrets: { "platform:teams": [gamma, alpha] },
+    }).then(
       () => undefined,
       (e: Error) => e,
     );
@@ -115,20 +130,31 @@ describe("config errors", () => {
       () => undefined,
       (e: Error) => e,
     );
-    expect(error!.message).toContain('platform:teams[0].quota.limitsMemory = "64Mi": expected at least tenancy.defaultLimits.default.memory');
+    expect(error!.message).toContain(
+      'platform:teams[0].quota.limitsMemory = "64Mi": expected at least tenancy.defaultLimits.default.memory',
+    );
   });
 });
 
 test("across the committed stacks of an environment: a team or namespace in two stacks is refused", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shards-"));
-  const write = (stack: string, teams: object[]) => fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config: { "platform:teams": teams } }));
+  const write = (stack: string, teams: object[]) =>
+    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config: { "platform:teams": teams } }));
   write("prod", [{ name: "payments" }]);
   write("prod-tenancy-1", [{ name: "search", namespaces: ["search", "search-jobs"] }]);
   write("stage-tenancy-1", [{ name: "data" }]);
-  const violations = teamsOwnedElsewhere("prod", "prod-tenancy-2", [{ name: "payments" }, { name: "jobs", namespaces: ["jobs", "search-jobs"] }, { name: "data" }], dir);
+  const violations = teamsOwnedElsewhere(
+    "prod",
+    "prod-tenancy-2",
+    [{ name: "payments" }, { name: "jobs", namespaces: ["jobs", "search-jobs"] }, { name: "data" }],
+    dir,
+  );
   expect(violations).toEqual([
     { path: "teams[0].name", expected: 'a team not in another stack of prod ("payments" is in Pulumi.prod.yaml)' },
-    { path: "teams[1].namespaces[1]", expected: 'a namespace not owned by a team of another stack of prod ("search-jobs" is in Pulumi.prod-tenancy-1.yaml)' },
+    {
+      path: "teams[1].namespaces[1]",
+      expected: 'a namespace not owned by a team of another stack of prod ("search-jobs" is in Pulumi.prod-tenancy-1.yaml)',
+    },
   ]);
   fs.rmSync(dir, { recursive: true });
 });
@@ -144,7 +170,8 @@ test("a team's isolation policy is part of the team, aliased from where the envi
 
 test("the workflows' job matrices: every environment followed by its committed shards, and each environment's shards alone", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shards-"));
-  for (const stack of ["prod", "prod-tenancy-2", "prod-tenancy-10", "prod-tenancy-1", "e2e-tenancy-1", "prod-teams"]) fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "config: {}\n");
+  for (const stack of ["prod", "prod-tenancy-2", "prod-tenancy-10", "prod-tenancy-1", "e2e-tenancy-1", "prod-teams"])
+    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "config: {}\n");
   const lines = Object.fromEntries(stackMatrices(dir).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
   const prodShards = ["prod-tenancy-1", "prod-tenancy-2", "prod-tenancy-10"].map((stack) => ({ stack, environment: "prod" }));
   expect(JSON.parse(lines.stacks).include).toEqual([

@@ -32,7 +32,9 @@ describe.each(STACKS)("%s", (stack) => {
 
   test("every team namespace has pod security labels, quota, default limits and the network baseline", () => {
     for (const namespace of stackNamespaces(stack)) {
-      const ns = run().ofType(NAMESPACE).find((r) => r.inputs.metadata.name === namespace)!;
+      const ns = run()
+        .ofType(NAMESPACE)
+        .find((r) => r.inputs.metadata.name === namespace)!;
       expect(ns.inputs.metadata.labels).toMatchObject({
         "pod-security.kubernetes.io/enforce": config["platform:tenancy"].podSecurity,
         "pod-security.kubernetes.io/warn": "restricted",
@@ -45,19 +47,30 @@ describe.each(STACKS)("%s", (stack) => {
         expect.arrayContaining(["pods", "services", "services.loadbalancers", "secrets", "configmaps", "persistentvolumeclaims"]),
       );
       const [limits] = inNamespace(run(), LIMITS, namespace);
-      expect(limits.inputs.spec.limits[0]).toMatchObject({ type: "Container", defaultRequest: expect.any(Object), default: expect.any(Object) });
+      expect(limits.inputs.spec.limits[0]).toMatchObject({
+        type: "Container",
+        defaultRequest: expect.any(Object),
+        default: expect.any(Object),
+      });
 
       const [policy] = inNamespace(run(), NETPOL, namespace);
       expect(policy.inputs.spec.podSelector).toEqual({});
       expect(policy.inputs.spec.policyTypes).toEqual(["Ingress", "Egress"]);
       expect(policy.inputs.spec.egress).toContainEqual({
-        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+        to: [
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+          },
+        ],
         ports: [
           { protocol: "UDP", port: 53 },
           { protocol: "TCP", port: 53 },
         ],
       });
-      expect(policy.inputs.spec.ingress).toContainEqual({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }] });
+      expect(policy.inputs.spec.ingress).toContainEqual({
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+      });
     }
   });
 
@@ -77,12 +90,18 @@ describe.each(STACKS)("%s", (stack) => {
   test("every binding's subject is a configured group, with the OIDC prefix", () => {
     const groups = new Set<string>([config["platform:identity"].infraGroup, config["platform:identity"].auditorGroup]);
     for (const team of config["platform:teams"] as TeamConfig[]) {
-      Object.values(team.groups).flat().forEach((g) => groups.add(g));
+      Object.values(team.groups)
+        .flat()
+        .forEach((g) => groups.add(g));
     }
     const bindings = [...run().ofType(ROLE_BINDING), ...run().ofType(CLUSTER_ROLE_BINDING)];
     // Except the hub's CI role's group (team-ci-deploy, the hub tests), which is an EKS access entry's, not a person's.
     const personal = (b: RecordedResource) => b.inputs.metadata.name !== "team-ci-deploy";
-    const platformBindings = bindings.filter((b) => (b.inputs.metadata.labels?.["app.kubernetes.io/managed-by"] === "pulumi" && b.name.startsWith("rbac-")) || (b.type === ROLE_BINDING && b.inputs.metadata.name.startsWith("team-") && personal(b)));
+    const platformBindings = bindings.filter(
+      (b) =>
+        (b.inputs.metadata.labels?.["app.kubernetes.io/managed-by"] === "pulumi" && b.name.startsWith("rbac-")) ||
+        (b.type === ROLE_BINDING && b.inputs.metadata.name.startsWith("team-") && personal(b)),
+    );
     expect(platformBindings.length).toBeGreaterThan(0);
     for (const binding of platformBindings) {
       for (const subject of binding.inputs.subjects) {
@@ -94,35 +113,55 @@ describe.each(STACKS)("%s", (stack) => {
   });
 
   test("cluster-wide bindings: full rights only for the infra group, read-without-secrets for auditors", () => {
-    const byRole = Object.fromEntries(run().ofType(CLUSTER_ROLE_BINDING).filter((b) => b.name.startsWith("rbac-")).map((b) => [b.inputs.roleRef.name, b.inputs.subjects]));
+    const byRole = Object.fromEntries(
+      run()
+        .ofType(CLUSTER_ROLE_BINDING)
+        .filter((b) => b.name.startsWith("rbac-"))
+        .map((b) => [b.inputs.roleRef.name, b.inputs.subjects]),
+    );
     expect(byRole).toEqual({
-      "platform-admin": [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `${prefix}${config["platform:identity"].infraGroup}` }],
+      "platform-admin": [
+        { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `${prefix}${config["platform:identity"].infraGroup}` },
+      ],
       auditor: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `${prefix}${config["platform:identity"].auditorGroup}` }],
     });
-    const clusterAdmin = run().ofType(CLUSTER_ROLE_BINDING).filter((b) => ["cluster-admin", "platform-admin"].includes(b.inputs.roleRef.name));
-    for (const binding of clusterAdmin) expect(binding.inputs.subjects.map((s: { name: string }) => s.name)).toEqual([`${prefix}${config["platform:identity"].infraGroup}`]);
+    const clusterAdmin = run()
+      .ofType(CLUSTER_ROLE_BINDING)
+      .filter((b) => ["cluster-admin", "platform-admin"].includes(b.inputs.roleRef.name));
+    for (const binding of clusterAdmin)
+      expect(binding.inputs.subjects.map((s: { name: string }) => s.name)).toEqual([`${prefix}${config["platform:identity"].infraGroup}`]);
   });
 
   test("team roles name every verb and resource (no wildcards) and only auditors and admins are cluster-wide", () => {
-    const roles = Object.fromEntries(run().ofType(ROLE).filter((r) => r.name.startsWith("rbac-")).map((r) => [r.inputs.metadata.name, r.inputs.rules]));
+    const roles = Object.fromEntries(
+      run()
+        .ofType(ROLE)
+        .filter((r) => r.name.startsWith("rbac-"))
+        .map((r) => [r.inputs.metadata.name, r.inputs.rules]),
+    );
     expect(Object.keys(roles).sort()).toEqual(["auditor", "developer", "namespace-admin", "platform-admin", "viewer"]);
     for (const name of ["namespace-admin", "developer", "viewer", "auditor"]) {
       for (const rule of roles[name]) {
         expect([...rule.verbs, ...rule.resources, ...rule.apiGroups]).not.toContain("*");
       }
     }
-    const readsSecrets = (name: string) => roles[name].some((r: { apiGroups: string[]; resources: string[] }) => r.apiGroups.includes("") && r.resources.includes("secrets"));
+    const readsSecrets = (name: string) =>
+      roles[name].some((r: { apiGroups: string[]; resources: string[] }) => r.apiGroups.includes("") && r.resources.includes("secrets"));
     expect(readsSecrets("auditor")).toBe(false);
     expect(readsSecrets("viewer")).toBe(false);
     // Developers may manage Secrets, but only through RoleBindings, i.e. in their own namespaces.
     expect(readsSecrets("developer")).toBe(true);
-    const teamRoleClusterBindings = run().ofType(CLUSTER_ROLE_BINDING).filter((b) => ["developer", "namespace-admin", "viewer"].includes(b.inputs.roleRef.name));
+    const teamRoleClusterBindings = run()
+      .ofType(CLUSTER_ROLE_BINDING)
+      .filter((b) => ["developer", "namespace-admin", "viewer"].includes(b.inputs.roleRef.name));
     expect(teamRoleClusterBindings).toEqual([]);
   });
 
   test("team bindings live in the team's own namespaces", () => {
     const owned = new Set(stackNamespaces(stack));
-    const teamBindings = run().ofType(ROLE_BINDING).filter((b) => b.inputs.metadata.name.startsWith("team-"));
+    const teamBindings = run()
+      .ofType(ROLE_BINDING)
+      .filter((b) => b.inputs.metadata.name.startsWith("team-"));
     // One per group kind the team fills, and one for the hub's CI role where the environment is attached to the hub.
     const ciBinding = config["platform:hub"] ? 1 : 0;
     expect(teamBindings.length).toBe(
@@ -144,7 +183,13 @@ test("registry credentials become a dockerconfigjson pull secret on every team n
     const [secret] = inNamespace(run, "kubernetes:core/v1:Secret", namespace);
     expect(secret.inputs.type).toBe("kubernetes.io/dockerconfigjson");
     expect(JSON.parse(secret.inputs.stringData[".dockerconfigjson"])).toEqual({
-      auths: { "quay.io": { username: "example+puller", password: "s3cr3t-token", auth: Buffer.from("example+puller:s3cr3t-token").toString("base64") } },
+      auths: {
+        "quay.io": {
+          username: "example+puller",
+          password: "s3cr3t-token",
+          auth: Buffer.from("example+puller:s3cr3t-token").toString("base64"),
+        },
+      },
     });
     const [patch] = inNamespace(run, "kubernetes:core/v1:ServiceAccountPatch", namespace);
     expect(patch.inputs.metadata.name).toBe("default");

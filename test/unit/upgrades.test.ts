@@ -26,7 +26,8 @@ describe.each(["e2e", "admin"])("%s one minor up", (stack) => {
   test("the one line moves the control plane, every node group, the add-on builds and the autoscaler image", () => {
     expect(run.ofType(CLUSTER)[0].inputs.version).toBe(TARGET);
     for (const group of run.ofType(NODE_GROUP)) expect(group.inputs.version).toBe(TARGET);
-    for (const a of run.ofType(ADDON)) expect(a.inputs.addonVersion).toBe(EKS_ADDONS[TARGET][a.inputs.addonName as keyof (typeof EKS_ADDONS)[string]]);
+    for (const a of run.ofType(ADDON))
+      expect(a.inputs.addonVersion).toBe(EKS_ADDONS[TARGET][a.inputs.addonName as keyof (typeof EKS_ADDONS)[string]]);
     const autoscaler = run.one("kubernetes:helm.sh/v4:Chart", "cluster-autoscaler-chart").inputs.values.image.tag;
     expect(autoscaler).toBe(IMAGES.clusterAutoscaler.tagByKubernetesMinor[TARGET]);
   });
@@ -63,11 +64,19 @@ describe("upgrades are rehearsed: e2e, then stage, then prod", () => {
   test("prod cannot go to a minor stage does not run", async () => {
     expect(readStackConfig("stage")["platform:cluster"].kubernetesVersion).not.toBe(TARGET);
     const lines = await violationsOf("prod", upgrade);
-    expect(lines).toEqual([expect.stringMatching(/platform:cluster\.kubernetesVersion = "1\.34": expected at most "1\.33", the minor stage runs \(Pulumi\.stage\.yaml\): upgrade stage to 1\.34 first/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /platform:cluster\.kubernetesVersion = "1\.34": expected at most "1\.33", the minor stage runs \(Pulumi\.stage\.yaml\): upgrade stage to 1\.34 first/,
+      ),
+    ]);
   });
 
   test("stage cannot go to a minor e2e does not run", async () => {
     const lines = await violationsOf("stage", upgrade);
-    expect(lines).toEqual([expect.stringMatching(/platform:cluster\.kubernetesVersion = "1\.34": expected at most "1\.33", the minor e2e runs \(Pulumi\.e2e\.yaml\)/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /platform:cluster\.kubernetesVersion = "1\.34": expected at most "1\.33", the minor e2e runs \(Pulumi\.e2e\.yaml\)/,
+      ),
+    ]);
   });
 });

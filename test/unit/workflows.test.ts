@@ -12,7 +12,16 @@ const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 const SETUP_ACTION = path.join(ROOT, ".github", "actions", "setup-delivery", "action.yml");
 const STACKS = ["admin", "e2e", "prod", "stage"];
 
-type Step = { id?: string; name?: string; if?: string; uses?: string; run?: string; with?: Record<string, any>; "working-directory"?: string; env?: Record<string, string> };
+type Step = {
+  id?: string;
+  name?: string;
+  if?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, any>;
+  "working-directory"?: string;
+  env?: Record<string, string>;
+};
 type Job = {
   needs?: string | string[];
   uses?: string;
@@ -48,7 +57,10 @@ const roleStep = (job: Job) => (job.steps ?? []).find((s) => s.id === "aws");
 const LIST_STACKS = 'npm run --silent delivery -- stacks >> "$GITHUB_OUTPUT"';
 const listsStacks = (job: Job) => (job.steps ?? []).some((s) => s.id === "stacks" && s.run === LIST_STACKS);
 /** A matrix job: each stack with the environment it deploys as (a tenancy shard: its environment). */
-const matrixJob = (matrix: string) => ({ strategy: { "fail-fast": false, matrix }, with: { stack: "${{ matrix.stack }}", environment: "${{ matrix.environment }}" } });
+const matrixJob = (matrix: string) => ({
+  strategy: { "fail-fast": false, matrix },
+  with: { stack: "${{ matrix.stack }}", environment: "${{ matrix.environment }}" },
+});
 
 test("the delivery workflows exist and parse", () => {
   expect(files.sort()).toEqual(["deploy.yml", "drift.yml", "preview.yml", "release.yml", "stack-preview.yml", "stack-up.yml"]);
@@ -58,7 +70,9 @@ test("the delivery workflows exist and parse", () => {
 test("every action is pinned to a commit, with the release it is in a comment; AWS is reached through OIDC only", () => {
   const pinned = /^[\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/;
   const lines = [...Object.values(texts), fs.readFileSync(SETUP_ACTION, "utf8")].flatMap((text) => text.split("\n"));
-  const uses = lines.map((line) => line.match(/^\s*(?:- )?uses: (.+)$/)?.[1]).filter((u): u is string => u !== undefined && !u.startsWith("./"));
+  const uses = lines
+    .map((line) => line.match(/^\s*(?:- )?uses: (.+)$/)?.[1])
+    .filter((u): u is string => u !== undefined && !u.startsWith("./"));
   expect(uses.length).toBeGreaterThan(10);
   for (const use of uses) expect(use).toMatch(pinned);
   // One commit per action everywhere.
@@ -66,9 +80,14 @@ test("every action is pinned to a commit, with the release it is in a comment; A
   for (const use of uses) commits.set(use.split("@")[0], (commits.get(use.split("@")[0]) ?? new Set()).add(use.split("@")[1]));
   for (const [action, refs] of commits) expect({ action, refs: refs.size }).toEqual({ action, refs: 1 });
   for (const { file, step } of allSteps().filter(({ step }) => step.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
-    expect({ file, role: step.with?.["role-to-assume"], region: step.with?.["aws-region"] }).toEqual({ file, role: "${{ steps.aws.outputs.role }}", region: "${{ steps.aws.outputs.region }}" });
+    expect({ file, role: step.with?.["role-to-assume"], region: step.with?.["aws-region"] }).toEqual({
+      file,
+      role: "${{ steps.aws.outputs.role }}",
+      region: "${{ steps.aws.outputs.region }}",
+    });
   }
-  for (const text of Object.values(texts)) expect(text).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|secrets\.AWS/);
+  for (const text of Object.values(texts))
+    expect(text).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|secrets\.AWS/);
 });
 
 test("callers grant nothing by default; a job gets an OIDC token only where it assumes a role", () => {
@@ -78,13 +97,19 @@ test("callers grant nothing by default; a job gets an OIDC token only where it a
   for (const { file, name, job } of allJobs().filter(({ job }) => job.steps)) {
     const assumesRole = roleStep(job) !== undefined;
     // Reusable workflows inherit the caller's grant, which is checked on the caller.
-    if (!("workflow_call" in workflows[file].on)) expect({ file, name, idToken: job.permissions?.["id-token"] }).toEqual({ file, name, idToken: assumesRole ? "write" : undefined });
+    if (!("workflow_call" in workflows[file].on))
+      expect({ file, name, idToken: job.permissions?.["id-token"] }).toEqual({ file, name, idToken: assumesRole ? "write" : undefined });
   }
 });
 
 test("every job that touches a stack runs on the hub's platform runners, which reach the private API endpoints", () => {
   const jobs = allJobs().filter(({ job }) => touchesStacks(job));
-  expect(jobs.map(({ file, name }) => `${file}:${name}`).sort()).toEqual(["drift.yml:check", "stack-preview.yml:preview", "stack-up.yml:plan", "stack-up.yml:up"]);
+  expect(jobs.map(({ file, name }) => `${file}:${name}`).sort()).toEqual([
+    "drift.yml:check",
+    "stack-preview.yml:preview",
+    "stack-up.yml:plan",
+    "stack-up.yml:up",
+  ]);
   for (const { job } of jobs) expect(job["runs-on"]).toBe(PLATFORM_SCALE_SET);
   // And nothing else runs there: unit tests and issue reports need no network path to a cluster.
   for (const { job } of allJobs().filter(({ job }) => !touchesStacks(job) && job.steps)) expect(job["runs-on"]).toBe("ubuntu-latest");
@@ -95,7 +120,11 @@ test("pull requests run the unit tests; previews only for branches of this repos
   expect(preview.on.pull_request.branches).toEqual(["main"]);
   expect(preview.jobs.test.steps?.map((s) => s.run).filter(Boolean)).toEqual(["npm ci", "npm run test:unit", LIST_STACKS]);
   const sameRepository = "github.event.pull_request.head.repo.full_name == github.repository";
-  expect(preview.jobs.preview).toMatchObject({ if: sameRepository, uses: "./.github/workflows/stack-preview.yml", ...matrixJob("${{ fromJSON(needs.test.outputs.stacks) }}") });
+  expect(preview.jobs.preview).toMatchObject({
+    if: sameRepository,
+    uses: "./.github/workflows/stack-preview.yml",
+    ...matrixJob("${{ fromJSON(needs.test.outputs.stacks) }}"),
+  });
   expect(needsOf(preview.jobs.preview)).toEqual(["test"]);
   expect(preview.jobs.test.outputs).toEqual({ stacks: "${{ steps.stacks.outputs.stacks }}" });
   expect(preview.jobs.preview.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
@@ -127,7 +156,9 @@ describe("a deploy: plan as the preview role, approve the plan, apply exactly it
     expect(roleStep(plan)?.run).toMatch(/delivery -- aws "\$STACK" preview/);
     const save = (plan.steps ?? []).find((s) => s.run?.includes("deploy-plan -- save"));
     expect(save?.run).toContain('cat "$RUNNER_TEMP/plan/summary.md" >> "$GITHUB_STEP_SUMMARY"');
-    expect((plan.steps ?? []).find((s) => s.uses?.startsWith("actions/upload-artifact@"))?.with).toMatchObject({ name: "plan-${{ inputs.stack }}" });
+    expect((plan.steps ?? []).find((s) => s.uses?.startsWith("actions/upload-artifact@"))?.with).toMatchObject({
+      name: "plan-${{ inputs.stack }}",
+    });
   });
 
   test("a shard whose plan changes nothing skips its update (and its approval); an environment's stack always updates", () => {
@@ -142,7 +173,10 @@ describe("a deploy: plan as the preview role, approve the plan, apply exactly it
 
   test("prod takes only a commit that stage has run, checked before its plan", () => {
     const check = stepIndex(plan, (s) => s.run?.includes("require-deployed") ?? false);
-    expect(plan.steps?.[check]).toMatchObject({ if: "(inputs.environment || inputs.stack) == 'prod'", run: 'npm run --silent delivery -- require-deployed stage "$GITHUB_SHA" "$STACK"' });
+    expect(plan.steps?.[check]).toMatchObject({
+      if: "(inputs.environment || inputs.stack) == 'prod'",
+      run: 'npm run --silent delivery -- require-deployed stage "$GITHUB_SHA" "$STACK"',
+    });
     expect(check).toBeLessThan(stepIndex(plan, (s) => s.run?.includes("deploy-plan -- save") ?? false));
   });
 
@@ -155,11 +189,15 @@ describe("a deploy: plan as the preview role, approve the plan, apply exactly it
     expect(apply?.env?.MESSAGE).toContain("${{ github.sha }}");
     expect(apply?.env?.MESSAGE).toContain("steps.backup.outputs.name");
     // The only update is the plan's.
-    expect([...(plan.steps ?? []), ...(up.steps ?? [])].filter((s) => s.with?.command === "up" || /pulumi up/.test(s.run ?? ""))).toEqual([]);
+    expect([...(plan.steps ?? []), ...(up.steps ?? [])].filter((s) => s.with?.command === "up" || /pulumi up/.test(s.run ?? ""))).toEqual(
+      [],
+    );
   });
 
   test("a version change or a stateful replacement is backed up first, as the plan decided", () => {
-    expect((plan.steps ?? []).find((s) => s.id === "risk")?.run).toMatch(/if npm run --silent risky-change -- "\$RUNNER_TEMP\/plan\/preview.json"; then\s+echo "backup=true"/);
+    expect((plan.steps ?? []).find((s) => s.id === "risk")?.run).toMatch(
+      /if npm run --silent risky-change -- "\$RUNNER_TEMP\/plan\/preview.json"; then\s+echo "backup=true"/,
+    );
     expect(plan.outputs?.backup).toBe("${{ steps.risk.outputs.backup }}");
     const backup = stepIndex(up, (s) => s.id === "backup");
     expect(up.steps?.[backup]).toMatchObject({ if: "needs.plan.outputs.backup == 'true'" });
@@ -172,7 +210,9 @@ describe("a deploy: plan as the preview role, approve the plan, apply exactly it
     expect(plan.concurrency).toBeUndefined();
     expect(workflows["drift.yml"].jobs.check.concurrency).toEqual({ group: "drift-${{ matrix.stack }}", "cancel-in-progress": false });
     // Instead, a drift check skips a stack whose state an update holds locked.
-    expect(runs(workflows["drift.yml"].jobs.check)).toMatch(/aws s3 ls "s3:\/\/\$bucket\/\.pulumi\/locks\/organization\/k8s-platform\/\$STACK\/" \| grep -q '\\\.json\$'; then\s+echo "deploying"/);
+    expect(runs(workflows["drift.yml"].jobs.check)).toMatch(
+      /aws s3 ls "s3:\/\/\$bucket\/\.pulumi\/locks\/organization\/k8s-platform\/\$STACK\/" \| grep -q '\\\.json\$'; then\s+echo "deploying"/,
+    );
     expect(runs(workflows["drift.yml"].jobs.report)).toContain('if [ "$status" = "deploying" ]; then exit 0; fi');
   });
 
@@ -201,16 +241,29 @@ test("merges to main deploy admin, e2e, stage and prod, each followed by its ten
     // The next environment goes once this one and its shards have (a job with no shards to deploy is skipped).
     const previous = order[i - 1];
     if (previous) {
-      expect(deploy.jobs[stack].if).toBe(`\${{ !cancelled() && needs.${previous}.result == 'success' && (needs.${previous}-shards.result == 'success' || needs.${previous}-shards.result == 'skipped') }}`);
+      expect(deploy.jobs[stack].if).toBe(
+        `\${{ !cancelled() && needs.${previous}.result == 'success' && (needs.${previous}-shards.result == 'success' || needs.${previous}-shards.result == 'skipped') }}`,
+      );
     }
     // Its own condition, not GitHub's implicit success(), which a skipped shards job earlier in the chain would fail.
-    expect(deploy.jobs[`${stack}-shards`]).toMatchObject({ if: `\${{ !cancelled() && needs.${stack}.result == 'success' && needs.test.outputs.${stack}-shards != '0' }}`, uses: "./.github/workflows/stack-up.yml", ...matrixJob(`\${{ fromJSON(needs.test.outputs.${stack}) }}`) });
+    expect(deploy.jobs[`${stack}-shards`]).toMatchObject({
+      if: `\${{ !cancelled() && needs.${stack}.result == 'success' && needs.test.outputs.${stack}-shards != '0' }}`,
+      uses: "./.github/workflows/stack-up.yml",
+      ...matrixJob(`\${{ fromJSON(needs.test.outputs.${stack}) }}`),
+    });
     expect(deploy.jobs.test.outputs?.[stack]).toBe(`\${{ steps.stacks.outputs.${stack} }}`);
   });
   const release = workflows["release.yml"];
   expect([...release.on.workflow_dispatch.inputs.stack.options].sort()).toEqual(STACKS);
-  expect(release.jobs.release).toMatchObject({ needs: "test", uses: "./.github/workflows/stack-up.yml", with: { stack: "${{ inputs.stack }}" } });
-  expect(release.jobs.shards).toMatchObject({ if: "needs.test.outputs.shards != '0'", ...matrixJob("${{ fromJSON(needs.test.outputs.matrix) }}") });
+  expect(release.jobs.release).toMatchObject({
+    needs: "test",
+    uses: "./.github/workflows/stack-up.yml",
+    with: { stack: "${{ inputs.stack }}" },
+  });
+  expect(release.jobs.shards).toMatchObject({
+    if: "needs.test.outputs.shards != '0'",
+    ...matrixJob("${{ fromJSON(needs.test.outputs.matrix) }}"),
+  });
   expect(needsOf(release.jobs.shards)).toEqual(["test", "release"]);
   expect(listsStacks(release.jobs.test)).toBe(true);
 });
@@ -218,16 +271,25 @@ test("merges to main deploy admin, e2e, stage and prod, each followed by its ten
 test("drift: each stack refreshed against its deployed commit; one labelled issue per stack, closed when clean", () => {
   const { check, report } = workflows["drift.yml"].jobs;
   expect(workflows["drift.yml"].on.schedule[0].cron.split(" ")).toHaveLength(5);
-  for (const job of [check, report]) expect(job.strategy).toEqual({ "fail-fast": false, matrix: "${{ fromJSON(needs.stacks.outputs.stacks) }}" });
+  for (const job of [check, report])
+    expect(job.strategy).toEqual({ "fail-fast": false, matrix: "${{ fromJSON(needs.stacks.outputs.stacks) }}" });
   expect(listsStacks(workflows["drift.yml"].jobs.stacks)).toBe(true);
   // A tenancy shard is checked with its environment's policy config.
   expect(check.env?.ENVIRONMENT).toBe("${{ matrix.environment }}");
   expect(runs(check)).toContain('--policy-pack-config "policy/config/$ENVIRONMENT.json"');
   expect(roleStep(check)?.run).toMatch(/delivery -- aws "\$STACK" preview/);
-  expect(runs(check)).toMatch(/commit=\$\(npm run --silent delivery -- deployed-commit "\$STACK"\)\s+echo "commit=\$commit" >> "\$GITHUB_OUTPUT"\s+git checkout --detach "\$commit"/);
+  expect(runs(check)).toMatch(
+    /commit=\$\(npm run --silent delivery -- deployed-commit "\$STACK"\)\s+echo "commit=\$commit" >> "\$GITHUB_OUTPUT"\s+git checkout --detach "\$commit"/,
+  );
   expect(runs(check)).toMatch(/pulumi preview --stack "\$STACK" --refresh --diff --expect-no-changes/);
-  expect(runs(check)).toContain("--exclude '**kubernetes:core/v1:Secret::**' --exclude '**aws:secretsmanager/secretVersion:SecretVersion::**'");
-  expect(report).toMatchObject({ needs: ["stacks", "check"], if: "always() && needs.stacks.result == 'success'", permissions: { issues: "write" } });
+  expect(runs(check)).toContain(
+    "--exclude '**kubernetes:core/v1:Secret::**' --exclude '**aws:secretsmanager/secretVersion:SecretVersion::**'",
+  );
+  expect(report).toMatchObject({
+    needs: ["stacks", "check"],
+    if: "always() && needs.stacks.result == 'success'",
+    permissions: { issues: "write" },
+  });
   const script = runs(report);
   expect(script).toContain('label="drift:$STACK"');
   expect(script).toMatch(/gh issue close "\$open"/);
@@ -238,7 +300,8 @@ test("drift: each stack refreshed against its deployed commit; one labelled issu
 test("CI uses the Node major of the project and the CLI of its SDK", () => {
   for (const { file, step } of allSteps()) {
     if (step.uses?.startsWith("actions/setup-node@")) expect({ file, node: step.with?.["node-version"] }).toEqual({ file, node: 22 });
-    if (step.uses?.startsWith("pulumi/actions@")) expect({ file, cli: step.with?.["pulumi-version"] }).toEqual({ file, cli: packageJson.dependencies["@pulumi/pulumi"] });
+    if (step.uses?.startsWith("pulumi/actions@"))
+      expect({ file, cli: step.with?.["pulumi-version"] }).toEqual({ file, cli: packageJson.dependencies["@pulumi/pulumi"] });
   }
   expect(packageJson.engines.node).toBe(">=22");
   for (const file of ["PulumiPolicy.yaml", "package-lock.json", ...STACKS.map((stack) => `config/${stack}.json`)]) {
@@ -249,7 +312,9 @@ test("CI uses the Node major of the project and the CLI of its SDK", () => {
 test("the platform runners get the AWS CLI, which the clusters' kubeconfig runs for its tokens", () => {
   const install = setupAction.runs.steps.find((s) => s.name === "Install the AWS CLI");
   expect(install?.env?.AWS_CLI_VERSION).toMatch(/^2\.\d+\.\d+$/);
-  expect(install?.run).toContain('"$RUNNER_TEMP/awscli-installer/aws/install" --install-dir "$RUNNER_TEMP/aws-cli" --bin-dir "$RUNNER_TEMP/aws-bin"');
+  expect(install?.run).toContain(
+    '"$RUNNER_TEMP/awscli-installer/aws/install" --install-dir "$RUNNER_TEMP/aws-cli" --bin-dir "$RUNNER_TEMP/aws-bin"',
+  );
   expect(install?.run).toContain('echo "$RUNNER_TEMP/aws-bin" >> "$GITHUB_PATH"');
   const kubeconfig = fs.readFileSync(path.join(ROOT, "components", "cluster", "kubeconfig.ts"), "utf8");
   expect(kubeconfig).toContain('command: "aws"');

@@ -15,11 +15,13 @@ export const imdsv2Required: ResourceValidationPolicy = {
   severity: "high",
   validateResource: (args, reportViolation) => {
     if (WITH_METADATA_OPTIONS.includes(args.type) && args.props.metadataOptions?.httpTokens !== "required") {
-      reportViolation("Instance metadata accepts IMDSv1: set metadataOptions.httpTokens to \"required\".");
+      reportViolation('Instance metadata accepts IMDSv1: set metadataOptions.httpTokens to "required".');
     }
     // Without a launch template, a node group's metadata settings are EKS's defaults, which this stack does not see.
     if (args.type === EKS_NODE_GROUP && args.props.launchTemplate === undefined) {
-      reportViolation("The node group has no launch template, so nothing here requires IMDSv2 on its nodes: give it one with metadataOptions.httpTokens \"required\".");
+      reportViolation(
+        'The node group has no launch template, so nothing here requires IMDSv2 on its nodes: give it one with metadataOptions.httpTokens "required".',
+      );
     }
   },
 };
@@ -45,7 +47,12 @@ export const ciNodesSingleHop: StackValidationPolicy = {
   severity: "high",
   configSchema: {
     properties: {
-      ciTaintKeys: { type: "array", items: { type: "string" }, default: ciNodesDefaults.ciTaintKeys, description: "Taint keys that mark a node group as the CI build pool" },
+      ciTaintKeys: {
+        type: "array",
+        items: { type: "string" },
+        default: ciNodesDefaults.ciTaintKeys,
+        description: "Taint keys that mark a node group as the CI build pool",
+      },
     },
   },
   validateStack: (args, reportViolation) => {
@@ -55,7 +62,10 @@ export const ciNodesSingleHop: StackValidationPolicy = {
       if (!taints.some((t) => ciTaintKeys.includes(t.key ?? ""))) continue;
       const hopLimit = launchTemplateOf(group, args.resources)?.props.metadataOptions?.httpPutResponseHopLimit;
       if (hopLimit !== 1) {
-        reportViolation(`Node group ${group.name} runs CI builds but its launch template's metadataOptions.httpPutResponseHopLimit is ${hopLimit ?? "unset"}, not 1: its pods can reach the node role.`, group.urn);
+        reportViolation(
+          `Node group ${group.name} runs CI builds but its launch template's metadataOptions.httpPutResponseHopLimit is ${hopLimit ?? "unset"}, not 1: its pods can reach the node role.`,
+          group.urn,
+        );
       }
     }
   },

@@ -6,7 +6,8 @@ export const EKS_CLUSTER = "aws:eks/cluster:Cluster";
 
 export const eksSecretsEncryption: ResourceValidationPolicy = {
   name: "aws-eks-secrets-encryption",
-  description: "EKS clusters envelope-encrypt Kubernetes Secrets with a KMS key (encryptionConfig resources [secrets] and provider.keyArn).",
+  description:
+    "EKS clusters envelope-encrypt Kubernetes Secrets with a KMS key (encryptionConfig resources [secrets] and provider.keyArn).",
   severity: "high",
   validateResource: (args, reportViolation) => {
     if (args.type !== EKS_CLUSTER) return;
@@ -14,7 +15,7 @@ export const eksSecretsEncryption: ResourceValidationPolicy = {
     // Presence only: the key is usually created in the same update, so its ARN is unknown during preview.
     const hasKey = encryption?.provider !== undefined && Object.hasOwn(encryption.provider, "keyArn");
     if (!hasKey || !(encryption.resources ?? []).includes("secrets")) {
-      reportViolation("The cluster does not encrypt Secrets: set encryptionConfig { provider: { keyArn }, resources: [\"secrets\"] }.");
+      reportViolation('The cluster does not encrypt Secrets: set encryptionConfig { provider: { keyArn }, resources: ["secrets"] }.');
     }
   },
 };
@@ -52,7 +53,8 @@ export const eksPrivateEndpoint: ResourceValidationPolicy = {
   validateResource: (args, reportViolation) => {
     if (args.type !== EKS_CLUSTER) return;
     const vpcConfig = args.props.vpcConfig;
-    if (vpcConfig?.endpointPrivateAccess !== true) reportViolation("The cluster has no private API endpoint (vpcConfig.endpointPrivateAccess: true).");
+    if (vpcConfig?.endpointPrivateAccess !== true)
+      reportViolation("The cluster has no private API endpoint (vpcConfig.endpointPrivateAccess: true).");
     if (publicAccessOf(vpcConfig) && !bootstrapping(args.props.tags)) {
       reportViolation("The cluster's API endpoint is public (vpcConfig.endpointPublicAccess must be false).");
     }
@@ -81,7 +83,9 @@ export const eksPublicEndpointRestricted: ResourceValidationPolicy = {
     if (!publicAccessOf(vpcConfig)) return;
     const cidrs: string[] = vpcConfig?.publicAccessCidrs ?? [];
     if (cidrs.length === 0 || cidrs.includes("0.0.0.0/0")) {
-      reportViolation("The cluster's public API endpoint is open to the whole internet: list the allowed vpcConfig.publicAccessCidrs, or make it private.");
+      reportViolation(
+        "The cluster's public API endpoint is open to the whole internet: list the allowed vpcConfig.publicAccessCidrs, or make it private.",
+      );
     }
   },
 };
@@ -95,7 +99,11 @@ export const eksStandardSupport: ResourceValidationPolicy = {
   severity: "medium",
   configSchema: {
     properties: {
-      allowedSupportTypes: { type: "array", items: { type: "string", enum: ["STANDARD", "EXTENDED"] }, default: supportDefaults.allowedSupportTypes },
+      allowedSupportTypes: {
+        type: "array",
+        items: { type: "string", enum: ["STANDARD", "EXTENDED"] },
+        default: supportDefaults.allowedSupportTypes,
+      },
     },
   },
   validateResource: (args, reportViolation) => {
@@ -103,9 +111,13 @@ export const eksStandardSupport: ResourceValidationPolicy = {
     const supportType: string | undefined = args.props.upgradePolicy?.supportType;
     const { allowedSupportTypes } = configOf(args, supportDefaults);
     if (supportType === undefined) {
-      reportViolation("The cluster sets no upgradePolicy.supportType, so EKS applies EXTENDED (extended-support pricing after standard support ends): set it.");
+      reportViolation(
+        "The cluster sets no upgradePolicy.supportType, so EKS applies EXTENDED (extended-support pricing after standard support ends): set it.",
+      );
     } else if (!allowedSupportTypes.includes(supportType)) {
-      reportViolation(`The cluster's upgradePolicy.supportType is ${supportType}; allowed here: ${allowedSupportTypes.join(", ")} (extended support is billed per cluster hour).`);
+      reportViolation(
+        `The cluster's upgradePolicy.supportType is ${supportType}; allowed here: ${allowedSupportTypes.join(", ")} (extended support is billed per cluster hour).`,
+      );
     }
   },
 };

@@ -3,7 +3,12 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { asArray } from "../common";
 
 /** Resources whose `policy` input is a permissions document (trust policies are not: they grant nothing). */
-const POLICY_DOCUMENTS = ["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"];
+const POLICY_DOCUMENTS = [
+  "aws:iam/policy:Policy",
+  "aws:iam/rolePolicy:RolePolicy",
+  "aws:iam/userPolicy:UserPolicy",
+  "aws:iam/groupPolicy:GroupPolicy",
+];
 const ATTACHMENTS = [
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
   "aws:iam/userPolicyAttachment:UserPolicyAttachment",
@@ -39,7 +44,7 @@ const isAdministratorAccess = (arn: unknown): boolean => typeof arn === "string"
 
 export const iamNoWildcardAdmin: ResourceValidationPolicy = {
   name: "aws-iam-no-wildcard-admin",
-  description: "No IAM statement allows Action \"*\" on Resource \"*\", and nothing attaches the AdministratorAccess managed policy.",
+  description: 'No IAM statement allows Action "*" on Resource "*", and nothing attaches the AdministratorAccess managed policy.',
   severity: "critical",
   validateResource: (args, reportViolation) => {
     const documents = POLICY_DOCUMENTS.includes(args.type)
@@ -48,9 +53,16 @@ export const iamNoWildcardAdmin: ResourceValidationPolicy = {
         ? asArray<{ policy?: unknown }>(args.props.inlinePolicies).map((p) => p.policy)
         : [];
     for (const statement of documents.flatMap(statementsOf).filter(allowsEverything)) {
-      reportViolation(`Statement ${statement.Sid ?? "(no Sid)"} allows every action on every resource; name the actions and resources it needs.`);
+      reportViolation(
+        `Statement ${statement.Sid ?? "(no Sid)"} allows every action on every resource; name the actions and resources it needs.`,
+      );
     }
-    const attached = ATTACHMENTS.includes(args.type) ? [args.props.policyArn] : args.type === ROLE ? asArray(args.props.managedPolicyArns) : [];
-    if (attached.some(isAdministratorAccess)) reportViolation("AdministratorAccess is attached; grant a policy scoped to what this identity does.");
+    const attached = ATTACHMENTS.includes(args.type)
+      ? [args.props.policyArn]
+      : args.type === ROLE
+        ? asArray(args.props.managedPolicyArns)
+        : [];
+    if (attached.some(isAdministratorAccess))
+      reportViolation("AdministratorAccess is attached; grant a policy scoped to what this identity does.");
   },
 };

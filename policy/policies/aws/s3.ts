@@ -61,13 +61,17 @@ export const s3Versioning = bucketPolicy(
   "Every S3 bucket keeps object versions (BucketVersioning status Enabled), so an overwrite or delete can be undone.",
   VERSIONING,
   (props) => props.versioningConfiguration?.status === "Enabled",
-  "no BucketVersioning with versioningConfiguration.status \"Enabled\".",
+  'no BucketVersioning with versioningConfiguration.status "Enabled".',
 );
 
 export const s3PublicAccessBlock = bucketPolicy(
   "aws-s3-bucket-public-access-block",
   "Every S3 bucket blocks public access: blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
   PUBLIC_ACCESS_BLOCK,
-  (props) => props.blockPublicAcls === true && props.blockPublicPolicy === true && props.ignorePublicAcls === true && props.restrictPublicBuckets === true,
+  (props) =>
+    props.blockPublicAcls === true &&
+    props.blockPublicPolicy === true &&
+    props.ignorePublicAcls === true &&
+    props.restrictPublicBuckets === true,
   "no BucketPublicAccessBlock with all four settings true.",
 );

@@ -10,7 +10,9 @@ export const clientVpnGroupAuthorization: ResourceValidationPolicy = {
   validateResource: (args, reportViolation) => {
     if (args.type !== AUTHORIZATION_RULE) return;
     if (args.props.authorizeAllGroups === true) {
-      reportViolation(`Authorization rule to ${args.props.targetNetworkCidr} admits every user the directory authenticates (authorizeAllGroups): name a group in accessGroupId.`);
+      reportViolation(
+        `Authorization rule to ${args.props.targetNetworkCidr} admits every user the directory authenticates (authorizeAllGroups): name a group in accessGroupId.`,
+      );
     } else if (!args.props.accessGroupId) {
       reportViolation(`Authorization rule to ${args.props.targetNetworkCidr} names no directory group: set accessGroupId.`);
     }

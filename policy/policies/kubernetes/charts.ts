@@ -8,11 +8,15 @@ const HELM = ["kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Release"];
 
 /** The chart's name, whether given by name, as an `oci://` reference or as a mirrored archive (`<name>-<version>.tgz`). */
 export function chartNameOf(chart: unknown): string {
-  const last = String(chart ?? "").split("/").pop() ?? "";
+  const last =
+    String(chart ?? "")
+      .split("/")
+      .pop() ?? "";
   return last.replace(/-v?\d+\.\d+\.\d+[^/]*\.tgz$/, "");
 }
 
-const chartsNamed = (resources: readonly PolicyResource[], chart: string) => resources.filter((r) => HELM.includes(r.type) && chartNameOf(r.props.chart) === chart);
+const chartsNamed = (resources: readonly PolicyResource[], chart: string) =>
+  resources.filter((r) => HELM.includes(r.type) && chartNameOf(r.props.chart) === chart);
 
 /** oauth2-proxy restricts logins by group through `allowed_groups` in its config file or `--allowed-group`. */
 function allowedGroupsOf(values: Record<string, any>): string[] {
@@ -30,12 +34,16 @@ function allowedGroupsOf(values: Record<string, any>): string[] {
 
 export const oauth2ProxyAllowedGroups: StackValidationPolicy = {
   name: "k8s-oauth2-proxy-allowed-groups",
-  description: "Every oauth2-proxy chart restricts sign-in to listed directory groups (allowed_groups / --allowed-group), not to everyone the identity provider knows.",
+  description:
+    "Every oauth2-proxy chart restricts sign-in to listed directory groups (allowed_groups / --allowed-group), not to everyone the identity provider knows.",
   severity: "high",
   validateStack: (args, reportViolation) => {
     for (const chart of chartsNamed(args.resources, "oauth2-proxy")) {
       if (allowedGroupsOf(chart.props.values ?? {}).length === 0) {
-        reportViolation(`oauth2-proxy ${chart.name} admits everyone who can sign in: list the directory groups in allowed_groups.`, chart.urn);
+        reportViolation(
+          `oauth2-proxy ${chart.name} admits everyone who can sign in: list the directory groups in allowed_groups.`,
+          chart.urn,
+        );
       }
     }
   },
@@ -46,14 +54,25 @@ function outputSections(config: string): Map<string, string>[] {
   return config
     .split(/^\s*\[/m)
     .filter((section) => /^OUTPUT\]/i.test(section))
-    .map((section) => new Map(section.split("\n").slice(1).map((line) => line.trim().split(/\s+/)).filter((kv) => kv.length >= 2).map(([k, ...v]) => [k.toLowerCase(), v.join(" ")])));
+    .map(
+      (section) =>
+        new Map(
+          section
+            .split("\n")
+            .slice(1)
+            .map((line) => line.trim().split(/\s+/))
+            .filter((kv) => kv.length >= 2)
+            .map(([k, ...v]) => [k.toLowerCase(), v.join(" ")]),
+        ),
+    );
 }
 
 const isOn = (value: string | undefined) => /^(on|true|yes|1)$/i.test(value ?? "");
 
 export const fluentBitVerifiesTls: StackValidationPolicy = {
   name: "k8s-fluent-bit-tls-verified",
-  description: "Fluent Bit outputs that use TLS verify the server's certificate (tls.verify is never Off), so logs are not shipped to whoever answers.",
+  description:
+    "Fluent Bit outputs that use TLS verify the server's certificate (tls.verify is never Off), so logs are not shipped to whoever answers.",
   severity: "high",
   validateStack: (args, reportViolation) => {
     for (const chart of chartsNamed(args.resources, "fluent-bit")) {
@@ -61,7 +80,10 @@ export const fluentBitVerifiesTls: StackValidationPolicy = {
       for (const output of outputSections(outputs).filter((o) => isOn(o.get("tls")))) {
         // Fluent Bit verifies by default; only an explicit off disables it.
         if (output.has("tls.verify") && !isOn(output.get("tls.verify"))) {
-          reportViolation(`Fluent Bit ${chart.name}: output ${output.get("name")} (${output.get("match")}) uses TLS without verifying the certificate (tls.verify ${output.get("tls.verify")}).`, chart.urn);
+          reportViolation(
+            `Fluent Bit ${chart.name}: output ${output.get("name")} (${output.get("match")}) uses TLS without verifying the certificate (tls.verify ${output.get("tls.verify")}).`,
+            chart.urn,
+          );
         }
       }
     }

@@ -17,8 +17,7 @@ interface NetworkPolicySpec {
 }
 
 /** A rule without peers and ports admits everything, which would undo the deny. */
-const admitsEverything = (rule: NetworkPolicyRule): boolean =>
-  (rule.from ?? rule.to ?? []).length === 0 && (rule.ports ?? []).length === 0;
+const admitsEverything = (rule: NetworkPolicyRule): boolean => (rule.from ?? rule.to ?? []).length === 0 && (rule.ports ?? []).length === 0;
 
 /**
  * Default-deny: the policy selects every pod of the namespace for both directions, so whatever its rules do
@@ -26,7 +25,8 @@ const admitsEverything = (rule: NetworkPolicyRule): boolean =>
  */
 export function isDefaultDeny(spec: NetworkPolicySpec | undefined): boolean {
   const selector = spec?.podSelector;
-  const selectsAll = selector !== undefined && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+  const selectsAll =
+    selector !== undefined && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
   const types = spec?.policyTypes ?? [];
   const rules = [...(spec?.ingress ?? []), ...(spec?.egress ?? [])];
   return selectsAll && types.includes("Ingress") && types.includes("Egress") && !rules.some(admitsEverything);
@@ -47,7 +47,9 @@ export const teamNamespaceBaseline: StackValidationPolicy = {
       const missing = [
         ...(quotas.has(name) ? [] : ["ResourceQuota"]),
         ...(limitRanges.has(name) ? [] : ["LimitRange"]),
-        ...((networkPolicies.get(name) ?? []).some((p) => isDefaultDeny(p.props.spec)) ? [] : ["default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress)"]),
+        ...((networkPolicies.get(name) ?? []).some((p) => isDefaultDeny(p.props.spec))
+          ? []
+          : ["default-deny NetworkPolicy (podSelector {}, policyTypes Ingress and Egress)"]),
       ];
       if (missing.length > 0) reportViolation(`Namespace "${name}" of team ${team} lacks its ${missing.join(", ")}.`, ns.urn);
     }
@@ -62,7 +64,11 @@ export const teamNamespacePodSecurity: ResourceValidationPolicy = {
   severity: "high",
   configSchema: {
     properties: {
-      allowedEnforceLevels: { type: "array", items: { type: "string", enum: ["privileged", "baseline", "restricted"] }, default: podSecurityDefaults.allowedEnforceLevels },
+      allowedEnforceLevels: {
+        type: "array",
+        items: { type: "string", enum: ["privileged", "baseline", "restricted"] },
+        default: podSecurityDefaults.allowedEnforceLevels,
+      },
     },
   },
   validateResource: (args, reportViolation) => {
@@ -74,7 +80,9 @@ export const teamNamespacePodSecurity: ResourceValidationPolicy = {
     if (level === undefined) {
       reportViolation(`Namespace "${nameOf(args.props)}" of team ${labels[TEAM_LABEL]} has no pod-security.kubernetes.io/enforce label.`);
     } else if (!allowedEnforceLevels.includes(level)) {
-      reportViolation(`Namespace "${nameOf(args.props)}" enforces Pod Security "${level}"; team namespaces enforce one of ${allowedEnforceLevels.join(", ")}.`);
+      reportViolation(
+        `Namespace "${nameOf(args.props)}" enforces Pod Security "${level}"; team namespaces enforce one of ${allowedEnforceLevels.join(", ")}.`,
+      );
     }
   },
 };

@@ -65,10 +65,16 @@ export const instanceMetadataEgressGuard: StackValidationPolicy = {
       const inNamespace: PolicyResource[] = policies.get(name) ?? [];
       const egressPolicies = inNamespace.filter((p) => (p.props.spec?.policyTypes ?? []).includes("Egress"));
       if (!egressPolicies.some((p) => selectsAllPods(p.props.spec ?? {}))) {
-        reportViolation(`Namespace "${name}" has no NetworkPolicy selecting all its pods for Egress, so they reach the instance metadata service.`, ns.urn);
+        reportViolation(
+          `Namespace "${name}" has no NetworkPolicy selecting all its pods for Egress, so they reach the instance metadata service.`,
+          ns.urn,
+        );
       }
       for (const policy of egressPolicies.filter((p) => ((p.props.spec?.egress ?? []) as EgressRule[]).some(admitsMetadata))) {
-        reportViolation(`NetworkPolicy "${nameOf(policy.props)}" in namespace "${name}" admits ${METADATA_ADDRESS} (instance metadata): exclude it with ipBlock.except.`, policy.urn);
+        reportViolation(
+          `NetworkPolicy "${nameOf(policy.props)}" in namespace "${name}" admits ${METADATA_ADDRESS} (instance metadata): exclude it with ipBlock.except.`,
+          policy.urn,
+        );
       }
     }
   },

@@ -73,7 +73,10 @@ export const clusterAdminOnlyForInfra: StackValidationPolicy = {
       const principal: string = association.props.principalArn ?? "";
       if (!EKS_CLUSTER_ADMIN_POLICY.test(association.props.policyArn ?? "")) continue;
       if (adminPrincipals.some((pattern) => matchesGlob(principal, pattern))) continue;
-      reportViolation(`AccessPolicyAssociation ${association.name} makes ${principal} cluster-admin; only ${adminPrincipals.join(", ")} may be.`, association.urn);
+      reportViolation(
+        `AccessPolicyAssociation ${association.name} makes ${principal} cluster-admin; only ${adminPrincipals.join(", ")} may be.`,
+        association.urn,
+      );
     }
   },
 };
@@ -93,7 +96,12 @@ export const noClusterWideSecretReads: StackValidationPolicy = {
   severity: "high",
   configSchema: {
     properties: {
-      adminGroups: { type: "array", items: { type: "string" }, default: clusterAdminDefaults.adminGroups, description: "Group subjects (OIDC prefix included) that may read every Secret" },
+      adminGroups: {
+        type: "array",
+        items: { type: "string" },
+        default: clusterAdminDefaults.adminGroups,
+        description: "Group subjects (OIDC prefix included) that may read every Secret",
+      },
     },
   },
   validateStack: (args, reportViolation) => {
@@ -110,7 +118,10 @@ export const noClusterWideSecretReads: StackValidationPolicy = {
       const subjects: Subject[] = binding.props.subjects ?? [];
       const people = subjects.filter((s) => s.kind === "User" || s.kind === "Group");
       for (const subject of people.filter((s) => s.kind !== "Group" || !adminGroups.includes(s.name ?? ""))) {
-        reportViolation(`ClusterRoleBinding "${nameOf(binding.props)}" lets ${subject.kind} "${subject.name}" read every Secret of the cluster (ClusterRole ${roleRef.name}).`, binding.urn);
+        reportViolation(
+          `ClusterRoleBinding "${nameOf(binding.props)}" lets ${subject.kind} "${subject.name}" read every Secret of the cluster (ClusterRole ${roleRef.name}).`,
+          binding.urn,
+        );
       }
     }
   },

@@ -94,7 +94,9 @@ export const allowedRegistries: ResourceValidationPolicy = {
       if (container.image === undefined) continue;
       const registry = registryOf(container.image);
       if (!allowedRegistries.some((pattern) => matchesGlob(registry, pattern))) {
-        reportViolation(`Container "${container.name}" uses image ${container.image} from ${registry}; allowed registries: ${allowedRegistries.join(", ")}.`);
+        reportViolation(
+          `Container "${container.name}" uses image ${container.image} from ${registry}; allowed registries: ${allowedRegistries.join(", ")}.`,
+        );
       }
     }
   },

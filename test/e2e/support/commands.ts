@@ -25,7 +25,9 @@ export interface Background {
 
 export class CommandError extends Error {
   constructor(readonly result: Result) {
-    super(`\`${result.command}\` exited with ${result.code} after ${result.seconds.toFixed(1)}s\n${tail(result.stdout)}\n${tail(result.stderr)}`);
+    super(
+      `\`${result.command}\` exited with ${result.code} after ${result.seconds.toFixed(1)}s\n${tail(result.stdout)}\n${tail(result.stderr)}`,
+    );
     this.name = "CommandError";
   }
 }
@@ -57,7 +59,10 @@ export class Commands {
       child.on("close", (code, signal) => {
         this.running.delete(child);
         const done: Result = { command, code: code ?? (signal ? 128 : 1), stdout, stderr, seconds: (Date.now() - started) / 1000 };
-        fs.appendFileSync(this.logFile, `\n$ ${command}   (cwd ${options.cwd}; exit ${done.code}; ${done.seconds.toFixed(1)}s)\n${stdout}${stderr ? `\n[stderr]\n${stderr}` : ""}\n`);
+        fs.appendFileSync(
+          this.logFile,
+          `\n$ ${command}   (cwd ${options.cwd}; exit ${done.code}; ${done.seconds.toFixed(1)}s)\n${stdout}${stderr ? `\n[stderr]\n${stderr}` : ""}\n`,
+        );
         if (done.code !== 0 && !options.allowFailure) reject(new CommandError(done));
         else resolve(done);
       });

@@ -46,12 +46,19 @@ export class Sandbox {
   }
 
   async startControlPlane(): Promise<Result> {
-    return this.commands.run("bash", [path.join(PROJECT_DIR, "scripts/control-plane.sh"), "start", this.clusterDir], { cwd: PROJECT_DIR, env: this.env });
+    return this.commands.run("bash", [path.join(PROJECT_DIR, "scripts/control-plane.sh"), "start", this.clusterDir], {
+      cwd: PROJECT_DIR,
+      env: this.env,
+    });
   }
 
   async stopControlPlane(): Promise<void> {
     if (fs.existsSync(this.clusterDir)) {
-      await this.commands.run("bash", [path.join(PROJECT_DIR, "scripts/control-plane.sh"), "stop", this.clusterDir], { cwd: PROJECT_DIR, env: this.env, allowFailure: true });
+      await this.commands.run("bash", [path.join(PROJECT_DIR, "scripts/control-plane.sh"), "stop", this.clusterDir], {
+        cwd: PROJECT_DIR,
+        env: this.env,
+        allowFailure: true,
+      });
     }
   }
 
@@ -60,7 +67,10 @@ export class Sandbox {
    * node_modules is linked from the project and excluded, so that no update is recorded as dirty.
    */
   copyProject(): void {
-    const listed = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: PROJECT_DIR, encoding: "utf8" });
+    const listed = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+      cwd: PROJECT_DIR,
+      encoding: "utf8",
+    });
     for (const file of new Set(listed.split("\0"))) {
       if (file === "" || NOT_COPIED.test(file)) continue;
       const from = path.join(PROJECT_DIR, file);
@@ -73,7 +83,8 @@ export class Sandbox {
     }
     for (const dir of [".", "policy"]) {
       const modules = path.join(PROJECT_DIR, dir, "node_modules");
-      if (fs.existsSync(modules) && fs.existsSync(path.join(this.projectDir, dir))) fs.symlinkSync(modules, path.join(this.projectDir, dir, "node_modules"));
+      if (fs.existsSync(modules) && fs.existsSync(path.join(this.projectDir, dir)))
+        fs.symlinkSync(modules, path.join(this.projectDir, dir, "node_modules"));
     }
     this.git("init", "-q", "-b", "main");
     this.git("config", "user.name", "platform e2e");
@@ -121,12 +132,20 @@ export class Sandbox {
   /** `env` adds to the sandbox's environment (e.g. PULUMI_EXPERIMENTAL for update plans); `cwd`: another project in the copy. */
   pulumi(args: readonly string[], options: { allowFailure?: boolean; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Result> {
     const { env, cwd, ...rest } = options;
-    return this.commands.run(this.pulumiBinary, [...args, "--non-interactive", "--color", "never"], { cwd: cwd ?? this.projectDir, env: { ...this.env, ...env }, ...rest });
+    return this.commands.run(this.pulumiBinary, [...args, "--non-interactive", "--color", "never"], {
+      cwd: cwd ?? this.projectDir,
+      env: { ...this.env, ...env },
+      ...rest,
+    });
   }
 
   pulumiInBackground(args: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}): Background {
     const env = { ...this.env, ...options.env };
-    return this.commands.start(this.pulumiBinary, [...args, "--non-interactive", "--color", "never"], { cwd: this.projectDir, env, allowFailure: true });
+    return this.commands.start(this.pulumiBinary, [...args, "--non-interactive", "--color", "never"], {
+      cwd: this.projectDir,
+      env,
+      allowFailure: true,
+    });
   }
 
   kubectl(args: readonly string[], options: { allowFailure?: boolean } = {}): Promise<Result> {

@@ -19,10 +19,14 @@ export function findToolchain(): Toolchain {
   const env = sourcedEnv(ENV_FILE);
   const next = nextMinor(env);
   const binaries = [...BINARIES, ...(next ? [`kube-apiserver-${next}`] : [])];
-  const missing = binaries.filter((binary) => !isExecutable(path.join(TOOLCHAIN_DIR, "bin", binary))).map((binary) => `.toolchain/bin/${binary}`);
+  const missing = binaries
+    .filter((binary) => !isExecutable(path.join(TOOLCHAIN_DIR, "bin", binary)))
+    .map((binary) => `.toolchain/bin/${binary}`);
   const plugin = kubernetesPluginPath(env);
-  if (!isExecutable(plugin)) missing.push(`the kubernetes resource plugin in the Pulumi plugin cache (${path.relative(PROJECT_DIR, plugin)})`);
-  if (fs.existsSync(`${path.dirname(plugin)}.partial`)) missing.push(`a complete kubernetes plugin install (${path.relative(PROJECT_DIR, path.dirname(plugin))}.partial exists)`);
+  if (!isExecutable(plugin))
+    missing.push(`the kubernetes resource plugin in the Pulumi plugin cache (${path.relative(PROJECT_DIR, plugin)})`);
+  if (fs.existsSync(`${path.dirname(plugin)}.partial`))
+    missing.push(`a complete kubernetes plugin install (${path.relative(PROJECT_DIR, path.dirname(plugin))}.partial exists)`);
   return missing.length === 0 ? { ok: true, env } : { ok: false, missing };
 }
 
@@ -52,7 +56,8 @@ function sourcedEnv(file: string): NodeJS.ProcessEnv {
 function kubernetesPluginPath(env: NodeJS.ProcessEnv): string {
   const version =
     env.PULUMI_KUBERNETES_PLUGIN_VERSION ??
-    (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "node_modules/@pulumi/kubernetes/package.json"), "utf8")) as { version: string }).version;
+    (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "node_modules/@pulumi/kubernetes/package.json"), "utf8")) as { version: string })
+      .version;
   const home = env.PULUMI_HOME ?? path.join(TOOLCHAIN_DIR, "pulumi-home");
   return path.join(home, "plugins", `resource-kubernetes-v${version}`, "pulumi-resource-kubernetes");
 }

@@ -12,7 +12,10 @@ export function typeCounts(run: StackRun): Record<string, number> {
 }
 
 export function privateSubnetZones(run: StackRun): string[] {
-  return run.ofType("aws:ec2/subnet:Subnet").filter((s) => s.inputs.tags[PRIVATE_SUBNET_ROLE] === "1").map((s) => s.inputs.availabilityZone);
+  return run
+    .ofType("aws:ec2/subnet:Subnet")
+    .filter((s) => s.inputs.tags[PRIVATE_SUBNET_ROLE] === "1")
+    .map((s) => s.inputs.availabilityZone);
 }
 
 export function eksCluster(run: StackRun) {
@@ -21,4 +24,14 @@ export function eksCluster(run: StackRun) {
 }
 
 /** The outputs every AWS environment publishes (issue 3). */
-export const CLUSTER_OUTPUTS = ["clusterName", "clusterEndpoint", "kubeconfig", "oidcProviderArn", "oidcProviderUrl", "vpcId", "vpcCidr", "privateSubnetIds", "nodeRoleArn"];
+export const CLUSTER_OUTPUTS = [
+  "clusterName",
+  "clusterEndpoint",
+  "kubeconfig",
+  "oidcProviderArn",
+  "oidcProviderUrl",
+  "vpcId",
+  "vpcCidr",
+  "privateSubnetIds",
+  "nodeRoleArn",
+];

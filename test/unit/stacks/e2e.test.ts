@@ -26,6 +26,9 @@ test("e2e keeps single replicas, a public endpoint limited to the office, and pr
   const values = e2e.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "kube-prometheus-stack")!.inputs.values;
   expect(values.prometheus.prometheusSpec.replicas).toBe(1);
   // The office, and the hub's NAT addresses, where the hub's runners and VPN users come from (delivery-config.test.ts).
-  expect(eksCluster(e2e).inputs.vpcConfig).toMatchObject({ endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24", "198.51.100.10/32", "198.51.100.11/32"] });
+  expect(eksCluster(e2e).inputs.vpcConfig).toMatchObject({
+    endpointPublicAccess: true,
+    publicAccessCidrs: ["203.0.113.0/24", "198.51.100.10/32", "198.51.100.11/32"],
+  });
   expect(e2e.resources.filter((r) => r.protect)).toEqual([]);
 });

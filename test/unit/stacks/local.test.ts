@@ -20,7 +20,11 @@ test("each team namespace gets its baseline", () => {
   for (const ns of namespaces) {
     const inNs = run.resources.filter((r) => r.inputs.metadata?.namespace === ns);
     expect(inNs.map((r) => r.type).sort()).toEqual(
-      expect.arrayContaining(["kubernetes:core/v1:ResourceQuota", "kubernetes:core/v1:LimitRange", "kubernetes:networking.k8s.io/v1:NetworkPolicy"]),
+      expect.arrayContaining([
+        "kubernetes:core/v1:ResourceQuota",
+        "kubernetes:core/v1:LimitRange",
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+      ]),
     );
   }
 });

@@ -17,7 +17,8 @@ test("stage has prod's shape: three AZs, NAT per AZ, private endpoint, the same 
   expect(new Set(privateSubnetZones(stage)).size).toBe(3);
   expect(stage.ofType(NAT_GATEWAY)).toHaveLength(3);
   expect(eksCluster(stage).inputs.vpcConfig.endpointPublicAccess).toBe(false);
-  const pools = (run: StackRun) => run.ofType("aws:eks/nodeGroup:NodeGroup").map((g) => [g.inputs.nodeGroupNamePrefix, g.inputs.capacityType]);
+  const pools = (run: StackRun) =>
+    run.ofType("aws:eks/nodeGroup:NodeGroup").map((g) => [g.inputs.nodeGroupNamePrefix, g.inputs.capacityType]);
   expect(pools(stage)).toEqual(pools(prod));
 });
 
