@@ -5,6 +5,15 @@
 
 export const LABEL_PREFIX = "platform.example.io";
 
+/** The label every team namespace carries (its value: the team), which admission and network policy select on. */
+export const TEAM_LABEL = `${LABEL_PREFIX}/team`;
+
+/**
+ * The first labels of `<service>.<env>.<domain>` the platform publishes or may publish: a team named after one
+ * would own the platform's name (Naming.teamDomain), so a team may not take these names.
+ */
+export const PLATFORM_SERVICE_NAMES = ["grafana", "kibana", "dex", "alertmanager", "prometheus", "vpn", "auth", "api"] as const;
+
 export interface Ownership {
   readonly owner: string;
   readonly costCentre: string;
@@ -25,6 +34,15 @@ export class Naming {
   /** `<service>.<env>.<domain>`, e.g. `grafana.prod.example.com`. */
   dns(service: string): string {
     return `${service}.${this.environment}.${this.domain}`;
+  }
+
+  /**
+   * A team's own DNS names: `<team>.<env>.<domain>` and every name under it. Admission in team namespaces holds
+   * Ingress hosts, Certificates and external-dns names to these; the platform's services take
+   * `<service>.<env>.<domain>` (PLATFORM_SERVICE_NAMES), which no team may be named after.
+   */
+  teamDomain(team: string): string {
+    return `${team}.${this.environment}.${this.domain}`;
   }
 
   /** `https://<service>.<env>.<domain>`. */
