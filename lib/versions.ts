@@ -10,6 +10,20 @@ export interface ChartRef {
   readonly repo: string;
   readonly chart: string;
   readonly version: string;
+  /**
+   * What the chart's templates look up in the cluster while they render, with the values the program gives it:
+   * a preview renders with the pipeline's read-only identity, which is granted exactly these
+   * (components/pipeline-access). Every `lookup` in a pinned archive is accounted for in
+   * test/unit/chart-lookups.test.ts.
+   */
+  readonly renderLookups?: readonly RenderLookup[];
+}
+
+/** A Secret a chart's template reads by name while it renders (Helm's `lookup`). */
+export interface RenderLookup {
+  readonly kind: "Secret";
+  readonly namespace: string;
+  readonly name: string;
 }
 
 /**
@@ -59,7 +73,14 @@ export const CHARTS = {
     version: "0.14.2",
   },
   runnerScaleSet: { repo: "", chart: "oci://ghcr.io/actions/actions-runner-controller-charts/gha-runner-scale-set", version: "0.14.2" },
-  awsLoadBalancerController: { repo: "https://aws.github.io/eks-charts", chart: "aws-load-balancer-controller", version: "3.5.0" },
+  awsLoadBalancerController: {
+    repo: "https://aws.github.io/eks-charts",
+    chart: "aws-load-balancer-controller",
+    version: "3.5.0",
+    // templates/_helpers.tpl `webhookCerts` reads its webhook Secret before any branch, whatever the values (with
+    // enableCertManager the result goes unused), in the release's namespace, kube-system.
+    renderLookups: [{ kind: "Secret", namespace: "kube-system", name: "aws-load-balancer-tls" }],
+  },
   externalDns: { repo: "https://kubernetes-sigs.github.io/external-dns", chart: "external-dns", version: "1.21.1" },
 } satisfies Record<string, ChartRef>;
 

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { environmentAwsProvider, partitionOf } from "../components/aws-account";
+import { EnvironmentAwsProvider, environmentAwsProvider, partitionOf } from "../components/aws-account";
 import { Calico } from "../components/calico";
 import { ClusterHandle, ClusterServices, EksAddonsArgs, EksCluster, NetworkAddons, NodePools } from "../components/cluster";
 import { Network } from "../components/network";
@@ -10,8 +10,10 @@ import { ClusterAutoscaler } from "../components/cluster-autoscaler";
 import { EnvironmentDns } from "../components/dns";
 import { AwsScope } from "../components/irsa";
 import { LoadBalancerController } from "../components/load-balancing";
+import { PipelineAccess } from "../components/pipeline-access";
 import { cacheMirrors, Registry } from "../components/registry";
 import { CALICO_MAX_PODS } from "../lib/node-allocatable";
+import { CHARTS } from "../lib/versions";
 import { Environment } from "./environment";
 
 export interface AwsClusterOptions {
@@ -19,6 +21,28 @@ export interface AwsClusterOptions {
   readonly oidcIssuerUrl: pulumi.Input<string>;
   /** The hub's NAT addresses (`/32`s), which a public endpoint must admit for the hub's runners to reach it. */
   readonly hubNatCidrs?: pulumi.Input<string[]>;
+  /** The environment's provider, when the composition needed it before the cluster (a spoke reads the hub's outputs with it). */
+  readonly awsProvider?: EnvironmentAwsProvider;
+  /** What makes the cluster's API reachable from the hub's runners (a spoke's side of the hub); its providers wait for it. */
+  readonly apiReachability?: (parts: ApiReachabilityParts) => pulumi.Resource[];
+}
+
+export interface ApiReachabilityParts {
+  readonly awsProvider: aws.Provider;
+  readonly network: Network;
+  /** The security group on the API endpoint's interfaces. */
+  readonly apiSecurityGroupId: pulumi.Output<string>;
+}
+
+/** The environment's one AWS provider (components/aws-account). */
+export function environmentProvider(env: Environment): EnvironmentAwsProvider {
+  const { account } = eksSections(env);
+  return environmentAwsProvider("aws", {
+    naming: env.naming,
+    region: account.region,
+    accountId: account.accountId,
+    deployRoleArn: account.deployRoleArn,
+  });
 }
 
 /**
@@ -36,7 +60,7 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
   // Every chart of the environment pulls through its caches, Calico's included (before the registry exists).
   const registryMirrors = cacheMirrors(config.registries, scope);
 
-  const awsProvider = environmentAwsProvider("aws", { naming, region: account.region, accountId: account.accountId });
+  const awsProvider = options.awsProvider ?? environmentProvider(env);
   const network = new Network("network", {
     awsProvider,
     naming,
@@ -61,6 +85,7 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
     oidc: config.identity.oidc,
     oidcIssuerUrl: options.oidcIssuerUrl,
     hubNatCidrs: options.hubNatCidrs,
+    apiReachability: options.apiReachability && ((apiSecurityGroupId) => options.apiReachability!({ awsProvider, network, apiSecurityGroupId })),
     protect,
   });
   const addons: EksAddonsArgs = {
@@ -180,15 +205,21 @@ function awsServices(env: Environment, { awsProvider, scope, controlPlane, clust
       })
     : undefined;
   // Load balancers for Ingresses and LoadBalancer Services; its webhook certificate comes from cert-manager.
-  if (certificates) {
-    new LoadBalancerController("load-balancer-controller", {
-      ...common,
-      clusterName: controlPlane.name,
-      vpcId,
-      podsOnOverlay: webhookOnHostNetwork,
-      certManager: certificates,
-    });
-  }
+  const loadBalancing = certificates
+    ? new LoadBalancerController("load-balancer-controller", {
+        ...common,
+        clusterName: controlPlane.name,
+        vpcId,
+        podsOnOverlay: webhookOnHostNetwork,
+        certManager: certificates,
+      })
+    : undefined;
+  // What the pipeline's read-only identity reads here: everything but Secrets, and what the charts look up.
+  new PipelineAccess("pipeline-access", {
+    provider: cluster.provider,
+    naming,
+    renderLookups: loadBalancing ? (CHARTS.awsLoadBalancerController.renderLookups ?? []) : [],
+  });
   const hostedZoneId = config.environment.hostedZoneId;
   const dns = hostedZoneId ? new EnvironmentDns("dns", { ...common, hostedZoneId, clusterName: controlPlane.name }) : undefined;
   if (clusterAutoscaler.enabled) {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { PIPELINE_READERS_GROUP } from "../pipeline-access";
 
 export interface ClusterAdminsArgs {
   readonly clusterName: pulumi.Input<string>;
@@ -36,15 +37,22 @@ export interface PreviewerArgs {
 }
 
 /**
- * The preview role's access: AmazonEKSViewPolicy on the whole cluster, which reads every object but Secrets and
- * changes nothing. That is enough for a preview: pulumi-kubernetes computes each diff from the state and the new
- * inputs, and where its server-side dry run is forbidden (403) it falls back to the inputs instead of failing
- * (provider/pkg/provider/provider.go, Create and Update with preview: `apierrors.IsForbidden`). What such a
- * preview cannot show is an admission or immutable-field refusal: the update (of the reviewed plan, without
- * a preview of its own) meets those part-way, as cluster-admin.
+ * The preview role's access: AmazonEKSViewPolicy on the whole cluster (workloads and their configuration, no
+ * Secrets, no writes), and the Kubernetes group PIPELINE_READERS_GROUP, to which the platform binds the rest of
+ * what its jobs read: everything but Secrets for the drift check's refresh, and the Secrets its charts look up
+ * while rendering in a preview (components/pipeline-access). An access entry may carry groups and access
+ * policies together; the principal then has both (EKS User Guide, "Associate access policies with access
+ * entries"). Nothing it holds writes: a preview's server-side dry runs are forbidden and pulumi-kubernetes falls
+ * back to the inputs (provider/pkg/provider/provider.go, Create and Update with preview, apierrors.IsForbidden),
+ * so such a preview cannot show an admission or immutable-field refusal; `npm run verify` does.
  */
 export function clusterPreviewer(name: string, args: PreviewerArgs, opts: pulumi.CustomResourceOptions): aws.eks.AccessPolicyAssociation {
-  const entry = new aws.eks.AccessEntry(name, { clusterName: args.clusterName, principalArn: args.principalArn, type: "STANDARD" }, opts);
+  // kubernetesGroups is updated in place (UpdateAccessEntry): an existing entry is not replaced.
+  const entry = new aws.eks.AccessEntry(
+    name,
+    { clusterName: args.clusterName, principalArn: args.principalArn, type: "STANDARD", kubernetesGroups: [PIPELINE_READERS_GROUP] },
+    opts,
+  );
   return new aws.eks.AccessPolicyAssociation(
     name,
     {
