@@ -17,12 +17,13 @@
 # built by scripts/toolchain.sh for the next minor) with the current minor's controller-manager, one minor
 # older, as Kubernetes' version skew policy allows.
 # CP_TIMEOUT (seconds, default 90) bounds each wait; CP_CONTROLLERS overrides the
-# kube-controller-manager --controllers list (see below). Binaries are taken from .toolchain/bin
-# (scripts/toolchain.sh), else PATH. Works as root without systemd; binds 127.0.0.1 only.
+# kube-controller-manager --controllers list (see below). Binaries are taken from $TOOLCHAIN_BIN if set,
+# else .toolchain/bin (scripts/toolchain.sh), else PATH. Works as root without systemd; binds 127.0.0.1 only.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [[ -d "$ROOT/.toolchain/bin" ]]; then PATH="$ROOT/.toolchain/bin:$PATH"; fi
+if [[ -n ${TOOLCHAIN_BIN:-} ]]; then PATH="$TOOLCHAIN_BIN:$PATH"
+elif [[ -d "$ROOT/.toolchain/bin" ]]; then PATH="$ROOT/.toolchain/bin:$PATH"; fi
 CP_TIMEOUT=${CP_TIMEOUT:-90}
 # Controllers that are useful without nodes. root-ca-certificate-publisher-controller writes the
 # kube-root-ca.crt ConfigMap into every namespace as on a real cluster (it counts against

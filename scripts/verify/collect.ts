@@ -44,6 +44,13 @@ export interface ChartSpec extends Owner {
   readonly includeCrds: boolean;
   /** Whether the provider waits for each rendered object (a helm.v4 Chart without `skipAwait`). */
   readonly awaitsObjects: boolean;
+  /**
+   * Whether the chart's hooks reach the cluster. A helm.v4 Chart never applies them: the provider renders with
+   * `DisableHooks` and registers only the release's manifest (pulumi-kubernetes provider/pkg/provider/helm/v4/chart.go,
+   * `cmd.DisableHooks = true`, then `provideryamlv2.Parse` of `release.Manifest`). A helm.v3 Release runs them as Helm
+   * does on install and upgrade (test hooks only on `helm test`), unless it sets `disableHooks`.
+   */
+  readonly runsHooks: boolean;
 }
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -94,6 +101,7 @@ function helmArgs(r: RecordedResource, args: Record<string, any>, values: Record
     values,
     includeCrds: args.skipCrds !== true,
     awaitsObjects: r.type === CHART && args.skipAwait !== true,
+    runsHooks: r.type !== CHART && args.disableHooks !== true,
   };
 }
 

@@ -1,9 +1,12 @@
 /**
  * Renders a chart with the real Helm CLI (built by scripts/toolchain.sh from helm.sh/helm/v3, the library the
- * Kubernetes provider itself renders with), as the provider would: `helm template` with the program's values,
- * the cluster's Kubernetes version and API versions, CRDs included unless skipped, test hooks left out (the
- * provider skips them too). Other hooks are rendered: a helm.v4 Chart applies them as ordinary objects, a
- * helm.v3 Release runs them as Jobs; either way the API server admits them.
+ * Kubernetes provider itself renders with), into exactly the objects a deploy puts in front of the API server:
+ * `helm template` with the program's values, the cluster's Kubernetes version and API versions, CRDs included
+ * unless skipped. Hooks as the chart's resource type treats them: a helm.v4 Chart drops every hook (the provider
+ * renders with `DisableHooks` and registers only the release's manifest), so `--no-hooks`; a helm.v3 Release runs
+ * its install and upgrade hooks as Helm does, and its test hooks only on `helm test`, so `--skip-tests` (Helm's
+ * cmd/helm/template.go appends `rel.Hooks` to the manifest unless `--no-hooks`, skipping test hooks with
+ * `--skip-tests`).
  */
 import { execFile } from "child_process";
 import * as fs from "fs";
@@ -29,7 +32,20 @@ export async function renderChart(spec: ChartSpec, capabilities: Capabilities, e
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-values-"));
   const valuesFile = path.join(dir, "values.json");
   fs.writeFileSync(valuesFile, JSON.stringify(spec.values));
-  const args = [
+  try {
+    const { stdout } = await run("helm", templateArgs(spec, capabilities, valuesFile), { maxBuffer: 256 * 1024 * 1024, env });
+    return parseManifests(stdout);
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new RenderError(stderr || (error as Error).message);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `helm template` arguments that render what the chart's resource type applies (see above). */
+export function templateArgs(spec: ChartSpec, capabilities: Capabilities, valuesFile: string): string[] {
+  return [
     "template",
     spec.releaseName,
     spec.chart,
@@ -41,20 +57,11 @@ export async function renderChart(spec: ChartSpec, capabilities: Capabilities, e
     valuesFile,
     "--kube-version",
     capabilities.kubeVersion,
-    "--skip-tests",
+    spec.runsHooks ? "--skip-tests" : "--no-hooks",
     ...(spec.repo ? ["--repo", spec.repo] : []),
     ...(spec.includeCrds ? ["--include-crds"] : []),
     ...capabilities.apiVersions.flatMap((v) => ["--api-versions", v]),
   ];
-  try {
-    const { stdout } = await run("helm", args, { maxBuffer: 256 * 1024 * 1024, env });
-    return parseManifests(stdout);
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr?.trim();
-    throw new RenderError(stderr || (error as Error).message);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** Every object of a YAML stream; `List` kinds are unwrapped as kubectl and the provider do. */

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { PolicyPackConfig } from "@pulumi/policy";
+import { policyConfigFile } from "../../config/tenancy-shards";
 import { evaluate, Finding, ResourceSnapshot } from "../../policy/evaluate";
 import { PROJECT_DIR, StackRun } from "../../test/harness";
 import { snapshotsOf } from "../../test/policy-snapshots";
@@ -16,8 +17,9 @@ export interface RenderedChart {
   readonly objects: readonly KubeObject[];
 }
 
-export function policyConfigOf(stack: string): PolicyPackConfig {
-  return JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy", "config", `${stack}.json`), "utf8"));
+/** The stack's policy levels and values, as deploys use them (a tenancy shard's are its environment's). */
+function policyConfigOf(stack: string): PolicyPackConfig {
+  return JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, policyConfigFile(stack)), "utf8"));
 }
 
 /** The Pulumi type token of a Kubernetes object, as the provider registers it (`kubernetes:apps/v1:Deployment`). */

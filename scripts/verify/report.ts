@@ -54,10 +54,10 @@ export function objectName(o: Outcome): string {
   return `${kind} ${metadata.namespace ? `${metadata.namespace}/` : ""}${metadata.name}`;
 }
 
-export function formatReport(report: Report): string {
+/** One row per component and source: a component's own objects on one row, each chart's rendered objects on another. */
+function tableOf(report: Report): string[][] {
   const rows = new Map<string, Row>();
   for (const o of report.outcomes) {
-    // The platform's own objects are one row per component; a chart's rendered objects one row per chart.
     const source = o.candidate.fromChart ? o.candidate.source : "its own objects";
     const key = `${o.candidate.component}\u0000${source}`;
     const row = rows.get(key) ?? {
@@ -88,6 +88,23 @@ export function formatReport(report: Report): string {
       `${row.warnings}`,
     ]);
   }
+  return table;
+}
+
+const serverWarnings = (report: Report) => report.outcomes.flatMap((o) => o.warnings.map((w) => `${objectName(o)}: ${w}`));
+const advisories = (report: Report) =>
+  report.policyFindings.filter((f) => f.level !== "mandatory").map((f) => `${f.policy} (${f.level}): ${f.message}`);
+const chartSource = (report: Report) => report.mirror || "their upstream repositories";
+
+function verdict(report: Report): string {
+  const admitted = report.outcomes.filter((o) => o.status === "admitted").length;
+  return report.failures.length === 0
+    ? `${report.stack}: verified at Kubernetes ${report.kubernetesVersion}: ${admitted} of ${report.outcomes.length} objects admitted, no mandatory policy violation`
+    : `${report.stack}: FAILED (${report.failures.length}):`;
+}
+
+export function formatReport(report: Report): string {
+  const table = tableOf(report);
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   const lines = table.map((r) =>
     r
@@ -96,21 +113,58 @@ export function formatReport(report: Report): string {
       .trimEnd(),
   );
   lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
-
-  const warnings = report.outcomes.flatMap((o) => o.warnings.map((w) => `  ${objectName(o)}: ${w}`));
-  const advisories = report.policyFindings.filter((f) => f.level !== "mandatory").map((f) => `  ${f.policy} (${f.level}): ${f.message}`);
-  const total = report.outcomes.length;
-  const admitted = report.outcomes.filter((o) => o.status === "admitted").length;
+  const warnings = serverWarnings(report);
+  const advised = advisories(report);
   return [
-    `verify ${report.stack}: Kubernetes ${report.kubernetesVersion} (${report.cluster}), charts from ${report.mirror}`,
+    `verify ${report.stack}: Kubernetes ${report.kubernetesVersion} (${report.cluster}), charts from ${chartSource(report)}`,
     `charts: ${report.charts.map((c) => `${c.chart} ${c.version}`).join(", ") || "none"}`,
     "",
     ...lines,
     "",
-    ...(warnings.length ? ["API server warnings:", ...warnings, ""] : []),
-    ...(advisories.length ? ["policy advisories:", ...advisories, ""] : []),
-    report.failures.length === 0
-      ? `${report.stack}: verified at Kubernetes ${report.kubernetesVersion}: ${admitted} of ${total} objects admitted, no mandatory policy violation`
-      : [`${report.stack}: FAILED (${report.failures.length}):`, ...report.failures.map((f) => `  ${f}`)].join("\n"),
+    ...(warnings.length ? ["API server warnings:", ...warnings.map((w) => `  ${w}`), ""] : []),
+    ...(advised.length ? ["policy advisories:", ...advised.map((a) => `  ${a}`), ""] : []),
+    [verdict(report), ...report.failures.map((f) => `  ${f}`)].join("\n"),
   ].join("\n");
+}
+
+/**
+ * The same report as Markdown, for a pull request comment: the verdict first, the failures in full, the table, and
+ * the API server's warnings and policy advisories folded away. Cells and list items are escaped so that an object
+ * name or an error message cannot break the table or inject markup.
+ */
+export function formatMarkdown(report: Report): string {
+  const [header, ...rows] = tableOf(report);
+  const row = (cells: string[]) => `| ${cells.map(escapeText).join(" | ")} |`;
+  const align = header.map((_, i) => (i >= 2 ? "---:" : "---"));
+  const warnings = serverWarnings(report);
+  const advised = advisories(report);
+  const folded = (title: string, items: string[]) =>
+    items.length ? ["", `<details><summary>${title} (${items.length})</summary>`, "", ...listed(items), "", "</details>"] : [];
+  return [
+    `### ${report.failures.length === 0 ? "✅" : "❌"} verify \`${report.stack}\``,
+    "",
+    `${escapeText(verdict(report))}`,
+    ...listed(report.failures),
+    "",
+    `Kubernetes ${report.kubernetesVersion} (${report.cluster} control plane); charts from ${escapeText(chartSource(report))}: ` +
+      `${report.charts.map((c) => `${c.chart} ${c.version}`).join(", ") || "none"}`,
+    "",
+    row(header),
+    `| ${align.join(" | ")} |`,
+    ...rows.map(row),
+    ...folded("API server warnings", warnings),
+    ...folded("policy advisories", advised),
+  ].join("\n");
+}
+
+/** A comment has room for about 65,000 characters: the first items of a long list, and how many more the report holds. */
+const LISTED = 40;
+function listed(items: readonly string[]): string[] {
+  const shown = items.slice(0, LISTED).map((i) => `- ${escapeText(i)}`);
+  return items.length > LISTED ? [...shown, `- … and ${items.length - LISTED} more (the job's verify.json lists every one)`] : shown;
+}
+
+/** Text that Markdown shows as written: no HTML, no emphasis, links or code spans from the content. */
+function escapeText(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`).replace(/\s*\n\s*/g, " ");
 }
