@@ -23,17 +23,15 @@ function deploySubject(repository: string, stack: string): string {
 }
 
 /**
- * The jobs that preview, as the workflows run them (.github/workflows): a pull request's preview in the GitHub
- * environment `preview-<stack>` (whose reviewers approve running unreviewed code with the stack's secrets);
- * the plan before the gate and the nightly drift check, jobs on main without an environment; the plan of a
- * release of a tag `v*` (the environments' deployment policy admits main and those tags). Not `pull_request`:
- * it would let any pull request's job decrypt the stack's secrets without that approval.
+ * The jobs that preview, as the workflows run them (.github/workflows): a pull request's preview, and the plan of a
+ * release of a tag, in the GitHub environment `preview-<stack>`, whose required reviewers approve running that code
+ * with read access to the stack's secrets; the plan before the gate and the nightly drift check, jobs on `main`
+ * (protected: only reviewed merges) without an environment. No tag subject: anyone who may push a tag could
+ * otherwise run any workflow of that tag's commit as this role, outside every environment and its reviewers. Not
+ * `pull_request` either: it would let any pull request's job decrypt the stack's secrets without that approval.
  */
-function previewSubjects(repository: string, stack: string): { exact: string[]; releaseTags: string } {
-  return {
-    exact: [`repo:${repository}:environment:preview-${stack}`, `repo:${repository}:ref:refs/heads/main`],
-    releaseTags: `repo:${repository}:ref:refs/tags/v*`,
-  };
+function previewSubjects(repository: string, stack: string): string[] {
+  return [`repo:${repository}:environment:preview-${stack}`, `repo:${repository}:ref:refs/heads/main`];
 }
 
 const AUDIENCE = { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE };
@@ -74,9 +72,10 @@ export function deployRoleTrust(
 }
 
 export function previewRoleTrust(account: EnvironmentAccount, repository: string, providerArn: string): PolicyDocument {
-  const { exact, releaseTags } = previewSubjects(repository, account.stack);
-  // StringLike for the release tags' `*`; the other subjects hold no wildcard character, so they match exactly.
+  // StringEquals: no subject holds a wildcard, so none can admit a ref or environment it does not name.
   return policyDocument([
-    githubJobs(providerArn, { StringEquals: AUDIENCE, StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: [...exact, releaseTags] } }),
+    githubJobs(providerArn, {
+      StringEquals: { ...AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: previewSubjects(repository, account.stack) },
+    }),
   ]);
 }

@@ -79,14 +79,30 @@ describe("every account", () => {
   });
 
   test.each(ENVS)(
-    "%s: the preview role is trusted for approved pull-request previews, main and release tags, with ReadOnlyAccess",
+    "%s: the preview role is trusted for jobs its preview environment's reviewers let run, and for main, with ReadOnlyAccess",
     (env) => {
-      const admitted = [`repo:${REPO}:environment:preview-${env}`, `repo:${REPO}:ref:refs/heads/main`, `repo:${REPO}:ref:refs/tags/v1.4.0`];
+      const trust = runs[env].policy(ROLE, `${env}-preview-role`, "assumeRolePolicy");
+      expect(trust.Statement).toEqual([
+        {
+          Sid: "GitHubActionsJobs",
+          Effect: "Allow",
+          Principal: { Federated: `arn:aws:iam::${ACCOUNTS[env]}:oidc-provider/token.actions.githubusercontent.com` },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: {
+            StringEquals: {
+              "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+              "token.actions.githubusercontent.com:sub": [`repo:${REPO}:environment:preview-${env}`, `repo:${REPO}:ref:refs/heads/main`],
+            },
+          },
+        },
+      ]);
+      // A pull request's preview and a release's plan (preview-<stack>, behind its reviewers); a merge's plan and drift (main).
+      const admitted = [`repo:${REPO}:environment:preview-${env}`, `repo:${REPO}:ref:refs/heads/main`];
       for (const sub of admitted) expect([sub, jobMayAssume(env, "preview", sub)]).toEqual([sub, "allowed"]);
       const refused = [
         `repo:${REPO}:pull_request`, // a pull request's job outside the preview environment's approval
         `repo:${REPO}:ref:refs/heads/feature`,
-        `repo:${REPO}:ref:refs/tags/nightly`,
+        `repo:${REPO}:ref:refs/heads/main-copy`,
         `repo:${REPO}:environment:${env}`,
         ...ENVS.filter((e) => e !== env).map((other) => `repo:${REPO}:environment:preview-${other}`),
       ];
@@ -99,6 +115,16 @@ describe("every account", () => {
       );
     },
   );
+
+  // Whoever may push a tag can run any workflow of the tagged commit, outside every environment: its token's subject is
+  // the tag's ref. No preview or deploy role of any environment takes it (a release's plan runs in preview-<stack>).
+  test.each(ENVS)("%s: a job of a pushed tag can assume neither the preview nor the deploy role", (env) => {
+    for (const tag of ["v1.4.0", "v*", "nightly", "refs/heads/main"]) {
+      const sub = `repo:${REPO}:ref:refs/tags/${tag}`;
+      expect([sub, jobMayAssume(env, "preview", sub)]).toEqual([sub, "not allowed"]);
+      expect([sub, jobMayAssume(env, "deploy", sub)]).toEqual([sub, "not allowed"]);
+    }
+  });
 
   test.each(ENVS)(
     "%s: the secrets key is alias/pulumi-<stack>, rotated, protected: the one the platform stack file's secretsprovider names",
