@@ -450,16 +450,19 @@ default_login() {
 # --- main ---------------------------------------------------------------------------------------
 say "pinned: kubernetes $K8S_VERSION, etcd $ETCD_VERSION, pulumi $PULUMI_VERSION," \
     "kubernetes plugin $K8S_PLUGIN_VERSION (source $K8S_PROVIDER_SRC)"
-ensure_etcd
-ensure_kube kube-apiserver
-ensure_kube kube-controller-manager
-ensure_kube kubectl
-ensure_apiserver_next
-ensure_helm
-ensure_actionlint
-ensure_pulumi
-ensure_nodejs_host
-ensure_k8s_plugin
+# TOOLCHAIN_TOOLS="etcd kube-apiserver ..." limits the run to those tools (the pull-request workflow's verify job
+# builds only what `npm run verify` needs).
+wanted() { [[ -z ${TOOLCHAIN_TOOLS:-} || " $TOOLCHAIN_TOOLS " == *" $1 "* ]]; }
+wanted etcd && ensure_etcd
+wanted kube-apiserver && ensure_kube kube-apiserver
+wanted kube-controller-manager && ensure_kube kube-controller-manager
+wanted kubectl && ensure_kube kubectl
+wanted kube-apiserver-next && ensure_apiserver_next
+wanted helm && ensure_helm
+wanted actionlint && ensure_actionlint
+wanted pulumi && ensure_pulumi
+wanted pulumi-language-nodejs && ensure_nodejs_host
+wanted pulumi-resource-kubernetes && ensure_k8s_plugin
 write_env
 default_login
 
