@@ -372,6 +372,9 @@ test("merges to main deploy admin, e2e, stage and prod, each followed by its ten
     ...matrixJob("${{ fromJSON(needs.test.outputs.matrix) }}"),
   });
   expect(needsOf(release.jobs.shards)).toEqual(["test", "release"]);
+  // e2e's environment admits main only; a tag for e2e is refused before any plan waits for approval.
+  expect(release.jobs.test.steps?.[0]).toMatchObject({ if: "github.ref_type == 'tag' && inputs.stack == 'e2e'" });
+  expect(release.jobs.test.steps?.[0].run).toMatch(/::error::.*\nexit 1/);
   expect(listsStacks(release.jobs.test)).toBe(true);
 });
 
