@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { looksSecret, parsePath, showValue, valueAt } from "./key-paths";
 import { RawConfig, splitRawConfig } from "./raw-config";
 import { RULES, teamNamespacesAreUsable, Violation } from "./rules";
+import { shardTeamNamesAreTheirOwn } from "./rules-tenancy";
 import { CONFIG_NAMESPACE, PlatformConfig, PlatformSecrets, platformSchema, SECRET_KEYS, SecretKey, secretsSchema } from "./schema";
 import { schemaViolations } from "./schema-issues";
 import { parseShardStack, ShardConfig, ShardName, shardSchema, teamsFitOneStack, teamsOwnedElsewhere } from "./tenancy-shards";
@@ -102,6 +103,7 @@ export function loadShardConfig(
       ...teamNamespacesAreUsable(teams),
       ...teamsFitOneStack(shard.environment, teams),
       ...teamsOwnedElsewhere(shard.environment, stack, teams),
+      ...shardTeamNamesAreTheirOwn(shard.environment, teams),
     );
   }
   if (violations.length > 0) {

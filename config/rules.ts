@@ -14,6 +14,7 @@ import { UPGRADE_RULES } from "./rules-upgrades";
 import { bootstrapAccessIsTimeBoxed, deployRunnersReach } from "./rules-delivery";
 import { NETWORK_RULES } from "./rules-network";
 import { secretsArePresent } from "./rules-secrets";
+import { TENANCY_RULES } from "./rules-tenancy";
 import { WORKLOAD_RULES } from "./rules-workloads";
 
 export interface Violation {
@@ -380,6 +381,7 @@ export const RULES: Rule[] = [
   ...HARDENING_RULES,
   ...CAPACITY_RULES,
   ...UPGRADE_RULES,
+  ...TENANCY_RULES,
   deployRunnersReach(),
   bootstrapAccessIsTimeBoxed(),
   existingClusterIsReachable,

@@ -3,6 +3,7 @@ import { ClusterHandle } from "../components/cluster/handle";
 import { Logging } from "../components/logging";
 import { Monitoring } from "../components/monitoring";
 import { dockerConfigJson, PlatformRbac, TenancyGuardrails } from "../components/tenancy";
+import { teamAdmissionOf } from "../components/tenancy/admission";
 import { dashboardClientIds } from "../config/sections/hub";
 import { RegistryMirrors } from "../lib/images";
 import { Environment } from "./environment";
@@ -47,6 +48,7 @@ export function platformLayer(env: Environment, cluster: ClusterHandle, options:
     naming,
     refuseNodePorts: !podsOnOverlay,
     clusterNetworkPolicies: options.networkPolicyEngine,
+    admission: teamAdmissionOf(config),
   });
   const vpcCidr = config.network?.vpcCidr;
 

@@ -8,18 +8,19 @@
  * chart (crd.projectcalico.org.v1 v3.32.1) installs their CRD. Without Calico (an existing cluster) these are
  * left out and the NetworkPolicy baseline is all there is.
  *
- * No NodePort Services, wherever load balancers can target pods: a node port opens the service on every node's
- * address, outside the ingress path and the network baseline's namespace boundaries. A quota cannot say this: `services.nodeports` also counts the
- * node ports a LoadBalancer Service allocates, so a quota of 0 would refuse the load balancers the team is
- * granted (`services.loadbalancers`). A ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1, GA in
- * Kubernetes 1.30) refuses the type itself, in the API server, with no webhook to run.
+ * Admission: what a team may not do with the objects it may create, which RBAC cannot say (admission/*.ts): the
+ * platform's own objects in its namespaces, NodePort Services where load balancers reach pods directly, load
+ * balancers, DNS names and certificates that are not the team's, the platform's nodes and priorities,
+ * Prometheus's credentials and other namespaces' pods. One ValidatingAdmissionPolicy each
+ * (admissionregistration.k8s.io/v1, GA in Kubernetes 1.30: the API server itself refuses, with no webhook to run),
+ * bound to every team namespace. A policy may name a resource whose CRD is not installed (ServiceMonitor,
+ * Certificate on an existing cluster), and applies once it is.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { LABEL_PREFIX, Naming } from "../../lib/naming";
+import { Naming, TEAM_LABEL } from "../../lib/naming";
+import { AdmissionContext, NO_NODE_PORTS, TeamAdmissionPolicy, teamAdmissionPolicies } from "./admission";
 import { INSTANCE_METADATA } from "./baseline";
-
-const NO_NODE_PORTS = "team-namespaces-no-node-ports";
 
 export interface TenancyGuardrailsArgs {
   readonly provider: k8s.Provider;
@@ -31,14 +32,18 @@ export interface TenancyGuardrailsArgs {
   readonly refuseNodePorts: boolean;
   /** The network plugin that enforces ClusterNetworkPolicies (Calico, whose CRD chart installs their CRD); none: left out. */
   readonly clusterNetworkPolicies?: pulumi.Resource;
+  /**
+   * What admission in team namespaces holds teams to, beyond the environment's names (`naming`). Absent: no such
+   * policies, for a project that shares a cluster whose guardrails another stack declares (a test fixture).
+   */
+  readonly admission?: Omit<AdmissionContext, "environment" | "domain">;
 }
 
-const TEAM_KEY = `${LABEL_PREFIX}/team`;
-const teamNamespaces = { matchExpressions: [{ key: TEAM_KEY, operator: "Exists" }] };
+const teamNamespaces = { matchExpressions: [{ key: TEAM_LABEL, operator: "Exists" }] };
 const otherTeams = (team: string) => ({
   matchExpressions: [
-    { key: TEAM_KEY, operator: "Exists" },
-    { key: TEAM_KEY, operator: "NotIn", values: [team] },
+    { key: TEAM_LABEL, operator: "Exists" },
+    { key: TEAM_LABEL, operator: "NotIn", values: [team] },
   ],
 });
 
@@ -49,42 +54,13 @@ export class TenancyGuardrails extends pulumi.ComponentResource {
     super("platform:tenancy:TenancyGuardrails", name, {}, opts);
     this.guardrailsName = name;
     const childOpts = { parent: this, provider: args.provider };
-    const metadata = { name: NO_NODE_PORTS, labels: args.naming.labels() };
-
-    if (args.refuseNodePorts) {
-      const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
-        `${name}-no-node-ports`,
-        {
-          metadata,
-          spec: {
-            failurePolicy: "Fail",
-            matchConstraints: {
-              resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["services"] }],
-            },
-            validations: [
-              {
-                expression: "object.spec.type != 'NodePort'",
-                message:
-                  "NodePort Services are not allowed in team namespaces: use a LoadBalancer Service (within the team's quota) or an Ingress",
-                reason: "Forbidden",
-              },
-            ],
-          },
-        },
-        childOpts,
-      );
-      new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
-        `${name}-no-node-ports-binding`,
-        {
-          metadata,
-          spec: {
-            policyName: NO_NODE_PORTS,
-            validationActions: ["Deny"],
-            matchResources: { namespaceSelector: { matchExpressions: [{ key: `${LABEL_PREFIX}/team`, operator: "Exists" }] } },
-          },
-        },
-        { ...childOpts, dependsOn: policy },
-      );
+    const { environment, domain } = args.naming;
+    const policies = [
+      ...(args.refuseNodePorts ? [NO_NODE_PORTS] : []),
+      ...(args.admission ? teamAdmissionPolicies({ environment, domain, ...args.admission }) : []),
+    ];
+    for (const policy of policies) {
+      admissionPolicy(`${name}-${policy.name.replace(/^team-namespaces-/, "")}`, policy, args.naming, childOpts);
     }
 
     if (args.clusterNetworkPolicies) {
@@ -113,6 +89,30 @@ export class TenancyGuardrails extends pulumi.ComponentResource {
   }
 }
 
+/** A policy and its binding to every team namespace, refusing (`Deny`) what it does not admit. */
+function admissionPolicy(name: string, policy: TeamAdmissionPolicy, naming: Naming, opts: pulumi.CustomResourceOptions) {
+  const metadata = { name: policy.name, labels: naming.labels() };
+  const created = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+    name,
+    {
+      metadata,
+      spec: {
+        failurePolicy: "Fail",
+        matchConstraints: { resourceRules: policy.resourceRules },
+        matchConditions: policy.matchConditions,
+        variables: policy.variables,
+        validations: policy.validations.map((validation) => ({ ...validation, reason: "Forbidden" })),
+      },
+    },
+    opts,
+  );
+  new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+    `${name}-binding`,
+    { metadata, spec: { policyName: policy.name, validationActions: ["Deny"], matchResources: { namespaceSelector: teamNamespaces } } },
+    { ...opts, dependsOn: created },
+  );
+}
+
 /**
  * Denies traffic between a team's namespaces and other teams', in the Admin tier: a team's own NetworkPolicies
  * cannot open it. Part of the team (components/tenancy/team.ts), so that it lives in whichever stack carries the team.
@@ -125,7 +125,7 @@ export function teamIsolationPolicy(team: string, labels: Record<string, string>
     spec: {
       tier: "Admin",
       priority: 20,
-      subject: { namespaces: { matchLabels: { [TEAM_KEY]: team } } },
+      subject: { namespaces: { matchLabels: { [TEAM_LABEL]: team } } },
       ingress: [{ name: "from-other-teams", action: "Deny", from: [{ namespaces: otherTeams(team) }] }],
       egress: [{ name: "to-other-teams", action: "Deny", to: [{ namespaces: otherTeams(team) }] }],
     },

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { QuotaConfig, TeamConfig, teamNamespaces, TenancyConfig } from "../../config/sections/tenancy";
+import { PUBLIC_INGRESS_LABEL } from "../../lib/ingress-classes";
 import { Naming } from "../../lib/naming";
 import { containerDefaults, networkBaseline, podSecurityLabels, quotaHard } from "./baseline";
 import { teamIsolationPolicy } from "./guardrails";
@@ -49,7 +50,11 @@ export class Team extends pulumi.ComponentResource {
     this.namespaces = teamNamespaces(team);
     const quota: QuotaConfig = { ...tenancy.defaultQuota, ...team.quota };
     const teamLabels = naming.labels(team.name);
-    const labels = { ...teamLabels, ...podSecurityLabels(team.podSecurity ?? tenancy.podSecurity) };
+    const labels = {
+      ...teamLabels,
+      ...podSecurityLabels(team.podSecurity ?? tenancy.podSecurity),
+      ...(team.publicIngress ? { [PUBLIC_INGRESS_LABEL]: "true" } : {}),
+    };
     const annotations = naming.ownership(team);
     const childOpts = { parent: this, provider: args.provider };
     // The same in every namespace of the team.

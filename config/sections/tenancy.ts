@@ -76,6 +76,12 @@ export const teamSchema = z.strictObject({
   podSecurity: z.enum(POD_SECURITY_LEVELS).optional(),
   /** Destinations outside the cluster the team's pods may reach, beyond what the network baseline allows. */
   egress: z.array(egressRule).default([]),
+  /**
+   * Whether the team may expose services to the internet: the `alb-public` IngressClass and internet-facing load
+   * balancers. Its namespaces then carry PUBLIC_INGRESS_LABEL (lib/ingress-classes.ts), which admission and the
+   * class's parameters select on; without it, only internal load balancers.
+   */
+  publicIngress: z.boolean().default(false),
 });
 
 export const teamsSection = z.array(teamSchema);
