@@ -17,7 +17,8 @@ import { spawnSync } from "child_process";
 import { committedStackConfig } from "../config/committed-stacks";
 import { ENVIRONMENTS } from "../config/sections/environment";
 import { environmentOf, parseShardStack } from "../config/tenancy-shards";
-import { changingSteps, policyArgs, teamsInState } from "./deploy-plan/plan";
+import { policyArgs, teamsInState } from "./deploy-plan/plan";
+import { changingSteps } from "./lib/preview-json";
 
 const NOTHING_CHANGED = 2;
 const USAGE =

@@ -9,6 +9,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { committedStackConfig } from "../../config/committed-stacks";
 import { committedShards, environmentOf, policyConfigFile } from "../../config/tenancy-shards";
+import { Refused } from "../lib/command";
+import { changingSteps, PreviewJson, resourceOf, UNCHANGED_OPS } from "../lib/preview-json";
+import { unrenderedAtPreview } from "./completeness";
 
 /** What `save` records next to the plan, so that `apply` can tell whether the world moved since. */
 export interface PlanRecord {
@@ -17,6 +20,11 @@ export interface PlanRecord {
   /** sha256 of the state's resources and pending operations (`pulumi stack export`): see stateFingerprint. */
   readonly stateFingerprint: string;
   readonly savedAt: string;
+  /**
+   * What the preview could not render (completeness.ts): when any, no saved plan can hold the update, and `apply`
+   * runs the reviewed commit's program without one, after the same checks.
+   */
+  readonly unrendered: string[];
 }
 
 /** The commands the plan needs; injected so that the refusals are tested without an engine. */
@@ -34,7 +42,7 @@ export interface PlanDeps {
 export const FILES = { plan: "plan.json", preview: "preview.json", record: "plan-record.json", summary: "summary.md" } as const;
 
 /** A plan that must not be applied; nothing was changed. */
-export class PlanRefused extends Error {
+export class PlanRefused extends Refused {
   override name = "PlanRefused";
 }
 
@@ -91,6 +99,7 @@ export async function savePlan(stack: string, dir: string, projectDir: string, d
     commit: await deps.headCommit(),
     stateFingerprint: stateFingerprintBefore,
     savedAt: deps.now().toISOString(),
+    unrendered: unrenderedAtPreview(JSON.parse(preview)),
   };
   fs.writeFileSync(path.join(dir, FILES.record), `${JSON.stringify(record, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, FILES.summary), planSummary(record, JSON.parse(preview)));
@@ -201,22 +210,16 @@ export async function applyPlan(stack: string, dir: string, message: string, pro
         "the reviewed plan no longer describes what `up` would do. Run the deploy again to review a new plan.",
     );
   }
-  await deps.pulumi(
-    [
-      "up",
-      "--stack",
-      stack,
-      "--yes",
-      "--skip-preview",
-      "--plan",
-      path.join(dir, FILES.plan),
-      "--message",
-      message,
-      ...policyArgs(stack, projectDir),
-    ],
-    { stream: true },
+  const complete = record.unrendered.length === 0;
+  const plan = complete ? ["--plan", path.join(dir, FILES.plan)] : [];
+  await deps.pulumi(["up", "--stack", stack, "--yes", "--skip-preview", ...plan, "--message", message, ...policyArgs(stack, projectDir)], {
+    stream: true,
+  });
+  deps.log(
+    complete
+      ? `Applied the reviewed plan of ${stack} (commit ${record.commit.slice(0, 12)}).`
+      : `Updated ${stack} to the reviewed commit ${record.commit.slice(0, 12)} without a saved plan, which could not hold what its preview could not render.`,
   );
-  deps.log(`Applied the reviewed plan of ${stack} (commit ${record.commit.slice(0, 12)}).`);
 }
 
 function readRecord(dir: string): PlanRecord {
@@ -225,22 +228,9 @@ function readRecord(dir: string): PlanRecord {
   return JSON.parse(fs.readFileSync(file, "utf8")) as PlanRecord;
 }
 
-export interface PreviewJson {
-  readonly steps?: { op: string; urn: string; diffReasons?: string[] }[];
-  readonly changeSummary?: Record<string, number>;
-}
-
-/** Operations that change nothing: a StackReference (a shard's environment) is read on every run. */
-const UNCHANGED_OPS = new Set(["same", "read"]);
-
-/** The steps of a preview that would change something. */
-export function changingSteps(preview: PreviewJson): NonNullable<PreviewJson["steps"]> {
-  return (preview.steps ?? []).filter((step) => !UNCHANGED_OPS.has(step.op));
-}
-
-/** Whether applying the previewed plan changes anything; a preview without steps is not taken for no change. */
+/** Whether applying the previewed plan changes anything; a preview without steps, or one that could not render everything, is not taken for no change. */
 export function planChanges(preview: PreviewJson): boolean {
-  return preview.steps === undefined || changingSteps(preview).length > 0;
+  return preview.steps === undefined || changingSteps(preview).length > 0 || unrenderedAtPreview(preview).length > 0;
 }
 
 /** Markdown for the run's summary page, which the approver reads before approving. */
@@ -257,8 +247,23 @@ export function planSummary(record: PlanRecord, preview: PreviewJson): string {
   return [
     `### Plan of \`${record.stack}\` at \`${record.commit.slice(0, 12)}\``,
     "",
-    changes.length === 0 ? "No changes." : `${counts.join(", ")}. Approving applies exactly these operations (\`pulumi up --plan\`).`,
+    ...(record.unrendered.length > 0 ? incompleteWarning(record.unrendered) : []),
+    changes.length === 0
+      ? "No changes."
+      : `${counts.join(", ")}. ${record.unrendered.length > 0 ? "Approving runs the update of this commit (`pulumi up`, no saved plan)." : "Approving applies exactly these operations (`pulumi up --plan`)."}`,
     "",
     ...(rows.length > 0 ? ["| operation | type | name | changed inputs |", "|---|---|---|---|", ...rows, ""] : []),
   ].join("\n");
+}
+
+function incompleteWarning(unrendered: string[]): string[] {
+  return [
+    `> **This plan is incomplete.** ${unrendered.length} component(s) could not be rendered in the preview: their inputs wait on what this ` +
+      "update creates first (a first deploy: the cluster and its roles; or a replaced role or cluster), so their objects are not listed " +
+      "below, and no saved plan could hold them (`pulumi up --plan` would refuse them half-way). Approving runs the update of this " +
+      "commit without a saved plan, after the same checks of commit and state. Review these charts' versions and values in the commit:",
+    ">",
+    ...unrendered.map((urn) => `> - \`${resourceOf(urn)}\``),
+    "",
+  ];
 }

@@ -6,9 +6,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { unrenderedAtPreview } from "../../scripts/deploy-plan/completeness";
+import { changingSteps } from "../../scripts/lib/preview-json";
 import {
   applyPlan,
-  changingSteps,
   FILES,
   PlanDeps,
   PlanRefused,
@@ -33,7 +34,7 @@ const preview = {
   changeSummary: { create: 1, same: 1 },
 };
 
-function fakeDeps(state: { exported: string; head: string }) {
+function fakeDeps(state: { exported: string; head: string; preview?: object }) {
   const calls: string[][] = [];
   const streams: boolean[] = [];
   const deps: PlanDeps = {
@@ -41,7 +42,7 @@ function fakeDeps(state: { exported: string; head: string }) {
       calls.push(args);
       if (args[0] === "up") streams.push(options?.stream ?? false);
       if (args[0] === "stack" && args[1] === "export") return state.exported;
-      if (args[0] === "preview") return JSON.stringify(preview);
+      if (args[0] === "preview") return JSON.stringify(state.preview ?? preview);
       return "";
     },
     headCommit: async () => state.head,
@@ -82,8 +83,51 @@ test("save records the plan with its commit and state, and a summary the approve
     commit: COMMIT,
     stateFingerprint: stateFingerprint(exported([{ urn: "a" }])),
     savedAt: "2026-12-02T03:00:00.000Z",
+    unrendered: [],
   });
   expect(fs.readFileSync(path.join(dir, FILES.summary), "utf8")).toContain("| create | `kubernetes:core/v1:Namespace` | `gamma-gamma` |");
+});
+
+const CHART = "urn:pulumi:e2e::k8s-platform::platform:load-balancing:LoadBalancerController$kubernetes:helm.sh/v4:Chart::lbc-chart";
+const CHART_CHILD =
+  "urn:pulumi:e2e::k8s-platform::platform:load-balancing:LoadBalancerController$kubernetes:helm.sh/v4:Chart$kubernetes:core/v1:Service::lbc-chart:kube-system/webhook";
+const chartStep = (op: string) => ({ op, urn: CHART, newState: { type: "kubernetes:helm.sh/v4:Chart" } });
+const childStep = (op: string) => ({ op, urn: CHART_CHILD, newState: { type: "kubernetes:core/v1:Service", parent: CHART } });
+
+describe("a plan that cannot hold the update: what its preview could not render", () => {
+  test("a chart whose values wait on the update registers no object, and warns: it is unrendered", () => {
+    expect(unrenderedAtPreview({ steps: [chartStep("create")] })).toEqual([CHART]);
+    expect(
+      unrenderedAtPreview({
+        steps: [chartStep("create")],
+        diagnostics: [{ urn: CHART, severity: "warning", message: "Input properties have unknown values. Preview is incomplete." }],
+      }),
+    ).toEqual([CHART]);
+  });
+
+  test("a chart with its objects, unchanged or changed, is rendered; one being deleted does not count", () => {
+    expect(unrenderedAtPreview({ steps: [chartStep("same"), childStep("same")] })).toEqual([]);
+    expect(unrenderedAtPreview({ steps: [chartStep("update"), childStep("create")] })).toEqual([]);
+    expect(unrenderedAtPreview({ steps: [chartStep("delete")] })).toEqual([]);
+  });
+
+  test("save records it, the summary tells the approver, and apply runs the commit's update without the plan", async () => {
+    const dir = tempDir();
+    const incomplete = { steps: [chartStep("create"), ...preview.steps], changeSummary: { create: 2, same: 1 } };
+    const { deps, calls } = fakeDeps({ exported: exported([]), head: COMMIT, preview: incomplete });
+    const record = await savePlan("e2e", dir, PROJECT, deps);
+    expect(record.unrendered).toEqual([CHART]);
+    const summary = fs.readFileSync(path.join(dir, FILES.summary), "utf8");
+    expect(summary).toContain("**This plan is incomplete.** 1 component(s) could not be rendered in the preview");
+    expect(summary).toContain("`kubernetes:helm.sh/v4:Chart::lbc-chart`");
+    expect(summary).toContain("Approving runs the update of this commit (`pulumi up`, no saved plan).");
+    expect(planChanges(incomplete)).toBe(true);
+    calls.length = 0;
+    await applyPlan("e2e", dir, "first deploy", PROJECT, deps);
+    const up = calls.find((args) => args[0] === "up")!;
+    expect(up).not.toContain("--plan");
+    expect(up.slice(0, 5)).toEqual(["up", "--stack", "e2e", "--yes", "--skip-preview"]);
+  });
 });
 
 describe("apply refuses, before anything runs, whatever differs from what was reviewed", () => {
@@ -156,7 +200,9 @@ test("the summary says so when nothing changes: a read (a shard's StackReference
     changeSummary: { same: 1, read: 1 },
   };
   expect(changingSteps(unchanged)).toEqual([]);
-  expect(planSummary({ stack: "e2e", commit: COMMIT, stateFingerprint: "", savedAt: "" }, unchanged)).toContain("No changes.");
+  expect(planSummary({ stack: "e2e", commit: COMMIT, stateFingerprint: "", savedAt: "", unrendered: [] }, unchanged)).toContain(
+    "No changes.",
+  );
   expect(changingSteps({ steps: [...unchanged.steps, { op: "delete", urn: "urn:pulumi:e2e::p::t::y" }] })).toEqual([
     { op: "delete", urn: "urn:pulumi:e2e::p::t::y" },
   ]);
