@@ -7,6 +7,7 @@ import { looksSecret, parsePath, showValue, valueAt } from "./key-paths";
 import { RawConfig, splitRawConfig } from "./raw-config";
 import { RULES, teamNamespacesAreUsable, Violation } from "./rules";
 import { shardTeamNamesAreTheirOwn } from "./rules-tenancy";
+import { teamCiRolesFit } from "./rules-ci";
 import { CONFIG_NAMESPACE, PlatformConfig, PlatformSecrets, platformSchema, SECRET_KEYS, SecretKey, secretsSchema } from "./schema";
 import { schemaViolations } from "./schema-issues";
 import { parseShardStack, ShardConfig, ShardName, shardSchema, teamsFitOneStack, teamsOwnedElsewhere } from "./tenancy-shards";
@@ -104,6 +105,7 @@ export function loadShardConfig(
       ...teamsFitOneStack(shard.environment, teams),
       ...teamsOwnedElsewhere(shard.environment, stack, teams),
       ...shardTeamNamesAreTheirOwn(shard.environment, teams),
+      ...teamCiRolesFit(shard.environment, teams),
     );
   }
   if (violations.length > 0) {

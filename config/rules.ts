@@ -8,6 +8,7 @@ import { TeamConfig, teamNamespaces } from "./sections/tenancy";
 import { teamsFitOneStack, teamsOwnedElsewhere } from "./tenancy-shards";
 import { ACCOUNT_RULES } from "./rules-accounts";
 import { CAPACITY_RULES } from "./rules-capacity";
+import { CI_RULES } from "./rules-ci";
 import { existingClusterIsReachable } from "./rules-existing-cluster";
 import { HARDENING_RULES } from "./rules-hardening";
 import { UPGRADE_RULES } from "./rules-upgrades";
@@ -266,7 +267,7 @@ const hubIsConsistent: Rule = (c) => {
   } else if (Object.keys(pool.labels).length === 0 || !pool.taints.some((t) => t.effect === "NoSchedule")) {
     violations.push({
       path: "admin.ciRunners.nodePool",
-      expected: `a pool with labels and a NoSchedule taint (pool ${pool.name} has not), so that privileged build runners get nodes no other pod shares`,
+      expected: `a pool with labels and a NoSchedule taint (pool ${pool.name} has not), so that untrusted build steps get nodes no other pod shares`,
     });
   }
   const ranges = [
@@ -381,6 +382,7 @@ export const RULES: Rule[] = [
   ...HARDENING_RULES,
   ...CAPACITY_RULES,
   ...UPGRADE_RULES,
+  ...CI_RULES,
   ...TENANCY_RULES,
   deployRunnersReach(),
   bootstrapAccessIsTimeBoxed(),

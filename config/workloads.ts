@@ -127,25 +127,26 @@ export function platformPods(c: PlatformConfig): PlatformPod[] {
     c.admin && c.cluster.mode === "eks" ? c.cluster.nodePools.find((p) => p.name === c.admin!.ciRunners.nodePool) : undefined;
   if (c.admin && buildPool) {
     const key = "admin.ciRunners.build";
-    const { runner, dind } = c.admin.ciRunners.build;
-    // The init container that copies the runner's externals runs alone, before both: it never adds to them.
+    const { runner, buildkit } = c.admin.ciRunners.build;
     pods.push({
       name: "the build runner",
       path: key,
-      containers: [configured("runner", runner, `${key}.runner`), configured("dind", dind, `${key}.dind`)],
+      containers: [configured("runner", runner, `${key}.runner`), configured("buildkit", buildkit, `${key}.buildkit`)],
       placement: placementOn(buildPool),
       stateful: false,
     });
   }
+  // The platform delivery runners run on Fargate, not on a pool (config/rules-ci.ts checks their Fargate shape).
   if (c.admin) {
-    const runners = [
-      ["the deploy runner", "deploy", c.admin.ciRunners.deploy.resources],
-      ["the platform delivery runner", "platform", c.admin.ciRunners.platform.resources],
-    ] as const;
-    for (const [name, scaleSet, resources] of runners) {
-      const key = `admin.ciRunners.${scaleSet}.resources`;
-      pods.push({ name, path: key, containers: [configured("runner", resources, key)], placement: ANYWHERE_UNTAINTED, stateful: false });
-    }
+    const key = "admin.ciRunners.deploy.resources";
+    const resources = c.admin.ciRunners.deploy.resources;
+    pods.push({
+      name: "the deploy runner",
+      path: key,
+      containers: [configured("runner", resources, key)],
+      placement: ANYWHERE_UNTAINTED,
+      stateful: false,
+    });
   }
   return pods;
 }

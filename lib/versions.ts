@@ -113,8 +113,11 @@ export const IMAGES = {
    * (docs/gha-runner-scale-set-controller/README.md) pair it with runner 2.334.0.
    */
   actionsRunner: "ghcr.io/actions/actions-runner:2.334.0",
-  /** Docker daemon sidecar of the build runners. */
-  dockerDind: "docker:29.7.2-dind",
+  /**
+   * Rootless BuildKit, the build runners' image builder: release v0.32.2 (tag of 2026-08-04; its release workflow
+   * .github/workflows/buildkit.yml publishes `moby/buildkit:<tag>-rootless`, the Dockerfile's `rootless` stage).
+   */
+  buildkitRootless: "moby/buildkit:v0.32.2-rootless",
 } as const;
 
 export type EksAddonName = "coredns" | "kube-proxy" | "vpc-cni" | "aws-ebs-csi-driver";

@@ -1,10 +1,11 @@
 /** The admin hub's services, and each environment's connection to them (through the admin stack's outputs). */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CiDeployAccess, CiRunners } from "../components/ci-runners";
+import { CiRunners } from "../components/ci-runners";
 import { ClusterHandle, EksCluster } from "../components/cluster";
 import { Dex, dexClients } from "../components/identity";
 import { Network } from "../components/network";
+import { RegistryPushAccess } from "../components/registry";
 import { TransitHub, TransitSpoke } from "../components/transit";
 import { ClientVpn } from "../components/vpn";
 import { RegistryMirrors } from "../lib/images";
@@ -42,6 +43,8 @@ export function adminHub(
     clientSecrets: secrets.oidcClientSecrets,
     registryMirrors: parts.registryMirrors,
   });
+  const account = config.aws!;
+  const partition = account.deployRoleArn.split(":")[1];
   const ci = new CiRunners("ci-runners", {
     provider: cluster.provider,
     awsProvider,
@@ -49,9 +52,26 @@ export function adminHub(
     ciRunners: admin.ciRunners,
     buildPool: buildPool(env),
     githubAppPrivateKey: secrets.githubAppPrivateKey!,
-    irsa: controlPlane.irsa,
     registryMirrors: parts.registryMirrors,
-    pushRepositoryArns: parts.repositoryArns,
+    fargate: {
+      partition,
+      region: account.region,
+      accountId: account.accountId,
+      clusterName: controlPlane.name,
+      subnetIds: network.privateSubnetIds,
+      cachePrefixes: config.registries.pullThroughCache.map((rule) => rule.prefix),
+    },
+  });
+  // The hub's registry: each repository's push role, for the build jobs of the repositories configured for it.
+  const { build } = admin.ciRunners;
+  const push = new RegistryPushAccess("registry-push", {
+    awsProvider,
+    naming,
+    account: { partition, accountId: account.accountId },
+    environment: build.pushEnvironment,
+    repositories: config.registries.repositories.flatMap((name, i) =>
+      build.pushFrom[name] ? [{ name, arn: parts.repositoryArns[i], sources: build.pushFrom[name] }] : [],
+    ),
   });
   const vpn = new ClientVpn("vpn", {
     awsProvider,
@@ -76,7 +96,7 @@ export function adminHub(
   });
 
   return {
-    ciRoleArn: ci.roleArn,
+    registryPushRoleArns: push.roleArns,
     ciRunnerScaleSets: { build: ci.buildScaleSet, deploy: ci.deployScaleSet, platform: ci.platformScaleSet },
     transitGatewayId: transit.transitGatewayId,
     transitGatewayRamShareArn: transit.resourceShareArn,
@@ -88,7 +108,7 @@ export function adminHub(
   };
 }
 
-/** e2e, stage, prod: attach to the hub's Transit Gateway and let the hub's CI role deploy to the team namespaces. */
+/** e2e, stage, prod: attach to the hub's Transit Gateway. */
 export function hubSpoke(env: Environment, hub: pulumi.StackReference, parts: Omit<HubParts, "cluster">) {
   const { naming } = env;
   const { awsProvider, network, controlPlane } = parts;
@@ -105,12 +125,6 @@ export function hubSpoke(env: Environment, hub: pulumi.StackReference, parts: Om
     deployRunnerPrefixListId: hubOutput("deployRunnerPrefixListId"),
     apiSecurityGroupId: controlPlane.apiSecurityGroupId,
   });
-  new CiDeployAccess("ci-access", {
-    awsProvider,
-    clusterName: controlPlane.name,
-    ciRoleArn: hubOutput("ciRoleArn"),
-  });
-
   return { transitGatewayAttachmentId: transit.attachmentId };
 }
 

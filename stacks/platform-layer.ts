@@ -8,6 +8,7 @@ import { dashboardClientIds } from "../config/sections/hub";
 import { RegistryMirrors } from "../lib/images";
 import { Environment } from "./environment";
 import { deployTeams, publishTenancy } from "./tenancy";
+import type { TeamCiTarget } from "../components/ci-runners/team-access";
 
 const MONITORING_NAMESPACE = "monitoring";
 /** The default StorageClass the EKS cluster layer creates (ClusterServices). */
@@ -18,8 +19,8 @@ export interface PlatformLayerOptions {
   readonly oidcIssuerUrl?: pulumi.Input<string>;
   /** The environment's ECR pull-through caches, for the charts' Docker Hub images (none on an existing cluster). */
   readonly registryMirrors?: RegistryMirrors;
-  /** The group the hub's CI role is in (environments attached to the hub), which each team namespace binds. */
-  readonly ciDeployGroup?: string;
+  /** The account and cluster of teams' CI roles (EKS workload environments); absent, no team may have CI. */
+  readonly teamCi?: TeamCiTarget;
   /** Calico, which enforces the tenancy guardrails' ClusterNetworkPolicies (none on an existing cluster). */
   readonly networkPolicyEngine?: pulumi.Resource;
 }
@@ -63,7 +64,7 @@ export function platformLayer(env: Environment, cluster: ClusterHandle, options:
     nodePortsRefused: !podsOnOverlay,
     clusterNetworkPolicies: options.networkPolicyEngine !== undefined,
     pullSecret: pullSecret !== undefined,
-    ...(options.ciDeployGroup ? { ciDeployGroup: options.ciDeployGroup } : {}),
+    ...(options.teamCi ? { teamCi: options.teamCi } : {}),
   };
   const { environment } = config;
   const teamNamespaces = deployTeams(

@@ -2,7 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, LoadedShard } from "../config/load";
 import { parsePath, showValue, valueAt } from "../config/key-paths";
+import type { Violation } from "../config/rules";
 import { teamQuotasAdmitDefaults } from "../config/rules-workloads";
+import type { TeamConfig } from "../config/sections/tenancy";
 import { deployTeams, KUBECONFIG_OUTPUT, PULL_SECRET_OUTPUT, TENANCY_OUTPUT, TenancyContext } from "./tenancy";
 
 /**
@@ -22,12 +24,13 @@ export async function tenancyShard({ stack, shard, config }: LoadedShard): Promi
         `deploy ${shard.environment} with this version of the program first (nothing was deployed)`,
     );
   }
-  // The one rule on a team that depends on its environment's config.
-  const quotaViolations = teamQuotasAdmitDefaults(context.tenancy, config.teams);
-  if (quotaViolations.length > 0) {
+  // The rules on a team that depend on its environment: its quota against the default limits, and CI only where
+  // the environment publishes an account and cluster for teams' CI roles.
+  const violations = [...teamQuotasAdmitDefaults(context.tenancy, config.teams), ...teamCiHasATarget(context, config.teams)];
+  if (violations.length > 0) {
     throw new ConfigError(
       stack,
-      quotaViolations.map((v) => ({ ...v, value: showValue(valueAt(config, parsePath(v.path))) })),
+      violations.map((v) => ({ ...v, value: showValue(valueAt(config, parsePath(v.path))) })),
     );
   }
 
@@ -44,4 +47,13 @@ export async function tenancyShard({ stack, shard, config }: LoadedShard): Promi
     environment: shard.environment,
     teamNamespaces: deployTeams(config.teams, context, provider, pullSecret),
   };
+}
+
+function teamCiHasATarget(context: TenancyContext, teams: readonly TeamConfig[]): Violation[] {
+  if (context.teamCi) return [];
+  return teams.flatMap((team, i) =>
+    team.ci
+      ? [{ path: `teams[${i}].ci`, expected: `no ci section: ${context.environment} has no account and cluster for teams' CI roles` }]
+      : [],
+  );
 }

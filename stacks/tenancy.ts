@@ -5,6 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { TeamCiTarget } from "../components/ci-runners/team-access";
 import { ClusterHandle } from "../components/cluster/handle";
 import { Team } from "../components/tenancy";
 import { TeamConfig, TenancyConfig } from "../config/sections/tenancy";
@@ -32,8 +33,8 @@ export interface TenancyContext {
   readonly nodePortsRefused: boolean;
   /** Whether ClusterNetworkPolicies are enforced (Calico), and so each team gets its isolation policy. */
   readonly clusterNetworkPolicies: boolean;
-  /** The group the hub's CI role is in, which each team namespace binds (environments attached to the hub). */
-  readonly ciDeployGroup?: string;
+  /** Where teams' CI roles are created (an EKS environment's account and cluster); absent, no team may have CI. */
+  readonly teamCi?: TeamCiTarget;
   /** Whether registries need credentials: then the `teamPullSecret` output holds the `.dockerconfigjson`. */
   readonly pullSecret: boolean;
 }
@@ -92,11 +93,44 @@ export function deployTeams(
         loadBalancerSources: context.loadBalancerSources,
         nodePortsRefused: context.nodePortsRefused,
         pullSecret: context.pullSecret ? pullSecret : undefined,
-        ciDeployGroup: context.ciDeployGroup,
         isolation: context.clusterNetworkPolicies
           ? { after: options.networkPolicyEngine, formerly: options.formerIsolation?.(team.name) }
           : undefined,
       }),
   );
+  deployTeamCi(teams, deployed, context, naming);
   return Object.fromEntries(deployed.map((team, i) => [teams[i].name, team.namespaces]));
+}
+
+/**
+ * Each team's CI role and access entry, as a child of its Team, so that it moves with the team between stacks.
+ * Through a provider of the team CI's own, named and configured alike in the environment's stack and in a shard:
+ * moving a team copies no provider that the destination does not already have (`pulumi state move` keeps the
+ * destination's provider when their inputs are equal). Loaded only when a team has CI, so that `local` and shards
+ * without CI load no `@pulumi/aws` (docs/scale.md).
+ */
+function deployTeamCi(teams: readonly TeamConfig[], deployed: readonly Team[], context: Omit<TenancyContext, "cluster">, naming: Naming) {
+  if (!teams.some((team) => team.ci)) return;
+  const target = context.teamCi;
+  if (!target) throw new Error(`${context.environment} publishes no CI target for its teams (config rules refuse ci there)`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when a team has CI (above)
+  const { environmentAwsProvider } = require("../components/aws-account") as typeof import("../components/aws-account");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when a team has CI (above)
+  const { TeamCiAccess } = require("../components/ci-runners/team-access") as typeof import("../components/ci-runners/team-access");
+  const awsProvider = environmentAwsProvider(TEAM_CI_PROVIDER, { naming, ...target });
+  teams.forEach((team, i) => {
+    if (team.ci)
+      new TeamCiAccess(`${team.name}-ci`, { awsProvider, naming, team: { ...team, ci: team.ci }, target }, { parent: deployed[i] });
+  });
+}
+
+/** The AWS provider of teams' CI roles, in every stack that carries teams. */
+export const TEAM_CI_PROVIDER = "team-ci";
+
+/** An EKS environment's account and cluster, where its teams' CI roles live (e2e, stage and prod). */
+export function teamCiTarget(env: Environment, clusterName: pulumi.Input<string>): TeamCiTarget {
+  const account = env.config.aws;
+  if (!account) throw new Error(`the ${env.stack} composition has no aws section, which teams' CI roles need`);
+  const { region, accountId, deployRoleArn } = account;
+  return { partition: deployRoleArn.split(":")[1], region, accountId, deployRoleArn, clusterName };
 }

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CI_DEPLOYERS_GROUP } from "../components/ci-runners";
 import { awsCluster } from "./aws-cluster";
 import { Environment } from "./environment";
 import { hubSpoke } from "./hub";
 import { platformLayer } from "./platform-layer";
+import { teamCiTarget } from "./tenancy";
 
 /**
  * e2e, stage and prod: a workload cluster on AWS whose people sign in through the admin hub's Dex.
@@ -25,7 +25,7 @@ export function workloadEnvironment(env: Environment) {
       oidcIssuerUrl,
       registryMirrors: outputs.registryMirrors,
       networkPolicyEngine: calico,
-      ciDeployGroup: hub ? CI_DEPLOYERS_GROUP : undefined,
+      teamCi: teamCiTarget(env, controlPlane.name),
     }),
   };
 }

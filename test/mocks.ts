@@ -9,7 +9,6 @@ export const defaultHubOutputs: Record<string, unknown> = {
   dexIssuerUrl: "https://dex.admin.platform.example.com",
   transitGatewayId: "tgw-0123456789abcdef0",
   transitGatewayRamShareArn: `arn:aws:ram:${REGION}:444444444444:resource-share/platform-tgw`,
-  ciRoleArn: "arn:aws:iam::444444444444:role/admin-ci-deployer",
   vpcCidr: "10.0.0.0/16",
   vpnClientCidr: "10.255.0.0/22",
   deployRunnerPrefixListId: "pl-0123456789abcdef0",

@@ -5,84 +5,80 @@
  */
 import type { ContainerResources } from "../../config/primitives";
 import type { Placement } from "../../config/workloads";
+import { LABEL_PREFIX } from "../../lib/naming";
 import { IMAGES } from "../../lib/versions";
 
-const runnerContainer = (extra: object = {}) => ({
+/** Which scale set a runner pod belongs to: the platform runners' Fargate profile selects on it. */
+export const RUNNER_LABEL = `${LABEL_PREFIX}/runner`;
+export type RunnerKind = "build" | "deploy" | "platform";
+export const runnerLabels = (runner: RunnerKind) => ({ [RUNNER_LABEL]: runner });
+/** The build runners' BuildKit daemon, the one container of the namespace that may run without seccomp (pod-admission.ts). */
+export const BUILDKIT_CONTAINER = "buildkitd";
+/** Where job steps reach their BuildKit daemon: the pod's own loopback, which no other pod shares. */
+export const BUILDKIT_ADDRESS = "tcp://127.0.0.1:1234";
+
+/** The image names its user (`runner`, uid 1001); a numeric uid lets the kubelet verify it is not root. */
+const RUNNER_UID = 1001;
+const restrictedPod = { runAsNonRoot: true, runAsUser: RUNNER_UID, seccompProfile: { type: "RuntimeDefault" } };
+const restrictedContainer = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
+
+const runnerContainer = (resources: ContainerResources, extra: object = {}) => ({
   name: "runner",
   image: IMAGES.actionsRunner,
   command: ["/home/runner/run.sh"],
+  securityContext: restrictedContainer,
+  resources,
   ...extra,
 });
 
 /**
- * Build runners: the runner plus a Docker daemon as a native sidecar (jobs build and run images). The daemon
- * is privileged, which is why these pods get nodes of their own and hold no cloud credentials.
+ * Build runners: the runner (restricted, as every runner) and rootless BuildKit as a native sidecar, one daemon per
+ * job, so that no build shares a daemon, a cache or a process namespace with another job's. BuildKit's rootless
+ * mode as its Kubernetes example runs it (moby/buildkit v0.32.2 examples/kubernetes/pod.rootless.yaml,
+ * docs/rootless.md): not privileged, uid 1000, seccomp and AppArmor unconfined, because rootlesskit creates a user
+ * namespace and mounts, which the runtime's default seccomp profile refuses without CAP_SYS_ADMIN; and
+ * `--oci-worker-no-process-sandbox`, because a dedicated /proc per build step would need an unmasked /proc, which
+ * Kubernetes gives only to pods with their own user namespace. Its cost: a build step can signal or trace the
+ * daemon of its own job. Job steps build with `docker buildx create --driver remote $BUILDKIT_HOST`.
  */
-export function buildRunnerTemplate(
-  placement: Placement,
-  dockerDindImage: string,
-  resources: { runner: ContainerResources; dind: ContainerResources },
-) {
+export function buildRunnerTemplate(placement: Placement, resources: { runner: ContainerResources; buildkit: ContainerResources }) {
   return {
+    metadata: { labels: runnerLabels("build") },
     spec: {
       ...placement,
+      securityContext: restrictedPod,
       initContainers: [
         {
-          name: "init-dind-externals",
-          image: IMAGES.actionsRunner,
-          command: ["cp"],
-          args: ["-r", "/home/runner/externals/.", "/home/runner/tmpDir/"],
-          volumeMounts: [{ name: "dind-externals", mountPath: "/home/runner/tmpDir" }],
-        },
-        {
-          name: "dind",
-          image: dockerDindImage,
-          args: ["dockerd", "--host=unix:///var/run/docker.sock", "--group=$(DOCKER_GROUP_GID)"],
-          env: [{ name: "DOCKER_GROUP_GID", value: "123" }],
-          securityContext: { privileged: true },
-          resources: resources.dind,
+          name: BUILDKIT_CONTAINER,
+          image: IMAGES.buildkitRootless,
+          // The image's entrypoint is `rootlesskit buildkitd`: these are buildkitd's flags.
+          args: ["--addr", BUILDKIT_ADDRESS, "--oci-worker-no-process-sandbox"],
+          securityContext: {
+            runAsUser: 1000,
+            runAsGroup: 1000,
+            seccompProfile: { type: "Unconfined" },
+            appArmorProfile: { type: "Unconfined" },
+          },
+          resources: resources.buildkit,
           restartPolicy: "Always",
-          startupProbe: { exec: { command: ["docker", "info"] }, initialDelaySeconds: 0, failureThreshold: 24, periodSeconds: 5 },
-          volumeMounts: [
-            { name: "work", mountPath: "/home/runner/_work" },
-            { name: "dind-sock", mountPath: "/var/run" },
-            { name: "dind-externals", mountPath: "/home/runner/externals" },
-          ],
+          startupProbe: {
+            exec: { command: ["buildctl", "--addr", BUILDKIT_ADDRESS, "debug", "workers"] },
+            failureThreshold: 24,
+            periodSeconds: 5,
+          },
+          volumeMounts: [{ name: "buildkit-state", mountPath: "/home/user/.local/share/buildkit" }],
         },
       ],
-      containers: [
-        runnerContainer({
-          env: [
-            { name: "DOCKER_HOST", value: "unix:///var/run/docker.sock" },
-            { name: "RUNNER_WAIT_FOR_DOCKER_IN_SECONDS", value: "120" },
-          ],
-          resources: resources.runner,
-          volumeMounts: [
-            { name: "work", mountPath: "/home/runner/_work" },
-            { name: "dind-sock", mountPath: "/var/run" },
-          ],
-        }),
-      ],
-      volumes: [
-        { name: "work", emptyDir: {} },
-        { name: "dind-sock", emptyDir: {} },
-        { name: "dind-externals", emptyDir: {} },
-      ],
+      containers: [runnerContainer(resources.runner, { env: [{ name: "BUILDKIT_HOST", value: BUILDKIT_ADDRESS }] })],
+      volumes: [{ name: "buildkit-state", emptyDir: {} }],
     },
   };
 }
 
-/**
- * Deploy runners: no Docker, not privileged, and the IRSA service account that carries the CI role. Without
- * the build pool's toleration they never share a node with a privileged build runner.
- */
-export function deployRunnerTemplate(serviceAccountName: string, resources: ContainerResources) {
+/** Deploy and platform runners: restricted, no Docker, nothing but the runner. */
+export function deployRunnerTemplate(serviceAccountName: string, resources: ContainerResources, runner: RunnerKind) {
   return {
-    spec: {
-      serviceAccountName,
-      // The image names its user (`runner`, uid 1001); a numeric uid lets the kubelet verify it is not root.
-      securityContext: { runAsNonRoot: true, runAsUser: 1001, seccompProfile: { type: "RuntimeDefault" } },
-      containers: [runnerContainer({ securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } }, resources })],
-    },
+    metadata: { labels: runnerLabels(runner) },
+    spec: { serviceAccountName, securityContext: restrictedPod, containers: [runnerContainer(resources)] },
   };
 }

@@ -5,19 +5,18 @@ import { NodePoolConfig } from "../../config/sections/cluster";
 import { AdminConfig } from "../../config/sections/hub";
 import { placementOn } from "../../config/workloads";
 import { Naming } from "../../lib/naming";
-import { IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
 import { platformNamespace } from "../tenancy";
 import { podTemplateThroughMirror, RegistryMirrors, throughMirror } from "../../lib/images";
-import { CHARTS, chartSource, IMAGES } from "../../lib/versions";
-import { BUILDER_SERVICE_ACCOUNT, builderAccess, withServiceAccount } from "./builder";
+import { CHARTS, chartSource } from "../../lib/versions";
 import { instanceMetadataGuard } from "./egress-guard";
-import { buildRunnerTemplate, deployRunnerTemplate } from "./pod-templates";
+import { RunnerFargate, RunnerFargateArgs } from "./fargate";
+import { RunnerPodAdmission } from "./pod-admission";
+import { buildRunnerTemplate, deployRunnerTemplate, runnerLabels } from "./pod-templates";
 
 export const CONTROLLER_NAMESPACE = "arc-systems";
 export const RUNNERS_NAMESPACE = "ci-runners";
-export const DEPLOYER_SERVICE_ACCOUNT = "ci-deployer";
-/** The platform delivery runners' service account: no cloud role, no API token. */
-export const PLATFORM_SERVICE_ACCOUNT = "platform-delivery";
+/** The runners' service accounts (resource name → account): no cloud role and no API token, whatever the scale set. */
+const SERVICE_ACCOUNTS = { builder: "ci-builder", deployer: "ci-deployer", platform: "platform-delivery" } as const;
 /** The platform delivery runners' scale set, which the delivery workflows name in `runs-on`. */
 export const PLATFORM_SCALE_SET = "admin-platform";
 const CONTROLLER_SERVICE_ACCOUNT = "arc-controller";
@@ -31,11 +30,10 @@ export interface CiRunnersArgs {
   /** The node pool named by `ciRunners.nodePool`: build runners select its labels and tolerate its taints. */
   readonly buildPool: NodePoolConfig;
   readonly githubAppPrivateKey: pulumi.Output<string>;
-  readonly irsa: IrsaIssuer;
   /** The hub's ECR pull-through caches: every runner and controller image comes through one where it exists. */
   readonly registryMirrors: RegistryMirrors;
-  /** The hub's repositories, where build runners push images (none: build runners get no cloud credentials). */
-  readonly pushRepositoryArns: readonly string[];
+  /** Where the platform runners' Fargate profile goes (its selector is this component's). */
+  readonly fargate: Omit<RunnerFargateArgs, "awsProvider" | "naming" | "selector">;
 }
 
 /** The controller chart's image (0.14.2 values.yaml); the controller also runs its listener pods from it. */
@@ -43,14 +41,12 @@ const CONTROLLER_IMAGE = "ghcr.io/actions/gha-runner-scale-set-controller";
 
 /**
  * GitHub Actions runners on the admin cluster (actions-runner-controller with runner scale sets: ephemeral
- * pods registered with GitHub on demand, no long-lived runner VMs). Three scale sets:
- * `<env>-ci` builds and tests (Docker-in-Docker on the reserved pool, push rights to the hub's repositories only),
- * `<env>-deploy` deploys applications (the CI role through IRSA, so no long-term key exists anywhere), and
- * `<env>-platform` runs this repository's previews and deploys (no cloud role of its own: GitHub OIDC per job).
+ * pods registered with GitHub on demand, no long-lived runner VMs). Three scale sets, none holding a cloud role:
+ * `<env>-ci` builds (rootless BuildKit on the reserved pool), `<env>-deploy` deploys applications and
+ * `<env>-platform` runs this repository's previews and deploys (on Fargate). Each job assumes the role it needs
+ * through GitHub OIDC: its team's deploy role, a hub repository's push role, an environment's deploy role.
  */
 export class CiRunners extends pulumi.ComponentResource {
-  /** The CI role: environments grant it deploy rights through an EKS access entry. */
-  readonly roleArn: pulumi.Output<string>;
   readonly buildScaleSet: string;
   readonly deployScaleSet: string;
   readonly platformScaleSet: string;
@@ -74,61 +70,32 @@ export class CiRunners extends pulumi.ComponentResource {
       name: CONTROLLER_NAMESPACE,
       podSecurity: "baseline",
     });
-    // privileged: the build runners' Docker daemon.
+    // privileged, held to baseline but for BuildKit's unconfined profiles by the admission policy (pod-admission.ts).
     const runnersNamespace = platformNamespace(this, {
       provider: args.provider,
       naming,
       name: RUNNERS_NAMESPACE,
       podSecurity: "privileged",
     });
-
-    // An identity without IAM permissions: what it may do is the environments' access entries (edit in their team
-    // namespaces). It assumes no deploy role: a job on these runners, whatever its repository, cannot change a platform.
-    const role = serviceAccountRole(this, `${name}-deployer`, {
-      awsProvider: args.awsProvider,
-      irsa: args.irsa,
-      naming,
-      purpose: "ci-deployer",
-      namespace: RUNNERS_NAMESPACE,
-      serviceAccount: DEPLOYER_SERVICE_ACCOUNT,
-    });
-    this.roleArn = role.arn;
+    const admission = new RunnerPodAdmission(
+      `${name}-pod-admission`,
+      { provider: args.provider, naming, namespace: RUNNERS_NAMESPACE, buildPoolLabels: args.buildPool.labels },
+      { parent: this },
+    );
 
     new k8s.networking.v1.NetworkPolicy(
       `${name}-no-instance-metadata`,
       { metadata: { name: "no-instance-metadata", namespace: RUNNERS_NAMESPACE, labels: naming.labels() }, spec: instanceMetadataGuard() },
       { ...k8sOpts, dependsOn: runnersNamespace },
     );
-
-    const deployer = new k8s.core.v1.ServiceAccount(
-      `${name}-deployer`,
-      {
-        metadata: {
-          name: DEPLOYER_SERVICE_ACCOUNT,
-          namespace: RUNNERS_NAMESPACE,
-          labels: naming.labels(),
-          annotations: { [ROLE_ARN_ANNOTATION]: role.arn },
-        },
-      },
-      { ...k8sOpts, dependsOn: runnersNamespace },
+    const serviceAccounts = Object.entries(SERVICE_ACCOUNTS).map(
+      ([resource, account]) =>
+        new k8s.core.v1.ServiceAccount(
+          `${name}-${resource}`,
+          { metadata: { name: account, namespace: RUNNERS_NAMESPACE, labels: naming.labels() }, automountServiceAccountToken: false },
+          { ...k8sOpts, dependsOn: runnersNamespace },
+        ),
     );
-    const platformRunner = new k8s.core.v1.ServiceAccount(
-      `${name}-platform`,
-      {
-        metadata: { name: PLATFORM_SERVICE_ACCOUNT, namespace: RUNNERS_NAMESPACE, labels: naming.labels() },
-        automountServiceAccountToken: false,
-      },
-      { ...k8sOpts, dependsOn: runnersNamespace },
-    );
-    const builder =
-      args.pushRepositoryArns.length > 0
-        ? builderAccess(this, name, {
-            ...args,
-            namespace: RUNNERS_NAMESPACE,
-            repositoryArns: args.pushRepositoryArns,
-            dependsOn: runnersNamespace,
-          })
-        : undefined;
     const githubApp = new k8s.core.v1.Secret(
       `${name}-github-app`,
       {
@@ -141,6 +108,16 @@ export class CiRunners extends pulumi.ComponentResource {
         },
       },
       { ...k8sOpts, dependsOn: runnersNamespace },
+    );
+    const fargate = new RunnerFargate(
+      `${name}-fargate`,
+      {
+        ...args.fargate,
+        awsProvider: args.awsProvider,
+        naming,
+        selector: { namespace: RUNNERS_NAMESPACE, labels: runnerLabels("platform") },
+      },
+      { parent: this },
     );
 
     // Chart v4 for all three: no hooks, and the controller's CRDs are applied (and upgraded) like any object.
@@ -163,7 +140,7 @@ export class CiRunners extends pulumi.ComponentResource {
       { ...k8sOpts, dependsOn: [controllerNamespace, runnersNamespace] },
     );
 
-    const scaleSet = (release: string, values: Record<string, unknown>) =>
+    const scaleSet = (release: string, runnerGroup: string, values: Record<string, unknown>, after: pulumi.Resource[] = []) =>
       new k8s.helm.v4.Chart(
         `${name}-${release}`,
         {
@@ -175,45 +152,42 @@ export class CiRunners extends pulumi.ComponentResource {
             githubConfigSecret: GITHUB_APP_SECRET,
             // Named explicitly: the chart would otherwise look the controller up in the cluster while rendering.
             controllerServiceAccount: { namespace: CONTROLLER_NAMESPACE, name: CONTROLLER_SERVICE_ACCOUNT },
+            runnerScaleSetName: release,
+            runnerGroup,
             ...values,
           },
         },
-        // After the controller (its CRDs), and deleted before it, so that its finalizers can still run.
-        { ...k8sOpts, dependsOn: [controller, githubApp, deployer, platformRunner, ...(builder ? [builder] : [])] },
+        // After the controller (its CRDs) and the admission policy, and deleted before them, so that the
+        // controller's finalizers can still run.
+        { ...k8sOpts, dependsOn: [controller, githubApp, admission, ...serviceAccounts, ...after] },
       );
+    // The templates name upstream images; each comes through the hub's cache of its registry.
+    const template = <T extends { spec: object }>(t: T) => podTemplateThroughMirror(t, args.registryMirrors);
 
-    // The templates name upstream images (runner, Docker daemon); each comes through the hub's cache of its registry.
-    const buildTemplate = podTemplateThroughMirror(
-      buildRunnerTemplate(placementOn(args.buildPool), IMAGES.dockerDind, ciRunners.build),
-      args.registryMirrors,
-    );
-    scaleSet(this.buildScaleSet, {
-      runnerScaleSetName: this.buildScaleSet,
+    const buildTemplate = buildRunnerTemplate(placementOn(args.buildPool), ciRunners.build);
+    scaleSet(this.buildScaleSet, ciRunners.build.runnerGroup, {
       minRunners: ciRunners.minRunners,
       maxRunners: ciRunners.maxRunners,
-      template: withServiceAccount(buildTemplate, builder && BUILDER_SERVICE_ACCOUNT),
+      template: template({ ...buildTemplate, spec: { ...buildTemplate.spec, serviceAccountName: SERVICE_ACCOUNTS.builder } }),
     });
-    scaleSet(this.deployScaleSet, {
-      runnerScaleSetName: this.deployScaleSet,
-      runnerGroup: ciRunners.deploy.runnerGroup,
+    scaleSet(this.deployScaleSet, ciRunners.deploy.runnerGroup, {
       minRunners: 0,
       maxRunners: ciRunners.deploy.maxRunners,
-      template: podTemplateThroughMirror(deployRunnerTemplate(DEPLOYER_SERVICE_ACCOUNT, ciRunners.deploy.resources), args.registryMirrors),
+      template: template(deployRunnerTemplate(SERVICE_ACCOUNTS.deployer, ciRunners.deploy.resources, "deploy")),
     });
-
-    scaleSet(this.platformScaleSet, {
-      runnerScaleSetName: this.platformScaleSet,
-      runnerGroup: ciRunners.platform.runnerGroup,
-      minRunners: 0,
-      maxRunners: ciRunners.platform.maxRunners,
-      template: podTemplateThroughMirror(
-        deployRunnerTemplate(PLATFORM_SERVICE_ACCOUNT, ciRunners.platform.resources),
-        args.registryMirrors,
-      ),
-    });
+    // After the Fargate profile: a runner pod created before it would land on a node of the pools.
+    scaleSet(
+      this.platformScaleSet,
+      ciRunners.platform.runnerGroup,
+      {
+        minRunners: 0,
+        maxRunners: ciRunners.platform.maxRunners,
+        template: template(deployRunnerTemplate(SERVICE_ACCOUNTS.platform, ciRunners.platform.resources, "platform")),
+      },
+      [fargate],
+    );
 
     this.registerOutputs({
-      roleArn: this.roleArn,
       buildScaleSet: this.buildScaleSet,
       deployScaleSet: this.deployScaleSet,
       platformScaleSet: this.platformScaleSet,

@@ -8,6 +8,7 @@ import { lifecyclePolicy } from "./lifecycle";
 import { crossAccountPullPolicy } from "./policies";
 
 export { pushPolicy, UNSCOPABLE_LOGIN } from "./policies";
+export { RegistryPushAccess } from "./push-access";
 
 export interface RegistryArgs {
   readonly awsProvider: aws.Provider;

@@ -1,6 +1,6 @@
 /**
- * The IAM documents of the image path: who may pull the hub's repositories from other accounts, and what the
- * build runners may push.
+ * The IAM documents of the image path: who may pull the hub's repositories from other accounts, and what a
+ * repository's push role may do.
  */
 
 /**
@@ -50,12 +50,12 @@ export function crossAccountPullPolicy(partition: string, accountIds: readonly s
   };
 }
 
-/** Identity policy of the build runners: push to these repositories, and log in to the registry. */
-export function pushPolicy(repositoryArns: readonly string[]) {
+/** Identity policy of one repository's push role: push to that repository, and log in to the registry. */
+export function pushPolicy(repositoryArn: string) {
   return {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "PushToHubRepositories", Effect: "Allow", Action: PUSH_ACTIONS, Resource: repositoryArns },
+      { Sid: "PushToItsRepository", Effect: "Allow", Action: PUSH_ACTIONS, Resource: repositoryArn },
       { Sid: "RegistryLogin", Effect: "Allow", Action: UNSCOPABLE_LOGIN, Resource: "*" },
     ],
   };

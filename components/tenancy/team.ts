@@ -9,6 +9,15 @@ import { TEAM_ROLE_BINDINGS } from "./roles";
 
 export const PULL_SECRET_NAME = "registry-credentials";
 
+/**
+ * The Kubernetes group of a team's CI role (components/ci-runners/team-access.ts, its EKS access entry). No person
+ * is ever in it: the API server prefixes every directory group (identity.oidc.groupsPrefix), and Active Directory
+ * refuses `:` in group names.
+ */
+export function teamCiGroup(team: string): string {
+  return `platform:ci:${team}`;
+}
+
 export interface TeamArgs {
   readonly provider: k8s.Provider;
   readonly naming: Naming;
@@ -26,8 +35,6 @@ export interface TeamArgs {
   readonly nodePortsRefused: boolean;
   /** `.dockerconfigjson` attached to every namespace's default ServiceAccount, when registries need credentials. */
   readonly pullSecret?: pulumi.Output<string>;
-  /** The group the hub's CI role is in on this cluster (ci-runners CI_DEPLOYERS_GROUP): it deploys as the team's developers. */
-  readonly ciDeployGroup?: string;
   /** Where ClusterNetworkPolicies are enforced (Calico): the team's isolation policy (guardrails.ts); absent elsewhere. */
   readonly isolation?: {
     /** Calico in the same stack, whose CRD chart installs the policy's CRD. */
@@ -106,13 +113,15 @@ export class Team extends pulumi.ComponentResource {
           inNamespace,
         );
       }
-      if (args.ciDeployGroup) {
+      if (team.ci) {
+        // The team's own CI role is in this group alone (its EKS access entry): it deploys as the team's developers,
+        // here and in no other team's namespace.
         new k8s.rbac.v1.RoleBinding(
           `${prefix}-ci-deploy`,
           {
             metadata: metadata("team-ci-deploy"),
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: TEAM_ROLE_BINDINGS.developers },
-            subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: args.ciDeployGroup }],
+            subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: teamCiGroup(team.name) }],
           },
           inNamespace,
         );

@@ -12,6 +12,7 @@ import {
   nonNegativeInt,
   positiveInt,
 } from "../primitives";
+import { githubRepository } from "./tenancy";
 
 /** How a workload environment finds the admin hub: a Pulumi stack reference, so no cycle is possible. */
 export const hubSection = z.strictObject({
@@ -85,14 +86,22 @@ const vpnClientCidr = cidr.refine(
 
 /**
  * Runner containers, explicit so that the runners' namespace defaults (500m CPU, 512Mi limits) do not OOM-kill
- * builds and `pulumi up`. Build pods: job steps run in `runner`, image builds in the `dind` daemon; requests
- * sized so three build pods share a c7i.2xlarge node. Deploy pods run `pulumi up` (Node.js plus provider plugins).
+ * builds and `pulumi up`. Build pods: job steps run in `runner`, image builds in the `buildkit` daemon; requests
+ * sized so three build pods share a c7i.2xlarge node. Deploy pods run kubectl and helm.
  */
 const BUILD_RESOURCES = {
   runner: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } },
-  dind: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "4", memory: "8Gi" } },
+  buildkit: { requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "4", memory: "8Gi" } },
 };
 const DEPLOY_RESOURCES = { requests: { cpu: "500m", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } };
+/**
+ * Platform runners run `pulumi up` (Node.js plus provider plugins) on Fargate, which sizes a pod by its requests
+ * and runs it at guaranteed QoS, requests equal to limits (Amazon EKS User Guide, "Fargate Pod configuration").
+ */
+const PLATFORM_RESOURCES = { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "2", memory: "4Gi" } };
+
+/** An ECR repository of the hub (`registries.repositories`) → the GitHub repositories whose build jobs push to it. */
+const pushSources = z.record(z.string().min(1), z.array(githubRepository).min(1).superRefine(noDuplicates("a repository")));
 
 /** The admin hub: identity, CI, VPN and inter-VPC routing for every environment. */
 export const adminSection = z.strictObject({
@@ -106,21 +115,28 @@ export const adminSection = z.strictObject({
       githubAppInstallationId: z
         .string()
         .regex(/^[0-9]+$/, { message: "expected the numeric id of the App's installation (quote it in YAML)" }),
-      /** Idle and maximum build runners (Docker-in-Docker, no cloud credentials). */
+      /** Idle and maximum build runners (rootless BuildKit, no cloud credentials of their own). */
       minRunners: nonNegativeInt,
       maxRunners: positiveInt,
-      /** Node pool (of cluster.nodePools) reserved for build runners: they run privileged, so they get nodes of their own. */
+      /** Node pool (of cluster.nodePools) reserved for build runners: untrusted build steps get nodes of their own. */
       nodePool: dnsLabel,
-      /** Build runners' containers (their pods run on `nodePool`). */
-      build: z
-        .strictObject({
-          runner: containerResources.default(BUILD_RESOURCES.runner),
-          dind: containerResources.default(BUILD_RESOURCES.dind),
-        })
-        .default(BUILD_RESOURCES),
+      build: z.strictObject({
+        /**
+         * The GitHub runner group the build scale set registers in. Required: without one it joins the Default
+         * group, which every repository of the organisation may use. Restrict it in GitHub to the repositories that
+         * build here (runner groups: "Managing access to self-hosted runners using groups").
+         */
+        runnerGroup: z.string().min(1),
+        runner: containerResources.default(BUILD_RESOURCES.runner),
+        buildkit: containerResources.default(BUILD_RESOURCES.buildkit),
+        /** The GitHub environment a build job names to push (its protection rules decide which refs may). */
+        pushEnvironment: z.string().min(1).default("publish"),
+        /** Who pushes to which hub repository: one push role per repository, for these repositories' jobs only. */
+        pushFrom: pushSources.default({}),
+      }),
       /**
-       * Application deploy runners: the only pods holding the CI role (edit in the environments' team namespaces), so
-       * only workflows GitHub admits to this runner group can deploy applications.
+       * Application deploy runners: they reach the environments' private API endpoints and hold no cloud role; a job
+       * assumes its team's role per environment through GitHub OIDC (teams[].ci).
        */
       deploy: z
         .strictObject({
@@ -133,15 +149,15 @@ export const adminSection = z.strictObject({
        * Platform delivery runners: where this repository's previews, deploys and drift checks run, since every
        * environment's API endpoint is reachable from the hub's private subnets only. They hold no cloud role: each
        * job gets the environment's deploy or preview role from GitHub OIDC, so pull-request code run here never
-       * holds deploy rights.
+       * holds deploy rights. On Fargate, outside the node pools admin's own updates roll.
        */
       platform: z
         .strictObject({
           runnerGroup: z.string().min(1).default("platform-delivery"),
           maxRunners: positiveInt.default(4),
-          resources: containerResources.default(DEPLOY_RESOURCES),
+          resources: containerResources.default(PLATFORM_RESOURCES),
         })
-        .default({ runnerGroup: "platform-delivery", maxRunners: 4, resources: DEPLOY_RESOURCES }),
+        .default({ runnerGroup: "platform-delivery", maxRunners: 4, resources: PLATFORM_RESOURCES }),
     })
     .superRefine((runners, ctx) => {
       // The runner scale set refuses minRunners above maxRunners; each is checked on its own first.

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { tagValue } from "../aws-limits";
-import { cidr, dnsLabel, groupName, nonNegativeInt, quantity } from "../primitives";
+import { cidr, dnsLabel, groupName, noDuplicates, nonNegativeInt, quantity } from "../primitives";
 import { quantityExceeds } from "../quantity";
 
 export const POD_SECURITY_LEVELS = ["privileged", "baseline", "restricted"] as const;
@@ -54,6 +54,23 @@ const egressRule = z.strictObject({
   protocol: z.enum(["TCP", "UDP"]).default("TCP"),
 });
 
+/**
+ * A GitHub repository as its OIDC tokens name it, with the immutable ids GitHub appends to the owner and the
+ * repository (`<owner>@<owner id>/<repository>@<repository id>`, the default `sub` of repositories created or
+ * renamed from 2026-07-15 and of older ones whose admins opt in: github/docs#45221). Names alone are refused: a
+ * renamed organisation or a deleted repository frees its name for someone else, whose tokens would then match.
+ */
+export const githubRepository = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})@[0-9]+\/[A-Za-z0-9._-]{1,100}@[0-9]+$/, {
+  message:
+    "expected <owner>@<owner id>/<repository>@<repository id> as the repository's OIDC subject names it, such as example@1000001/payments-api@2000001 (gh api repos/<owner>/<repository> --jq '.owner.id, .id')",
+});
+
+/** The team's CI: which repositories' jobs deploy to its namespaces, and nothing else (components/ci-runners/team-access.ts). */
+const teamCi = z.strictObject({
+  /** Jobs of these repositories that run in the GitHub environment named after this environment (e2e, stage, prod). */
+  repositories: z.array(githubRepository).min(1).superRefine(noDuplicates("a repository")),
+});
+
 export const teamSchema = z.strictObject({
   name: dnsLabel,
   /** Like the environment's, the team's ownership can become AWS tags (lib/naming.ts `tags(team)`). */
@@ -82,6 +99,8 @@ export const teamSchema = z.strictObject({
    * class's parameters select on; without it, only internal load balancers.
    */
   publicIngress: z.boolean().default(false),
+  /** Deploys from CI: absent, no CI job acts in the team's namespaces. */
+  ci: teamCi.optional(),
 });
 
 export const teamsSection = z.array(teamSchema);

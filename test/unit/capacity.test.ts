@@ -102,16 +102,20 @@ describe("every configured request fits a node of a pool it can be scheduled on"
     expect(CAPACITY_RULES.flatMap((rule) => rule(roomier, NO_SECRETS))).toEqual([]);
   });
 
-  test("build runners are judged on the CI pool only (its labels and taint), runner and dind together; deploy runners on untainted pools", () => {
+  test("build runners are judged on the CI pool only (its labels and taint), runner and BuildKit together; deploy runners on untainted pools", () => {
     const builds = configOf(
       "admin",
-      (c) => (c.admin.ciRunners.build = { dind: { requests: { cpu: "7", memory: "2Gi" }, limits: { cpu: "8", memory: "8Gi" } } }),
+      (c) =>
+        (c.admin.ciRunners.build = {
+          ...c.admin.ciRunners.build,
+          buildkit: { requests: { cpu: "7", memory: "2Gi" }, limits: { cpu: "8", memory: "8Gi" } },
+        }),
     );
     expect(podsFitTheirNodePools(builds, NO_SECRETS)).toEqual([
       {
         path: "admin.ciRunners.build",
         expected: expect.stringMatching(
-          /^cpu requests that fit a node of cluster\.nodePools\[1\]\.instanceTypes \(pool "ci", the only pool the build runner .*requests 8 \(runner 1 \+ dind 7\), one c7i\.2xlarge node leaves 7\.58 to pods \(8 vCPUs less 90m kube-reserved and 330m of DaemonSets\)$/,
+          /^cpu requests that fit a node of cluster\.nodePools\[1\]\.instanceTypes \(pool "ci", the only pool the build runner .*requests 8 \(runner 1 \+ buildkit 7\), one c7i\.2xlarge node leaves 7\.58 to pods \(8 vCPUs less 90m kube-reserved and 330m of DaemonSets\)$/,
         ),
       },
     ]);
@@ -183,7 +187,10 @@ describe("every configured request fits a node of a pool it can be scheduled on"
     const lines = await violationsOf(
       "admin",
       (c) =>
-        (c["platform:admin"].ciRunners.build = { runner: { requests: { cpu: "1", memory: "8Gi" }, limits: { cpu: "2", memory: "4Gi" } } }),
+        (c["platform:admin"].ciRunners.build = {
+          ...c["platform:admin"].ciRunners.build,
+          runner: { requests: { cpu: "1", memory: "8Gi" }, limits: { cpu: "2", memory: "4Gi" } },
+        }),
     );
     expect(lines).toEqual([
       expect.stringMatching(
@@ -219,7 +226,7 @@ describe("pools where zonal volumes can land are stateful", () => {
 });
 
 describe("the configured sizes reach the pods", () => {
-  test("build runner and dind, and deploy runner containers carry explicit requests and limits (defaults from config)", async () => {
+  test("build runner and BuildKit, and deploy runner containers carry explicit requests and limits (defaults from config)", async () => {
     const hub = await runStack("admin");
     const values = (name: string) => hub.one("kubernetes:helm.sh/v4:Chart", name).inputs.values.template.spec;
     const build = values("ci-runners-admin-ci");
@@ -227,7 +234,7 @@ describe("the configured sizes reach the pods", () => {
       requests: { cpu: "1", memory: "2Gi" },
       limits: { cpu: "2", memory: "4Gi" },
     });
-    expect(build.initContainers.find((c: any) => c.name === "dind").resources).toEqual({
+    expect(build.initContainers.find((c: any) => c.name === "buildkitd").resources).toEqual({
       requests: { cpu: "1", memory: "2Gi" },
       limits: { cpu: "4", memory: "8Gi" },
     });

@@ -1,7 +1,6 @@
 import { CHARTS, IMAGES, splitImage } from "../../lib/versions";
 import { defaultHubOutputs } from "../mocks";
 import { readStackConfig, readTestSecrets, runStack, StackRun } from "../harness";
-import { teamNamespaces } from "../../config/sections/tenancy";
 
 const ENVIRONMENTS = ["e2e", "stage", "prod"] as const;
 const admin = readStackConfig("admin")["platform:admin"];
@@ -14,7 +13,6 @@ const hubOutputsOf: Record<string, typeof defaultHubOutputs> = {
   prod: {
     ...defaultHubOutputs,
     transitGatewayId: "tgw-0fedcba9876543210",
-    ciRoleArn: "arn:aws:iam::555555555555:role/other-ci",
     dexIssuerUrl: "https://sso.example.org",
     vpcCidr: "10.1.0.0/16",
   },
@@ -31,12 +29,13 @@ beforeAll(async () => {
 });
 
 describe("admin stack", () => {
-  test("exports the Dex issuer URL, the Transit Gateway id and the CI role ARN", () => {
-    const role = hub.one("aws:iam/role:Role", "ci-runners-deployer-role");
-    expect(role.inputs.name).toBe("admin-ci-deployer");
+  test("exports the Dex issuer URL, the Transit Gateway id and its repositories' push roles, and no CI role", () => {
     expect(hub.outputs.dexIssuerUrl).toBe("https://dex.admin.platform.example.com");
     expect(hub.outputs.transitGatewayId).toBe("transit-tgw-id");
-    expect(hub.outputs.ciRoleArn).toMatch(/^arn:aws:iam:/);
+    expect(Object.keys(hub.outputs.registryPushRoleArns).sort()).toEqual(
+      [...readStackConfig("admin")["platform:registries"].repositories].sort(),
+    );
+    expect(hub.outputs).not.toHaveProperty("ciRoleArn");
     expect(hub.outputs.vpcCidr).toBe("10.0.0.0/16");
     expect(hub.outputs.vpnClientCidr).toBe(admin.vpn.clientCidr);
     expect(Object.keys(defaultHubOutputs).every((name) => name in hub.outputs)).toBe(true);
@@ -142,35 +141,27 @@ describe("Dex", () => {
 });
 
 describe("CI runners", () => {
-  test("deploy runners run in their own namespace under the IRSA CI role, which trusts only their service account", () => {
-    const namespace = hub.one("kubernetes:core/v1:Namespace", "ci-runners-namespace").inputs.metadata;
-    expect(namespace.name).toBe("ci-runners");
-    const serviceAccount = hub.one("kubernetes:core/v1:ServiceAccount", "ci-runners-deployer").inputs.metadata;
-    expect(serviceAccount).toMatchObject({ name: "ci-deployer", namespace: "ci-runners" });
-    expect(serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toBe(hub.outputs.ciRoleArn);
+  const values = (scaleSet: string) => hub.one("kubernetes:helm.sh/v4:Chart", `ci-runners-${scaleSet}`).inputs.values;
+  const SCALE_SETS = ["admin-ci", "admin-deploy", "admin-platform"];
 
-    const trust = JSON.parse(hub.one("aws:iam/role:Role", "ci-runners-deployer-role").inputs.assumeRolePolicy);
-    const [statement] = trust.Statement;
-    expect(statement.Action).toBe("sts:AssumeRoleWithWebIdentity");
-    expect(statement.Principal.Federated).toMatch(/:oidc-provider\/oidc\.eks\./);
-    const conditions = statement.Condition.StringEquals;
-    const issuer = Object.keys(conditions)
-      .find((k) => k.endsWith(":sub"))!
-      .replace(/:sub$/, "");
-    expect(conditions).toEqual({
-      [`${issuer}:sub`]: "system:serviceaccount:ci-runners:ci-deployer",
-      [`${issuer}:aud`]: "sts.amazonaws.com",
-    });
+  test("no runner holds a cloud role or an API token: every job assumes its own role through GitHub OIDC", () => {
+    for (const [scaleSet, account] of [
+      ["admin-ci", "ci-builder"],
+      ["admin-deploy", "ci-deployer"],
+      ["admin-platform", "platform-delivery"],
+    ]) {
+      expect(values(scaleSet).template.spec.serviceAccountName).toBe(account);
+      const serviceAccount = hub.ofType("kubernetes:core/v1:ServiceAccount").find((a) => a.inputs.metadata.name === account)!.inputs;
+      expect(serviceAccount.metadata).toMatchObject({ namespace: "ci-runners" });
+      expect(serviceAccount.metadata.annotations?.["eks.amazonaws.com/role-arn"]).toBeUndefined();
+      expect(serviceAccount.automountServiceAccountToken).toBe(false);
+    }
+    // No IRSA role trusts a service account of the runners' namespace.
+    const trusts = hub.ofType("aws:iam/role:Role").map((r) => String(r.inputs.assumeRolePolicy));
+    expect(trusts.filter((trust) => trust.includes("system:serviceaccount:ci-runners:"))).toEqual([]);
   });
 
-  test("the CI role has no IAM permission at all: it cannot assume any environment's deploy role", () => {
-    expect(hub.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.startsWith("ci-runners-deployer"))).toEqual([]);
-    expect(hub.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((p) => p.name.startsWith("ci-runners-deployer"))).toEqual(
-      [],
-    );
-  });
-
-  test("the pinned controller manages the runners' namespace only; each scale set names it explicitly", () => {
+  test("the pinned controller manages the runners' namespace only; each scale set names it and a runner group of its own", () => {
     const controller = hub.one("kubernetes:helm.sh/v4:Chart", "ci-runners-controller").inputs;
     expect(controller).toMatchObject({
       chart: expect.stringMatching(/gha-runner-scale-set-controller$/),
@@ -178,7 +169,12 @@ describe("CI runners", () => {
       namespace: "arc-systems",
     });
     expect(controller.values.flags.watchSingleNamespace).toBe("ci-runners");
-    for (const scaleSet of ["admin-ci", "admin-deploy", "admin-platform"]) {
+    const groups = {
+      "admin-ci": admin.ciRunners.build.runnerGroup,
+      "admin-deploy": admin.ciRunners.deploy.runnerGroup,
+      "admin-platform": "platform-delivery",
+    };
+    for (const scaleSet of SCALE_SETS) {
       const chart = hub.one("kubernetes:helm.sh/v4:Chart", `ci-runners-${scaleSet}`).inputs;
       expect(chart).toMatchObject({
         chart: expect.stringMatching(/gha-runner-scale-set$/),
@@ -190,50 +186,61 @@ describe("CI runners", () => {
         githubConfigSecret: "github-app",
         controllerServiceAccount: { namespace: "arc-systems", name: controller.values.serviceAccount.name },
         runnerScaleSetName: scaleSet,
+        runnerGroup: groups[scaleSet as keyof typeof groups],
       });
     }
+    expect(new Set(Object.values(groups)).size).toBe(3);
     const app = hub.one("kubernetes:core/v1:Secret", "ci-runners-github-app").inputs;
     expect(app.metadata).toMatchObject({ name: "github-app", namespace: "ci-runners" });
     expect(Object.keys(app.stringData).sort()).toEqual(["github_app_id", "github_app_installation_id", "github_app_private_key"]);
   });
 
-  test("build runners are privileged on the reserved pool with the push role only (image-path.test.ts); deploy runners are neither", () => {
-    const build = hub.one("kubernetes:helm.sh/v4:Chart", "ci-runners-admin-ci").inputs.values;
+  test("build runners: rootless BuildKit, no privileged container, on the reserved pool; deploy runners share no node with them", () => {
+    const build = values("admin-ci");
     expect(build).toMatchObject({ minRunners: admin.ciRunners.minRunners, maxRunners: admin.ciRunners.maxRunners });
     expect(build.template.spec.nodeSelector).toEqual({ "platform.example.io/pool": "ci" });
     expect(build.template.spec.tolerations).toEqual([
       { key: "platform.example.io/ci", operator: "Equal", value: "true", effect: "NoSchedule" },
     ]);
-    expect(build.template.spec.serviceAccountName).toBe("ci-builder");
-    expect(build.template.spec.initContainers.find((c: any) => c.name === "dind")).toMatchObject({
-      image: `${hub.outputs.registryHost}/docker-hub/library/${IMAGES.dockerDind}`,
-      securityContext: { privileged: true },
+    expect(JSON.stringify(build.template)).not.toContain("privileged");
+    const [buildkit] = build.template.spec.initContainers;
+    expect(buildkit).toMatchObject({
+      name: "buildkitd",
+      image: `${hub.outputs.registryHost}/docker-hub/${IMAGES.buildkitRootless}`,
+      args: ["--addr", "tcp://127.0.0.1:1234", "--oci-worker-no-process-sandbox"],
+      restartPolicy: "Always",
+      securityContext: {
+        runAsUser: 1000,
+        runAsGroup: 1000,
+        seccompProfile: { type: "Unconfined" },
+        appArmorProfile: { type: "Unconfined" },
+      },
+    });
+    expect(buildkit.securityContext.capabilities).toBeUndefined();
+    const [runner] = build.template.spec.containers;
+    expect(runner.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+    expect(runner.env).toEqual([{ name: "BUILDKIT_HOST", value: "tcp://127.0.0.1:1234" }]);
+    expect(build.template.spec.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 1001,
+      seccompProfile: { type: "RuntimeDefault" },
     });
 
-    const deploy = hub.one("kubernetes:helm.sh/v4:Chart", "ci-runners-admin-deploy").inputs.values;
-    expect(deploy).toMatchObject({
-      runnerGroup: admin.ciRunners.deploy.runnerGroup,
-      minRunners: 0,
-      maxRunners: admin.ciRunners.deploy.maxRunners,
-    });
-    expect(deploy.template.spec.serviceAccountName).toBe("ci-deployer");
+    const deploy = values("admin-deploy");
+    expect(deploy).toMatchObject({ minRunners: 0, maxRunners: admin.ciRunners.deploy.maxRunners });
     expect(deploy.template.spec.tolerations).toBeUndefined();
-    expect(JSON.stringify(deploy.template)).not.toContain("privileged");
+    expect(JSON.stringify(deploy.template)).not.toMatch(/privileged|Unconfined/);
   });
 
-  test("platform delivery runners (this repository's previews and deploys) hold no cloud role and no API token", () => {
-    const platform = hub.one("kubernetes:helm.sh/v4:Chart", "ci-runners-admin-platform").inputs.values;
-    expect(platform).toMatchObject({
-      runnerGroup: "platform-delivery",
-      minRunners: 0,
-      maxRunners: admin.ciRunners.platform?.maxRunners ?? 4,
-    });
-    expect(platform.template.spec.serviceAccountName).toBe("platform-delivery");
+  test("platform delivery runners carry the label the Fargate profile selects, and are sized as Fargate runs them", () => {
+    const platform = values("admin-platform");
+    expect(platform).toMatchObject({ minRunners: 0, maxRunners: admin.ciRunners.platform?.maxRunners ?? 4 });
+    expect(platform.template.metadata.labels).toEqual({ "platform.example.io/runner": "platform" });
     expect(platform.template.spec.tolerations).toBeUndefined();
-    expect(JSON.stringify(platform.template)).not.toContain("privileged");
-    const account = hub.one("kubernetes:core/v1:ServiceAccount", "ci-runners-platform").inputs;
-    expect(account.metadata.annotations?.["eks.amazonaws.com/role-arn"]).toBeUndefined();
-    expect(account.automountServiceAccountToken).toBe(false);
+    expect(platform.template.spec.nodeSelector).toBeUndefined();
+    const { requests, limits } = platform.template.spec.containers[0].resources;
+    expect(requests).toEqual(limits);
+    expect(JSON.stringify(platform.template)).not.toMatch(/privileged|Unconfined|hostPath/);
     expect(hub.outputs.ciRunnerScaleSets).toEqual({ build: "admin-ci", deploy: "admin-deploy", platform: "admin-platform" });
   });
 });
@@ -330,25 +337,12 @@ describe.each(ENVIRONMENTS)("%s attaches to the hub", (env) => {
     expect(idp.inputs.oidc).toMatchObject({ issuerUrl: hubOutputs.dexIssuerUrl, clientId: "kubernetes", groupsClaim: "groups" });
   });
 
-  test("grants the hub's CI role a developer's rights in each team namespace, and HTTPS from the hub's deploy runners to the API", () => {
-    const entry = run().one("aws:eks/accessEntry:AccessEntry", "ci-access-entry").inputs;
-    expect(entry).toMatchObject({ principalArn: hubOutputs.ciRoleArn, type: "STANDARD", kubernetesGroups: ["platform:ci-deployers"] });
-    // No EKS access policy: the team namespaces bind the entry's group, in whichever stack carries the team.
-    expect(
-      run()
-        .ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
-        .filter((a) => a.inputs.principalArn === hubOutputs.ciRoleArn),
-    ).toEqual([]);
-    const teams = readStackConfig(env)["platform:teams"].flatMap(teamNamespaces);
-    const ciBindings = run()
-      .ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
-      .filter((b) => b.inputs.metadata.name === "team-ci-deploy")
-      .map((b) => b.inputs);
-    expect(ciBindings.map((b) => b.metadata.namespace).sort()).toEqual([...teams].sort());
-    for (const binding of ciBindings) {
-      expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "developer" });
-      expect(binding.subjects).toEqual([{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "platform:ci-deployers" }]);
-    }
+  test("grants no hub role anything (teams' CI roles are their own), and HTTPS from the hub's deploy runners to the API", () => {
+    const principals = run()
+      .ofType("aws:eks/accessEntry:AccessEntry")
+      .map((e) => String(e.inputs.principalArn));
+    expect(principals.filter((arn) => arn.includes(":444444444444:"))).toEqual([]);
+    expect(JSON.stringify(run().resources.map((r) => r.inputs))).not.toContain("platform:ci-deployers");
     const apiRule = run().one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "transit-api-from-hub").inputs;
     expect(apiRule).toMatchObject({
       prefixListId: hubOutputs.deployRunnerPrefixListId,

@@ -196,31 +196,43 @@ describe("the hub registry", () => {
     expect(runs[env].ofType("aws:ecr/repositoryPolicy:RepositoryPolicy")).toEqual([]);
   });
 
-  test("build runners push to the hub's repositories only, through a role that trusts only their service account", () => {
-    const role = runs.admin.one("aws:iam/role:Role", "ci-runners-builder-role");
-    expect(role.inputs.name).toBe("admin-ci-builder");
-    const [trust] = JSON.parse(role.inputs.assumeRolePolicy).Statement;
-    expect(Object.entries(trust.Condition.StringEquals).find(([k]) => k.endsWith(":sub"))?.[1]).toBe(
-      "system:serviceaccount:ci-runners:ci-builder",
-    );
-
-    const statements = JSON.parse(runs.admin.one("aws:iam/rolePolicy:RolePolicy", "ci-runners-builder-policy").inputs.policy).Statement;
-    expect(statements).toEqual([
-      { Sid: "PushToHubRepositories", Effect: "Allow", Action: expect.arrayContaining(PUSH), Resource: hubArns() },
-      { Sid: "RegistryLogin", Effect: "Allow", Action: UNSCOPABLE_LOGIN, Resource: "*" },
-    ]);
-    const actions = statements.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
-    expect(
-      actions.filter((a: string) => ![...PUSH, "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", UNSCOPABLE_LOGIN].includes(a)),
-    ).toEqual([]);
+  test("each hub repository has a push role that only its configured repositories' build jobs assume, and that pushes there only", () => {
+    const { pushFrom, pushEnvironment } = admin.ciRunners.build;
+    for (const [i, name] of registries("admin").repositories.entries()) {
+      const role = runs.admin.one("aws:iam/role:Role", `registry-push-${name.replaceAll("/", "-")}`);
+      expect(role.inputs.name).toBe(`admin-push-${name.replaceAll("/", "-")}`);
+      expect(role.inputs.permissionsBoundary).toMatch(/^arn:aws:iam::444444444444:policy\//);
+      const [trust] = JSON.parse(role.inputs.assumeRolePolicy).Statement;
+      expect(trust.Principal).toEqual({ Federated: "arn:aws:iam::444444444444:oidc-provider/token.actions.githubusercontent.com" });
+      expect(trust.Condition).toEqual({
+        StringEquals: {
+          "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+          "token.actions.githubusercontent.com:sub": pushFrom[name].map(
+            (source: string) => `repo:${source}:environment:${pushEnvironment ?? "publish"}`,
+          ),
+        },
+      });
+      const statements = JSON.parse(
+        runs.admin.one("aws:iam/rolePolicy:RolePolicy", `registry-push-${name.replaceAll("/", "-")}-push`).inputs.policy,
+      ).Statement;
+      expect(statements).toEqual([
+        { Sid: "PushToItsRepository", Effect: "Allow", Action: expect.arrayContaining(PUSH), Resource: hubArns()[i] },
+        { Sid: "RegistryLogin", Effect: "Allow", Action: UNSCOPABLE_LOGIN, Resource: "*" },
+      ]);
+      const actions = statements.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+      expect(
+        actions.filter((a: string) => ![...PUSH, "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", UNSCOPABLE_LOGIN].includes(a)),
+      ).toEqual([]);
+    }
+    // Tags are immutable where prod pulls: a tag once pushed always names the same image.
+    for (const repository of hubRepositories()) expect(repository.inputs.imageTagMutability).toBe("IMMUTABLE");
   });
 
-  test("only build runner pods carry the push role; deploy runners keep the CI role", () => {
-    const account = runs.admin.one("kubernetes:core/v1:ServiceAccount", "ci-runners-builder").inputs.metadata;
-    expect(account).toMatchObject({ name: "ci-builder", namespace: "ci-runners" });
-    expect(account.annotations["eks.amazonaws.com/role-arn"]).toMatch(/ci-runners-builder-role/);
+  test("no runner pod carries a push role: the build runners' service account has none", () => {
+    const account = runs.admin.one("kubernetes:core/v1:ServiceAccount", "ci-runners-builder").inputs;
+    expect(account.metadata).toMatchObject({ name: "ci-builder", namespace: "ci-runners" });
+    expect(account.metadata.annotations?.["eks.amazonaws.com/role-arn"]).toBeUndefined();
     expect(values(runs.admin, CHART, "ci-runners-admin-ci").template.spec.serviceAccountName).toBe("ci-builder");
-    expect(values(runs.admin, CHART, "ci-runners-admin-deploy").template.spec.serviceAccountName).toBe("ci-deployer");
   });
 
   test("the runners' images come from the hub's cache of their registry where it has one", () => {
@@ -229,11 +241,7 @@ describe("the hub registry", () => {
       return [...initContainers, ...containers].map((c: { image: string }) => c.image);
     };
     const runner = expectedImage("admin", IMAGES.actionsRunner);
-    expect(images("ci-runners-admin-ci")).toEqual([
-      runner,
-      `${expectedRegistry("admin", "docker.io")}/library/${IMAGES.dockerDind}`,
-      runner,
-    ]);
+    expect(images("ci-runners-admin-ci")).toEqual([`${expectedRegistry("admin", "docker.io")}/${IMAGES.buildkitRootless}`, runner]);
     expect(images("ci-runners-admin-deploy")).toEqual([runner]);
   });
 });
