@@ -6,7 +6,7 @@ import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { eksControlPlaneLogs, eksPrivateEndpoint, eksPublicEndpointRestricted, eksSecretsEncryption, eksStandardSupport } from "./aws/eks";
 import { ciNodesSingleHop, imdsv2Required } from "./aws/ec2";
 import { flowLogsToS3 } from "./aws/flow-logs";
-import { iamNoWildcardAdmin } from "./aws/iam";
+import { iamNoWildcardAdmin, iamTrustPolicies } from "./aws/iam";
 import { kmsKeyRotation } from "./aws/kms";
 import { s3Encryption, s3PublicAccessBlock, s3Versioning } from "./aws/s3";
 import { clientVpnGroupAuthorization } from "./aws/vpn";
@@ -38,6 +38,7 @@ export const POLICIES: Policies = [
   s3Versioning,
   s3PublicAccessBlock,
   iamNoWildcardAdmin,
+  iamTrustPolicies,
   kmsKeyRotation,
   // Hardening: directory groups at the dashboards and the VPN, verified log shipping, no node role for CI pods,
   // no Secrets for auditors, and the cost guardrails (standard support, flow logs to S3).

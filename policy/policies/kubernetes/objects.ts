@@ -8,6 +8,7 @@ export const K8S = {
   networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
   service: "kubernetes:core/v1:Service",
   clusterRole: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+  role: "kubernetes:rbac.authorization.k8s.io/v1:Role",
   clusterRoleBinding: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
   roleBinding: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
 } as const;
