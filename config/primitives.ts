@@ -75,10 +75,12 @@ export const ipv4Address = z
   });
 
 /**
- * An OIDC group name as the directory knows it, before the cluster's group prefix is added. Kubernetes takes
- * any string as a Group subject; Active Directory refuses only `" / \ [ ] : ; | = , + * ? < >` in group names
- * (so `Ops (EMEA)`, `R&D` and `O'Brien-team` are valid), and a leading or trailing space is a YAML slip the
- * directory would never send.
+ * An OIDC group name as the directory knows it, before the cluster's group prefix is added: the group's
+ * `sAMAccountName`, which Dex puts into the groups claim (config/sections/hub.ts). Kubernetes takes any string as a
+ * Group subject; Active Directory refuses `" / \ [ ] : ; | = , + * ? < >` and control characters in it, more than
+ * 256 characters, and a final `.` (the SAM-Account-Name schema attribute; MS-SAMR 3.1.1.6, "Attribute Constraints
+ * for Originating Updates"), so `Ops (EMEA)`, `R&D` and `O'Brien-team` are valid; a leading or trailing space is a
+ * YAML slip the directory would never send.
  */
 const AD_FORBIDDEN = /["/\\[\]:;|=,+*?<>]/;
 export const groupName = z
@@ -90,6 +92,9 @@ export const groupName = z
   })
   .refine((v) => v.trim() === v && !/\p{Cc}/u.test(v), {
     message: "expected a directory group name without leading or trailing spaces or control characters",
+  })
+  .refine((v) => !v.endsWith("."), {
+    message: "expected a directory group name that does not end with a period (Active Directory refuses it)",
   });
 
 /**

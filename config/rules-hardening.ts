@@ -8,22 +8,6 @@ import type { PlatformConfig, PlatformSecrets } from "./schema";
 
 type Rule = (config: PlatformConfig, secrets: PlatformSecrets) => Violation[];
 
-/**
- * The CI build pool runs privileged Docker daemons and untrusted build steps: its nodes answer instance metadata
- * on the node only (hop limit 1, the default for that pool), so no build pod obtains the node role.
- */
-export const ciBuildPoolKeepsMetadataOnNode: Rule = (c) => {
-  if (!c.admin || c.cluster.mode !== "eks") return [];
-  const index = c.cluster.nodePools.findIndex((pool) => pool.name === c.admin!.ciRunners.nodePool);
-  if (index < 0 || c.cluster.nodePools[index].metadataHopLimit !== 2) return [];
-  return [
-    {
-      path: `cluster.nodePools[${index}].metadataHopLimit`,
-      expected: `1 or nothing on admin.ciRunners.nodePool "${c.admin.ciRunners.nodePool}": with 2, build pods reach instance metadata and the node's IAM role`,
-    },
-  ];
-};
-
 /** The audit log answers "who changed this" in every environment; the other types are a cost decision. */
 export const auditLogIsAlwaysOn: Rule = (c) => {
   if (c.cluster.mode !== "eks" || c.cluster.controlPlaneLogTypes.includes("audit")) return [];
@@ -48,4 +32,4 @@ export const ecrEndpointsComeInPairs: Rule = (c) => {
   ];
 };
 
-export const HARDENING_RULES: Rule[] = [ciBuildPoolKeepsMetadataOnNode, auditLogIsAlwaysOn, ecrEndpointsComeInPairs];
+export const HARDENING_RULES: Rule[] = [auditLogIsAlwaysOn, ecrEndpointsComeInPairs];

@@ -255,6 +255,13 @@ const hubIsConsistent: Rule = (c) => {
       expected: `the Route53 zone of ${zone}: Dex's public name and its certificate validation records are created there`,
     });
   }
+  if (!c.services.certManager.enabled) {
+    violations.push({
+      path: "services.certManager.enabled",
+      expected:
+        "true on the hub: Dex's public NLB is built by the AWS Load Balancer Controller, installed only with cert-manager (its webhook certificate)",
+    });
+  }
   if (admin.dexHostname && !admin.dexHostname.endsWith(`.${zone}`)) {
     violations.push({
       path: "admin.dexHostname",

@@ -1,14 +1,15 @@
 import { dexIssuerUrl } from "../components/identity";
 import { awsCluster } from "./aws-cluster";
 import { Environment } from "./environment";
-import { adminHub } from "./hub";
+import { adminDex, adminHub } from "./hub";
 import { platformLayer } from "./platform-layer";
 
 /** admin: the hub's EKS cluster. Its API server trusts its own Dex, which every other environment trusts too. */
 export function adminEnvironment(env: Environment) {
   const dexIssuer = dexIssuerUrl(dexHostname(env));
   const oidcIssuerUrl = env.config.identity.oidc.issuerUrl ?? dexIssuer;
-  const { cluster, outputs, awsProvider, network, controlPlane, calico, registry } = awsCluster(env, { oidcIssuerUrl });
+  const { cluster, outputs, awsProvider, network, controlPlane, calico, registry, ingressReady } = awsCluster(env, { oidcIssuerUrl });
+  adminDex(env, { awsProvider, cluster, dexHostname: dexHostname(env), registryMirrors: outputs.registryMirrors, ingressReady });
   return {
     environment: env.stack,
     ...outputs,
@@ -18,7 +19,6 @@ export function adminEnvironment(env: Environment) {
       network,
       controlPlane,
       cluster,
-      dexHostname: dexHostname(env),
       registryMirrors: outputs.registryMirrors,
       // The hub's registry: CI pushes here, every environment pulls from here.
       repositoryArns: registry.repositoryArns,

@@ -116,12 +116,11 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
     podNetwork: cniCalico ? [networkAddons, cniCalico] : [networkAddons],
     // Calico's pool, not the ENIs, limits pod addresses: the kubelet's own default applies again.
     maxPods: cniCalico ? CALICO_MAX_PODS : undefined,
-    ciBuildPool: config.admin?.ciRunners.nodePool,
   });
   const services = new ClusterServices("cluster-services", { ...addons, nodes: [nodePools], retainVolumes: protect });
   const cluster = controlPlane.schedulable([nodePools, services]);
   const calico = cniCalico ?? new Calico("calico", { provider: cluster.provider, naming, config: calicoConfig, registryMirrors });
-  const { registry, outputs: platformServices } = awsServices(env, {
+  const { registry, ingressReady, outputs: platformServices } = awsServices(env, {
     awsProvider,
     scope,
     controlPlane,
@@ -137,6 +136,8 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
     cluster,
     calico,
     registry,
+    /** The load balancer controller's webhooks answering and its classes in place (empty without a controller). */
+    ingressReady,
     outputs: {
       clusterName: controlPlane.name,
       clusterEndpoint: controlPlane.endpoint,
@@ -235,6 +236,7 @@ function awsServices(env: Environment, { awsProvider, scope, controlPlane, clust
 
   return {
     registry,
+    ingressReady: loadBalancing?.ready ?? [],
     outputs: {
       registryHost: registry.host,
       registryMirrors: registry.mirrors,

@@ -20,20 +20,21 @@ export interface HubParts {
   readonly cluster: ClusterHandle;
 }
 
-/** admin: Dex, the CI runners, the VPN and the Transit Gateway. Returns what the environments read. */
-export function adminHub(
+/** admin: Dex, the one sign-in issuer of every environment, published through the hub's load balancer controller. */
+export function adminDex(
   env: Environment,
-  parts: HubParts & { dexHostname: string; registryMirrors: RegistryMirrors; repositoryArns: readonly string[] },
-) {
+  parts: Pick<HubParts, "awsProvider" | "cluster"> & {
+    dexHostname: string;
+    registryMirrors: RegistryMirrors;
+    ingressReady: pulumi.Input<pulumi.Resource>[];
+  },
+): Dex {
   const { config, secrets, naming } = env;
-  const { awsProvider, network, controlPlane, cluster } = parts;
   const admin = config.admin!;
-  const protect = config.environment.protectStatefulResources;
   const spokeNaming = admin.spokes.map((spoke) => new Naming(spoke.name, config.environment.domain, config.environment));
-
-  new Dex("dex", {
-    provider: cluster.provider,
-    awsProvider,
+  return new Dex("dex", {
+    provider: parts.cluster.provider,
+    awsProvider: parts.awsProvider,
     naming,
     dex: admin.dex,
     hostname: parts.dexHostname,
@@ -42,7 +43,17 @@ export function adminHub(
     ldapBindPassword: secrets.ldapBindPassword!,
     clientSecrets: secrets.oidcClientSecrets,
     registryMirrors: parts.registryMirrors,
+    loadBalancerController: parts.ingressReady,
   });
+}
+
+/** admin: the CI runners, the VPN and the Transit Gateway. Returns what the environments read. */
+export function adminHub(env: Environment, parts: HubParts & { registryMirrors: RegistryMirrors; repositoryArns: readonly string[] }) {
+  const { config, secrets, naming } = env;
+  const { awsProvider, network, controlPlane, cluster } = parts;
+  const admin = config.admin!;
+  const protect = config.environment.protectStatefulResources;
+
   const account = config.aws!;
   const partition = account.deployRoleArn.split(":")[1];
   const ci = new CiRunners("ci-runners", {

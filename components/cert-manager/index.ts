@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as certManager from "@pulumi/kubernetes-cert-manager";
 import * as pulumi from "@pulumi/pulumi";
-import { CertManagerConfig } from "../../config/sections/services";
+import { CertManagerConfig, IssuerName } from "../../config/sections/services";
 import { RegistryMirrors, registryThroughMirror } from "../../lib/images";
 import { Naming } from "../../lib/naming";
 import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
@@ -96,7 +96,16 @@ export class CertManager extends pulumi.ComponentResource {
           // typed argument for it, and typed arguments are merged over these values.
           // `imageRegistry` is the chart's one registry for all its images (controller, webhook, cainjector,
           // startupapicheck, ACME solver), all on Quay.
-          values: { crds: { enabled: true }, imageRegistry: registryThroughMirror("quay.io", args.registryMirrors) },
+          // `approveSignerNames`: the approver approves requests for these signers only (the chart's default is every
+          // Issuer and every ClusterIssuer, `clusterissuers.cert-manager.io/*`). ClusterIssuers, which any namespace
+          // may name, are approved only as configured: one created outside this program is never approved on its own.
+          // Namespaced Issuers stay approved: only the platform can create one (no team role holds `issuers`), and
+          // one signs only for its own namespace.
+          values: {
+            crds: { enabled: true },
+            imageRegistry: registryThroughMirror("quay.io", args.registryMirrors),
+            approveSignerNames: approvedSigners(config.issuers),
+          },
         },
       },
       { ...k8sOpts, dependsOn: namespace },
@@ -118,7 +127,18 @@ export class CertManager extends pulumi.ComponentResource {
       clusterIssuer(issuer, acmeIssuerSpec(issuer, config.acmeEmail!, zone), release);
     }
     if (config.issuers.includes("selfsigned-ca")) {
-      const bootstrap = clusterIssuer(SELF_SIGNED_CHAIN.bootstrapIssuer, { selfSigned: {} }, release);
+      // A namespaced Issuer: a self-signed issuer signs whatever it is asked, CA certificates included, and a
+      // ClusterIssuer could be named by any namespace's Certificate; this one only by cert-manager's own.
+      const bootstrap = new k8s.apiextensions.CustomResource(
+        `${name}-${SELF_SIGNED_CHAIN.bootstrapIssuer}`,
+        {
+          apiVersion: "cert-manager.io/v1",
+          kind: "Issuer",
+          metadata: { name: SELF_SIGNED_CHAIN.bootstrapIssuer, namespace: CERT_MANAGER_NAMESPACE, labels: naming.labels() },
+          spec: { selfSigned: {} },
+        },
+        { ...k8sOpts, dependsOn: release },
+      );
       const ca = new k8s.apiextensions.CustomResource(
         `${name}-${SELF_SIGNED_CHAIN.caSecret}-certificate`,
         {
@@ -135,6 +155,11 @@ export class CertManager extends pulumi.ComponentResource {
     this.issuers = [...config.issuers];
     this.registerOutputs({ issuers: this.issuers });
   }
+}
+
+/** Signer names (cert-manager's approval docs: `<resource>.<group>/<name>`, `*` for all) the approver may approve. */
+export function approvedSigners(issuers: readonly IssuerName[]): string[] {
+  return ["issuers.cert-manager.io/*", ...issuers.map((issuer) => `clusterissuers.cert-manager.io/${issuer}`)];
 }
 
 function requireZone(hostedZoneId: string | undefined): string {

@@ -38,8 +38,12 @@ export function acmeIssuerSpec(issuer: AcmeIssuerName, email: string, zone: Dns0
   };
 }
 
-/** The e2e CA: a self-signed issuer signs one CA certificate, whose key then signs every e2e certificate. */
+/**
+ * The e2e CA: a self-signed Issuer in cert-manager's namespace signs one CA certificate there, whose key then
+ * signs every e2e certificate through the `selfsigned-ca` ClusterIssuer.
+ */
 export const SELF_SIGNED_CHAIN = {
+  /** A namespaced Issuer, in cert-manager's namespace. */
   bootstrapIssuer: "selfsigned-bootstrap",
   /** Certificate and Secret of the CA, in cert-manager's namespace (where a CA ClusterIssuer reads it). */
   caSecret: "selfsigned-ca",
@@ -54,6 +58,6 @@ export function selfSignedCaCertificateSpec(environment: string) {
     // A year, renewed by cert-manager at two thirds: e2e clusters rarely live that long.
     duration: "8760h0m0s",
     privateKey: { algorithm: "ECDSA", size: 256 },
-    issuerRef: { name: SELF_SIGNED_CHAIN.bootstrapIssuer, kind: "ClusterIssuer", group: "cert-manager.io" },
+    issuerRef: { name: SELF_SIGNED_CHAIN.bootstrapIssuer, kind: "Issuer", group: "cert-manager.io" },
   };
 }

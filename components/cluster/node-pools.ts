@@ -36,23 +36,16 @@ export interface NodePoolsArgs {
    * limit from the instance type's ENI addresses, which is what the VPC CNI can actually give out.
    */
   readonly maxPods?: number;
-  /**
-   * The pool reserved for the hub's build runners (admin.ciRunners.nodePool): its pods run privileged Docker
-   * daemons and untrusted build steps, none of which needs instance metadata, so by default its nodes answer
-   * IMDS on the node only.
-   */
-  readonly ciBuildPool?: string;
 }
 
 /**
- * Hop limit 1 answers IMDSv2 token requests from the node's own network namespace only, so no pod (each one hop
- * further away) obtains a token, and with it the node role. 2 lets pods through: the EBS CSI node plugin reads
- * its instance's volume-attachment limits from IMDS from inside its container. Team namespaces cannot reach IMDS
- * either way (their network baseline); the CI build pool takes 1 unless its config says otherwise.
+ * IMDS PUT response hop limit of every node: 1 answers IMDSv2 token requests from the node's own network
+ * namespace only, so no pod (each one hop further away) obtains a token, and with it the node role. Pods on the
+ * host network (aws-node, kube-proxy, calico-node, node-exporter) are the node's namespace. Nothing else the
+ * platform runs reads IMDS: AWS credentials come from IRSA, regions and the VPC are given explicitly, and the EBS
+ * CSI node plugin falls back to the Kubernetes API for its instance's identity (docs/cluster.md).
  */
-export function metadataHopLimit(pool: NodePoolConfig, ciBuildPool: string | undefined): 1 | 2 {
-  return pool.metadataHopLimit ?? (pool.name === ciBuildPool ? 1 : 2);
-}
+export const METADATA_HOP_LIMIT = 1;
 
 /** What every node group of the component shares, and what one group waits for. */
 interface NodeGroupArgs extends NodePoolsArgs {
@@ -106,12 +99,8 @@ export class NodePools extends pulumi.ComponentResource {
         {
           name: naming.resource("eks", pool.name),
           updateDefaultVersion: true,
-          // IMDSv2 only; the hop limit decides whether pods reach it (metadataHopLimit above).
-          metadataOptions: {
-            httpEndpoint: "enabled",
-            httpTokens: "required",
-            httpPutResponseHopLimit: metadataHopLimit(pool, args.ciBuildPool),
-          },
+          // IMDSv2 only, on the node only (METADATA_HOP_LIMIT above).
+          metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: METADATA_HOP_LIMIT },
           userData: args.maxPods === undefined ? undefined : kubeletUserData(args.maxPods),
           blockDeviceMappings: [
             {

@@ -29,9 +29,14 @@ export interface EnvironmentDnsArgs {
 
 /**
  * Names and certificates for everything the environment publishes under `<env>.<domain>`: external-dns keeps a
- * record for each Ingress and LoadBalancer Service host, and one wildcard ACM certificate, DNS-validated and
- * renewed by AWS, lets the Load Balancer Controller terminate TLS for every such host (it picks the certificate
+ * record for each Ingress host and annotated LoadBalancer Service, and one wildcard ACM certificate, DNS-validated
+ * and renewed by AWS, lets the Load Balancer Controller terminate TLS for every such host (it picks the certificate
  * matching an Ingress's host).
+ *
+ * Which names: only the environment's zone (domain and zone filters, and an IAM policy on that zone alone). Within
+ * it, a team's objects may name only `<team>.<env>.<domain>` and below (Naming.teamDomain), which admission in team
+ * namespaces enforces on Ingress hosts and external-dns's hostname annotation before an object is stored: the
+ * filters here only select objects, and the annotations are the tenant's to set.
  */
 export class EnvironmentDns extends pulumi.ComponentResource {
   readonly certificateArn: pulumi.Output<string>;
@@ -69,9 +74,18 @@ export class EnvironmentDns extends pulumi.ComponentResource {
           serviceAccount: { create: true, name: SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: role.arn } },
           sources: ["service", "ingress"],
           domainFilters: [domain],
-          extraArgs: [`--zone-id-filter=${args.hostedZoneId}`],
-          // Creates and updates its own records, never deletes: a name removed by mistake stays resolvable.
-          policy: "upsert-only",
+          extraArgs: [
+            `--zone-id-filter=${args.hostedZoneId}`,
+            // Load balancers only: a NodePort Service would publish node addresses, a ClusterIP one (with
+            // --publish-internal-services) cluster addresses, neither of which anyone outside should be given.
+            "--service-type-filter=LoadBalancer",
+          ],
+          // Records follow their objects: one goes when its Ingress or Service goes. With upsert-only a name
+          // outlived what it pointed at (a team's deleted Ingress, a revoked public grant, a removed team), left
+          // pointing at an address the cloud may hand to someone else, and stayed taken. Deletes touch only records
+          // whose TXT ownership record carries this cluster's owner id (external-dns plan.go), never the names
+          // Pulumi keeps in the zone (Dex's, the certificates' validation records).
+          policy: "sync",
           registry: "txt",
           txtOwnerId: args.clusterName,
           tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],

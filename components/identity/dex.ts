@@ -29,6 +29,8 @@ export interface DexArgs {
   readonly clientSecrets: Record<string, pulumi.Output<string>>;
   /** The hub's ECR pull-through caches: Dex's image (GHCR) comes through one where the hub caches GHCR. */
   readonly registryMirrors: RegistryMirrors;
+  /** The AWS Load Balancer Controller, ready (LoadBalancerController.ready): it builds Dex's public NLB. */
+  readonly loadBalancerController: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -38,6 +40,13 @@ export interface DexArgs {
  */
 export class Dex extends pulumi.ComponentResource {
   readonly issuerUrl: string;
+  /**
+   * Ready once the issuer is published: Dex's pods serve (the provider awaits the Service until it has endpoints and
+   * its NLB a name) and the issuer's name is in the zone. What contacts the issuer when it starts (Kibana's
+   * oauth2-proxy runs OIDC discovery and exits if that fails) depends on these, so that its first lookup of the
+   * name finds a record rather than a negatively cached NXDOMAIN; the NLB itself comes up within minutes after.
+   */
+  readonly ready: pulumi.Resource[];
 
   constructor(name: string, args: DexArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:identity:Dex", name, {}, opts);
@@ -87,7 +96,7 @@ export class Dex extends pulumi.ComponentResource {
       { ...k8sOpts, dependsOn: [namespace, credentials] },
     );
 
-    publicHttpsEndpoint(this, name, {
+    const endpoint = publicHttpsEndpoint(this, name, {
       provider: args.provider,
       awsProvider: args.awsProvider,
       naming,
@@ -96,7 +105,9 @@ export class Dex extends pulumi.ComponentResource {
       hostedZoneId: args.hostedZoneId,
       selector: DEX_POD_LABELS,
       targetPort: "http",
+      loadBalancerController: args.loadBalancerController,
     });
+    this.ready = [endpoint.service, endpoint.record];
 
     this.registerOutputs({ issuerUrl: this.issuerUrl });
   }

@@ -15,18 +15,35 @@ export interface PublicEndpointArgs {
   readonly selector: Record<string, string>;
   /** Named container port that serves plain HTTP behind the load balancer. */
   readonly targetPort: string;
+  /** The AWS Load Balancer Controller, ready (LoadBalancerController.ready): it builds the NLB. */
+  readonly loadBalancerController: pulumi.Input<pulumi.Resource>[];
+}
+
+/** The published endpoint: the Service (awaited until its NLB has a name) and the record naming it. */
+export interface PublicEndpoint {
+  readonly service: k8s.core.v1.Service;
+  readonly record: aws.route53.Record;
 }
 
 /** NLB TLS policy: TLS 1.2 and 1.3 only. */
 const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 /**
- * An internet-facing HTTPS endpoint without an ingress controller: a `LoadBalancer` Service becomes an NLB
- * that terminates TLS with an ACM certificate (DNS-validated, renewed by AWS), and a CNAME names it.
- * The annotations are understood both by the EKS built-in service controller and by the AWS Load Balancer
- * Controller, should one be installed later.
+ * The AWS Load Balancer Controller's class for NLBs (its docs, guide/service/nlb.md, "With LoadBalancerClass"): a
+ * Service naming it is the controller's alone; the cloud provider's built-in service controller skips any Service
+ * with a class. Left unset, the class came from the controller's Service webhook, whose failure policy is Ignore:
+ * a Service created before the controller was ready went to the built-in controller, with other annotations.
  */
-export function publicHttpsEndpoint(parent: pulumi.Resource, name: string, args: PublicEndpointArgs): k8s.core.v1.Service {
+export const NLB_LOAD_BALANCER_CLASS = "service.k8s.aws/nlb";
+
+/**
+ * An internet-facing HTTPS endpoint without an ingress controller: a `LoadBalancer` Service becomes an NLB built by
+ * the AWS Load Balancer Controller, terminating TLS with an ACM certificate (DNS-validated, renewed by AWS), and a
+ * CNAME names it. The annotations are the controller's (docs/guide/service/annotations.md: scheme, ssl-cert,
+ * ssl-ports, ssl-negotiation-policy); its target type is the controller's default for the pod network
+ * (`defaultTargetType`, components/load-balancing).
+ */
+export function publicHttpsEndpoint(parent: pulumi.Resource, name: string, args: PublicEndpointArgs): PublicEndpoint {
   const awsOpts = { parent, provider: args.awsProvider };
   const certificateArn = dnsValidatedCertificate(
     name,
@@ -42,7 +59,6 @@ export function publicHttpsEndpoint(parent: pulumi.Resource, name: string, args:
         namespace: args.namespace,
         labels: args.naming.labels(),
         annotations: {
-          "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
           "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
           "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": certificateArn,
           "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "https",
@@ -51,16 +67,27 @@ export function publicHttpsEndpoint(parent: pulumi.Resource, name: string, args:
       },
       spec: {
         type: "LoadBalancer",
+        loadBalancerClass: NLB_LOAD_BALANCER_CLASS,
         selector: args.selector,
         ports: [{ name: "https", port: 443, targetPort: args.targetPort, protocol: "TCP" }],
       },
     },
-    { parent, provider: args.provider },
+    {
+      parent,
+      provider: args.provider,
+      dependsOn: args.loadBalancerController,
+      // The API server refuses to change a LoadBalancer Service's class once set; a Service made without one is
+      // replaced (same name, so the old one goes first), and its record follows the new NLB's name.
+      replaceOnChanges: ["spec.loadBalancerClass"],
+      deleteBeforeReplace: true,
+    },
   );
-  new aws.route53.Record(
+  // The provider awaits a LoadBalancer Service until its load balancer has a name, so the record is written
+  // once there is something to name.
+  const record = new aws.route53.Record(
     `${name}-dns`,
     { zoneId: args.hostedZoneId, name: args.hostname, type: "CNAME", ttl: 300, records: [service.status.loadBalancer.ingress[0].hostname] },
     awsOpts,
   );
-  return service;
+  return { service, record };
 }

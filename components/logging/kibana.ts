@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { RegistryMirrors, registryThroughMirror } from "../../lib/images";
 import { LABEL_PREFIX, Naming } from "../../lib/naming";
-import { DashboardExposure, dashboardIngressAnnotations, dashboardServiceType } from "../monitoring";
+import { DashboardExposure, dashboardIngressAnnotations, dashboardIngressClass, dashboardServiceType } from "../monitoring";
 import { ELASTICSEARCH_NAME, USERS } from "./elasticsearch";
 
 export const KIBANA_NAME = "logging";
@@ -118,7 +118,7 @@ export function oauth2ProxyValues(settings: ProxySettings) {
     service: { type: dashboardServiceType(exposure) },
     ingress: {
       enabled: true,
-      className: exposure.ingressClassName,
+      className: dashboardIngressClass(exposure),
       // oauth2-proxy answers /ping without a login (its endpoints documentation), where / would redirect to Dex.
       annotations: dashboardIngressAnnotations(exposure, "/ping"),
       hosts: [naming.dns("kibana")],

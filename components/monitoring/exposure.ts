@@ -1,8 +1,11 @@
 /**
  * How the observability dashboards (Grafana, and Kibana through its login proxy) are published: one Ingress
- * each at `<service>.<env>.<domain>`, of a configurable IngressClass. This program installs no ingress
- * controller; with the default class `alb` the AWS Load Balancer Controller serves both from one internal ALB.
+ * each at `<service>.<env>.<domain>`. With the AWS Load Balancer Controller (any of its classes configured as
+ * `observability.ingressClassName`, by default `alb`) both take the platform's class, whose params put them on
+ * one internal ALB of the platform's own group that no team namespace can join (components/load-balancing);
+ * any other class is used as configured.
  */
+import { INGRESS_CLASSES } from "../../lib/ingress-classes";
 
 export interface DashboardExposure {
   readonly ingressClassName: string;
@@ -14,8 +17,15 @@ export interface DashboardExposure {
   readonly podIpsRoutable: boolean;
 }
 
-/** Shared by every dashboard so they land on one load balancer, reachable only from inside the VPC and the VPN. */
-const ALB_GROUP = "dashboards";
+/** True when the AWS Load Balancer Controller serves the dashboards. */
+export function servedByLoadBalancerController(exposure: DashboardExposure): boolean {
+  return (Object.values(INGRESS_CLASSES) as string[]).includes(exposure.ingressClassName);
+}
+
+/** The IngressClass of the dashboards' Ingresses. */
+export function dashboardIngressClass(exposure: DashboardExposure): string {
+  return servedByLoadBalancerController(exposure) ? INGRESS_CLASSES.platform : exposure.ingressClassName;
+}
 
 /** `healthPath`: what the load balancer's health check asks, the app's own health endpoint rather than `/`. */
 export function dashboardIngressAnnotations(exposure: DashboardExposure, healthPath: string): Record<string, string> {
@@ -24,11 +34,10 @@ export function dashboardIngressAnnotations(exposure: DashboardExposure, healthP
   // fail (Kibana's proxy is a helm.v4 Chart, whose objects it awaits); Grafana's, in a helm.v3 Release, is never
   // awaited. Both are published alike: the load balancer follows the deploy, it does not gate it.
   const notAwaited = { "pulumi.com/skipAwait": "true" };
-  if (exposure.ingressClassName !== "alb") return notAwaited;
+  if (!servedByLoadBalancerController(exposure)) return notAwaited;
+  // No scheme or group here: the platform class's params set both, and would override them anyway.
   return {
     ...notAwaited,
-    "alb.ingress.kubernetes.io/scheme": "internal",
-    "alb.ingress.kubernetes.io/group.name": ALB_GROUP,
     // HTTPS only; the controller finds the ACM certificate matching the Ingress host.
     "alb.ingress.kubernetes.io/listen-ports": '[{"HTTPS":443}]',
     "alb.ingress.kubernetes.io/target-type": exposure.podIpsRoutable ? "ip" : "instance",

@@ -2,7 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ContainerResources } from "../../config/primitives";
 import { registryAndRepository, RegistryMirrors, registryThroughMirror, throughMirror } from "../../lib/images";
 import { Naming } from "../../lib/naming";
-import { DashboardExposure, dashboardIngressAnnotations, dashboardServiceType } from "./exposure";
+import {
+  DashboardExposure,
+  dashboardIngressAnnotations,
+  dashboardIngressClass,
+  dashboardServiceType,
+  servedByLoadBalancerController,
+} from "./exposure";
 
 export const GRAFANA_ADMIN_SECRET = "grafana-admin";
 export const GRAFANA_OIDC_SECRET = "grafana-oidc";
@@ -57,7 +63,7 @@ export function grafanaValues(settings: GrafanaSettings) {
     service: { type: dashboardServiceType(exposure) },
     ingress: {
       enabled: true,
-      ingressClassName: exposure.ingressClassName,
+      ingressClassName: dashboardIngressClass(exposure),
       // Grafana's unauthenticated health endpoint (HTTP API reference: /api/health).
       annotations: { ...dashboardIngressAnnotations(exposure, "/api/health"), ...sessionStickiness(exposure) },
       hosts: [naming.dns("grafana")],
@@ -71,6 +77,6 @@ export function grafanaValues(settings: GrafanaSettings) {
  * (dashboards come from ConfigMaps, users from Dex) a browser must stay on the replica it signed in on.
  */
 function sessionStickiness(exposure: DashboardExposure): Record<string, string> {
-  if (exposure.ingressClassName !== "alb") return {};
+  if (!servedByLoadBalancerController(exposure)) return {};
   return { "alb.ingress.kubernetes.io/target-group-attributes": "stickiness.enabled=true,stickiness.lb_cookie.duration_seconds=86400" };
 }

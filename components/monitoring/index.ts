@@ -15,7 +15,7 @@ import { DashboardExposure } from "./exposure";
 import { GRAFANA_ADMIN_SECRET, GRAFANA_OIDC_SECRET, grafanaValues } from "./grafana";
 import { stackImageRegistries } from "./images";
 
-export { type DashboardExposure, dashboardIngressAnnotations, dashboardServiceType } from "./exposure";
+export { type DashboardExposure, dashboardIngressAnnotations, dashboardIngressClass, dashboardServiceType } from "./exposure";
 
 export const RELEASE_NAME = "kube-prometheus-stack";
 

@@ -1,9 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { TenancyConfig } from "../../config/sections/tenancy";
-import { Naming } from "../../lib/naming";
+import { LABEL_PREFIX, Naming } from "../../lib/naming";
 import { PLATFORM_CONTAINER_DEFAULTS } from "../../lib/workload-sizes";
 import { containerDefaults, podSecurityLabels } from "./baseline";
+
+/** On every namespace the platform itself runs in, never on a team's: the platform's IngressClass selects on it. */
+export const PLATFORM_NAMESPACE_LABEL = `${LABEL_PREFIX}/platform`;
 
 export interface PlatformNamespaceArgs {
   readonly provider: k8s.Provider;
@@ -23,7 +26,12 @@ export function platformNamespace(parent: pulumi.Resource, args: PlatformNamespa
   const opts = { parent, provider: args.provider };
   const namespace = new k8s.core.v1.Namespace(
     `${args.name}-namespace`,
-    { metadata: { name: args.name, labels: { ...args.naming.labels(), ...podSecurityLabels(args.podSecurity) } } },
+    {
+      metadata: {
+        name: args.name,
+        labels: { ...args.naming.labels(), [PLATFORM_NAMESPACE_LABEL]: "true", ...podSecurityLabels(args.podSecurity) },
+      },
+    },
     opts,
   );
   new k8s.core.v1.LimitRange(

@@ -50,11 +50,6 @@ export const nodePoolSchema = z
       .default([])
       .superRefine(noDuplicates("a taint key", (t) => t.key, "key")),
     /**
-     * IMDS PUT response hop limit of the pool's nodes: 1 keeps instance metadata (and the node role) to the node
-     * itself, 2 lets pods reach it. Absent: 1 on the CI build pool (admin.ciRunners.nodePool), 2 elsewhere.
-     */
-    metadataHopLimit: z.union([z.literal(1), z.literal(2)]).optional(),
-    /**
      * The pool runs pods with zonal EBS volumes (Prometheus, Alertmanager, Elasticsearch): one node group per AZ,
      * min/desired/max split across them, so the cluster autoscaler can add a node in the AZ of a pending pod's
      * volume (config/rules-capacity.ts requires it where such pods can be scheduled).

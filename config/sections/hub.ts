@@ -25,6 +25,8 @@ export const hubSection = z.strictObject({
  * and the wrong one fails only when the first user signs in.
  */
 const LDAPS_PORT = 636;
+/** Dex's groupSearch.nameAttr: the groups claim carries each group's pre-Windows 2000 name. */
+const GROUP_NAME_ATTRIBUTE = "sAMAccountName";
 const LDAP_PORT = 389;
 
 const ldap = z
@@ -47,8 +49,13 @@ const ldap = z
       username: z.string().default("sAMAccountName"),
       idAttr: z.string().default("DN"),
       emailAttr: z.string().default("mail"),
-      nameAttr: z.string().default("cn"),
+      nameAttr: z
+        .literal(GROUP_NAME_ATTRIBUTE, {
+          message: `expected ${GROUP_NAME_ATTRIBUTE}, the group name Active Directory keeps unique in the domain (cn is unique only within an OU)`,
+        })
+        .default(GROUP_NAME_ATTRIBUTE),
     }),
+
     groupSearch: z.strictObject({
       baseDN: z.string().min(1),
       filter: z.string().default("(objectClass=group)"),

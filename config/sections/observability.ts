@@ -69,8 +69,9 @@ export const observabilitySection = z.strictObject({
   monitoring: z.discriminatedUnion("enabled", [disabled, monitoring]),
   logging: z.discriminatedUnion("enabled", [disabled, logging]),
   /**
-   * IngressClass of the Grafana and Kibana Ingresses (`grafana.<env>.<domain>`, `kibana.<env>.<domain>`);
-   * `alb` is the AWS Load Balancer Controller's class.
+   * IngressClass of the Grafana and Kibana Ingresses (`grafana.<env>.<domain>`, `kibana.<env>.<domain>`). Any class
+   * of the AWS Load Balancer Controller (`alb`, the default) publishes them on its platform class, `alb-platform`
+   * (components/monitoring/exposure.ts); another class is used as it is.
    */
   ingressClassName: dnsLabel.default("alb"),
 });

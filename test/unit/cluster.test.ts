@@ -72,17 +72,12 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     expect(run.one("aws:eks/cluster:Cluster", "cluster-eks").inputs.vpcConfig.subnetIds).toEqual(privateIds);
   });
 
-  test("launch templates require IMDSv2 and encrypt gp3 root volumes; node groups use them", () => {
+  test("launch templates require IMDSv2 on the node only and encrypt gp3 root volumes; node groups use them", () => {
     const templates = run.ofType("aws:ec2/launchTemplate:LaunchTemplate");
     expect(templates).toHaveLength(config(stack)["platform:cluster"].nodePools.length);
     for (const template of templates) {
-      // Hop limit 2 but on the hub's CI build pool (1): test/unit/hardening-access.test.ts.
-      const ciPool = template.name === `node-pools-${config(stack)["platform:admin"]?.ciRunners.nodePool}`;
-      expect(template.inputs.metadataOptions).toMatchObject({
-        httpEndpoint: "enabled",
-        httpTokens: "required",
-        httpPutResponseHopLimit: ciPool ? 1 : 2,
-      });
+      // Hop limit 1 on every pool: instance metadata answers the node itself, never a pod off the host network.
+      expect(template.inputs.metadataOptions).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
       expect(template.inputs.blockDeviceMappings).toEqual([
         { deviceName: "/dev/xvda", ebs: expect.objectContaining({ volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" }) },
       ]);

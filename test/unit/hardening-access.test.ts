@@ -1,10 +1,11 @@
 /**
- * Hardening items 3, 4 and 5: no node role for CI pods (hop limit 1 on the CI pool, an egress guard in the
+ * Hardening items 3, 4 and 5: no node role for any pod (hop limit 1 on every pool, an egress guard in the
  * runners' namespace), VPN access by directory group only, and the spokes' API open to the hub's deploy runners
  * only, on a security group of the API endpoint's own.
  */
 import { layoutSubnets } from "../../lib/cidr";
 import { EKS_STACKS, readStackConfig, runStack, runStacks, StackRun } from "../harness";
+import { violationsOf } from "../config-errors";
 import { defaultHubOutputs } from "../mocks";
 
 type Stack = (typeof EKS_STACKS)[number];
@@ -20,22 +21,21 @@ const hopLimit = (run: StackRun, pool: string) => run.one(LAUNCH_TEMPLATE, `node
 const admin = readStackConfig("admin");
 
 describe("item 3: build pods cannot obtain the node role", () => {
-  test("the CI build pool's nodes answer IMDS on the node only (hop limit 1); the other pools keep 2", () => {
-    const ciPool = admin["platform:admin"].ciRunners.nodePool;
-    expect(hopLimit(runs.admin, ciPool)).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
+  test("every pool's nodes answer IMDS on the node only (hop limit 1), the CI build pool's included", () => {
     for (const stack of EKS_STACKS) {
-      for (const pool of readStackConfig(stack)["platform:cluster"].nodePools.filter(
-        (p: { name: string }) => stack !== "admin" || p.name !== ciPool,
-      )) {
-        expect([stack, pool.name, hopLimit(runs[stack], pool.name).httpPutResponseHopLimit]).toEqual([stack, pool.name, 2]);
+      for (const pool of readStackConfig(stack)["platform:cluster"].nodePools) {
+        expect([stack, pool.name, hopLimit(runs[stack], pool.name)]).toEqual([
+          stack,
+          pool.name,
+          { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+        ]);
       }
     }
   });
 
-  test("a pool's metadataHopLimit overrides the default, for any pool", async () => {
-    const run = await runStack("prod", { configure: (c) => (c["platform:cluster"].nodePools[1].metadataHopLimit = 1) });
-    expect(hopLimit(run, "general").httpPutResponseHopLimit).toBe(1);
-    expect(hopLimit(run, "system").httpPutResponseHopLimit).toBe(2);
+  test("no config opens instance metadata to a pool's pods", async () => {
+    const lines = await violationsOf("prod", (c) => (c["platform:cluster"].nodePools[1].metadataHopLimit = 2));
+    expect(lines).toEqual([expect.stringMatching(/platform:cluster\.nodePools\[1\]\.metadataHopLimit = 2: expected a known key/)]);
   });
 
   test("the runners' namespace lets its pods reach anything but 169.254.169.254", () => {

@@ -1,5 +1,5 @@
 /** The hardening items' config rules (config/rules-hardening.ts), called directly on each stack's parsed config. */
-import { auditLogIsAlwaysOn, ciBuildPoolKeepsMetadataOnNode, ecrEndpointsComeInPairs, HARDENING_RULES } from "../../config/rules-hardening";
+import { auditLogIsAlwaysOn, ecrEndpointsComeInPairs, HARDENING_RULES } from "../../config/rules-hardening";
 import { platformSchema, secretsSchema } from "../../config/schema";
 import { ENVIRONMENTS } from "../../config/sections/environment";
 import { readStackConfig } from "../harness";
@@ -16,29 +16,6 @@ const NO_SECRETS = secretsSchema.parse({});
 
 test.each([...ENVIRONMENTS])("%s: the committed config breaks none of the hardening rules", (stack) => {
   expect(HARDENING_RULES.flatMap((rule) => rule(configOf(stack), NO_SECRETS))).toEqual([]);
-});
-
-test("the CI build pool may not open instance metadata to its pods", () => {
-  const config = configOf("admin", (c) => (c.cluster.nodePools[1].metadataHopLimit = 2));
-  expect(ciBuildPoolKeepsMetadataOnNode(config, NO_SECRETS)).toEqual([
-    {
-      path: "cluster.nodePools[1].metadataHopLimit",
-      expected: expect.stringMatching(/^1 or nothing on admin\.ciRunners\.nodePool "ci": with 2, build pods reach/),
-    },
-  ]);
-  expect(
-    ciBuildPoolKeepsMetadataOnNode(
-      configOf("admin", (c) => (c.cluster.nodePools[1].metadataHopLimit = 1)),
-      NO_SECRETS,
-    ),
-  ).toEqual([]);
-  // Another pool may: its pods are not untrusted builds.
-  expect(
-    ciBuildPoolKeepsMetadataOnNode(
-      configOf("admin", (c) => (c.cluster.nodePools[0].metadataHopLimit = 2)),
-      NO_SECRETS,
-    ),
-  ).toEqual([]);
 });
 
 test("the audit log stays on whatever else is turned off", () => {

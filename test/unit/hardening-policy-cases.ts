@@ -20,17 +20,16 @@ const launchTemplate = (hopLimit?: number) =>
   resource("aws:ec2/launchTemplate:LaunchTemplate", {
     metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: hopLimit },
   });
-const CI_TAINT = { key: "platform.example.io/ci", value: "true", effect: "NO_SCHEDULE" };
 /** A node group on `template`: its launchTemplate.id is the template's output, hence a dependency. */
-const nodeGroup = (template: ResourceSnapshot, taints: unknown[] = [CI_TAINT]) =>
+const nodeGroup = (template: ResourceSnapshot) =>
   resource(
     "aws:eks/nodeGroup:NodeGroup",
-    { clusterName: "admin-eks", taints, launchTemplate: { id: undefined, version: "1" } },
+    { clusterName: "prod-eks", launchTemplate: { id: undefined, version: "1" } },
     { dependencies: [template.urn] },
   );
-const ciPool = (hopLimit?: number, taints?: unknown[]) => {
+const pool = (hopLimit?: number) => {
   const template = launchTemplate(hopLimit);
-  return [template, nodeGroup(template, taints)];
+  return [template, nodeGroup(template)];
 };
 const eks = (upgradePolicy?: unknown) =>
   resource("aws:eks/cluster:Cluster", { roleArn: "arn:aws:iam::111111111111:role/prod-eks", upgradePolicy });
@@ -68,32 +67,40 @@ export const HARDENING_CASES: Record<string, { pass: Case[]; fail: FailingCase[]
       { name: "neither a group nor all groups", resources: () => [vpnRule({})], expected: /names no directory group: set accessGroupId/ },
     ],
   },
-  "aws-ci-nodes-imds-single-hop": {
+  "aws-node-imds-single-hop": {
     pass: [
-      { name: "the CI pool on a single-hop template", resources: () => ciPool(1) },
-      { name: "an untainted pool may keep hop limit 2", resources: () => ciPool(2, []) },
+      { name: "a pool on a single-hop template", resources: () => pool(1) },
       {
-        name: "another taint key marks CI by config",
-        resources: () => ciPool(1, [{ key: "builds", value: "", effect: "NO_SCHEDULE" }]),
-        config: { ciTaintKeys: ["builds"] },
+        name: "a pool with its template matched by literal id",
+        resources: () => {
+          const template = resource("aws:ec2/launchTemplate:LaunchTemplate", {
+            id: "lt-1",
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+          });
+          return [
+            template,
+            resource("aws:eks/nodeGroup:NodeGroup", { clusterName: "prod-eks", launchTemplate: { id: "lt-1", version: "1" } }),
+          ];
+        },
       },
     ],
     fail: [
       {
-        name: "the CI pool on hop limit 2",
-        resources: () => ciPool(2),
-        expected: /runs CI builds but its launch template's metadataOptions\.httpPutResponseHopLimit is 2, not 1/,
+        name: "any pool on hop limit 2, tainted or not",
+        resources: () => pool(2),
+        expected: /launch template has metadataOptions\.httpPutResponseHopLimit 2, not 1: its pods can obtain the node role/,
       },
       {
-        name: "the CI pool without a hop limit (EC2's default is not 1 for every AMI)",
-        resources: () => ciPool(undefined),
-        expected: /httpPutResponseHopLimit is unset, not 1/,
+        name: "a pool without a hop limit (EC2's default is not 1 for every AMI)",
+        resources: () => pool(undefined),
+        expected: /httpPutResponseHopLimit unset, not 1/,
       },
       {
-        name: "a configured CI taint key",
-        resources: () => ciPool(2, [{ key: "builds", value: "", effect: "NO_SCHEDULE" }]),
-        config: { ciTaintKeys: ["builds"] },
-        expected: /runs CI builds/,
+        name: "a pool whose launch template is not in the stack",
+        resources: () => [
+          resource("aws:eks/nodeGroup:NodeGroup", { clusterName: "prod-eks", launchTemplate: { id: "lt-elsewhere", version: "1" } }),
+        ],
+        expected: /launch template is not in this stack/,
       },
     ],
   },

@@ -86,7 +86,8 @@ describe("Dex", () => {
         baseDN: ldap.groupSearch.baseDN,
         filter: ldap.groupSearch.filter,
         userMatchers: [{ userAttr: "DN", groupAttr: "member" }],
-        nameAttr: "cn",
+        // Unique among the domain's security principals; cn is unique only within its OU.
+        nameAttr: "sAMAccountName",
       },
     });
     expect(values().envFrom).toEqual([{ secretRef: { name: "dex-credentials" } }]);
@@ -138,6 +139,21 @@ describe("Dex", () => {
     expect(record).toMatchObject({ zoneId: "Z0ADMIN000000000000001", name: "dex.admin.platform.example.com", type: "CNAME" });
     expect(record.records).toEqual([expect.stringMatching(/\.elb\.eu-west-1\.amazonaws\.com$/)]);
   });
+
+  test("its NLB is the load balancer controller's, by class, built once the controller is ready", () => {
+    const service = hub.one("kubernetes:core/v1:Service", "dex-service");
+    // With a class the cloud provider's own service controller skips the Service; without one, who builds it
+    // depended on whether the controller's Service webhook (failure policy Ignore) answered in time.
+    expect(service.inputs.spec.loadBalancerClass).toBe("service.k8s.aws/nlb");
+    expect(service.inputs.metadata.annotations).not.toHaveProperty("service.beta.kubernetes.io/aws-load-balancer-type");
+    expect(service.dependencies).toEqual(
+      expect.arrayContaining([
+        hub.one("kubernetes:helm.sh/v4:Chart", "load-balancer-controller-chart").urn,
+        hub.one("kubernetes:networking.k8s.io/v1:IngressClass", "load-balancer-controller-alb-platform").urn,
+      ]),
+    );
+  });
+
 });
 
 describe("CI runners", () => {
@@ -380,6 +396,23 @@ describe("admin config rules", () => {
     );
     await expect(runStack("admin", { configure: withAdmin((a) => (a.ciRunners.nodePool = "builds")) })).rejects.toThrow(
       /platform:admin\.ciRunners\.nodePool = "builds": expected the name of one of cluster\.nodePools/,
+    );
+  });
+
+  test("Dex names groups by sAMAccountName only, and a directory group name may not end with a period", async () => {
+    const withGroupAttribute = (attribute: string) =>
+      withAdmin((a) => (a.dex.ldap.groupSearch = { ...a.dex.ldap.groupSearch, nameAttr: attribute }));
+    await expect(runStack("admin", { configure: withGroupAttribute("cn") })).rejects.toThrow(
+      /platform:admin\.dex\.ldap\.groupSearch\.nameAttr = "cn": expected sAMAccountName, the group name Active Directory keeps unique in the domain/,
+    );
+    await expect(runStack("admin", { configure: (c) => (c["platform:identity"].auditorGroup = "platform-auditors.") })).rejects.toThrow(
+      /platform:identity\.auditorGroup = "platform-auditors\.": expected a directory group name that does not end with a period/,
+    );
+  });
+
+  test("the hub needs cert-manager: the load balancer controller that builds Dex's NLB comes with it", async () => {
+    await expect(runStack("admin", { configure: (c) => (c["platform:services"].certManager = { enabled: false }) })).rejects.toThrow(
+      /platform:services\.certManager\.enabled = false: expected true on the hub: Dex's public NLB is built by the AWS Load Balancer Controller/,
     );
   });
 

@@ -146,7 +146,7 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     expect(grafana.envValueFrom).toEqual({
       GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: "grafana-oidc", key: "client-secret" } },
     });
-    expect(grafana.ingress).toMatchObject({ enabled: true, ingressClassName: "alb", hosts: [`grafana.${stack}.${DOMAIN}`] });
+    expect(grafana.ingress).toMatchObject({ enabled: true, ingressClassName: "alb-platform", hosts: [`grafana.${stack}.${DOMAIN}`] });
     const secrets = readTestSecrets(stack);
     expect(secretData(run, "monitoring-grafana-admin")).toEqual({
       "admin-user": "admin",
@@ -236,7 +236,7 @@ describe.each(EKS_STACKS)("%s", (stack) => {
       existingSecret: "kibana-oauth2-proxy",
       configFile: expect.stringContaining('upstreams = [ "http://logging-kb-http.logging.svc:5601" ]'),
     });
-    expect(proxy.ingress).toMatchObject({ enabled: true, className: "alb", hosts: [`kibana.${stack}.${DOMAIN}`] });
+    expect(proxy.ingress).toMatchObject({ enabled: true, className: "alb-platform", hosts: [`kibana.${stack}.${DOMAIN}`] });
     const clientSecret = readTestSecrets(stack)["platform:oidcClientSecrets"][`kibana-${stack}`];
     expect(secretData(run, "logging-oauth2-proxy")).toMatchObject({ "client-id": `kibana-${stack}`, "client-secret": clientSecret });
 

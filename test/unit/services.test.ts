@@ -234,8 +234,7 @@ describe.each(EKS_STACKS)("%s", (stack) => {
   test("the ClusterIssuers are the configured ones, solving DNS-01 in the environment's zone", () => {
     const issuers = run.ofType("kubernetes:cert-manager.io/v1:ClusterIssuer");
     const configured = services(stack).certManager.issuers as string[];
-    const expectedNames = configured.flatMap((i) => (i === "selfsigned-ca" ? ["selfsigned-bootstrap", "selfsigned-ca"] : [i]));
-    expect(issuers.map((i) => i.inputs.metadata.name).sort()).toEqual(expectedNames.sort());
+    expect(issuers.map((i) => i.inputs.metadata.name).sort()).toEqual([...configured].sort());
     expect(run.outputs.certificateIssuers).toEqual(configured);
     for (const issuer of issuers.filter((i) => i.inputs.spec.acme)) {
       const { acme } = issuer.inputs.spec;
@@ -261,6 +260,17 @@ describe.each(EKS_STACKS)("%s", (stack) => {
       name: "cert-manager",
       annotations: { "eks.amazonaws.com/role-arn": expect.stringContaining("cert-manager-route53-role") },
     });
+  });
+
+  test("cert-manager approves requests for the configured ClusterIssuers only, and the platform's namespaced Issuers", () => {
+    const values = run.one("kubernetes-cert-manager:index:CertManager", "cert-manager-release").inputs.helmOptions.values;
+    const configured = services(stack).certManager.issuers as string[];
+    // The chart's default approves `clusterissuers.cert-manager.io/*`: any ClusterIssuer, whoever made it.
+    expect(values.approveSignerNames).toEqual([
+      "issuers.cert-manager.io/*",
+      ...configured.map((issuer) => `clusterissuers.cert-manager.io/${issuer}`),
+    ]);
+    expect(values.approveSignerNames).not.toContain("clusterissuers.cert-manager.io/*");
   });
 
   test("the autoscaler balances spot and on-demand groups with the environment's scale-down settings", () => {
@@ -364,10 +374,18 @@ test("e2e trusts a self-signed CA chain; prod gets the staging and production Le
   expect(certificate.inputs.spec).toMatchObject({
     isCA: true,
     secretName: "selfsigned-ca",
-    issuerRef: { name: "selfsigned-bootstrap", kind: "ClusterIssuer" },
+    issuerRef: { name: "selfsigned-bootstrap", kind: "Issuer" },
   });
-  expect(certificate.dependencies).toContain(
-    runs.e2e.one("kubernetes:cert-manager.io/v1:ClusterIssuer", "cert-manager-selfsigned-bootstrap").urn,
+  // The self-signed issuer signs anything, CA certificates included: an Issuer in cert-manager's namespace, which
+  // no other namespace's Certificate can name (a ClusterIssuer any could).
+  const bootstrap = runs.e2e.one("kubernetes:cert-manager.io/v1:Issuer", "cert-manager-selfsigned-bootstrap");
+  expect(bootstrap.inputs).toMatchObject({
+    metadata: { name: "selfsigned-bootstrap", namespace: "cert-manager" },
+    spec: { selfSigned: {} },
+  });
+  expect(certificate.dependencies).toContain(bootstrap.urn);
+  expect(runs.e2e.ofType("kubernetes:cert-manager.io/v1:ClusterIssuer").map((i) => i.inputs.metadata.name)).not.toContain(
+    "selfsigned-bootstrap",
   );
   const ca = runs.e2e.one("kubernetes:cert-manager.io/v1:ClusterIssuer", "cert-manager-selfsigned-ca");
   expect(ca.inputs.spec).toEqual({ ca: { secretName: "selfsigned-ca" } });

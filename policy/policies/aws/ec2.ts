@@ -1,9 +1,8 @@
 /**
  * Nodes answer instance-metadata requests only with a session token (IMDSv2), which blocks SSRF-style credential
- * theft; CI build nodes answer them on the node only.
+ * theft, and only on the node itself (hop limit 1), so no pod off the host network obtains the node role.
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { configOf } from "../common";
 
 const WITH_METADATA_OPTIONS = ["aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/instance:Instance"];
 const EKS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
@@ -27,8 +26,6 @@ export const imdsv2Required: ResourceValidationPolicy = {
 };
 
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
-const ciNodesDefaults = { ciTaintKeys: ["platform.example.io/ci"] };
-
 /**
  * The launch template a node group uses. Its `launchTemplate.id` is unknown until the template exists, so the
  * node group's dependency on it decides, as for S3 companions; a literal id is matched too.
@@ -40,30 +37,24 @@ function launchTemplateOf(group: PolicyResource, resources: readonly PolicyResou
   return dependency ?? templates.find((t) => t.props.id !== undefined && t.props.id === group.props.launchTemplate?.id);
 }
 
-export const ciNodesSingleHop: StackValidationPolicy = {
-  name: "aws-ci-nodes-imds-single-hop",
+export const nodesSingleHop: StackValidationPolicy = {
+  name: "aws-node-imds-single-hop",
   description:
-    "Node groups reserved for CI builds (a taint key in ciTaintKeys) use a launch template with metadataOptions.httpPutResponseHopLimit 1, so build pods cannot obtain the node role from IMDS.",
+    "Every EKS node group uses a launch template with metadataOptions.httpPutResponseHopLimit 1, so pods off the host network cannot obtain the node role from IMDS.",
   severity: "high",
-  configSchema: {
-    properties: {
-      ciTaintKeys: {
-        type: "array",
-        items: { type: "string" },
-        default: ciNodesDefaults.ciTaintKeys,
-        description: "Taint keys that mark a node group as the CI build pool",
-      },
-    },
-  },
   validateStack: (args, reportViolation) => {
-    const { ciTaintKeys } = configOf(args, ciNodesDefaults);
     for (const group of args.resources.filter((r) => r.type === EKS_NODE_GROUP)) {
-      const taints: { key?: string }[] = group.props.taints ?? [];
-      if (!taints.some((t) => ciTaintKeys.includes(t.key ?? ""))) continue;
-      const hopLimit = launchTemplateOf(group, args.resources)?.props.metadataOptions?.httpPutResponseHopLimit;
+      // A group without a launch template is aws-imdsv2-required's violation.
+      if (group.props.launchTemplate === undefined) continue;
+      const template = launchTemplateOf(group, args.resources);
+      if (template === undefined) {
+        reportViolation(`Node group ${group.name}'s launch template is not in this stack, so nothing here shows its hop limit.`, group.urn);
+        continue;
+      }
+      const hopLimit = template.props.metadataOptions?.httpPutResponseHopLimit;
       if (hopLimit !== 1) {
         reportViolation(
-          `Node group ${group.name} runs CI builds but its launch template's metadataOptions.httpPutResponseHopLimit is ${hopLimit ?? "unset"}, not 1: its pods can reach the node role.`,
+          `Node group ${group.name}'s launch template has metadataOptions.httpPutResponseHopLimit ${hopLimit ?? "unset"}, not 1: its pods can obtain the node role from instance metadata.`,
           group.urn,
         );
       }
