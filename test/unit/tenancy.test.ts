@@ -95,7 +95,7 @@ describe.each(STACKS)("%s", (stack) => {
         .forEach((g) => groups.add(g));
     }
     const bindings = [...run().ofType(ROLE_BINDING), ...run().ofType(CLUSTER_ROLE_BINDING)];
-    // Except the hub's CI role's group (team-ci-deploy, the hub tests), which is an EKS access entry's, not a person's.
+    // Except a team's CI group (team-ci-deploy, test/unit/team-ci.test.ts), which is an EKS access entry's, not a person's.
     const personal = (b: RecordedResource) => b.inputs.metadata.name !== "team-ci-deploy";
     const platformBindings = bindings.filter(
       (b) =>
@@ -162,11 +162,10 @@ describe.each(STACKS)("%s", (stack) => {
     const teamBindings = run()
       .ofType(ROLE_BINDING)
       .filter((b) => b.inputs.metadata.name.startsWith("team-"));
-    // One per group kind the team fills, and one for the hub's CI role where the environment is attached to the hub.
-    const ciBinding = config["platform:hub"] ? 1 : 0;
+    // One per group kind the team fills, and one for the team's CI role where the team has CI.
     expect(teamBindings.length).toBe(
       (config["platform:teams"] as TeamConfig[]).reduce(
-        (sum, t) => sum + teamNamespaces(t).length * (Object.values(t.groups).filter((g) => g.length > 0).length + ciBinding),
+        (sum, t) => sum + teamNamespaces(t).length * (Object.values(t.groups).filter((g) => g.length > 0).length + (t.ci ? 1 : 0)),
         0,
       ),
     );
