@@ -63,7 +63,4 @@ export function environmentStateKeys(project: string, stack: string): string[] {
   ];
 }
 
-/** `s3://bucket?region=…`: what `pulumi login` and the workflows' `PULUMI_BACKEND_URL` take. */
-export function backendUrl(bucket: string, region: string): string {
-  return `s3://${bucket}?region=${region}`;
-}
+export { backendUrl } from "../lib/backend-url";

@@ -44,6 +44,13 @@ export function deployRunnersReach(projectDir = PROJECT_DIR): Rule {
       ];
     }
     const mismatches: Violation[] = [];
+    const published = committedStackConfig(hubStack, projectDir)?.["platform:admin"]?.backendUrl;
+    if (published !== undefined && c.hub.backendUrl !== published) {
+      mismatches.push({
+        path: "hub.backendUrl",
+        expected: `${published}, where the hub publishes the outputs ${kind} reads (admin.backendUrl in ${where})`,
+      });
+    }
     if (spoke.vpcCidr !== c.network.vpcCidr) {
       mismatches.push({
         path: "network.vpcCidr",

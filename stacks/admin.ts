@@ -2,16 +2,16 @@ import { dexIssuerUrl } from "../components/identity";
 import { awsCluster } from "./aws-cluster";
 import { Environment } from "./environment";
 import { adminDex, adminHub } from "./hub";
+import { publishHubOutputs } from "./hub-outputs";
 import { platformLayer } from "./platform-layer";
 
 /** admin: the hub's EKS cluster. Its API server trusts its own Dex, which every other environment trusts too. */
-export function adminEnvironment(env: Environment) {
+export async function adminEnvironment(env: Environment) {
   const dexIssuer = dexIssuerUrl(dexHostname(env));
   const oidcIssuerUrl = env.config.identity.oidc.issuerUrl ?? dexIssuer;
   const { cluster, outputs, awsProvider, network, controlPlane, calico, registry, ingressReady } = awsCluster(env, { oidcIssuerUrl });
   adminDex(env, { awsProvider, cluster, dexHostname: dexHostname(env), registryMirrors: outputs.registryMirrors, ingressReady });
-  return {
-    environment: env.stack,
+  const hubOutputs = {
     ...outputs,
     dexIssuerUrl: dexIssuer,
     ...adminHub(env, {
@@ -23,6 +23,13 @@ export function adminEnvironment(env: Environment) {
       // The hub's registry: CI pushes here, every environment pulls from here.
       repositoryArns: registry.repositoryArns,
     }),
+  };
+  // What the spokes read: published on every update, so that a spoke's next run sees this one's values.
+  const published = await publishHubOutputs(env, awsProvider, hubOutputs);
+  return {
+    environment: env.stack,
+    ...hubOutputs,
+    hubOutputsUrl: published.url,
     ...platformLayer(env, cluster, { oidcIssuerUrl, registryMirrors: outputs.registryMirrors, networkPolicyEngine: calico }),
   };
 }

@@ -10,7 +10,9 @@ import { TransitHub, TransitSpoke } from "../components/transit";
 import { ClientVpn } from "../components/vpn";
 import { RegistryMirrors } from "../lib/images";
 import { Naming } from "../lib/naming";
+import type { ApiReachabilityParts } from "./aws-cluster";
 import { Environment } from "./environment";
+import type { HubOutputs } from "./hub-outputs";
 
 export interface HubParts {
   readonly awsProvider: aws.Provider;
@@ -119,24 +121,23 @@ export function adminHub(env: Environment, parts: HubParts & { registryMirrors: 
   };
 }
 
-/** e2e, stage, prod: attach to the hub's Transit Gateway. */
-export function hubSpoke(env: Environment, hub: pulumi.StackReference, parts: Omit<HubParts, "cluster">) {
-  const { naming } = env;
-  const { awsProvider, network, controlPlane } = parts;
-  const hubOutput = (name: string) => hub.requireOutput(name) as pulumi.Output<string>;
-
-  const transit = new TransitSpoke("transit", {
+/**
+ * e2e, stage, prod: the path from the hub's runners and VPN users to this environment's API (the Transit Gateway
+ * attachment, the routes to the hub, the API rule for the hub's prefix list). The cluster's providers wait for it.
+ */
+export function spokeTransit(env: Environment, hub: HubOutputs, parts: ApiReachabilityParts): TransitSpoke {
+  const { awsProvider, network, apiSecurityGroupId } = parts;
+  return new TransitSpoke("transit", {
     awsProvider,
-    naming,
-    transitGatewayId: hubOutput("transitGatewayId"),
+    naming: env.naming,
+    transitGatewayId: hub.transitGatewayId,
     vpcId: network.vpcId,
     subnetIds: network.privateSubnetIds,
     routeTableIds: network.privateRouteTableIds,
-    hubCidr: hubOutput("vpcCidr"),
-    deployRunnerPrefixListId: hubOutput("deployRunnerPrefixListId"),
-    apiSecurityGroupId: controlPlane.apiSecurityGroupId,
+    hubCidr: hub.vpcCidr,
+    deployRunnerPrefixListId: hub.deployRunnerPrefixListId,
+    apiSecurityGroupId,
   });
-  return { transitGatewayAttachmentId: transit.attachmentId };
 }
 
 function buildPool(env: Environment) {

@@ -7,7 +7,7 @@ import { ENVIRONMENTS, EnvironmentName } from "../config/sections/environment";
 import { describeEnvironment, Environment } from "./environment";
 import { tenancyShard } from "./tenancy-shard";
 
-type Composition = (env: Environment) => Record<string, unknown>;
+type Composition = (env: Environment) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 // Loaded when chosen: a tenancy shard, run for every team change, needs none of them (nor @pulumi/aws), which
 // saves it about 1.3 s of CPU per command (docs/scale.md).

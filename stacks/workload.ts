@@ -1,7 +1,8 @@
-import * as pulumi from "@pulumi/pulumi";
-import { awsCluster } from "./aws-cluster";
+import { TransitSpoke } from "../components/transit";
+import { awsCluster, environmentProvider } from "./aws-cluster";
 import { Environment } from "./environment";
-import { hubSpoke } from "./hub";
+import { spokeTransit } from "./hub";
+import { HubOutputs, readHubOutputs } from "./hub-outputs";
 import { platformLayer } from "./platform-layer";
 import { teamCiTarget } from "./tenancy";
 
@@ -9,18 +10,23 @@ import { teamCiTarget } from "./tenancy";
  * e2e, stage and prod: a workload cluster on AWS whose people sign in through the admin hub's Dex.
  * What differs between the three is only their config.
  */
-export function workloadEnvironment(env: Environment) {
-  // The one reference to the admin stack: everything this environment takes from the hub is read from it.
-  const hub = env.config.hub && new pulumi.StackReference("hub", { name: env.config.hub.stack });
+export async function workloadEnvironment(env: Environment) {
+  const awsProvider = environmentProvider(env);
+  // Everything this environment takes from the hub: what admin publishes, read before anything else is registered.
+  const hub = env.config.hub && (await readHubOutputs(env, awsProvider));
   const oidcIssuerUrl = signInIssuer(env, hub);
-  const { cluster, outputs, awsProvider, network, controlPlane, calico } = awsCluster(env, {
+  let transit: TransitSpoke | undefined;
+  const { cluster, outputs, controlPlane, calico } = awsCluster(env, {
+    awsProvider,
     oidcIssuerUrl,
-    hubNatCidrs: hub?.requireOutput("natPublicCidrs"),
+    hubNatCidrs: hub?.natPublicCidrs,
+    // The hub's runners reach the API over the Transit Gateway: the cluster's providers wait for that path.
+    apiReachability: hub && ((parts) => [(transit = spokeTransit(env, hub, parts))]),
   });
   return {
     environment: env.stack,
     ...outputs,
-    ...(hub ? hubSpoke(env, hub, { awsProvider, network, controlPlane }) : {}),
+    ...(transit ? { transitGatewayAttachmentId: transit.attachmentId } : {}),
     ...platformLayer(env, cluster, {
       oidcIssuerUrl,
       registryMirrors: outputs.registryMirrors,
@@ -31,8 +37,8 @@ export function workloadEnvironment(env: Environment) {
 }
 
 /** The issuer set in config, else the Dex issuer the admin stack publishes (a config rule requires one). */
-function signInIssuer(env: Environment, hub: pulumi.StackReference | undefined): pulumi.Input<string> {
-  const issuer = env.config.identity.oidc.issuerUrl ?? hub?.requireOutput("dexIssuerUrl");
+function signInIssuer(env: Environment, hub: HubOutputs | undefined): string {
+  const issuer = env.config.identity.oidc.issuerUrl ?? hub?.dexIssuerUrl;
   if (issuer === undefined) throw new Error("identity.oidc.issuerUrl or a hub section is required (config rule eksClusterIsBuildable)");
-  return issuer as pulumi.Input<string>;
+  return issuer;
 }

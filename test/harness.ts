@@ -83,8 +83,8 @@ export interface RunOptions {
   configure?: (config: StackConfig) => void;
   /** Secret config (keys like `platform:grafanaAdminPassword`); defaults to `test/fixtures/secrets.yaml`. */
   secrets?: StackConfig;
-  /** Outputs of the admin stack as environment stacks read them through their StackReference. */
-  hubOutputs?: Record<string, unknown>;
+  /** What the admin stack has published for the environment stacks; null: nothing yet (admin never deployed). */
+  hubOutputs?: Record<string, unknown> | null;
   /** Outputs of other stacks read through a StackReference (a shard's environment), by stack name; admin's default to hubOutputs. */
   stackOutputs?: Record<string, Record<string, unknown>>;
   /** Run as a preview (`pulumi preview`) rather than an update. */
@@ -157,8 +157,9 @@ async function runProgram(stack: string, options: RunOptions): Promise<StackRun>
 
   const resources: RecordedResource[] = [];
   const pending = new Map<string, Omit<RecordedResource, "inputs" | "provider" | "custom" | "urn">>();
-  const hubOutputs = options.hubOutputs ?? defaultHubOutputs;
-  const referencedOutputs = (name: string) => options.stackOutputs?.[name.split("/").pop()!] ?? hubOutputs;
+  const hubOutputs = options.hubOutputs === undefined ? defaultHubOutputs : options.hubOutputs;
+  const referencedOutputs = (name: string) => options.stackOutputs?.[name.split("/").pop()!] ?? hubOutputs ?? {};
+  const publishedOutputs = (stack: string) => options.stackOutputs?.[stack] ?? hubOutputs;
 
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
@@ -173,7 +174,7 @@ async function runProgram(stack: string, options: RunOptions): Promise<StackRun>
       resources.push({ ...meta, urn, inputs: args.inputs, provider: args.provider || undefined, custom: args.custom ?? true });
       return mockResourceState(args, referencedOutputs);
     },
-    call: mockCall,
+    call: (args) => mockCall(args, publishedOutputs),
   };
   const monitor = new MockMonitor(mocks);
   const register = monitor.registerResource.bind(monitor);

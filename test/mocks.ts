@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 const ACCOUNT = "123456789012";
 const REGION = "eu-west-1";
 
-/** The admin stack's outputs, as environment stacks read them through their StackReference. */
+/** The outputs the admin stack publishes (stacks/hub-outputs.ts), as environment stacks read them. */
 export const defaultHubOutputs: Record<string, unknown> = {
   dexIssuerUrl: "https://dex.admin.platform.example.com",
   transitGatewayId: "tgw-0123456789abcdef0",
@@ -81,7 +81,28 @@ const invokes: Record<string, (inputs: Record<string, any>) => Record<string, un
   }),
 };
 
-export function mockCall(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+/**
+ * @param publishedOutputs what a stack (`<project>/<stack>`'s stack name) has published in the state bucket
+ * (components/aws-account/published-outputs.ts); null: nothing yet, and the read fails as S3's NotFound does.
+ */
+export function mockCall(
+  args: pulumi.runtime.MockCallArgs,
+  publishedOutputs: (stack: string) => Record<string, unknown> | null,
+): pulumi.runtime.MockCallResult {
+  if (args.token === "aws:s3/getObject:getObject") {
+    const { bucket, key } = args.inputs;
+    const published = /^published\/[^/]+\/([^/]+)\.json$/.exec(key);
+    const document = published && publishedOutputs(published[1]);
+    if (!document) {
+      // As the engine reports the provider's error for a missing object (terraform-provider-aws object_data_source.go):
+      // the gRPC error's details.
+      const details =
+        `invocation of ${args.token} returned an error: invoking ${args.token}: 1 error occurred:\n` +
+        `\t* reading S3 Bucket (${bucket}) Object (${key}): couldn't find resource`;
+      throw Object.assign(new Error(details), { details });
+    }
+    return { bucket, key, contentType: "application/json", body: JSON.stringify(document) };
+  }
   const invoke = invokes[args.token];
   if (!invoke) throw new Error(`the mock engine has no answer for invoke ${args.token}; add one to test/mocks.ts`);
   return invoke(args.inputs);

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "../../lib/naming";
-import { managedPolicyArn } from "../aws-account";
+import { boundedRole, managedPolicyArn } from "../aws-account";
 import { EKS_ADDONS, EksAddonName } from "../../lib/versions";
 import { EksCluster } from "./eks";
 import { IrsaIssuer, serviceAccountTrustPolicy } from "../irsa";
@@ -49,8 +49,8 @@ interface AddonRoleArgs {
  * The IRSA role of an add-on's kube-system service account. The add-on depends on `attached`, so that its
  * pods never start with a role that cannot do anything yet.
  */
-function addonRole(name: string, args: AddonRoleArgs, opts: pulumi.CustomResourceOptions) {
-  const role = new aws.iam.Role(
+function addonRole(name: string, args: AddonRoleArgs, opts: pulumi.CustomResourceOptions & { provider: aws.Provider }) {
+  const role = boundedRole(
     `${name}-role`,
     {
       name: args.roleName,

@@ -5,7 +5,7 @@ import { EksClusterConfig } from "../../config/sections/cluster";
 import { BOOTSTRAP_ACCESS_TAG } from "../../config/rules-delivery";
 import { PlatformConfig } from "../../config/schema";
 import { Naming } from "../../lib/naming";
-import { managedPolicyArn } from "../aws-account";
+import { boundedRole, managedPolicyArn } from "../aws-account";
 import { clusterAdmins, clusterPreviewer } from "./eks-access";
 import { ClusterAccess, ClusterHandle } from "./handle";
 import { eksKubeconfig } from "./kubeconfig";
@@ -32,6 +32,12 @@ export interface EksClusterArgs {
   readonly oidcIssuerUrl: pulumi.Input<string>;
   /** The hub's NAT addresses, added to a public endpoint's allow-list (absent on the hub itself). */
   readonly hubNatCidrs?: pulumi.Input<string[]>;
+  /**
+   * Creates what makes the API reachable from where deployments run, given the API endpoint's security group (a
+   * spoke: the Transit Gateway routes and the rule admitting the hub's runners). The Kubernetes providers wait for
+   * what it returns: without it they would reach the endpoint only because EKS takes longer to create.
+   */
+  readonly apiReachability?: (apiSecurityGroupId: pulumi.Output<string>) => pulumi.Resource[];
   /** `protect` the cluster and its key, and keep the key and the audit logs on delete (prod). */
   readonly protect: boolean;
 }
@@ -60,6 +66,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
   readonly apiSecurityGroupId: pulumi.Output<string>;
   private readonly componentName: string;
   private readonly admins: aws.eks.AccessPolicyAssociation[];
+  private readonly apiPath: pulumi.Resource[];
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:cluster:EksCluster", name, {}, opts);
@@ -67,7 +74,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
     const childOpts = { parent: this, provider: args.awsProvider };
     this.componentName = name;
 
-    const role = new aws.iam.Role(
+    const role = boundedRole(
       `${name}-role`,
       {
         name: naming.resource("eks-cluster"),
@@ -159,6 +166,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
     this.name = eks.name;
     this.endpoint = eks.endpoint;
     this.apiSecurityGroupId = apiSecurityGroup.id;
+    this.apiPath = args.apiReachability?.(this.apiSecurityGroupId) ?? [];
 
     this.admins = clusterAdmins(
       `${name}-admin`,
@@ -234,8 +242,8 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
     return new k8s.Provider(
       resourceName,
       { kubeconfig: this.kubeconfig, enableServerSideApply: true, clusterIdentifier: this.access.identifier },
-      // The deploy role can call the API only once its access policy is associated.
-      { parent: this, dependsOn: [...this.admins, ...ready] },
+      // The deploy role can call the API only once its access policy is associated and a network path to it exists.
+      { parent: this, dependsOn: [...this.admins, ...this.apiPath, ...ready] },
     );
   }
 }

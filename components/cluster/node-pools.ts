@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NodePoolConfig } from "../../config/sections/cluster";
 import { Naming } from "../../lib/naming";
-import { managedPolicyArn } from "../aws-account";
+import { boundedRole, managedPolicyArn } from "../aws-account";
 import { amiTypeFor } from "../../lib/instance-architecture";
 import {
   AUTOSCALER_TAG,
@@ -72,7 +72,7 @@ export class NodePools extends pulumi.ComponentResource {
 
     // Deliberately without the VPC CNI policy: the CNI gets its own IRSA role, so that a pod that reaches
     // the instance metadata service cannot rewire the network interfaces of every instance in the account.
-    const role = new aws.iam.Role(
+    const role = boundedRole(
       `${name}-role`,
       {
         name: naming.resource("eks-node"),

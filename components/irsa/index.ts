@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "../../lib/naming";
+import { boundedRole } from "../aws-account";
 import { ClusterHandle } from "../cluster/handle";
 
 export type IrsaIssuer = NonNullable<ClusterHandle["irsa"]>;
@@ -62,7 +63,7 @@ export interface ServiceAccountRoleArgs extends ServiceAccountRef {
  */
 export function serviceAccountRole(parent: pulumi.Resource, name: string, args: ServiceAccountRoleArgs): aws.iam.Role {
   const opts = { parent, provider: args.awsProvider };
-  const role = new aws.iam.Role(
+  const role = boundedRole(
     `${name}-role`,
     {
       name: args.naming.resource(args.purpose),

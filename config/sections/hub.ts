@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseCidr } from "../../lib/cidr";
+import { BACKEND_URL_PATTERN } from "../../lib/backend-url";
 import { cloudwatchRetentionDays } from "../aws-limits";
 import {
   awsAccountId,
@@ -14,10 +15,20 @@ import {
 } from "../primitives";
 import { githubRepository } from "./tenancy";
 
-/** How a workload environment finds the admin hub: a Pulumi stack reference, so no cycle is possible. */
+/** A DIY backend in S3 as the bootstrap prints it (its `backendUrl` output). */
+const backendUrl = z
+  .string()
+  .regex(BACKEND_URL_PATTERN, { message: "expected s3://<bucket>?region=<region>, the bootstrap's backendUrl output" });
+
+/**
+ * How a workload environment finds the admin hub: the outputs the admin stack publishes without secrets
+ * (stacks/hub-outputs.ts), read before anything is registered; admin never reads the environments', so no cycle is possible.
+ */
 export const hubSection = z.strictObject({
   /** `<organization>/<project>/<stack>`; on a DIY backend the organization is `organization`. */
   stack: z.string().regex(/^[\w.-]+\/[\w.-]+\/[\w.-]+$/, { message: "expected <organization>/<project>/<stack>" }),
+  /** The state bucket, where that stack publishes its outputs (`published/<project>/<stack>.json`): admin's admin.backendUrl. */
+  backendUrl,
 });
 
 /**
@@ -204,6 +215,8 @@ export const adminSection = z.strictObject({
     .min(1),
   /** Public DNS name of Dex, inside the zone environment.hostedZoneId; defaults to `dex.admin.<domain>`. */
   dexHostname: hostname.optional(),
+  /** The state bucket (the bootstrap's backendUrl): the outputs the spokes read are published there, without secrets. */
+  backendUrl,
 });
 export type AdminConfig = z.infer<typeof adminSection>;
 export type SpokeConfig = AdminConfig["spokes"][number];

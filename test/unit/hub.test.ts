@@ -1,11 +1,12 @@
 import { CHARTS, IMAGES, splitImage } from "../../lib/versions";
+import { HUB_OUTPUT_NAMES } from "../../stacks/hub-outputs";
 import { defaultHubOutputs } from "../mocks";
 import { readStackConfig, readTestSecrets, runStack, StackRun } from "../harness";
 
 const ENVIRONMENTS = ["e2e", "stage", "prod"] as const;
 const admin = readStackConfig("admin")["platform:admin"];
 
-/** prod reads a differently named admin stack with other outputs: what it uses must come from the reference. */
+/** prod reads a differently named admin stack with other outputs: what it uses must come from that stack's document. */
 const OTHER_HUB = "acme/k8s-platform/hub";
 const hubOutputsOf: Record<string, typeof defaultHubOutputs> = {
   e2e: defaultHubOutputs,
@@ -23,8 +24,15 @@ const spokes: Record<string, StackRun> = {};
 beforeAll(async () => {
   hub = await runStack("admin");
   for (const env of ENVIRONMENTS) {
-    const configure = env === "prod" ? (c: Record<string, any>) => (c["platform:hub"].stack = OTHER_HUB) : undefined;
-    spokes[env] = await runStack(env, { hubOutputs: hubOutputsOf[env], configure });
+    spokes[env] =
+      env === "prod"
+        ? // Only the other hub has published anything: reading admin's document would fail.
+          await runStack(env, {
+            hubOutputs: null,
+            stackOutputs: { hub: hubOutputsOf.prod },
+            configure: (c) => (c["platform:hub"].stack = OTHER_HUB),
+          })
+        : await runStack(env, { hubOutputs: hubOutputsOf[env] });
   }
 });
 
@@ -43,6 +51,29 @@ describe("admin stack", () => {
 
   test("reads no other stack", () => {
     expect(hub.ofType("pulumi:pulumi:StackReference")).toEqual([]);
+  });
+
+  test("publishes what its spokes read, and nothing else, as JSON in the state bucket", () => {
+    const document = hub.one("aws:s3/bucketObjectv2:BucketObjectv2", "hub-outputs-document");
+    expect(document.inputs).toMatchObject({
+      bucket: "example-pulumi-state",
+      key: "published/k8s-platform/admin.json",
+      region: "eu-west-1",
+      contentType: "application/json",
+    });
+    expect(document.provider).toMatch(/::pulumi:providers:aws::aws::/);
+    const published = JSON.parse(document.inputs.content);
+    expect(Object.keys(published).sort()).toEqual([...HUB_OUTPUT_NAMES].sort());
+    for (const name of HUB_OUTPUT_NAMES) expect([name, published[name]]).toEqual([name, hub.outputs[name]]);
+    expect(hub.outputs.hubOutputsUrl).toBe("s3://example-pulumi-state/published/k8s-platform/admin.json");
+  });
+
+  test("the published document holds no secret of the admin stack", () => {
+    const content = hub.one("aws:s3/bucketObjectv2:BucketObjectv2", "hub-outputs-document").inputs.content;
+    const leaked = hub.secretValues.filter((secret) => secret.length >= 6 && content.includes(secret));
+    expect(leaked).toEqual([]);
+    // The kubeconfig and every other output stay in admin's state only.
+    expect(content).not.toMatch(/kubeconfig|clusterEndpoint|repositoryUrls/);
   });
 
   test("hub objects reach the cluster only through the provider that waits for nodes", () => {
@@ -316,13 +347,10 @@ describe.each(ENVIRONMENTS)("%s attaches to the hub", (env) => {
   const run = () => spokes[env];
   const hubOutputs = hubOutputsOf[env];
 
-  test("through one StackReference to the configured admin stack", () => {
-    const expected = env === "prod" ? OTHER_HUB : readStackConfig(env)["platform:hub"].stack;
-    expect(
-      run()
-        .ofType("pulumi:pulumi:StackReference")
-        .map((r) => r.inputs.name),
-    ).toEqual([expected]);
+  test("through what the configured admin stack publishes, never through a StackReference", () => {
+    // Its roles may read that one object of the state bucket, not admin's state, and hold no grant on admin's key.
+    expect(run().ofType("pulumi:pulumi:StackReference")).toEqual([]);
+    expect(run().outputs.transitGatewayAttachmentId).toBe("transit-attachment-id");
   });
 
   test("its VPC is attached to the hub's Transit Gateway and routes the hub's CIDR through it", () => {
@@ -346,6 +374,20 @@ describe.each(ENVIRONMENTS)("%s attaches to the hub", (env) => {
     // No route to another environment: spokes reach the hub only.
     const otherSpokes = admin.spokes.filter((s: any) => s.name !== env).map((s: any) => s.vpcCidr);
     expect(viaGateway.filter((r) => otherSpokes.includes(r.inputs.destinationCidrBlock))).toEqual([]);
+  });
+
+  test("its cluster's Kubernetes providers wait for the path from the hub's runners: the routes to the hub and the API rule", () => {
+    const path = [
+      ...run()
+        .ofType("aws:ec2/route:Route")
+        .filter((r) => r.inputs.transitGatewayId),
+      run().one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "transit-api-from-hub"),
+    ];
+    expect(path.length).toBeGreaterThanOrEqual(3);
+    for (const name of ["cluster-provider", "cluster-workloads-provider"]) {
+      const provider = run().one("pulumi:providers:kubernetes", name);
+      for (const step of path) expect([name, step.name, provider.dependencies.includes(step.urn)]).toEqual([name, step.name, true]);
+    }
   });
 
   test("its API server trusts the hub's Dex issuer", () => {
@@ -441,5 +483,32 @@ describe("admin config rules", () => {
       expect(rule.inputs).toMatchObject({ accessGroupId: sid });
       expect(rule.inputs.authorizeAllGroups).toBeUndefined();
     }
+  });
+});
+
+describe("a spoke before admin has published its outputs", () => {
+  test("stops before registering anything but its provider, naming the document and what to deploy first", async () => {
+    const failure = runStack("stage", { hubOutputs: null });
+    await expect(failure).rejects.toThrow(
+      'Stack "stage": the outputs organization/k8s-platform/admin publishes for it, ' +
+        "s3://example-pulumi-state/published/k8s-platform/admin.json, do not exist yet; deploy organization/k8s-platform/admin " +
+        "first with this version of the program: every update of it publishes them (nothing was deployed)",
+    );
+    await expect(failure).rejects.toMatchObject({ resourcesRegistered: 1 });
+  });
+
+  test("a document of an older admin, without an output the spoke needs, stops it the same way", async () => {
+    const { deployRunnerPrefixListId: _, ...older } = defaultHubOutputs;
+    await expect(runStack("e2e", { hubOutputs: older })).rejects.toThrow(
+      /^Stack "e2e": the outputs organization\/k8s-platform\/admin publishes for it, s3:\/\/example-pulumi-state\/published\/k8s-platform\/admin\.json, lack deployRunnerPrefixListId; deploy organization\/k8s-platform\/admin first/,
+    );
+  });
+
+  test("the spoke reads the bucket admin publishes to: another one is a config error naming admin's", async () => {
+    await expect(
+      runStack("prod", { configure: (c) => (c["platform:hub"].backendUrl = "s3://other-state?region=eu-west-1") }),
+    ).rejects.toThrow(
+      /platform:hub\.backendUrl = "s3:\/\/other-state\?region=eu-west-1": expected s3:\/\/example-pulumi-state\?region=eu-west-1, where the hub publishes the outputs prod reads \(admin\.backendUrl in Pulumi\.admin\.yaml\)/,
+    );
   });
 });
