@@ -335,7 +335,10 @@ const eksClusterIsBuildable: Rule = (c) => {
   return violations;
 };
 
-/** Monitoring and logging need the EKS cluster layer's storage (their Dex clients: config/rules-secrets.ts), and in prod enough replicas to lose a zone. */
+/**
+ * Monitoring and logging need the EKS cluster layer's storage (their Dex clients: config/rules-secrets.ts), monitoring
+ * needs cert-manager, and in prod both need enough replicas to lose a zone.
+ */
 const observabilityFitsTheEnvironment: Rule = (c) => {
   const { monitoring, logging } = c.observability;
   const violations: Violation[] = [];
@@ -352,6 +355,12 @@ const observabilityFitsTheEnvironment: Rule = (c) => {
         "false on an existing cluster: its volumes use the gp3 StorageClass the EKS cluster layer creates",
       );
     }
+  }
+  if (monitoring.enabled && !c.services.certManager.enabled) {
+    violation(
+      "services.certManager.enabled",
+      "true where observability.monitoring is enabled: cert-manager issues the Prometheus operator's admission-webhook certificate",
+    );
   }
   if (logging.enabled && logging.elasticsearch.nodes === 2) {
     violation(

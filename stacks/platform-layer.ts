@@ -23,6 +23,10 @@ export interface PlatformLayerOptions {
   readonly teamCi?: TeamCiTarget;
   /** Calico, which enforces the tenancy guardrails' ClusterNetworkPolicies (none on an existing cluster). */
   readonly networkPolicyEngine?: pulumi.Resource;
+  /** cert-manager ready to issue, which monitoring's webhook certificate needs (MonitoringArgs.certificatesReady). */
+  readonly certificatesReady?: pulumi.Input<pulumi.Resource>[];
+  /** The load balancer controller's webhook ready, before the dashboards' Ingresses (MonitoringArgs.ingressReady). */
+  readonly ingressReady?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -98,7 +102,9 @@ function observability(env: Environment, cluster: ClusterHandle, options: Platfo
     exposure: { ingressClassName, podIpsRoutable: config.calico?.mode !== "cni" },
     registryMirrors: options.registryMirrors ?? {},
     oidcIssuerUrl,
+    groupsClaim: config.identity.oidc.groupsClaim,
     protect: config.environment.protectStatefulResources,
+    ingressReady: options.ingressReady,
   };
   // config/rules.ts requires the secrets read below whenever the part that reads them is enabled.
   const grafana = monitoring.enabled
@@ -111,6 +117,8 @@ function observability(env: Environment, cluster: ClusterHandle, options: Platfo
         adminPassword: secrets.grafanaAdminPassword!,
         receiverSecrets: secrets.alertReceiverSecrets,
         adminGroup: config.identity.infraGroup,
+        auditorGroup: config.identity.auditorGroup,
+        certificatesReady: options.certificatesReady,
       })
     : undefined;
   const kibana = logging.enabled
@@ -119,7 +127,6 @@ function observability(env: Environment, cluster: ClusterHandle, options: Platfo
         config: logging,
         oidcClientId: clientIds.kibana,
         oidcClientSecret: secrets.oidcClientSecrets[clientIds.kibana],
-        groupsClaim: config.identity.oidc.groupsClaim,
       })
     : undefined;
   return { ...(grafana ? { grafanaUrl: grafana.grafanaUrl } : {}), ...(kibana ? { kibanaUrl: kibana.kibanaUrl } : {}) };

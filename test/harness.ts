@@ -89,6 +89,8 @@ export interface RunOptions {
   stackOutputs?: Record<string, Record<string, unknown>>;
   /** Run as a preview (`pulumi preview`) rather than an update. */
   preview?: boolean;
+  /** Runs this instead of the whole program (stacks/index.ts), with the stack's config set: a part of it under test. */
+  program?: Program;
 }
 
 /** The program's entry point, loaded lazily so that a test can set mocks before any SDK module runs. */
@@ -212,7 +214,7 @@ async function runProgram(stack: string, options: RunOptions): Promise<StackRun>
   const [values, secretKeys] = flattenConfig(config, secrets);
   pulumi.runtime.setAllConfig(values, secretKeys);
 
-  const program: Program = require("../stacks").platform;
+  const program: Program = options.program ?? require("../stacks").platform;
   let stackOutputs: Record<string, unknown>;
   try {
     stackOutputs = await program(stack);

@@ -16,6 +16,7 @@ import { ELASTICSEARCH_NAME, elasticsearch, elasticsearchService, ROLES_SECRET, 
 import { mirrorElasticsearchCa } from "./ca-mirror";
 import { AGENT_CREDENTIALS_SECRET, containerLogsValues, eventsValues } from "./fluent-bit";
 import { KIBANA_NAME, kibanaIngressPolicy, kibanaSpec, oauth2ProxyValues, PROXY_SECRET } from "./kibana";
+import { AGENTS_INGRESS_POLICY, loggingIngressPolicies } from "./network-policies";
 import { retentionJob } from "./retention";
 
 /** Elasticsearch, Kibana, their operator and the login proxy: no host access, so pod security `baseline`. */
@@ -42,6 +43,11 @@ export interface LoggingArgs {
    * Bit stay on their vendors' registries (docker.elastic.co, cr.fluentbit.io), which ECR cannot cache.
    */
   readonly registryMirrors: RegistryMirrors;
+  /**
+   * What must be ready before an Ingress is created: the AWS Load Balancer Controller registers its Ingress webhook
+   * (failure policy Fail) before its pods answer, and an Ingress created meanwhile is refused ("no endpoints").
+   */
+  readonly ingressReady?: pulumi.Input<pulumi.Resource>[];
 }
 
 export class Logging extends pulumi.ComponentResource {
@@ -144,7 +150,20 @@ export class Logging extends pulumi.ComponentResource {
       { metadata: { name: "kibana-only-through-oauth2-proxy", namespace: LOGGING_NAMESPACE, labels }, spec: kibanaIngressPolicy() },
       inLogging,
     );
-    // Chart v4: no hooks, and the proxy's Deployment, Service and Ingress each show their own diff.
+    for (const [policy, spec] of Object.entries(loggingIngressPolicies({ agentsNamespace: AGENTS_NAMESPACE }))) {
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-${policy}`,
+        { metadata: { name: policy, namespace: LOGGING_NAMESPACE, labels }, spec },
+        inLogging,
+      );
+    }
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-agents-no-ingress`,
+      { metadata: { name: "no-ingress", namespace: AGENTS_NAMESPACE, labels }, spec: AGENTS_INGRESS_POLICY },
+      { ...childOpts, dependsOn: agentsNamespace },
+    );
+    // Chart v4: no hooks, and the proxy's Deployment, Service and Ingress each show their own diff. It holds the
+    // Ingress, so it waits for the load balancer controller's webhook.
     new k8s.helm.v4.Chart(
       `${name}-oauth2-proxy`,
       {
@@ -162,7 +181,7 @@ export class Logging extends pulumi.ComponentResource {
           registryMirrors: args.registryMirrors,
         }),
       },
-      { ...childOpts, dependsOn: [proxySecret, kibana] },
+      { ...childOpts, dependsOn: [proxySecret, kibana, ...(args.ingressReady ?? [])] },
     );
 
     // Fluent Bit waits for the lifecycle policy and index template, so that the first daily index gets them too.

@@ -19,7 +19,9 @@ export function kibanaService(namespace: string): string {
 
 export const PROXY_SECRET = "kibana-oauth2-proxy";
 /** Label of the proxy's pods, which the NetworkPolicy admits to Kibana. */
-const PROXY_POD_LABEL = { [`${LABEL_PREFIX}/kibana-proxy`]: "true" };
+export const PROXY_POD_LABEL = { [`${LABEL_PREFIX}/kibana-proxy`]: "true" };
+/** ECK's label on Kibana's pods. */
+export const KIBANA_POD_LABEL = { "kibana.k8s.elastic.co/name": KIBANA_NAME };
 
 const ANONYMOUS_PROVIDER = "anonymous1";
 const ANONYMOUS_PASSWORD_SETTING = `xpack.security.authc.providers.anonymous.${ANONYMOUS_PROVIDER}.credentials.password`;
@@ -131,7 +133,7 @@ export function oauth2ProxyValues(settings: ProxySettings) {
 /** Only the proxy may reach Kibana: anyone else in the cluster would be signed in anonymously without Dex. */
 export function kibanaIngressPolicy(): k8s.types.input.networking.v1.NetworkPolicySpec {
   return {
-    podSelector: { matchLabels: { "kibana.k8s.elastic.co/name": KIBANA_NAME } },
+    podSelector: { matchLabels: KIBANA_POD_LABEL },
     policyTypes: ["Ingress"],
     ingress: [{ from: [{ podSelector: { matchLabels: PROXY_POD_LABEL } }], ports: [{ protocol: "TCP", port: KIBANA_PORT }] }],
   };

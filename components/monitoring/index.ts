@@ -9,21 +9,17 @@ import { Naming } from "../../lib/naming";
 import { platformNamespace } from "../tenancy";
 import { CHARTS, chartSource } from "../../lib/versions";
 import { RegistryMirrors } from "../../lib/images";
-import { PROMETHEUS_CPU } from "../../lib/workload-sizes";
-import { alertmanagerConfig, RECEIVER_SECRET } from "./alertmanager";
+import { RECEIVER_SECRET } from "./alertmanager";
+import { apiServerMonitor, EKS_TARGET_VALUES, kubeletMonitor } from "./cluster-targets";
 import { DashboardExposure } from "./exposure";
-import { GRAFANA_ADMIN_SECRET, GRAFANA_OIDC_SECRET, grafanaValues } from "./grafana";
+import { GRAFANA_ADMIN_SECRET, GRAFANA_CLUSTER_ROLE, GRAFANA_OIDC_SECRET, grafanaValues } from "./grafana";
 import { stackImageRegistries } from "./images";
+import { monitoringIngressPolicies } from "./network-policies";
+import { alertmanagerValues, HOST_NETWORK_WEBHOOK_PORT, operatorValues, POD_NETWORK_WEBHOOK_PORT, prometheusValues } from "./values";
 
 export { type DashboardExposure, dashboardIngressAnnotations, dashboardIngressClass, dashboardServiceType } from "./exposure";
 
 export const RELEASE_NAME = "kube-prometheus-stack";
-
-/** Prometheus and Alertmanager replicas prefer different zones, so one zone's loss leaves one of each running. */
-const ZONE_LABEL = "topology.kubernetes.io/zone";
-
-/** Room left on the volume for the write-ahead log and compaction, beyond which Prometheus drops the oldest blocks. */
-const TSDB_SHARE_OF_VOLUME = 0.85;
 
 export interface MonitoringArgs {
   readonly provider: k8s.Provider;
@@ -37,14 +33,28 @@ export interface MonitoringArgs {
   /** Dex static client id of this environment's Grafana. */
   readonly oidcClientId: string;
   readonly oidcClientSecret: pulumi.Input<string>;
+  /** ID-token claim with the user's directory groups, which Grafana's sign-in matches. */
+  readonly groupsClaim: string;
   readonly adminPassword: pulumi.Input<string>;
   /** Receiver name → Slack/webhook URL or PagerDuty routing key. */
   readonly receiverSecrets: Readonly<Record<string, pulumi.Input<string>>>;
   /** Directory group mapped to Grafana's Admin role. */
   readonly adminGroup: string;
+  /** Directory group mapped to Grafana's Viewer role, as are `config.grafana.viewerGroups`. */
+  readonly auditorGroup: string;
   readonly protect: boolean;
   /** ECR pull-through caches: each of the stack's images comes through the cache of its registry where one exists. */
   readonly registryMirrors: RegistryMirrors;
+  /**
+   * cert-manager, ready to issue: the chart's Issuer and Certificates (the operator's webhook certificate) need
+   * its CRDs and its webhook. A config rule requires cert-manager wherever monitoring is on.
+   */
+  readonly certificatesReady?: pulumi.Input<pulumi.Resource>[];
+  /**
+   * What must be ready before an Ingress is created: the AWS Load Balancer Controller registers its Ingress webhook
+   * (failure policy Fail) before its pods answer, and an Ingress created meanwhile is refused ("no endpoints").
+   */
+  readonly ingressReady?: pulumi.Input<pulumi.Resource>[];
 }
 
 export class Monitoring extends pulumi.ComponentResource {
@@ -55,16 +65,18 @@ export class Monitoring extends pulumi.ComponentResource {
     super("platform:monitoring:Monitoring", name, {}, opts);
     const { provider, naming, config, exposure } = args;
     const childOpts = { parent: this, provider };
+    const labels = naming.labels();
     this.namespace = args.namespace;
     this.grafanaUrl = naming.url("grafana");
 
     // node-exporter mounts the host's /proc, /sys and root and uses its network and PID namespaces.
     const namespace = platformNamespace(this, { provider, naming, name: args.namespace, podSecurity: "privileged" });
+    const inNamespace = { ...childOpts, dependsOn: namespace };
     // Secrets the chart references by name, so that no secret value enters the chart values.
     const secret = (resource: string, secretName: string, stringData: Record<string, pulumi.Input<string>>) =>
       new k8s.core.v1.Secret(
         `${name}-${resource}`,
-        { metadata: { name: secretName, namespace: namespace.metadata.name, labels: naming.labels() }, type: "Opaque", stringData },
+        { metadata: { name: secretName, namespace: namespace.metadata.name, labels }, type: "Opaque", stringData },
         childOpts,
       );
     const receivers = config.alertmanager.receivers;
@@ -75,84 +87,44 @@ export class Monitoring extends pulumi.ComponentResource {
         ? [secret("alert-receivers", RECEIVER_SECRET, Object.fromEntries(receivers.map((r) => [r.name, args.receiverSecrets[r.name]])))]
         : []),
     ];
-
-    const volume = (storageGiB: number) => ({
-      volumeClaimTemplate: {
-        spec: {
-          storageClassName: args.storageClassName,
-          accessModes: ["ReadWriteOnce"],
-          resources: { requests: { storage: `${storageGiB}Gi` } },
-        },
+    // What Grafana's dashboard and datasource sidecars read, and nothing more (the subchart binds its service
+    // account to it: grafana.ts).
+    const grafanaRole = new k8s.rbac.v1.ClusterRole(
+      `${name}-grafana-configmaps`,
+      {
+        metadata: { name: GRAFANA_CLUSTER_ROLE, labels },
+        rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list", "watch"] }],
       },
-    });
-    const { prometheus, alertmanager } = config;
-    const images = stackImageRegistries(args.registryMirrors);
+      childOpts,
+    );
 
-    // Release (helm v3): the chart creates the admission webhook's certificate with pre-install/post-install
-    // hook Jobs, which only a Helm release runs; the price is one resource in previews instead of one per object.
-    new k8s.helm.v3.Release(
+    const webhookOnHostNetwork = !exposure.podIpsRoutable;
+    const settings = {
+      config,
+      namespace: args.namespace,
+      storageClassName: args.storageClassName,
+      webhookOnHostNetwork,
+      images: stackImageRegistries(args.registryMirrors),
+    };
+    // Chart v4 rather than a Release: every object shows in previews and drift checks, and a refresh reads the
+    // objects themselves, not Helm's release Secrets. The chart has no hook left with these values (the
+    // admission webhook's certificate comes from cert-manager) and calls `lookup` only for values left unset
+    // here (grafana's admin password and image renderer, a persistent volume).
+    const stack = new k8s.helm.v4.Chart(
       `${name}-stack`,
       {
         name: RELEASE_NAME,
         ...chartSource(CHARTS.kubePrometheusStack),
         namespace: args.namespace,
-        timeout: 900,
-        cleanupOnFail: true,
-        maxHistory: 10,
         values: {
-          // Monitoring runs on EKS only (config/rules.ts), whose etcd, scheduler and controller manager are out
-          // of reach: no scrape targets for them, and no alerts that could only ever report them down.
-          defaultRules: {
-            create: true,
-            rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false },
-          },
-          kubeEtcd: { enabled: false },
-          kubeControllerManager: { enabled: false },
-          kubeScheduler: { enabled: false },
-          // Without routable pod addresses the control plane reaches the operator's admission webhook on the host
-          // network, where kubelet already holds port 10250.
-          prometheusOperator: {
-            ...images.operator,
-            ...(exposure.podIpsRoutable ? {} : { hostNetwork: true, tls: { internalPort: 10261 } }),
-          },
-          "kube-state-metrics": { image: images.kubeStateMetrics },
-          "prometheus-node-exporter": { image: images.nodeExporter },
-          prometheus: {
-            podDisruptionBudget: { enabled: prometheus.replicas > 1 },
-            prometheusSpec: {
-              image: images.prometheus,
-              replicas: prometheus.replicas,
-              retention: prometheus.retention,
-              retentionSize: `${Math.floor(prometheus.storageGiB * TSDB_SHARE_OF_VOLUME)}GB`,
-              storageSpec: volume(prometheus.storageGiB),
-              resources: {
-                requests: { cpu: PROMETHEUS_CPU.request, memory: prometheus.memory },
-                limits: { cpu: PROMETHEUS_CPU.limit, memory: prometheus.memory },
-              },
-              podAntiAffinity: "soft",
-              podAntiAffinityTopologyKey: ZONE_LABEL,
-              // Select every ServiceMonitor, PodMonitor, Probe, ScrapeConfig and rule in every namespace,
-              // not only those labelled for this Helm release: teams ship their own.
-              serviceMonitorSelectorNilUsesHelmValues: false,
-              podMonitorSelectorNilUsesHelmValues: false,
-              probeSelectorNilUsesHelmValues: false,
-              scrapeConfigSelectorNilUsesHelmValues: false,
-              ruleSelectorNilUsesHelmValues: false,
-            },
-          },
-          alertmanager: {
-            podDisruptionBudget: { enabled: alertmanager.replicas > 1 },
-            config: alertmanagerConfig(receivers),
-            alertmanagerSpec: {
-              image: images.alertmanager,
-              replicas: alertmanager.replicas,
-              storage: volume(alertmanager.storageGiB),
-              secrets: receivers.length > 0 ? [RECEIVER_SECRET] : [],
-              resources: alertmanager.resources,
-              podAntiAffinity: "soft",
-              podAntiAffinityTopologyKey: ZONE_LABEL,
-            },
-          },
+          ...EKS_TARGET_VALUES,
+          prometheusOperator: operatorValues(settings),
+          // Without the Secret collector its service account lists no Secrets (no default rule or dashboard reads
+          // `kube_secret_*`; kube-state-metrics 8.4.0 derives its ClusterRole from the collectors).
+          "kube-state-metrics": { image: settings.images.kubeStateMetrics, collectorsExclude: ["secrets"] },
+          "prometheus-node-exporter": { image: settings.images.nodeExporter },
+          prometheus: prometheusValues(settings),
+          alertmanager: alertmanagerValues(settings),
           grafana: grafanaValues({
             naming,
             replicas: config.grafana.replicas,
@@ -160,13 +132,40 @@ export class Monitoring extends pulumi.ComponentResource {
             exposure,
             oidcIssuerUrl: args.oidcIssuerUrl,
             clientId: args.oidcClientId,
+            groupsClaim: args.groupsClaim,
             adminGroup: args.adminGroup,
+            viewerGroups: [args.auditorGroup, ...config.grafana.viewerGroups],
             registryMirrors: args.registryMirrors,
           }),
         },
       },
-      { ...childOpts, dependsOn: [namespace, ...secrets], protect: args.protect },
+      {
+        ...childOpts,
+        // The chart holds Grafana's Ingress: it waits for the load balancer controller's webhook with the rest.
+        dependsOn: [namespace, grafanaRole, ...secrets, ...(args.certificatesReady ?? []), ...(args.ingressReady ?? [])],
+        protect: args.protect,
+      },
     );
+
+    for (const [resource, monitor] of [
+      ["kubelet", kubeletMonitor(RELEASE_NAME)],
+      ["apiserver", apiServerMonitor(RELEASE_NAME)],
+    ] as const) {
+      new k8s.apiextensions.CustomResource(
+        `${name}-${resource}-monitor`,
+        { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { ...monitor.metadata, labels }, spec: monitor.spec },
+        { ...childOpts, dependsOn: stack },
+      );
+    }
+
+    const webhookPort = webhookOnHostNetwork ? HOST_NETWORK_WEBHOOK_PORT : POD_NETWORK_WEBHOOK_PORT;
+    for (const [policy, spec] of Object.entries(monitoringIngressPolicies({ release: RELEASE_NAME, webhookPort }))) {
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-${policy}`,
+        { metadata: { name: policy, namespace: args.namespace, labels }, spec },
+        inNamespace,
+      );
+    }
 
     this.registerOutputs({ namespace: this.namespace, grafanaUrl: this.grafanaUrl });
   }

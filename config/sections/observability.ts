@@ -52,7 +52,15 @@ const monitoring = z.strictObject({
     receivers,
     resources: containerResources.default(ALERTMANAGER_RESOURCES),
   }),
-  grafana: z.strictObject({ replicas: positiveInt, resources: containerResources.default(GRAFANA_RESOURCES) }),
+  grafana: z.strictObject({
+    replicas: positiveInt,
+    resources: containerResources.default(GRAFANA_RESOURCES),
+    /**
+     * Directory groups (without the OIDC prefix) whose members sign in as Viewers, besides the auditor group;
+     * the infra group signs in as Admin, and nobody else signs in at all.
+     */
+    viewerGroups: z.array(groupName).default([]),
+  }),
 });
 
 const logging = z.strictObject({

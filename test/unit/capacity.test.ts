@@ -252,7 +252,7 @@ describe("the configured sizes reach the pods", () => {
 
   test("Prometheus, Alertmanager, Grafana and Elasticsearch get the requests the rule counted", async () => {
     const run = await runStack("prod");
-    const values = run.one("kubernetes:helm.sh/v3:Release", "monitoring-stack").inputs.values;
+    const values = run.one("kubernetes:helm.sh/v4:Chart", "monitoring-stack").inputs.values;
     expect(values.prometheus.prometheusSpec.resources.requests).toEqual({ cpu: PROMETHEUS_CPU.request, memory: "16Gi" });
     expect(values.alertmanager.alertmanagerSpec.resources).toEqual({
       requests: { cpu: "50m", memory: "128Mi" },

@@ -80,14 +80,13 @@ describe("lib/images", () => {
 const REGISTRY_VALUES: [string, string, string[], string][] = [
   [CHART, "calico-operator", ["values", "tigeraOperator", "registry"], "quay.io"],
   ["kubernetes-cert-manager:index:CertManager", "cert-manager-release", ["helmOptions", "values", "imageRegistry"], "quay.io"],
-  [RELEASE, "monitoring-stack", ["values", "prometheus", "prometheusSpec", "image", "registry"], "quay.io"],
-  [RELEASE, "monitoring-stack", ["values", "alertmanager", "alertmanagerSpec", "image", "registry"], "quay.io"],
-  [RELEASE, "monitoring-stack", ["values", "prometheusOperator", "image", "registry"], "quay.io"],
-  [RELEASE, "monitoring-stack", ["values", "prometheusOperator", "prometheusConfigReloader", "image", "registry"], "quay.io"],
-  [RELEASE, "monitoring-stack", ["values", "prometheusOperator", "admissionWebhooks", "patch", "image", "registry"], "ghcr.io"],
-  [RELEASE, "monitoring-stack", ["values", "kube-state-metrics", "image", "registry"], "registry.k8s.io"],
-  [RELEASE, "monitoring-stack", ["values", "prometheus-node-exporter", "image", "registry"], "quay.io"],
-  [RELEASE, "monitoring-stack", ["values", "grafana", "sidecar", "image", "registry"], "quay.io"],
+  [CHART, "monitoring-stack", ["values", "prometheus", "prometheusSpec", "image", "registry"], "quay.io"],
+  [CHART, "monitoring-stack", ["values", "alertmanager", "alertmanagerSpec", "image", "registry"], "quay.io"],
+  [CHART, "monitoring-stack", ["values", "prometheusOperator", "image", "registry"], "quay.io"],
+  [CHART, "monitoring-stack", ["values", "prometheusOperator", "prometheusConfigReloader", "image", "registry"], "quay.io"],
+  [CHART, "monitoring-stack", ["values", "kube-state-metrics", "image", "registry"], "registry.k8s.io"],
+  [CHART, "monitoring-stack", ["values", "prometheus-node-exporter", "image", "registry"], "quay.io"],
+  [CHART, "monitoring-stack", ["values", "grafana", "sidecar", "image", "registry"], "quay.io"],
   [CHART, "logging-oauth2-proxy", ["values", "global", "imageRegistry"], "quay.io"],
 ];
 /** [resource type, resource name, path of the value, the chart's image]. */

@@ -38,7 +38,7 @@ beforeAll(async () => {
 describe.each(EKS_STACKS)("%s", (stack) => {
   test("Grafana's image comes through the Docker Hub cache, at the chart's own tag", () => {
     const run = runs[stack];
-    const grafana = run.one("kubernetes:helm.sh/v3:Release", "monitoring-stack").inputs.values.grafana;
+    const grafana = run.one("kubernetes:helm.sh/v4:Chart", "monitoring-stack").inputs.values.grafana;
     expect(grafana.image).toEqual({ registry: run.outputs.registryHost, repository: "docker-hub/grafana/grafana" });
   });
 

@@ -23,7 +23,7 @@ test("e2e runs Calico as the CNI with a VXLAN pool outside the VPC", () => {
 });
 
 test("e2e keeps single replicas, a public endpoint limited to the office, and protects nothing", () => {
-  const values = e2e.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "kube-prometheus-stack")!.inputs.values;
+  const values = e2e.ofType("kubernetes:helm.sh/v4:Chart").find((r) => r.inputs.chart === "kube-prometheus-stack")!.inputs.values;
   expect(values.prometheus.prometheusSpec.replicas).toBe(1);
   // The office, and the hub's NAT addresses, where the hub's runners and VPN users come from (delivery-config.test.ts).
   expect(eksCluster(e2e).inputs.vpcConfig).toMatchObject({

@@ -25,7 +25,7 @@ test("prod protects what would lose data, and keeps it on delete", () => {
 });
 
 test("prod runs highly available observability: 2 Prometheus, 3 Alertmanager, 3 Elasticsearch nodes", () => {
-  const values = prod.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "kube-prometheus-stack")!.inputs.values;
+  const values = prod.ofType("kubernetes:helm.sh/v4:Chart").find((r) => r.inputs.chart === "kube-prometheus-stack")!.inputs.values;
   expect(values.prometheus.prometheusSpec.replicas).toBe(2);
   expect(values.alertmanager.alertmanagerSpec.replicas).toBe(3);
   const [elasticsearch] = prod.ofType("kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch");
