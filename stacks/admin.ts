@@ -10,7 +10,13 @@ export async function adminEnvironment(env: Environment) {
   const dexIssuer = dexIssuerUrl(dexHostname(env));
   const oidcIssuerUrl = env.config.identity.oidc.issuerUrl ?? dexIssuer;
   const { cluster, outputs, awsProvider, network, controlPlane, calico, registry, ingressReady } = awsCluster(env, { oidcIssuerUrl });
-  adminDex(env, { awsProvider, cluster, dexHostname: dexHostname(env), registryMirrors: outputs.registryMirrors, ingressReady });
+  const dex = adminDex(env, {
+    awsProvider,
+    cluster,
+    dexHostname: dexHostname(env),
+    registryMirrors: outputs.registryMirrors,
+    ingressReady,
+  });
   const hubOutputs = {
     ...outputs,
     dexIssuerUrl: dexIssuer,
@@ -30,7 +36,13 @@ export async function adminEnvironment(env: Environment) {
     environment: env.stack,
     ...hubOutputs,
     hubOutputsUrl: published.url,
-    ...platformLayer(env, cluster, { oidcIssuerUrl, registryMirrors: outputs.registryMirrors, networkPolicyEngine: calico }),
+    ...platformLayer(env, cluster, {
+      oidcIssuerUrl,
+      registryMirrors: outputs.registryMirrors,
+      networkPolicyEngine: calico,
+      // Kibana's login proxy discovers its issuer when it starts: here that is this stack's own Dex, published first.
+      ingressReady: [...ingressReady, ...dex.ready],
+    }),
   };
 }
 

@@ -16,7 +16,7 @@ export async function workloadEnvironment(env: Environment) {
   const hub = env.config.hub && (await readHubOutputs(env, awsProvider));
   const oidcIssuerUrl = signInIssuer(env, hub);
   let transit: TransitSpoke | undefined;
-  const { cluster, outputs, controlPlane, calico } = awsCluster(env, {
+  const { cluster, outputs, controlPlane, calico, ingressReady } = awsCluster(env, {
     awsProvider,
     oidcIssuerUrl,
     hubNatCidrs: hub?.natPublicCidrs,
@@ -31,6 +31,7 @@ export async function workloadEnvironment(env: Environment) {
       oidcIssuerUrl,
       registryMirrors: outputs.registryMirrors,
       networkPolicyEngine: calico,
+      ingressReady,
       teamCi: teamCiTarget(env, controlPlane.name),
     }),
   };

@@ -185,6 +185,15 @@ describe("Dex", () => {
     );
   });
 
+  test("Kibana's login proxy, which discovers Dex when it starts, waits for Dex's published endpoint", () => {
+    const proxy = hub.one("kubernetes:helm.sh/v4:Chart", "logging-oauth2-proxy");
+    expect(proxy.dependencies).toEqual(
+      expect.arrayContaining([
+        hub.one("kubernetes:core/v1:Service", "dex-service").urn,
+        hub.one("aws:route53/record:Record", "dex-dns").urn,
+      ]),
+    );
+  });
 });
 
 describe("CI runners", () => {

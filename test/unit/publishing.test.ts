@@ -125,6 +125,17 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     if (stack !== "admin") expect(teamNamespaces.length).toBeGreaterThan(0);
   });
 
+  test("what publishes through the controller waits until its webhooks answer and its classes exist", () => {
+    const run = runs[stack];
+    const ready = [
+      run.one(CHART, "load-balancer-controller-chart").urn,
+      run.one(INGRESS_CLASS, `load-balancer-controller-${INGRESS_CLASSES.platform}`).urn,
+    ];
+    const grafana = monitoringStack(run);
+    const kibanaProxy = run.one(CHART, "logging-oauth2-proxy");
+    for (const dashboard of [grafana, kibanaProxy]) expect(dashboard.dependencies).toEqual(expect.arrayContaining(ready));
+  });
+
   test("the controller's IAM role grants '*' only for lookups, and changes only what carries its cluster tag", () => {
     const policy = policyOf(runs[stack], "load-balancer-controller-policy");
     for (const statement of policy.Statement) {
