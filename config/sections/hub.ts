@@ -60,19 +60,24 @@ const ldap = z
       username: z.string().default("sAMAccountName"),
       idAttr: z.string().default("DN"),
       emailAttr: z.string().default("mail"),
-      nameAttr: z
-        .literal(GROUP_NAME_ATTRIBUTE, {
-          message: `expected ${GROUP_NAME_ATTRIBUTE}, the group name Active Directory keeps unique in the domain (cn is unique only within an OU)`,
-        })
-        .default(GROUP_NAME_ATTRIBUTE),
+      nameAttr: z.string().default("cn"),
     }),
-
     groupSearch: z.strictObject({
       baseDN: z.string().min(1),
       filter: z.string().default("(objectClass=group)"),
       userAttr: z.string().default("DN"),
       groupAttr: z.string().default("member"),
-      nameAttr: z.string().default("cn"),
+      /**
+       * The group attribute that becomes the name in the groups claim, which RBAC and the dashboards match: it must
+       * be one no one can give a second group. `sAMAccountName`, which Active Directory keeps unique among every
+       * security principal of the domain; `cn` is unique only within one OU, so a group of the same name created in
+       * any other OU under baseDN would grant its members that group's rights.
+       */
+      nameAttr: z
+        .literal(GROUP_NAME_ATTRIBUTE, {
+          message: `expected ${GROUP_NAME_ATTRIBUTE}, the group name Active Directory keeps unique in the domain (cn is unique only within an OU)`,
+        })
+        .default(GROUP_NAME_ATTRIBUTE),
     }),
   })
   .superRefine((ldap, ctx) => {
