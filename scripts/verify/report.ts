@@ -143,11 +143,12 @@ export function formatMarkdown(report: Report): string {
   return [
     `### ${report.failures.length === 0 ? "✅" : "❌"} verify \`${report.stack}\``,
     "",
-    `${escapeText(verdict(report))}`,
+    escapeText(verdict(report)),
     ...listed(report.failures),
     "",
-    `Kubernetes ${report.kubernetesVersion} (${report.cluster} control plane); charts from ${escapeText(chartSource(report))}: ` +
-      `${report.charts.map((c) => `${c.chart} ${c.version}`).join(", ") || "none"}`,
+    `Kubernetes ${report.kubernetesVersion} (${report.cluster === "throwaway" ? "a throwaway control plane" : "the current kube context, dry runs only"}); ` +
+      `charts from ${escapeText(chartSource(report))}: ` +
+      escapeText(report.charts.map((c) => `${c.chart} ${c.version}`).join(", ") || "none"),
     "",
     row(header),
     `| ${align.join(" | ")} |`,

@@ -206,10 +206,13 @@ const admittedKinds = (report: Report) =>
   );
 
   test(
-    "the command prints its table and writes a report, for the local stack too",
+    "the command prints its table and writes a report and its Markdown, for the local stack too",
     () => {
-      const reportFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "verify-report-")), "local.json");
-      const result = spawnSync("npx", ["ts-node", "--transpile-only", "scripts/verify.ts", "local", "--report", reportFile], {
+      const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-report-"));
+      const reportFile = path.join(reportDir, "local.json");
+      const markdownFile = path.join(reportDir, "local.md");
+      const args = ["ts-node", "--transpile-only", "scripts/verify.ts", "local", "--report", reportFile, "--markdown", markdownFile];
+      const result = spawnSync("npx", args, {
         cwd: PROJECT_DIR,
         env: toolchain.ok ? toolchain.env : process.env,
         encoding: "utf8",
@@ -221,6 +224,10 @@ const admittedKinds = (report: Report) =>
       const written = JSON.parse(fs.readFileSync(reportFile, "utf8"));
       expect(written.failures).toEqual([]);
       expect(written.outcomes.length).toBeGreaterThan(20);
+      // The pull request comment's version of the same report.
+      const markdown = fs.readFileSync(markdownFile, "utf8");
+      expect(markdown).toMatch(/^### ✅ verify `local`\n/);
+      expect(markdown).toContain("| component | declared by | objects | kinds | admitted | not checked | warnings |");
     },
     5 * MINUTE,
   );
