@@ -108,8 +108,8 @@ export class Monitoring extends pulumi.ComponentResource {
     };
     // Chart v4 rather than a Release: every object shows in previews and drift checks, and a refresh reads the
     // objects themselves, not Helm's release Secrets. The chart has no hook left with these values (the
-    // admission webhook's certificate comes from cert-manager) and calls `lookup` only for values left unset
-    // here (grafana's admin password and image renderer, a persistent volume).
+    // admission webhook's certificate comes from cert-manager), and its `lookup`s are behind values this program
+    // sets or leaves off (grafana's admin password, image renderer and volume: test/unit/chart-lookups.test.ts).
     const stack = new k8s.helm.v4.Chart(
       `${name}-stack`,
       {
