@@ -1,13 +1,15 @@
 /**
  * The state bucket's policy: one set of object keys per environment, its stack's and its tenancy shards'
- * (state-layout.ts), each writable by that environment's deploy role only. Explicit denials make that hold whatever IAM policies say: an explicit Deny in
+ * (state-layout.ts), each writable by that environment's deploy role only; admin's also holds the outputs it
+ * publishes for the spokes, the one object of admin's the spokes' roles may read. Explicit denials make that hold whatever IAM policies say: an explicit Deny in
  * a bucket policy overrides any Allow, the admin account's own AdministratorAccess included (IAM User Guide,
  * "Policy evaluation logic"). The spokes' roles get the bucket only through the Allow statements here (a
  * cross-account request needs the bucket policy and the caller's IAM policy to allow it).
  */
+import { publishedOutputsKey } from "../components/aws-account/published-outputs";
 import type { EnvironmentAccount } from "./config";
 import { policyDocument, PolicyDocument, principalArnIs, principalsOfAccounts, Statement } from "./policy-document";
-import { checkpointKeys, environmentStateKeys, META_KEY, stackStateKeys } from "./state-layout";
+import { checkpointKeys, environmentStateKeys, META_KEY } from "./state-layout";
 
 export interface StateBucketPolicyArgs {
   readonly bucket: string;
@@ -21,7 +23,7 @@ const WRITE = ["s3:PutObject", "s3:DeleteObject"];
 
 /**
  * Before prod's plan the workflow checks, with prod's preview role, that stage has run the commit
- * (.github/workflows/stack-up.yml: `delivery require-deployed stage … prod`, i.e. `pulumi stack history --stack
+ * (.github/actions/plan-stack, run by stack-up.yml: `delivery require-deployed stage … prod`, i.e. `pulumi stack history --stack
  * stage`). The CLI checks that stage's checkpoint exists (a HEAD request, which S3 authorises as s3:GetObject) and
  * reads stage's history entries (`*.history.json`), not the checkpoint copies beside them.
  */
@@ -79,12 +81,12 @@ export function stateBucketPolicy(args: StateBucketPolicyArgs): PolicyDocument {
     },
   ];
 
+  // What the spokes read of the hub (stacks/hub-outputs.ts): no secret, and nothing else of the hub's.
+  const hubOutputs = publishedOutputsKey(platformProject, hub.stack);
   for (const env of environments) {
-    const own = environmentStateKeys(platformProject, env.stack);
     const name = capitalise(env.stack);
-    // A StackReference reads the hub's checkpoint; its history, backups and locks, and its shards, stay the hub's own.
-    const hubCheckpoint = stackStateKeys(platformProject, hub.stack)[0];
-    const privateKeys = env.stack === hub.stack ? own.filter((key) => key !== hubCheckpoint) : own;
+    const state = environmentStateKeys(platformProject, env.stack);
+    const own = env.stack === hub.stack ? [...state, hubOutputs] : state;
     // Roles of other accounts get only what an Allow here grants; roles of the bucket's account may also have IAM's.
     const otherRolesOfTheBucketsAccount = environments
       .filter((other) => other.stack !== env.stack && other.accountId === hub.accountId)
@@ -129,7 +131,7 @@ export function stateBucketPolicy(args: StateBucketPolicyArgs): PolicyDocument {
         Effect: "Deny",
         Principal: "*",
         Action: "s3:GetObject",
-        Resource: objects(privateKeys),
+        Resource: objects(state),
         Condition: principalArnIs(otherRolesOfTheBucketsAccount),
       });
     }
@@ -148,14 +150,14 @@ export function stateBucketPolicy(args: StateBucketPolicyArgs): PolicyDocument {
   }
   if (spokes.length > 0) {
     statements.push({
-      Sid: "SpokesReadTheHubsOutputs",
+      Sid: "SpokesReadTheHubsPublishedOutputs",
       Effect: "Allow",
       Principal: principalsOfAccounts(
         hub.partition,
         spokes.map((env) => env.accountId),
       ),
       Action: "s3:GetObject",
-      Resource: `${bucket}/${checkpointKeys(platformProject, hub.stack)}`,
+      Resource: `${bucket}/${hubOutputs}`,
       Condition: principalArnIs(spokes.flatMap((env) => [env.deployRoleArn, env.previewRoleArn])),
     });
   }

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { z } from "zod";
 import { showValue } from "../config/key-paths";
+import { backendUrl } from "../lib/backend-url";
 import { HUB_STACK } from "../config/rules-delivery";
 import { awsSection } from "../config/sections/environment";
 
@@ -29,6 +30,10 @@ export interface EnvironmentAccount {
   readonly partition: string;
   readonly deployRoleArn: string;
   readonly previewRoleArn: string;
+  /** The platform's domain (`platform:environment.domain`): the environment's public zone is `<stack>.<domain>`. */
+  readonly domain: string;
+  /** `platform:environment.hostedZoneId` as the stack file has it: the id of that zone once it exists. */
+  readonly hostedZoneId?: string;
   readonly tags: Record<string, string>;
 }
 
@@ -137,13 +142,13 @@ export function loadBootstrapConfig(stack: string, raw: Record<string, string>, 
     const file = `Pulumi.${name}.yaml`;
     const hubStack = stackConfig(name)?.["platform:hub"]?.stack;
     const expectedHub = `organization/${platformProject}/${HUB_STACK}`;
-    // The bucket policy lets the spokes read exactly that stack's state: another name would be refused.
+    // The bucket policy lets the spokes read exactly what that stack publishes: another name would be refused.
     if (hubStack !== expectedHub)
       problems.push({
         file,
         key: "platform:hub.stack",
         value: hubStack,
-        expected: `"${expectedHub}", the admin stack's state the bucket shares`,
+        expected: `"${expectedHub}", the admin stack whose published outputs the bucket shares`,
       });
     const listed = hubFile["platform:admin"].spokes[i];
     const own = environments[i + 1];
@@ -183,8 +188,11 @@ export function loadBootstrapConfig(stack: string, raw: Record<string, string>, 
         expected: issue.message,
       });
     }
-  } else if (settings.data.operatorAccess) {
-    problems.push(...operatorAccessProblems(stack, settings.data.operatorAccess, environments[stacks.indexOf(stack)], now));
+  } else {
+    if (settings.data.operatorAccess)
+      problems.push(...operatorAccessProblems(stack, settings.data.operatorAccess, environments[stacks.indexOf(stack)], now));
+    if (environments[0])
+      problems.push(...publicationProblems(stacks, stackConfig, backendUrl(settings.data.stateBucket, environments[0].region)));
   }
   if (problems.length > 0) throw new BootstrapConfigError(stack, problems);
 
@@ -249,6 +257,11 @@ function readEnvironment(stack: string, config: Record<string, any> | undefined,
   }
   if (problems.length > before) return undefined;
   const environment = config["platform:environment"] ?? {};
+  const { domain, hostedZoneId } = environment;
+  if (typeof domain !== "string" || !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) {
+    problems.push({ file, key: "platform:environment.domain", value: domain, expected: "a DNS domain such as platform.example.com" });
+    return undefined;
+  }
   const tags = {
     environment: stack,
     owner: String(environment.owner),
@@ -256,7 +269,36 @@ function readEnvironment(stack: string, config: Record<string, any> | undefined,
     "managed-by": "pulumi",
     component: "bootstrap",
   };
-  return { stack, region, accountId, partition, deployRoleArn, previewRoleArn, tags };
+  return {
+    stack,
+    region,
+    accountId,
+    partition,
+    deployRoleArn,
+    previewRoleArn,
+    domain,
+    hostedZoneId: typeof hostedZoneId === "string" ? hostedZoneId : undefined,
+    tags,
+  };
+}
+
+/**
+ * admin publishes the outputs its spokes read in the state bucket (stacks/hub-outputs.ts), and the bucket policy
+ * grants the spokes that one object: admin's file must publish there and every spoke's read from there.
+ */
+function publicationProblems(
+  stacks: readonly string[],
+  stackConfig: (stack: string) => Record<string, any> | undefined,
+  expected: string,
+): Problem[] {
+  return stacks.flatMap((name) => {
+    const key = name === HUB_STACK ? "platform:admin.backendUrl" : "platform:hub.backendUrl";
+    const [section, field] = key.split(".");
+    const value = stackConfig(name)?.[section]?.[field];
+    const why =
+      name === HUB_STACK ? "where admin publishes the outputs its spokes read" : "where admin publishes the outputs this environment reads";
+    return value === expected ? [] : [{ file: `Pulumi.${name}.yaml`, key, value, expected: `${expected}, the state bucket (${why})` }];
+  });
 }
 
 /** The bucket and key policies tell environments apart by role ARN: two environments on one role would be one. */

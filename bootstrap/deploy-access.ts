@@ -21,10 +21,8 @@ export interface DeployAccessArgs {
   readonly stateBucketArn: string;
   /** The state bucket's key (admin's account). */
   readonly stateKeyArn: pulumi.Input<string>;
-  /** admin's secrets key, for a spoke (its StackReference decrypts with it); absent for admin itself. */
-  readonly hubSecretsKeyArn?: pulumi.Input<string>;
-  /** admin only: the spokes whose roles decrypt admin's secrets key. */
-  readonly hubReaders: readonly EnvironmentAccount[];
+  /** The environment's public zone, which the deploy role's boundary leaves it the records of. */
+  readonly hostedZoneArn: pulumi.Input<string>;
   /** admin only: the state bucket, which the deploy role's boundary keeps out of its reach. */
   readonly protectStateBucket: boolean;
   readonly provider: aws.Provider;
@@ -61,27 +59,27 @@ export class DeployAccess extends pulumi.ComponentResource {
         description: `Pulumi secrets of the ${account.stack} stack (secretsprovider awskms://${secretsKeyAlias(account.stack)})`,
         enableKeyRotation: true,
         deletionWindowInDays: 30,
-        policy: JSON.stringify(secretsKeyPolicy(account, args.hubReaders)),
+        policy: JSON.stringify(secretsKeyPolicy(account)),
       },
       { ...childOpts, protect: true },
     );
     new aws.kms.Alias(`${name}-secrets-key-alias`, { name: secretsKeyAlias(account.stack), targetKeyId: secretsKey.keyId }, childOpts);
 
-    const boundaryName = boundaryPolicyName(account);
-    const boundaryArn = `arn:${account.partition}:iam::${account.accountId}:policy/${boundaryName}`;
-    const protectedKeys = pulumi.all([secretsKey.arn, args.protectStateBucket ? args.stateKeyArn : undefined]);
+    const protectedArns = pulumi.all([secretsKey.arn, args.protectStateBucket ? args.stateKeyArn : undefined, args.hostedZoneArn]);
     const boundary = new aws.iam.Policy(
       `${name}-deploy-boundary`,
       {
-        name: boundaryName,
-        description: `Permissions boundary of ${account.deployRoleArn}: everything but the bootstrap's own resources`,
-        policy: protectedKeys.apply(([secretsKeyArn, stateKeyArn]) =>
+        name: boundaryPolicyName(account),
+        description:
+          `Permissions boundary of ${account.deployRoleArn} and of every role it creates: ` +
+          "everything but the bootstrap's own resources",
+        policy: protectedArns.apply(([secretsKeyArn, stateKeyArn, hostedZoneArn]) =>
           JSON.stringify(
             deployRoleBoundary(account, {
               oidcProviderArn: oidcProviderArn(account),
-              boundaryPolicyArn: boundaryArn,
               keyArns: stateKeyArn ? [secretsKeyArn, stateKeyArn] : [secretsKeyArn],
               stateBucketArn: args.protectStateBucket ? args.stateBucketArn : undefined,
+              hostedZoneArn,
             }),
           ),
         ),
@@ -125,19 +123,13 @@ export class DeployAccess extends pulumi.ComponentResource {
       { role: previewRole.name, policy: JSON.stringify(previewDeniedSecretReads(args.stateBucketArn)) },
       childOpts,
     );
-    const decryptKeys = pulumi.all([secretsKey.arn, args.stateKeyArn, args.hubSecretsKeyArn]);
     new aws.iam.RolePolicy(
       `${name}-preview-state`,
       {
         role: previewRole.name,
-        policy: decryptKeys.apply((arns) =>
-          JSON.stringify(
-            previewBackendAccess(
-              args.stateBucketArn,
-              arns.filter((arn): arn is string => !!arn),
-            ),
-          ),
-        ),
+        policy: pulumi
+          .all([secretsKey.arn, args.stateKeyArn])
+          .apply((keys) => JSON.stringify(previewBackendAccess(args.stateBucketArn, keys))),
       },
       childOpts,
     );

@@ -37,7 +37,7 @@ export function secretsKeyAlias(stack: string): string {
  * The stack file's `secretsprovider:`, naming the key by its alias ARN: encrypting (`stack init`,
  * `config set --secret`) with credentials of another account then fails instead of finding that account's own
  * `alias/pulumi-<stack>`. Decrypting needs no key name (gocloud.dev secrets/awskms `keeper.Decrypt` sends only
- * the ciphertext, which names its key), so a StackReference from another account works with either form.
+ * the ciphertext, which names its key).
  */
 export function secretsProviderUrl(account: EnvironmentAccount): string {
   const aliasArn = `arn:${account.partition}:kms:${account.region}:${account.accountId}:${secretsKeyAlias(account.stack)}`;
@@ -58,14 +58,13 @@ function administration(account: EnvironmentAccount): Statement {
  * The key of a stack's Pulumi secrets. The engine encrypts with it when a stack's data key is made
  * (`pulumi stack init --secrets-provider`, `change-secrets-provider`) and decrypts that data key on every run,
  * previews included: the engine decrypts config and state to preview (pulumi/pulumi pkg/secrets/cloud/manager.go,
- * `newCloudSecretsManager` calls the keeper's Decrypt as soon as a stack's secrets manager is built).
- * `StackReference` builds the referenced stack's secrets manager to read any of its outputs
- * (pkg/resource/stack/deployment.go `DeserializeStackOutputs` → `initializeSecretsManager`), so the spokes'
- * roles must decrypt with admin's key: that lets them read admin's secrets as well (docs/bootstrap.md).
+ * `newCloudSecretsManager` calls the keeper's Decrypt as soon as a stack's secrets manager is built). Only the
+ * stack's own roles use it: no other environment reads this stack's state (a StackReference would need the key,
+ * pkg/resource/stack/deployment.go `DeserializeStackOutputs`; the spokes read what admin publishes instead).
  */
-export function secretsKeyPolicy(account: EnvironmentAccount, hubReaders: readonly EnvironmentAccount[]): PolicyDocument {
+export function secretsKeyPolicy(account: EnvironmentAccount): PolicyDocument {
   const root = { AWS: accountRoot(account.partition, account.accountId) };
-  const statements: Statement[] = [
+  return policyDocument([
     administration(account),
     {
       Sid: "DeployRoleEncryptsAndDecrypts",
@@ -83,21 +82,7 @@ export function secretsKeyPolicy(account: EnvironmentAccount, hubReaders: readon
       Resource: "*",
       Condition: principalArnIs([account.previewRoleArn]),
     },
-  ];
-  if (hubReaders.length > 0) {
-    statements.push({
-      Sid: "SpokesDecryptToReadTheHubsOutputs",
-      Effect: "Allow",
-      Principal: principalsOfAccounts(
-        account.partition,
-        hubReaders.map((spoke) => spoke.accountId),
-      ),
-      Action: "kms:Decrypt",
-      Resource: "*",
-      Condition: principalArnIs(hubReaders.flatMap((spoke) => [spoke.deployRoleArn, spoke.previewRoleArn])),
-    });
-  }
-  return policyDocument(statements);
+  ]);
 }
 
 /**

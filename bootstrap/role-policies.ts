@@ -5,14 +5,18 @@
  * its add-ons, KMS keys, buckets, registries, DNS, certificates, a Transit Gateway and a Client VPN; a role that
  * may create IAM roles with policies of its choosing is administrator-equivalent whatever list it is given, so a
  * hand-written list would add failed deployments, not safety. The account is the environment's alone. What the
- * boundary takes away is the bootstrap itself: the roles, the OIDC provider, the boundary, the keys and the
- * state bucket, so that a deployment cannot widen its own trust, read another stack's secrets or rewrite the
- * bucket policy (IAM User Guide, "Permissions boundaries for IAM entities": the effective permissions are the
- * intersection of the boundary and the identity policies).
+ * boundary takes away is the bootstrap itself: the roles, the OIDC provider, the boundary, the keys, the public
+ * zone and the state bucket, so that a deployment cannot widen its own trust, read another stack's secrets or
+ * rewrite the bucket policy (IAM User Guide, "Permissions boundaries for IAM entities": the effective permissions
+ * are the intersection of the boundary and the identity policies). And it requires itself on every role and user
+ * the deploy role creates or gives permissions to, so that no new identity escapes it (the same page, "Delegating
+ * responsibility to others using permissions boundaries": `CreateOrChangeOnlyWithBoundary`,
+ * `NoBoundaryUserDelete`); the program sets it on each of its roles (components/aws-account `boundedRole`).
  *
  * Preview role: AWS-managed ReadOnlyAccess (what refreshing and diffing every resource reads) minus reads of
  * secret data, plus the state bucket and its keys.
  */
+import { permissionsBoundaryArn } from "../components/aws-account";
 import type { EnvironmentAccount } from "./config";
 import { policyDocument, PolicyDocument, Statement } from "./policy-document";
 
@@ -20,25 +24,67 @@ export const DEPLOY_ROLE_MAX_SESSION_SECONDS = 2 * 3600;
 
 export interface ProtectedResources {
   readonly oidcProviderArn: string;
-  readonly boundaryPolicyArn: string;
   /** The stack's secrets key, and in admin the state bucket's key. */
   readonly keyArns: readonly string[];
   /** admin only. */
   readonly stateBucketArn?: string;
+  /** The environment's public zone: records are the program's, the zone and its delegation the bootstrap's. */
+  readonly hostedZoneArn: string;
 }
 
+/** IAM actions on a role or user that `iam:PermissionsBoundary` describes (IAM User Guide, "IAM condition keys"). */
+const IDENTITY_PERMISSION_ACTIONS = [
+  "iam:CreateRole",
+  "iam:PutRolePermissionsBoundary",
+  "iam:AttachRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:CreateUser",
+  "iam:PutUserPermissionsBoundary",
+  "iam:AttachUserPolicy",
+  "iam:DetachUserPolicy",
+  "iam:PutUserPolicy",
+  "iam:DeleteUserPolicy",
+];
+
+/** The boundary's name, `<deploy role name>-boundary`: the program derives the same ARN (permissionsBoundaryArn). */
 export function boundaryPolicyName(account: EnvironmentAccount): string {
-  return `${account.deployRoleArn.split("/").pop()}-boundary`;
+  return permissionsBoundaryArn(account.deployRoleArn).split("/").pop()!;
 }
 
 export function deployRoleBoundary(account: EnvironmentAccount, protect: ProtectedResources): PolicyDocument {
+  const boundary = permissionsBoundaryArn(account.deployRoleArn);
   const statements: Statement[] = [
     { Sid: "EverythingTheRoleIsGranted", Effect: "Allow", Action: "*", Resource: "*" },
     {
       Sid: "NotTheBootstrapsIdentities",
       Effect: "Deny",
       NotAction: ["iam:Get*", "iam:List*"],
-      Resource: [account.deployRoleArn, account.previewRoleArn, protect.oidcProviderArn, protect.boundaryPolicyArn],
+      Resource: [account.deployRoleArn, account.previewRoleArn, protect.oidcProviderArn, boundary],
+    },
+    {
+      // A role or user without this boundary could do what the boundary denies: none is created, or given
+      // permissions, without it. The condition is absent when no boundary is set, and ArnNotEquals then matches.
+      Sid: "NewIdentitiesWithinThisBoundary",
+      Effect: "Deny",
+      Action: IDENTITY_PERMISSION_ACTIONS,
+      Resource: "*",
+      Condition: { ArnNotEquals: { "iam:PermissionsBoundary": boundary } },
+    },
+    {
+      Sid: "NoBoundaryRemoved",
+      Effect: "Deny",
+      Action: ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"],
+      Resource: "*",
+    },
+    {
+      // The program writes records in the zone (certificates' validation, Dex, external-dns); the bootstrap
+      // created it and the parent zone delegates to its name servers, which a new zone would not have.
+      Sid: "RecordsButNotTheZone",
+      Effect: "Deny",
+      NotAction: ["route53:ChangeResourceRecordSets", "route53:Get*", "route53:List*"],
+      Resource: protect.hostedZoneArn,
     },
     {
       Sid: "UseButNotAdministerTheBootstrapsKeys",

@@ -97,5 +97,18 @@ for stack in "${STACKS[@]}"; do
   run pulumi preview --stack "organization/$PROJECT/$stack" --expect-no-changes
 done
 
+# Each environment's public zone: its id goes into the platform stack file, its name servers into the parent zone.
+output_of() {
+  local stack="$1" name="$2"
+  if [ "$DRY_RUN" = 1 ]; then echo "<$name of $stack>"; return; fi
+  pulumi stack output "$name" --json --stack "organization/$PROJECT/$stack" |
+    node -e 'const v = JSON.parse(require("fs").readFileSync(0, "utf8")); process.stdout.write(typeof v === "string" ? v : JSON.stringify(v))'
+}
+echo "== each environment's public zone (docs/bootstrap.md, \"The public zone\")"
+for stack in "${STACKS[@]}"; do
+  echo "   $stack: in Pulumi.$stack.yaml set platform:environment.hostedZoneId: $(output_of "$stack" hostedZoneId); in the parent zone of $(output_of "$stack" hostedZoneName), as its administrator:"
+  echo "     aws route53 change-resource-record-sets --hosted-zone-id <parent zone id> --change-batch '$(output_of "$stack" parentZoneDelegation)'"
+done
+
 echo "== done. The local copy stays in $LOCAL_STATE until you delete it (docs/bootstrap.md, step 4)."
 echo "   PULUMI_BACKEND_URL=$BACKEND_URL"

@@ -126,6 +126,14 @@ function mockOutputs(
       return { arn: `arn:aws:iam::${account}:policy/${inputs.name}` };
     case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
       return { arn: `arn:aws:iam::${account}:oidc-provider/${String(inputs.url).replace("https://", "")}` };
+    case "aws:route53/zone:Zone": {
+      const zoneId = `Z0${account}${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}`;
+      return {
+        zoneId,
+        arn: `arn:aws:route53:::hostedzone/${zoneId}`,
+        nameServers: [1, 2, 3, 4].map((n) => `ns-${n}.awsdns-${account.slice(-2)}.example.`),
+      };
+    }
     case "pulumi:pulumi:StackReference":
       return { outputs: hubOutputs };
     default:

@@ -12,7 +12,7 @@ import { ALLOW_ALL, decide } from "../iam-evaluator";
 const NOW = new Date("2026-12-02T10:00:00Z");
 const SETTINGS = {
   "k8s-platform-bootstrap:githubRepository": "acme/k8s-platform",
-  "k8s-platform-bootstrap:stateBucket": "acme-pulumi-state",
+  "k8s-platform-bootstrap:stateBucket": "example-pulumi-state",
 };
 
 /** The problems reported for `stack` after `edit` changed copies of the platform stack files. */
@@ -84,9 +84,28 @@ describe("bad input stops the run before any resource", () => {
     );
   });
 
-  test("a spoke whose hub stack is not organization/k8s-platform/admin (the bucket shares only that state)", () => {
+  test("a spoke whose hub stack is not organization/k8s-platform/admin (the bucket shares only what that stack publishes)", () => {
     expect(problemsOf("admin", (files) => (files.stage["platform:hub"].stack = "organization/platform/admin"))).toEqual([
-      `Pulumi.stage.yaml: platform:hub.stack = "organization/platform/admin": expected "organization/k8s-platform/admin", the admin stack's state the bucket shares`,
+      `Pulumi.stage.yaml: platform:hub.stack = "organization/platform/admin": expected "organization/k8s-platform/admin", the admin stack whose published outputs the bucket shares`,
+    ]);
+  });
+
+  test("admin publishing, or a spoke reading, anywhere but the state bucket the bootstrap creates", () => {
+    expect(problemsOf("e2e", () => undefined, { ...SETTINGS, "k8s-platform-bootstrap:stateBucket": "acme-pulumi-state" })).toEqual([
+      `Pulumi.admin.yaml: platform:admin.backendUrl = "s3://example-pulumi-state?region=eu-west-1": expected s3://acme-pulumi-state?region=eu-west-1, the state bucket (where admin publishes the outputs its spokes read)`,
+      ...["e2e", "stage", "prod"].map(
+        (spoke) =>
+          `Pulumi.${spoke}.yaml: platform:hub.backendUrl = "s3://example-pulumi-state?region=eu-west-1": expected s3://acme-pulumi-state?region=eu-west-1, the state bucket (where admin publishes the outputs this environment reads)`,
+      ),
+    ]);
+    expect(problemsOf("admin", (files) => delete files.prod["platform:hub"].backendUrl)).toEqual([
+      `Pulumi.prod.yaml: platform:hub.backendUrl = (not set): expected s3://example-pulumi-state?region=eu-west-1, the state bucket (where admin publishes the outputs this environment reads)`,
+    ]);
+  });
+
+  test("a platform file without the domain its public zone is named after", () => {
+    expect(problemsOf("prod", (files) => (files.prod["platform:environment"].domain = "Platform Example"))).toEqual([
+      `Pulumi.prod.yaml: platform:environment.domain = "Platform Example": expected a DNS domain such as platform.example.com`,
     ]);
   });
 

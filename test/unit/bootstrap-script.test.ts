@@ -6,8 +6,9 @@ const SCRIPT = path.resolve(__dirname, "../../scripts/bootstrap.sh");
 const STACKS = ["admin", "e2e", "stage", "prod"];
 
 let commands: string[];
+let out: string;
 beforeAll(() => {
-  const out = execFileSync("bash", [SCRIPT, "--dry-run"], {
+  out = execFileSync("bash", [SCRIPT, "--dry-run"], {
     env: { ...process.env, BOOTSTRAP_LOCAL_STATE: "/tmp/bootstrap-state" },
     encoding: "utf8",
   });
@@ -52,4 +53,19 @@ test("it ends by checking that each moved stack previews without a change", () =
   expect(Math.min(...previews)).toBeGreaterThan(
     indexOf(`pulumi stack import --stack ${ref("prod")} --file /tmp/bootstrap-state/prod.json`),
   );
+});
+
+test("then it says, for each environment, where its public zone's id goes and what to add to the parent zone", () => {
+  const lines = out.split("\n");
+  const lastPreview = lines.indexOf(`+ pulumi preview --stack ${ref("prod")} --expect-no-changes`);
+  for (const stack of STACKS) {
+    const at = lines.indexOf(
+      `   ${stack}: in Pulumi.${stack}.yaml set platform:environment.hostedZoneId: <hostedZoneId of ${stack}>; ` +
+        `in the parent zone of <hostedZoneName of ${stack}>, as its administrator:`,
+    );
+    expect(at).toBeGreaterThan(lastPreview);
+    expect(lines[at + 1]).toBe(
+      `     aws route53 change-resource-record-sets --hosted-zone-id <parent zone id> --change-batch '<parentZoneDelegation of ${stack}>'`,
+    );
+  }
 });

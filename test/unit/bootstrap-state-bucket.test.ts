@@ -14,6 +14,8 @@ const ENVS = Object.keys(ACCOUNTS) as Env[];
 const deployRole = (env: Env) => `arn:aws:iam::${ACCOUNTS[env]}:role/platform-deployer`;
 const previewRole = (env: Env) => `arn:aws:iam::${ACCOUNTS[env]}:role/platform-previewer`;
 const BUCKET = "arn:aws:s3:::example-pulumi-state";
+/** What admin publishes for its spokes (stacks/hub-outputs.ts). */
+const HUB_OUTPUTS = `${BUCKET}/published/k8s-platform/admin.json`;
 /**
  * The objects the CLI (v3.274.1, file backend, same layout as S3) wrote for a stack `prod` of project
  * `k8s-platform` in two updates and a `stack tag set`, plus the compressed checkpoints and the lock
@@ -80,6 +82,11 @@ describe.each(ENVS)("%s's deploy role", (env) => {
     }
   });
 
+  test(env === "admin" ? "writes the outputs it publishes for the spokes" : "cannot write what admin publishes", () => {
+    expect(s3(deployRole(env), "s3:PutObject", HUB_OUTPUTS)).toBe(env === "admin" ? "allowed" : "explicitly denied");
+    expect(s3(previewRole(env), "s3:PutObject", HUB_OUTPUTS)).toBe("explicitly denied");
+  });
+
   test("erases no old version, and nothing goes over plain HTTP", () => {
     const [checkpoint] = objectsOf(env);
     expect(s3(deployRole(env), "s3:DeleteObjectVersion", checkpoint)).toBe("explicitly denied");
@@ -101,11 +108,10 @@ describe.each(ENVS)("%s's preview role", (env) => {
     }
   });
 
-  test("reads admin's checkpoint (StackReference) but not admin's history, backups or locks, nor anything of admin's shards", () => {
-    const [checkpoint, ...rest] = objectsOf("admin");
-    expect(read(checkpoint)).toBe("allowed");
+  test("reads what admin publishes for the spokes and nothing else of admin's: not its checkpoint, history, backups, locks or shards", () => {
+    expect(read(HUB_OUTPUTS)).toBe("allowed");
     if (env === "admin") return;
-    for (const object of [...rest.filter((o) => !o.includes("/stacks/")), ...objectsOf("admin-tenancy-1")]) {
+    for (const object of [...objectsOf("admin"), ...objectsOf("admin-tenancy-1")]) {
       expect([object, read(object)]).toEqual([object, expect.stringMatching(/denied|not allowed/)]);
     }
   });
@@ -141,12 +147,15 @@ describe("the history checks of the workflows", () => {
     ).toBe("not allowed");
   });
 
-  test("they are the checks .github/workflows/stack-up.yml runs", () => {
-    const workflow = fs.readFileSync(path.join(__dirname, "../../.github/workflows/stack-up.yml"), "utf8");
+  test("they are the checks the plan of stack-up.yml runs (.github/actions/plan-stack)", () => {
+    const plan = fs.readFileSync(path.join(__dirname, "../../.github/actions/plan-stack/action.yml"), "utf8");
+    expect(fs.readFileSync(path.join(__dirname, "../../.github/workflows/stack-up.yml"), "utf8")).toMatch(
+      /uses: \.\/\.github\/actions\/plan-stack/,
+    );
     // Run by the plan of the reader environment's stacks (its own and its shards', as its preview role).
     const runs = [
-      ...workflow.matchAll(
-        /if: \(inputs\.environment \|\| inputs\.stack\) == '(\w+)'\s+run: npm run --silent delivery -- require-deployed (\w+) "\$GITHUB_SHA" "\$STACK"/g,
+      ...plan.matchAll(
+        /if: \(inputs\.environment \|\| inputs\.stack\) == '(\w+)'\s+(?:shell: bash\s+)?run: npm run --silent delivery -- require-deployed (\w+) "\$GITHUB_SHA" "\$STACK"/g,
       ),
     ].map(([, reader, of]) => ({ reader, of }));
     expect(runs).toEqual(HISTORY_CHECKS);
@@ -178,7 +187,7 @@ describe("other principals", () => {
   });
 });
 
-test("a role in the hub's own account reads the hub's checkpoint, not its shards' (their denial is not lifted with the checkpoint's)", () => {
+test("a role of another environment in the hub's own account reads what the hub publishes, not its state nor its shards'", () => {
   const account = (stack: string) => ({
     stack,
     region: "eu-west-1",
@@ -186,6 +195,7 @@ test("a role in the hub's own account reads the hub's checkpoint, not its shards
     partition: "aws",
     deployRoleArn: `arn:aws:iam::${ACCOUNTS.admin}:role/${stack}-deployer`,
     previewRoleArn: `arn:aws:iam::${ACCOUNTS.admin}:role/${stack}-previewer`,
+    domain: "platform.example.com",
     tags: {},
   });
   const [hub, sameAccount] = [account("admin"), account("e2e")];
@@ -195,16 +205,18 @@ test("a role in the hub's own account reads the hub's checkpoint, not its shards
     hub,
     environments: [hub, sameAccount],
   });
+  // IAM alone would let it read anything of the bucket's account: the bucket policy's denials are what stop it.
   const read = (key: string) =>
     decide(
       {
         principalArn: sameAccount.previewRoleArn,
         action: "s3:GetObject",
-        resource: `${BUCKET}/.pulumi/${key}`,
+        resource: `${BUCKET}/${key}`,
         context: { "aws:SecureTransport": "true" },
       },
       { identity: [READ_ONLY], resourcePolicy: shared, resourceAccount: ACCOUNTS.admin },
     );
-  expect(read("stacks/k8s-platform/admin.json")).toBe("allowed");
-  expect(read("stacks/k8s-platform/admin-tenancy-1.json")).toBe("explicitly denied");
+  expect(read("published/k8s-platform/admin.json")).toBe("allowed");
+  expect(read(".pulumi/stacks/k8s-platform/admin.json")).toBe("explicitly denied");
+  expect(read(".pulumi/stacks/k8s-platform/admin-tenancy-1.json")).toBe("explicitly denied");
 });

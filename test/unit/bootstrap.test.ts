@@ -149,20 +149,20 @@ describe("every account", () => {
     expect(custom.every((r) => r.provider?.startsWith(`urn:pulumi:${env}::k8s-platform-bootstrap::pulumi:providers:aws::aws::`))).toBe(
       true,
     );
-    // Each belongs to one of the two components, so that the tree says what it is for.
-    expect(custom.filter((r) => !/::platform:bootstrap:(DeployAccess|StateBackend)::/.test(r.parent ?? ""))).toEqual([]);
+    // Each belongs to one of the components, so that the tree says what it is for.
+    expect(custom.filter((r) => !/::platform:bootstrap:(DeployAccess|StateBackend|PublicZone)::/.test(r.parent ?? ""))).toEqual([]);
   });
 
-  test("only admin creates the state backend; the spokes read its key ARNs from admin's bootstrap stack", () => {
+  test("only admin creates the state backend; the spokes read its key's ARN from admin's bootstrap stack", () => {
     expect(runs.admin.resources.filter((r) => r.type === "platform:bootstrap:StateBackend")).toHaveLength(1);
     for (const env of ["e2e", "stage", "prod"] as const) {
       expect(runs[env].resources.filter((r) => r.type.startsWith("aws:s3/"))).toEqual([]);
       expect(runs[env].one("pulumi:pulumi:StackReference", "organization/k8s-platform-bootstrap/admin")).toBeDefined();
       const [, keys] = runs[env].policy("aws:iam/rolePolicy:RolePolicy", `${env}-preview-state`).Statement;
+      // Their own secrets key and the state bucket's; never admin's secrets key.
       expect(keys.Resource).toEqual([
         `arn:aws:kms:eu-west-1:${ACCOUNTS[env]}:key/${env}-secrets-key-id`,
         "arn:aws:kms:eu-west-1:444444444444:key/state-key-id",
-        "arn:aws:kms:eu-west-1:444444444444:key/admin-secrets-key-id",
       ]);
     }
   });
@@ -195,12 +195,11 @@ describe("the secrets keys", () => {
     for (const other of ENVS.filter((e) => e !== env && env !== "admin")) expect(use(deployRole(other), "kms:Decrypt")).toBe("not allowed");
   });
 
-  test("admin's key is also decrypted by the spokes' roles (their StackReference builds admin's secrets manager), never used to encrypt", () => {
+  test("admin's key is no spoke's: the spokes read what admin publishes, not its state (bootstrap-cross-environment.test.ts)", () => {
     const use = kms("admin");
     for (const spoke of ["e2e", "stage", "prod"] as const) {
-      expect(use(deployRole(spoke), "kms:Decrypt")).toBe("allowed");
-      expect(use(previewRole(spoke), "kms:Decrypt")).toBe("allowed");
-      expect(use(deployRole(spoke), "kms:Encrypt")).toBe("not allowed");
+      expect(use(deployRole(spoke), "kms:Decrypt")).toBe("not allowed");
+      expect(use(previewRole(spoke), "kms:Decrypt")).toBe("not allowed");
     }
   });
 
@@ -221,7 +220,7 @@ describe("the secrets keys", () => {
         may("iam:DeleteOpenIDConnectProvider", `arn:aws:iam::${ACCOUNTS[env]}:oidc-provider/token.actions.githubusercontent.com`),
       ).toBe("explicitly denied");
       expect(may("sts:AssumeRole", deployRole(env))).toBe("explicitly denied");
-      expect(may("iam:CreateRole", `arn:aws:iam::${ACCOUNTS[env]}:role/${env}-eks-cluster`)).toBe("allowed");
+      expect(may("iam:CreateRole", `arn:aws:iam::${ACCOUNTS[env]}:role/${env}-eks-cluster`)).toBe("explicitly denied"); // no boundary: bootstrap-boundary.test.ts
       expect(may("eks:CreateCluster", "*")).toBe("allowed");
       expect(may("s3:PutBucketPolicy", BUCKET)).toBe(env === "admin" ? "explicitly denied" : "allowed");
     }
@@ -328,5 +327,62 @@ describe("the state bucket", () => {
     expect(use("arn:aws:iam::444444444444:role/infra-admin", "kms:Decrypt")).toBe("allowed");
     expect(use("arn:aws:iam::444444444444:role/infra-admin", "kms:Decrypt", false)).toBe("not allowed");
     expect(use(deployRole("prod"), "kms:Decrypt", false)).toBe("not allowed");
+  });
+});
+
+describe("the public zone of each environment", () => {
+  test.each(ENVS)("%s: <env>.<domain> of its platform stack file, protected, with the record the parent zone needs", (env) => {
+    const domain = parse(fs.readFileSync(path.join(__dirname, "../..", `Pulumi.${env}.yaml`), "utf8")).config["platform:environment"]
+      .domain;
+    const zone = runs[env].one("aws:route53/zone:Zone", `${env}-zone`);
+    expect(zone).toMatchObject({ protect: true, inputs: expect.objectContaining({ name: `${env}.${domain}`, forceDestroy: false }) });
+    const { hostedZoneId, hostedZoneName, parentZoneDelegation } = runs[env].outputs;
+    expect(hostedZoneName).toBe(`${env}.${domain}`);
+    expect(hostedZoneId).toMatch(/^Z0/);
+    const [change] = parentZoneDelegation.Changes;
+    expect(change).toMatchObject({ Action: "UPSERT", ResourceRecordSet: { Name: `${env}.${domain}`, Type: "NS" } });
+    expect(change.ResourceRecordSet.ResourceRecords).toHaveLength(4);
+  });
+
+  test("a stack file whose hostedZoneId is not the zone's is pointed out, naming the file, the key and the zone's id", async () => {
+    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const run = await runBootstrap("stage");
+      const lines = warn.mock.calls.map(([line]) => String(line));
+      expect(lines).toContain(
+        `warning: [runtime] Pulumi.stage.yaml has platform:environment.hostedZoneId = "Z0STAGE000000000000001", but the zone ` +
+          `stage.platform.example.com is ${run.outputs.hostedZoneId}: set it to ${run.outputs.hostedZoneId} before deploying stage ` +
+          `(docs/bootstrap.md, "The public zone")`,
+      );
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
+describe("an operator's window onto the deploy role", () => {
+  const until = () => new Date(Date.now() + 6 * 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
+
+  test("prints the AWS profile that assumes the deploy role from the operator's, one hour at a time, renewed by the SDKs", async () => {
+    const run = await runBootstrap("prod", {
+      configure: (config) =>
+        (config["k8s-platform-bootstrap:operatorAccess"] = { principalArn: "arn:aws:iam::111111111111:role/infra-admin", until: until() }),
+    });
+    expect(run.outputs.operatorProfileName).toBe("platform-prod-deploy");
+    expect(run.outputs.operatorProfile).toBe(
+      [
+        "[profile platform-prod-deploy]",
+        "source_profile = platform-prod",
+        `role_arn = ${deployRole("prod")}`,
+        "role_session_name = prod-operator",
+        "duration_seconds = 3600",
+        "region = eu-west-1",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  test("and no profile while no window is open: the deploy role would refuse it", () => {
+    for (const env of ENVS) expect(runs[env].outputs).not.toHaveProperty("operatorProfile");
   });
 });
