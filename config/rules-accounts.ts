@@ -58,7 +58,7 @@ const adminRolesHaveDistinctNames: Rule = (c) => {
 
 /** AWS Client VPN takes a server certificate from ACM in the endpoint's own Region and account. */
 const vpnCertificateIsLocal: Rule = (c) => {
-  if (!c.admin || !c.aws) return [];
+  if (!c.admin?.vpn.serverCertificateArn || !c.aws) return [];
   const { region, account } = arnParts(c.admin.vpn.serverCertificateArn);
   if (region === c.aws.region && account === c.aws.accountId) return [];
   return [

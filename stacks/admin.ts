@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { dexIssuerUrl } from "../components/identity";
 import { awsCluster } from "./aws-cluster";
 import { Environment } from "./environment";
@@ -28,6 +29,7 @@ export async function adminEnvironment(env: Environment) {
       registryMirrors: outputs.registryMirrors,
       // The hub's registry: CI pushes here, every environment pulls from here.
       repositoryArns: registry.repositoryArns,
+      vpnServerCertificateArn: vpnServerCertificate(env, outputs.environmentCertificateArn),
     }),
   };
   // What the spokes read: published on every update, so that a spoke's next run sees this one's values.
@@ -44,6 +46,19 @@ export async function adminEnvironment(env: Environment) {
       ingressReady: [...ingressReady, ...dex.ready],
     }),
   };
+}
+
+/**
+ * The VPN endpoint's server certificate: the one configured, else admin's own `*.admin.<domain>`, issued and
+ * renewed by ACM (RSA 2048, ACM's default key). Client VPN takes a server certificate "provisioned with ACM or
+ * imported into ACM" (Client VPN Administrator Guide, "Create a Client VPN endpoint"), of 1024 or 2048-bit RSA
+ * ("Client authentication"), and follows ACM's renewals by itself ("Mutual authentication").
+ */
+function vpnServerCertificate(env: Environment, environmentCertificateArn: pulumi.Output<string> | undefined): pulumi.Input<string> {
+  const certificate = env.config.admin?.vpn.serverCertificateArn ?? environmentCertificateArn;
+  if (!certificate)
+    throw new Error("admin has no environment certificate: environment.hostedZoneId is required (config rule hubIsConsistent)");
+  return certificate;
 }
 
 /** Public name of the hub's Dex: `admin.dexHostname`, by default `dex.admin.<domain>`. */

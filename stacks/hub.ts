@@ -50,7 +50,10 @@ export function adminDex(
 }
 
 /** admin: the CI runners, the VPN and the Transit Gateway. Returns what the environments read. */
-export function adminHub(env: Environment, parts: HubParts & { registryMirrors: RegistryMirrors; repositoryArns: readonly string[] }) {
+export function adminHub(
+  env: Environment,
+  parts: HubParts & { registryMirrors: RegistryMirrors; repositoryArns: readonly string[]; vpnServerCertificateArn: pulumi.Input<string> },
+) {
   const { config, secrets, naming } = env;
   const { awsProvider, network, controlPlane, cluster } = parts;
   const admin = config.admin!;
@@ -90,6 +93,7 @@ export function adminHub(env: Environment, parts: HubParts & { registryMirrors: 
     awsProvider,
     naming,
     vpn: admin.vpn,
+    serverCertificateArn: parts.vpnServerCertificateArn,
     vpcId: network.vpcId,
     vpcCidr: network.vpcCidr,
     subnetIds: network.privateSubnetIds,

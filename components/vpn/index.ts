@@ -7,6 +7,8 @@ export interface ClientVpnArgs {
   readonly awsProvider: aws.Provider;
   readonly naming: Naming;
   readonly vpn: AdminConfig["vpn"];
+  /** The endpoint's server certificate in ACM: `vpn.serverCertificateArn`, or the admin environment's own. */
+  readonly serverCertificateArn: pulumi.Input<string>;
   readonly vpcId: pulumi.Input<string>;
   readonly vpcCidr: string;
   /** One association per subnet (one per AZ), so the endpoint survives the loss of an AZ. */
@@ -86,7 +88,7 @@ export class ClientVpn extends pulumi.ComponentResource {
       {
         description: naming.resource("vpn"),
         clientCidrBlock: vpn.clientCidr,
-        serverCertificateArn: vpn.serverCertificateArn,
+        serverCertificateArn: args.serverCertificateArn,
         authenticationOptions: [{ type: "directory-service-authentication", activeDirectoryId: vpn.directoryId }],
         connectionLogOptions: { enabled: true, cloudwatchLogGroup: logs.name },
         splitTunnel: true,

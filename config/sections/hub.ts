@@ -191,10 +191,14 @@ export const adminSection = z.strictObject({
     }),
   vpn: z.strictObject({
     clientCidr: vpnClientCidr,
-    /** ACM certificate of the VPN endpoint. */
+    /**
+     * An ACM certificate of the VPN endpoint; absent: the admin environment's own (`*.admin.<domain>`, issued by ACM
+     * and renewed by it), which Client VPN accepts as a server certificate (docs/bootstrap.md, "The VPN's server certificate").
+     */
     serverCertificateArn: z
       .string()
-      .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[\w-]+$/, { message: "expected an ACM certificate ARN" }),
+      .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[\w-]+$/, { message: "expected an ACM certificate ARN" })
+      .optional(),
     /** AWS Directory Service id (AD Connector to the corporate Active Directory). */
     directoryId: z.string().regex(/^d-[0-9a-f]{10}$/, { message: "expected a directory id such as d-1234567890" }),
     /** SID of the directory group allowed through the VPN: only its members connect (never every directory user). */

@@ -302,16 +302,24 @@ describe("CI runners", () => {
 });
 
 describe("Client VPN", () => {
+  test("serves admin's own ACM certificate, once validated, unless another is configured", async () => {
+    expect(admin.vpn.serverCertificateArn).toBeUndefined();
+    const validated = hub.one("aws:acm/certificateValidation:CertificateValidation", "dns-certificate");
+    expect(hub.one("aws:acm/certificate:Certificate", "dns-certificate").inputs.domainName).toBe("*.admin.platform.example.com");
+    const endpoint = hub.one("aws:ec2clientvpn/endpoint:Endpoint", "vpn-endpoint");
+    expect(endpoint.inputs.serverCertificateArn).toBe(hub.outputs.environmentCertificateArn);
+    expect(endpoint.dependencies).toContain(validated.urn);
+    const imported = "arn:aws:acm:eu-west-1:444444444444:certificate/0c2a3b4d-1111-2222-3333-444455556666";
+    const run = await runStack("admin", { configure: (c) => (c["platform:admin"].vpn.serverCertificateArn = imported) });
+    expect(run.one("aws:ec2clientvpn/endpoint:Endpoint", "vpn-endpoint").inputs.serverCertificateArn).toBe(imported);
+  });
+
   test("authenticates against the directory and logs every connection", () => {
     const endpoint = hub.one("aws:ec2clientvpn/endpoint:Endpoint", "vpn-endpoint").inputs;
     expect(endpoint.authenticationOptions).toEqual([
       { type: "directory-service-authentication", activeDirectoryId: admin.vpn.directoryId },
     ]);
-    expect(endpoint).toMatchObject({
-      clientCidrBlock: admin.vpn.clientCidr,
-      serverCertificateArn: admin.vpn.serverCertificateArn,
-      splitTunnel: true,
-    });
+    expect(endpoint).toMatchObject({ clientCidrBlock: admin.vpn.clientCidr, splitTunnel: true });
     expect(endpoint.connectionLogOptions.enabled).toBe(true);
     expect(hub.ofType("aws:ec2clientvpn/networkAssociation:NetworkAssociation")).toHaveLength(
       readStackConfig("admin")["platform:network"].azCount,
