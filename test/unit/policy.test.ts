@@ -339,7 +339,8 @@ const CASES: Record<string, { pass: Case[]; fail: FailingCase[] }> = {
       {
         name: "cluster-admin to a team",
         resources: () => [binding("cluster-admin", [group("oidc:team-alpha")])],
-        expected: /ClusterRoleBinding "cluster-admin-binding" grants ClusterRole cluster-admin \(full control: every verb on every resource\) to Group oidc:team-alpha/,
+        expected:
+          /ClusterRoleBinding "cluster-admin-binding" grants ClusterRole cluster-admin \(full control: every verb on every resource\) to Group oidc:team-alpha/,
       },
       {
         name: "a wildcard ClusterRole of the stack to a user, in a namespace",
