@@ -19,6 +19,7 @@ const toolchain = findToolchain();
 const MINUTE = 60_000;
 const RUNNERS = "ci-runners";
 const BUILD_POOL = { "platform.example.io/pool": "ci" };
+const ONLY_BUILDKIT = "an unconfined seccomp or AppArmor profile only on the buildkitd container of a pod on the build pool";
 const RESOURCES = { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } };
 /** The user name is the role session's; what EKS gives the role is its access entry's group. */
 const asCi = (team: string) => ["--as", `arn:aws:sts::111111111111:assumed-role/prod-ci-${team}/job`, "--as-group", `platform:ci:${team}`];
@@ -165,7 +166,7 @@ async function tryCreate(object: object, identity: string[] = []): Promise<strin
       ["a custom SELinux type", (p: any) => (p.spec.containers[0].securityContext.seLinuxOptions = { type: "spc_t" }), "no privileged"],
       ["the host network", (p: any) => (p.spec.hostNetwork = true), "no host network, PID or IPC namespace"],
       ["the host PID namespace", (p: any) => (p.spec.hostPID = true), "no host network, PID or IPC namespace"],
-      ["a hostPath volume", (p: any) => (p.spec.volumes = [{ name: "host", hostPath: { path: "/" } }]), "no hostPath volume"],
+      ["a hostPath volume", (p: any) => p.spec.volumes.push({ name: "host", hostPath: { path: "/" } }), "no hostPath volume"],
       ["a host port", (p: any) => (p.spec.containers[0].ports = [{ containerPort: 80, hostPort: 80 }]), "no host port"],
       [
         "a sysctl",
@@ -173,17 +174,9 @@ async function tryCreate(object: object, identity: string[] = []): Promise<strin
         "no pod-wide",
       ],
       ["a pod-wide unconfined seccomp", (p: any) => (p.spec.securityContext.seccompProfile = { type: "Unconfined" }), "no pod-wide"],
-      [
-        "BuildKit off the build pool",
-        (p: any) => delete p.spec.nodeSelector,
-        "an unconfined seccomp or AppArmor profile only on the buildkitd",
-      ],
-      ["BuildKit on another pool", (p: any) => (p.spec.nodeSelector = { "platform.example.io/pool": "system" }), "only on the buildkitd"],
-      [
-        "an unconfined runner",
-        (p: any) => (p.spec.containers[0].securityContext.seccompProfile = { type: "Unconfined" }),
-        "only on the buildkitd",
-      ],
+      ["BuildKit off the build pool", (p: any) => delete p.spec.nodeSelector, ONLY_BUILDKIT],
+      ["BuildKit on another pool", (p: any) => (p.spec.nodeSelector = { "platform.example.io/pool": "system" }), ONLY_BUILDKIT],
+      ["an unconfined runner", (p: any) => (p.spec.containers[0].securityContext.seccompProfile = { type: "Unconfined" }), ONLY_BUILDKIT],
     ])("refuses %s", async (_what, edit, message) => {
       const candidate = build();
       edit(candidate);
