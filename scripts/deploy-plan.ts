@@ -4,33 +4,28 @@
  * whether the saved plan changes anything (`true` or `false`). Uses the `pulumi` CLI on PATH with its current
  * backend login. Exit status: 0 done, 2 refused (nothing changed), 1 failed.
  */
-import { execFile, spawn } from "child_process";
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
 import { applyPlan, FILES, PlanDeps, PlanRefused, planChanges, savePlan } from "./deploy-plan/plan";
+import { runCommand } from "./lib/command";
+import { pulumi } from "./lib/pulumi-cli";
+import { errorLines } from "./lib/preview-json";
 
 const execFileAsync = promisify(execFile);
 const USAGE = "usage: npm run deploy-plan -- save <stack> <dir> | apply <stack> <dir> <message> | changes <dir>";
 
 const deps: PlanDeps = {
   pulumi: async (args, options) => {
-    // `up --plan` is hidden unless PULUMI_EXPERIMENTAL is set (pkg/cmd/pulumi/operations/up.go), though it runs without.
-    const env = { ...process.env, PULUMI_EXPERIMENTAL: "true" };
-    const argv = [...args, "--non-interactive"];
-    if (options?.stream) {
-      return new Promise((resolve, reject) => {
-        const child = spawn("pulumi", argv, { env, stdio: ["ignore", "inherit", "inherit"] });
-        child.on("error", reject);
-        child.on("exit", (code) =>
-          code === 0 ? resolve("") : reject(new Error(`pulumi ${args[0]} exited with ${code} (its output is above)`)),
-        );
-      });
+    const result = await pulumi(args, { stream: options?.stream, allowFailure: true });
+    if (result.code !== 0) {
+      const errors = [...errorLines(result.stdout), ...result.stderr.split("\n").filter((line) => line.startsWith("error:"))];
+      throw new Error(
+        `pulumi ${args[0]} exited with ${result.code}${errors.length > 0 ? `:\n  ${errors.join("\n  ")}` : " (its output is above)"}`,
+      );
     }
-    const child = execFileAsync("pulumi", argv, { env, maxBuffer: 512 * 1024 * 1024 });
-    // Progress and errors reach the job log as they happen; stdout is the command's result.
-    child.child.stderr?.pipe(process.stderr);
-    return (await child).stdout;
+    return result.stdout;
   },
   headCommit: async () => (await execFileAsync("git", ["rev-parse", "HEAD"])).stdout.trim(),
   now: () => new Date(),
@@ -46,8 +41,4 @@ async function main([command, ...args]: string[]): Promise<void> {
   else throw new PlanRefused(USAGE);
 }
 
-main(process.argv.slice(2)).catch((error: Error) => {
-  const refused = error instanceof PlanRefused;
-  console.error(refused ? `Refused: ${error.message}` : error.message);
-  process.exit(refused ? 2 : 1);
-});
+runCommand(() => main(process.argv.slice(2)));

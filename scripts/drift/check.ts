@@ -5,7 +5,7 @@
  * values is left out of the refresh, and the report says what was not checked and why.
  */
 import { PulumiResult } from "../lib/pulumi-cli";
-import { changingSteps, PreviewJson, PreviewStep, resourceOf } from "../lib/preview-json";
+import { changingSteps, errorLines, PreviewJson, PreviewStep, resourceOf } from "../lib/preview-json";
 
 /** What the refresh leaves out: `--exclude` globs (`**` matches across a URN's segments) and why. */
 export const NOT_CHECKED = [
@@ -42,9 +42,7 @@ export async function checkDrift(stack: string, policyArgs: string[], deps: Drif
   const { code, stdout } = await deps.pulumi(["preview", "--stack", stack, "--refresh", "--json", ...excludeArgs(), ...policyArgs]);
   const preview = parsePreview(stdout);
   if (code !== 0 || preview === undefined) {
-    const errors = (preview?.diagnostics ?? [])
-      .filter((d) => d.severity === "error")
-      .map((d) => `  ${d.urn ? `${resourceOf(d.urn)}: ` : ""}${d.message?.trim()}`);
+    const errors = errorLines(stdout).map((line) => `  ${line}`);
     const detail = errors.length > 0 ? errors.join("\n") : "  (no diagnostics: see the CLI's output above)";
     return {
       status: "failed",

@@ -44,3 +44,16 @@ export function resourceOf(urn: string): string {
   const [, , type, name] = urn.split("::");
   return `${type.split("$").pop()}::${name}`;
 }
+
+/** The error diagnostics of a failed `--json` run, one line each (its stdout holds them, not its stderr). */
+export function errorLines(stdout: string): string[] {
+  let parsed: PreviewJson;
+  try {
+    parsed = JSON.parse(stdout) as PreviewJson;
+  } catch {
+    return [];
+  }
+  return (parsed.diagnostics ?? [])
+    .filter((d) => d.severity === "error")
+    .map((d) => `${d.urn ? `${resourceOf(d.urn)}: ` : ""}${d.message?.trim()}`);
+}

@@ -21,6 +21,8 @@ export interface PulumiOptions {
 export interface PulumiResult {
   readonly code: number;
   readonly stdout: string;
+  /** What it wrote to stderr (also passed through as it came); empty when streamed. */
+  readonly stderr: string;
 }
 
 export const MISSING_CLI =
@@ -36,7 +38,7 @@ export async function pulumi(args: readonly string[], options: PulumiOptions = {
       const child = spawn("pulumi", argv, { cwd: options.cwd, env, stdio: ["ignore", "inherit", "inherit"] });
       child.on("error", (error: NodeJS.ErrnoException) => reject(error.code === "ENOENT" ? new Refused(MISSING_CLI) : error));
       child.on("exit", (code) => {
-        if (code === 0 || options.allowFailure) resolve({ code: code ?? 1, stdout: "" });
+        if (code === 0 || options.allowFailure) resolve({ code: code ?? 1, stdout: "", stderr: "" });
         else reject(new Error(`pulumi ${args[0]} exited with ${code} (its output is above)`));
       });
     });
@@ -44,11 +46,14 @@ export async function pulumi(args: readonly string[], options: PulumiOptions = {
   const run = execFileAsync("pulumi", argv, { cwd: options.cwd, env, maxBuffer: 512 * 1024 * 1024 });
   run.child.stderr?.pipe(process.stderr);
   try {
-    return { code: 0, stdout: (await run).stdout };
+    const { stdout, stderr } = await run;
+    return { code: 0, stdout, stderr };
   } catch (error) {
-    const failure = error as NodeJS.ErrnoException & { code?: number | string; stdout?: string };
+    const failure = error as NodeJS.ErrnoException & { code?: number | string; stdout?: string; stderr?: string };
     if (failure.code === "ENOENT") throw new Refused(MISSING_CLI);
-    if (options.allowFailure && typeof failure.code === "number") return { code: failure.code, stdout: failure.stdout ?? "" };
+    if (options.allowFailure && typeof failure.code === "number") {
+      return { code: failure.code, stdout: failure.stdout ?? "", stderr: failure.stderr ?? "" };
+    }
     throw new Error(`pulumi ${args[0]} exited with ${failure.code}: ${failure.message.split("\n")[0]}`, { cause: error });
   }
 }
