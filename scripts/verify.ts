@@ -1,15 +1,16 @@
 /**
- * `npm run verify -- <stack> [--current-context] [--mirror <dir|url>] [--report <file>] [--markdown <file>]`: the preflight before
- * `pulumi up`. Renders every chart of the stack with real Helm and puts every Kubernetes object, the
- * platform's own and the charts', in front of a real API server; runs the policy pack over all of it.
+ * `npm run verify -- <stack> [--current-context] [--mirror <dir|url>] [--report <file>] [--markdown <file>]`: the
+ * preflight before `pulumi up`. Renders every chart of the stack with real Helm and puts every Kubernetes object,
+ * the platform's own and the charts', in front of a real API server; runs the policy pack over all of it.
  *
  * By default on a throwaway control plane (scripts/control-plane.sh, from the toolchain); with
  * `--current-context` on the cluster of your current kube context, by server-side dry runs only: nothing
  * of that cluster changes. Charts come from `--mirror`, else PLATFORM_CHART_MIRROR (set but empty: each chart's
- * upstream repository), else ../shared/charts. helm, kubectl and the control plane's programs come from TOOLCHAIN_BIN,
- * else .toolchain/bin, else PATH (scripts/verify/tools.ts). `--markdown` also writes the report as Markdown, for a
- * pull request comment. Exits non-zero when a chart fails to render, an object is refused, a workload's pods would break its
- * namespace's Pod Security level, or a mandatory policy is violated. See docs/verify.md.
+ * upstream repository), else ../shared/charts. helm, kubectl and the control plane's programs come from
+ * TOOLCHAIN_BIN, else .toolchain/bin, else PATH (scripts/verify/tools.ts). `--markdown` also writes the report as
+ * Markdown, for a pull request comment. Exits non-zero when a chart fails to render, an object is refused, a
+ * workload's pods would break its namespace's Pod Security level, or a mandatory policy is violated. See
+ * docs/verify.md.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
