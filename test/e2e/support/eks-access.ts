@@ -132,24 +132,41 @@ export async function emulateAccessPolicies(box: Sandbox): Promise<void> {
   await box.kubectl(["apply", "--server-side", "-f", file]);
 }
 
+/** The environment variable that picks the principal in a kubeconfig of `principalsKubeconfig`. */
+export const PRINCIPAL_ENV = "E2E_AWS_PRINCIPAL";
+
 /**
- * A kubeconfig of the sandbox's cluster as the principal `name` with that access entry: a client certificate signed
- * by the cluster's CA, whose organisations are the entry's groups and its policies' groups.
+ * One kubeconfig of the sandbox's cluster for several principals, as on EKS: its user runs a credential plugin (there
+ * `aws eks get-token`, with whatever AWS credentials the job holds; here a script that answers for the principal named
+ * by PRINCIPAL_ENV), so a preview and an update with different identities pass the provider the same kubeconfig. Each
+ * principal is a client certificate signed by the cluster's CA, whose organisations are its access entry's groups and
+ * its policies' groups.
  */
-export function principalKubeconfig(box: Sandbox, name: string, entry: AccessEntry): string {
+export function principalsKubeconfig(box: Sandbox, principals: Record<string, AccessEntry>): string {
   const pki = path.join(box.clusterDir, "pki");
-  const [key, csr, cert] = ["key", "csr", "crt"].map((ext) => path.join(pki, `${name}.${ext}`));
-  const groups = [...entry.kubernetesGroups, ...entry.policies.map(policyGroup)];
-  const subject = [...groups.map((group) => `/O=${group}`), `/CN=${name}`].join("");
-  execFileSync("openssl", ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", subject], {
-    stdio: "ignore",
-  });
-  const ca = ["-CA", path.join(pki, "ca.crt"), "-CAkey", path.join(pki, "ca.key"), "-CAcreateserial"];
-  execFileSync("openssl", ["x509", "-req", "-in", csr, ...ca, "-days", "1", "-out", cert], { stdio: "ignore" });
+  const credentials = path.join(box.root, "credentials");
+  fs.mkdirSync(credentials, { recursive: true });
+  for (const [name, entry] of Object.entries(principals)) {
+    const [key, csr, cert] = ["key", "csr", "crt"].map((ext) => path.join(pki, `${name}.${ext}`));
+    const groups = [...entry.kubernetesGroups, ...entry.policies.map(policyGroup)];
+    const subject = [...groups.map((group) => `/O=${group}`), `/CN=${name}`].join("");
+    execFileSync("openssl", ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", subject], {
+      stdio: "ignore",
+    });
+    const ca = ["-CA", path.join(pki, "ca.crt"), "-CAkey", path.join(pki, "ca.key"), "-CAcreateserial"];
+    execFileSync("openssl", ["x509", "-req", "-in", csr, ...ca, "-days", "1", "-out", cert], { stdio: "ignore" });
+    const status = { clientCertificateData: fs.readFileSync(cert, "utf8"), clientKeyData: fs.readFileSync(key, "utf8") };
+    const credential = { apiVersion: "client.authentication.k8s.io/v1", kind: "ExecCredential", status };
+    fs.writeFileSync(path.join(credentials, `${name}.json`), JSON.stringify(credential));
+  }
+  const plugin = path.join(credentials, "get-token.sh");
+  fs.writeFileSync(plugin, `#!/bin/sh\nexec cat "${credentials}/\${${PRINCIPAL_ENV}:?which principal}.json"\n`, { mode: 0o755 });
   const config = parseDocument(fs.readFileSync(box.kubeconfig, "utf8"));
-  config.setIn(["users", 0, "user", "client-certificate"], cert);
-  config.setIn(["users", 0, "user", "client-key"], key);
-  const file = path.join(box.root, `${name}-kubeconfig`);
+  config.setIn(
+    ["users", 0, "user"],
+    config.createNode({ exec: { apiVersion: "client.authentication.k8s.io/v1", command: plugin, interactiveMode: "Never" } }),
+  );
+  const file = path.join(box.root, "principals-kubeconfig");
   fs.writeFileSync(file, config.toString());
   return file;
 }
