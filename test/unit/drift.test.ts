@@ -24,7 +24,7 @@ function fakeCli(preview: { code: number; stdout: string }) {
     deps: {
       pulumi: async (args: string[]) => {
         calls.push(args);
-        return args[0] === "stack" ? { code: 0, stdout: exported } : preview;
+        return args[0] === "stack" ? { code: 0, stdout: exported, stderr: "" } : { stderr: "", ...preview };
       },
     },
   };

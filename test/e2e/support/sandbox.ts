@@ -148,16 +148,19 @@ export class Sandbox {
     });
   }
 
-  kubectl(args: readonly string[], options: { allowFailure?: boolean } = {}): Promise<Result> {
-    return this.commands.run(path.join(TOOLCHAIN_DIR, "bin/kubectl"), args, { cwd: this.root, env: this.env, ...options });
+  /** `env` adds to the sandbox's environment (e.g. which principal a kubeconfig's credential plugin answers for). */
+  kubectl(args: readonly string[], options: { allowFailure?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
+    const { env, ...rest } = options;
+    return this.commands.run(path.join(TOOLCHAIN_DIR, "bin/kubectl"), args, { cwd: this.root, env: { ...this.env, ...env }, ...rest });
   }
 
   async kubectlJson<T = any>(args: readonly string[]): Promise<T> {
     return JSON.parse((await this.kubectl([...args, "-o", "json"])).stdout) as T;
   }
 
-  npm(args: readonly string[], options: { allowFailure?: boolean } = {}): Promise<Result> {
-    return this.commands.run("npm", args, { cwd: this.projectDir, env: this.env, ...options });
+  npm(args: readonly string[], options: { allowFailure?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
+    const { env, ...rest } = options;
+    return this.commands.run("npm", args, { cwd: this.projectDir, env: { ...this.env, ...env }, ...rest });
   }
 
   /** npm in its own process group, like a command in a terminal's foreground: signal it with `process.kill(-pid)`. */
