@@ -4,7 +4,7 @@
  */
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { eksControlPlaneLogs, eksPrivateEndpoint, eksPublicEndpointRestricted, eksSecretsEncryption, eksStandardSupport } from "./aws/eks";
-import { ciNodesSingleHop, imdsv2Required } from "./aws/ec2";
+import { imdsv2Required, nodesSingleHop } from "./aws/ec2";
 import { flowLogsToS3 } from "./aws/flow-logs";
 import { iamNoWildcardAdmin, iamTrustPolicies } from "./aws/iam";
 import { kmsKeyRotation } from "./aws/kms";
@@ -40,13 +40,13 @@ export const POLICIES: Policies = [
   iamNoWildcardAdmin,
   iamTrustPolicies,
   kmsKeyRotation,
-  // Hardening: directory groups at the dashboards and the VPN, verified log shipping, no node role for CI pods,
+  // Hardening: directory groups at the dashboards and the VPN, verified log shipping, no node role for any pod,
   // no Secrets for auditors, and the cost guardrails (standard support, flow logs to S3).
   oauth2ProxyAllowedGroups,
   fluentBitVerifiesTls,
   instanceMetadataEgressGuard,
   noClusterWideSecretReads,
-  ciNodesSingleHop,
+  nodesSingleHop,
   clientVpnGroupAuthorization,
   eksStandardSupport,
   flowLogsToS3,
