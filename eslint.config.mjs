@@ -24,17 +24,20 @@ export default tseslint.config(
     },
   },
   {
-    // Synchronous requires on purpose: compositions load only when a stack chooses them, the mock harnesses load
-    // the program after installing their mocks, and the SDK's config module exports isConfigSecret only at run time.
-    files: ["stacks/index.ts", "config/load.ts", "test/harness.ts", "test/bootstrap-harness.ts"],
+    // Synchronous requires on purpose: compositions load only when a stack chooses them, the mock engine and the
+    // bootstrap harness load the program after installing their mocks, and the SDK's internals (its config module's
+    // isConfigSecret, the mock engine's hooks) are modules of its own it does not export.
+    files: ["stacks/index.ts", "config/load.ts", "mock-engine/index.ts", "mock-engine/sdk-internals.ts", "test/bootstrap-harness.ts"],
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
-  // The layers, lowest first: lib, config, components, stacks; the tools (scripts, test) sit on top. A layer may
-  // import those below it only, so that a shared catalogue (versions, naming) never depends on what uses it.
-  layer("lib/**/*.ts", ["config", "components", "stacks", "scripts", "test", "bootstrap", "policy"]),
-  layer("config/**/*.ts", ["components", "stacks", "scripts", "test", "bootstrap", "policy"]),
-  layer("components/**/*.ts", ["stacks", "scripts", "test", "bootstrap", "policy"]),
-  layer("stacks/**/*.ts", ["scripts", "test", "bootstrap", "policy"]),
+  // The layers, lowest first: lib, config, components, stacks, the mock engine that runs them; the tools (scripts,
+  // test) sit on top. A layer may import those below it only, so that a shared catalogue (versions, naming) never
+  // depends on what uses it, and no command of the product depends on the tests.
+  layer("lib/**/*.ts", ["config", "components", "stacks", "mock-engine", "scripts", "test", "bootstrap", "policy"]),
+  layer("config/**/*.ts", ["components", "stacks", "mock-engine", "scripts", "test", "bootstrap", "policy"]),
+  layer("components/**/*.ts", ["stacks", "mock-engine", "scripts", "test", "bootstrap", "policy"]),
+  layer("stacks/**/*.ts", ["mock-engine", "scripts", "test", "bootstrap", "policy"]),
+  layer("mock-engine/**/*.ts", ["scripts", "test", "bootstrap", "policy"]),
   {
     files: ["**/*.js", "**/*.mjs"],
     languageOptions: {

@@ -25,7 +25,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { MAX_TEAMS_PER_STACK } from "../config/tenancy-shards";
-import { runStack, StackRun } from "../test/harness";
+import { runStack, StackRun } from "../mock-engine";
 import { Background, CommandError, Result } from "../test/e2e/support/commands";
 import { Sandbox, STACK } from "../test/e2e/support/sandbox";
 import { findToolchain, TOOLCHAIN_DIR } from "../test/e2e/support/toolchain";

@@ -5,7 +5,7 @@
  * A benchmark to read, not a timed test: nothing here can fail a build.
  */
 import { ENVIRONMENTS } from "../config/sections/environment";
-import { RunOptions, runStack, StackConfig } from "../test/harness";
+import { RunOptions, runStack, StackConfig } from "../mock-engine";
 import { formatTable, teamLayout } from "./bench/teams";
 
 interface Row {

@@ -2,7 +2,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ENVIRONMENTS } from "../config/sections/environment";
-import { PROJECT_DIR, runStack } from "../test/harness";
+import { runStack } from "../mock-engine";
+import { PROJECT_DIR } from "../config/committed-stacks";
 import { inventory } from "./render/inventory";
 
 export const INVENTORY_DIR = path.join(PROJECT_DIR, "inventory");

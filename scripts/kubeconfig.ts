@@ -7,7 +7,8 @@
  */
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { parse, stringify } from "yaml";
-import { PROJECT_DIR, readStackConfig } from "../test/harness";
+import { readStackConfig } from "../mock-engine";
+import { PROJECT_DIR } from "../config/committed-stacks";
 
 export interface SignInTarget {
   readonly stack: string;

@@ -5,7 +5,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PROJECT_DIR, runStack } from "../test/harness";
+import { runStack } from "../mock-engine";
+import { PROJECT_DIR } from "../config/committed-stacks";
 import { helmReleases, manifestsByNamespace } from "./render/manifests";
 import { mermaidDiagram } from "./render/mermaid";
 import { buildTree, formatTree } from "./render/tree";

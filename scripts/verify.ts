@@ -17,7 +17,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CHART_MIRROR_ENV } from "../lib/chart-mirror";
-import { PROJECT_DIR } from "../test/harness";
+import { PROJECT_DIR } from "../config/committed-stacks";
 import { DEFAULT_MIRROR_DIR } from "./verify/mirror";
 import { formatMarkdown, formatReport, objectName, Report } from "./verify/report";
 import { verifyStack } from "./verify/run";

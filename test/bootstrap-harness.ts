@@ -9,22 +9,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { loadBootstrapConfig } from "../bootstrap/config";
-
-// The same SDK-internal hooks as test/harness.ts: parent and protect of each registration, and the end of a run.
-const { setMockOptions, waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as {
-  setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean): void;
-  waitForRPCs(): Promise<void>;
-};
-const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => Monitor };
-interface Monitor {
-  registerResource(req: Registration, callback: (err: unknown, res: unknown) => void): Promise<void>;
-}
-interface Registration {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getProtect(): boolean;
-}
+import { sdkInternals } from "../mock-engine/sdk-internals";
 
 const BOOTSTRAP_DIR = path.resolve(__dirname, "..", "bootstrap");
 const BOOTSTRAP_PROJECT = "k8s-platform-bootstrap";
@@ -72,6 +57,8 @@ export async function runBootstrap(stack: string, options: BootstrapRunOptions =
   const where = accountOf(stack, values);
   const resources: BootstrapResource[] = [];
   const pending = new Map<string, { parent?: string; protect: boolean }>();
+  // The mock engine's SDK-internal hooks: parent and protect of each registration, and the end of a run.
+  const { setMockOptions, waitForRPCs, MockMonitor } = sdkInternals();
   const monitor = new MockMonitor({
     newResource(args) {
       const meta = pending.get(`${args.type}::${args.name}`) ?? { protect: false };
@@ -85,7 +72,7 @@ export async function runBootstrap(stack: string, options: BootstrapRunOptions =
     pending.set(`${req.getType()}::${req.getName()}`, { parent: req.getParent() || undefined, protect: req.getProtect() });
     return register(req, callback);
   };
-  setMockOptions(monitor, BOOTSTRAP_PROJECT, stack, false);
+  setMockOptions(monitor, BOOTSTRAP_PROJECT, stack, false, "");
   pulumi.runtime.setAllConfig(values);
 
   const { bootstrap } = require("../bootstrap/program") as typeof import("../bootstrap/program");

@@ -1,7 +1,7 @@
 /** The common expectations of a configuration error, for the config tests. */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/load";
-import { runStack, StackConfig } from "./harness";
+import { runStack, StackConfig } from "../mock-engine";
 
 /**
  * Runs `stack` with `configure` and returns the violation lines of its config error, after checking what every

@@ -1,6 +1,6 @@
 /** A mock run's resources as the policy pack sees them (policy/evaluate.ts), with references resolved. */
 import { ResourceSnapshot } from "../policy/evaluate";
-import { StackRun } from "./harness";
+import { StackRun } from "../mock-engine";
 
 /**
  * How a resource is referred to: the harness names a nested resource by its whole parent chain, as the engine

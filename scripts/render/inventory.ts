@@ -4,7 +4,7 @@
  * removes or alters in which environment (`npm run render` shows the details).
  */
 import { createHash } from "crypto";
-import { RecordedResource, StackRun } from "../../test/harness";
+import { RecordedResource, StackRun } from "../../mock-engine";
 import { buildTree, formatTree } from "./tree";
 
 export function inventory(run: StackRun): string {

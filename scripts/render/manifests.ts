@@ -1,6 +1,6 @@
 /** Kubernetes manifests and Helm release specs of a mock run, as reviewable YAML. */
 import { stringify } from "yaml";
-import { RecordedResource, StackRun } from "../../test/harness";
+import { RecordedResource, StackRun } from "../../mock-engine";
 
 const REDACTED = "<secret: set with pulumi config set --secret>";
 

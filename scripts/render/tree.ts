@@ -1,5 +1,5 @@
 /** The component tree of a mock run, as a reader (or a pull-request diff) wants to see it. */
-import { RecordedResource, StackRun } from "../../test/harness";
+import { RecordedResource, StackRun } from "../../mock-engine";
 
 export interface TreeNode {
   readonly resource: RecordedResource;

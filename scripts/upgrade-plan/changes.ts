@@ -1,5 +1,5 @@
 /** What an upgrade changes in a stack: the resources whose inputs differ between its program at two minors. */
-import { StackRun } from "../../test/harness";
+import { StackRun } from "../../mock-engine";
 
 export interface Change {
   readonly type: string;

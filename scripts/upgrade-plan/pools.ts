@@ -5,7 +5,7 @@
 import { GENERATION_LABEL } from "../../components/cluster/node-generations";
 import { minorOf } from "../../config/rules-upgrades";
 import { NODE_GENERATIONS, NodeGenerationName } from "../../config/sections/cluster";
-import { StackConfig } from "../../test/harness";
+import { StackConfig } from "../../mock-engine";
 
 interface BlueGreenPool {
   readonly name: string;

@@ -2,7 +2,7 @@
  * What a stack puts into its cluster, read from a mock run: the platform's own Kubernetes objects, and every
  * Helm chart or release with the exact chart, version, values, namespace and release name the program passes.
  */
-import { RecordedResource, StackRun } from "../../test/harness";
+import { RecordedResource, StackRun } from "../../mock-engine";
 
 export interface KubeObject {
   apiVersion: string;

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { PROJECT_DIR } from "../../test/harness";
+import { PROJECT_DIR } from "../../config/committed-stacks";
 
 export const DEFAULT_MIRROR_DIR = path.resolve(PROJECT_DIR, "..", "shared", "charts");
 

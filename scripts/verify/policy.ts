@@ -8,7 +8,8 @@ import * as path from "path";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { policyConfigFile } from "../../config/tenancy-shards";
 import { evaluate, Finding, ResourceSnapshot } from "../../policy/evaluate";
-import { PROJECT_DIR, StackRun } from "../../test/harness";
+import { StackRun } from "../../mock-engine";
+import { PROJECT_DIR } from "../../config/committed-stacks";
 import { snapshotsOf } from "../../test/policy-snapshots";
 import { ChartSpec, KubeObject } from "./collect";
 

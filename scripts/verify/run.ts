@@ -6,7 +6,7 @@
 import * as path from "path";
 import { assumeEveryEnvironmentRuns } from "../../config/rules-upgrades";
 import { CHART_MIRROR_ENV } from "../../lib/chart-mirror";
-import { evaluateStack, readStackConfig, StackConfig, StackRun } from "../../test/harness";
+import { evaluateStack, readStackConfig, StackConfig, StackRun } from "../../mock-engine";
 import { Admission, Candidate, Outcome } from "./admit";
 import { ChartSpec, collect, KubeObject } from "./collect";
 import { isCrd, renderChart } from "./helm";

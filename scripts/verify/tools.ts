@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PROJECT_DIR } from "../../test/harness";
+import { PROJECT_DIR } from "../../config/committed-stacks";
 
 export const TOOLCHAIN_BIN_ENV = "TOOLCHAIN_BIN";
 const DEFAULT_TOOLCHAIN_BIN = path.join(PROJECT_DIR, ".toolchain", "bin");

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { runnerPodAdmissionSpec } from "../../components/ci-runners/pod-admission";
 import { buildRunnerTemplate, deployRunnerTemplate } from "../../components/ci-runners/pod-templates";
-import { runStack } from "../harness";
+import { runStack } from "../../mock-engine";
 import { Sandbox } from "./support/sandbox";
 import { findToolchain, inCi } from "./support/toolchain";
 

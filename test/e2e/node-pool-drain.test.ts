@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { swapSteps } from "../../scripts/upgrade-plan/pools";
-import { runStack, StackConfig } from "../harness";
+import { runStack, StackConfig } from "../../mock-engine";
 import { findToolchain, inCi, PROJECT_DIR } from "./support/toolchain";
 
 const MINUTE = 60_000;

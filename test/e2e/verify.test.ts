@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readStackConfig } from "../harness";
+import { readStackConfig } from "../../mock-engine";
 import { DEFAULT_MIRROR_DIR } from "../../scripts/verify/mirror";
 import { Report } from "../../scripts/verify/report";
 import { verifyStack, VerifyOptions } from "../../scripts/verify/run";

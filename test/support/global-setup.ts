@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ENVIRONMENTS } from "../../config/sections/environment";
-import { CACHED_RUNS_ENV, runStack, serializeRun } from "../harness";
+import { CACHED_RUNS_ENV, runStack, serializeRun } from "../../mock-engine";
 
 export default async function globalSetup(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-runs-"));

@@ -5,7 +5,7 @@
  * roles the program registers for each environment (test/harness.ts).
  */
 import { BootstrapRun, runBootstrap } from "../bootstrap-harness";
-import { EKS_STACKS, runStack, StackRun } from "../harness";
+import { EKS_STACKS, runStack, StackRun } from "../../mock-engine";
 import { ALLOW_ALL, decide, Decision } from "../iam-evaluator";
 
 const ACCOUNTS = { admin: "444444444444", e2e: "333333333333", stage: "222222222222", prod: "111111111111" } as const;

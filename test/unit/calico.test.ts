@@ -2,7 +2,7 @@ import { ConfigError } from "../../config/load";
 import { ENCAPSULATIONS } from "../../config/sections/calico";
 import { installationSpec } from "../../components/calico/installation";
 import { CHARTS } from "../../lib/versions";
-import { RecordedResource, runStack, StackConfig, StackRun } from "../harness";
+import { RecordedResource, runStack, StackConfig, StackRun } from "../../mock-engine";
 
 type Calico = Record<string, any>;
 

@@ -10,7 +10,7 @@ import { INSTANCE_TYPES, instanceTypeSpec } from "../../lib/ec2-instance-types";
 import { allocatable, kubeReservedCpuMillis, kubeReservedMemoryMiB } from "../../lib/node-allocatable";
 import { ELASTICSEARCH_CPU, PROMETHEUS_CPU } from "../../lib/workload-sizes";
 import { violationsOf } from "../config-errors";
-import { readStackConfig, runStack } from "../harness";
+import { readStackConfig, runStack } from "../../mock-engine";
 
 const MIB = 2 ** 20;
 

@@ -5,7 +5,7 @@ import * as path from "path";
 import { CHART_MIRROR_ENV, chartMirror, chartName } from "../../lib/chart-mirror";
 import { CHARTS, chartSource } from "../../lib/versions";
 import { DEFAULT_MIRROR_DIR, indexedVersions } from "../../scripts/verify/mirror";
-import { evaluateStack } from "../harness";
+import { evaluateStack } from "../../mock-engine";
 
 const HELM_TYPES = ["kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Release"];
 

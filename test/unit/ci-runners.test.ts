@@ -4,7 +4,7 @@
  * test/e2e/ci-boundaries.test.ts), and the config rules of the runners and the registry's push roles.
  */
 import { violationsOf } from "../config-errors";
-import { readStackConfig, runStack, StackRun } from "../harness";
+import { readStackConfig, runStack, StackRun } from "../../mock-engine";
 
 const PROFILE = "aws:eks/fargateProfile:FargateProfile";
 let hub: StackRun;

@@ -4,7 +4,7 @@
  * that environment's own file. No program runs here; only config is compared.
  */
 import { cidrsOverlap } from "../../lib/cidr";
-import { PROJECT, readStackConfig, StackConfig } from "../harness";
+import { PROJECT, readStackConfig, StackConfig } from "../../mock-engine";
 
 const HUB = "admin";
 const WORKLOADS = ["e2e", "stage", "prod"];

@@ -2,8 +2,8 @@ import { EBS_ZONE_LABEL, nodeGroupPlans } from "../../components/cluster/node-gr
 import { BALANCING_IGNORED_LABELS, expanderPriorities } from "../../components/cluster-autoscaler/values";
 import { NodePoolConfig } from "../../config/sections/cluster";
 import { EKS_ADDONS } from "../../lib/versions";
-import { EKS_STACKS, readStackConfig, RecordedResource, runStack, runStacks, StackRun } from "../harness";
-import { defaultHubOutputs } from "../mocks";
+import { EKS_STACKS, readStackConfig, RecordedResource, runStack, runStacks, StackRun } from "../../mock-engine";
+import { defaultHubOutputs } from "../../mock-engine/provider-answers";
 
 type EksStack = (typeof EKS_STACKS)[number];
 

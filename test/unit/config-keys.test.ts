@@ -4,7 +4,7 @@
  * one mistake makes one message, and valid directory group names are accepted.
  */
 import { violationsOf as configViolations } from "../config-errors";
-import { runStack, StackConfig } from "../harness";
+import { runStack, StackConfig } from "../../mock-engine";
 
 /** The violation lines, each in the one format every message has. */
 async function violationsOf(stack: string, configure: (c: StackConfig) => void): Promise<string[]> {

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { violationsOf } from "../config-errors";
-import { runStack, StackConfig } from "../harness";
+import { runStack, StackConfig } from "../../mock-engine";
 
 type Case = [what: string, stack: string, edit: (c: StackConfig) => void, line: RegExp];
 
@@ -274,7 +274,7 @@ describe("local: the kubeconfig must be one, and hold the context", () => {
     fs.writeFileSync(target, text);
     return target;
   };
-  const fixture = fs.readFileSync(path.join(__dirname, "..", "fixtures", "kubeconfig.yaml"), "utf8");
+  const fixture = fs.readFileSync(path.join(__dirname, "..", "..", "mock-engine", "kubeconfig.yaml"), "utf8");
   const cluster = (c: StackConfig) => c["platform:cluster"];
 
   test("a file that is not a kubeconfig, without showing its content", async () => {

@@ -6,7 +6,7 @@
 import { AWS_REGIONS, usableAvailabilityZones } from "../../lib/aws-regions";
 import { layoutSubnets, subnetLayoutProblem } from "../../lib/cidr";
 import { violationsOf as configViolations } from "../config-errors";
-import { StackConfig } from "../harness";
+import { StackConfig } from "../../mock-engine";
 
 /** The violation lines of a short message (no deep error text). */
 async function violationsOf(stack: string, configure: (c: StackConfig) => void): Promise<string[]> {

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config/load";
 import { SECRET_KEYS } from "../../config/schema";
-import { readTestSecrets, runStack, RunOptions, StackConfig } from "../harness";
+import { readTestSecrets, runStack, RunOptions, StackConfig } from "../../mock-engine";
 
 const STACKS = ["e2e", "stage", "prod", "admin"] as const;
 

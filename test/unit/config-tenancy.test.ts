@@ -1,6 +1,6 @@
 /** Team names and namespaces the platform keeps for itself, and the public-ingress grant, in each stack and in a tenancy shard. */
 import { violationsOf } from "../config-errors";
-import { StackConfig } from "../harness";
+import { StackConfig } from "../../mock-engine";
 
 const firstTeam = (c: StackConfig) => c["platform:teams"][0];
 

@@ -1,5 +1,5 @@
 import { ConfigError } from "../../config/load";
-import { runStack, StackConfig } from "../harness";
+import { runStack, StackConfig } from "../../mock-engine";
 
 /** Runs `stack` with one edit to its config and returns the error message it fails with. */
 async function failureOf(stack: string, configure: (c: StackConfig) => void): Promise<string> {

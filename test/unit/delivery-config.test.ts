@@ -7,8 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { violationsOf } from "../config-errors";
-import { readStackConfig, runStack, StackConfig } from "../harness";
-import { defaultHubOutputs } from "../mocks";
+import { readStackConfig, runStack, StackConfig } from "../../mock-engine";
+import { defaultHubOutputs } from "../../mock-engine/provider-answers";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const inDays = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().replace(/\.\d+Z$/, "Z");

@@ -4,9 +4,9 @@
  * only, on a security group of the API endpoint's own.
  */
 import { layoutSubnets } from "../../lib/cidr";
-import { EKS_STACKS, readStackConfig, runStack, runStacks, StackRun } from "../harness";
+import { EKS_STACKS, readStackConfig, runStack, runStacks, StackRun } from "../../mock-engine";
 import { violationsOf } from "../config-errors";
-import { defaultHubOutputs } from "../mocks";
+import { defaultHubOutputs } from "../../mock-engine/provider-answers";
 
 type Stack = (typeof EKS_STACKS)[number];
 

@@ -10,7 +10,7 @@ import { CLUSTER_ROLES } from "../../components/tenancy/roles";
 import { archivePath } from "../../lib/chart-mirror";
 import { CHARTS } from "../../lib/versions";
 import { DEFAULT_MIRROR_DIR } from "../../scripts/verify/mirror";
-import { runStacks, StackRun } from "../harness";
+import { runStacks, StackRun } from "../../mock-engine";
 
 type Rule = { apiGroups?: string[]; resources?: string[]; verbs?: string[] };
 const AUDITOR = CLUSTER_ROLES.auditor as Rule[];

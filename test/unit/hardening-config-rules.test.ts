@@ -2,7 +2,7 @@
 import { auditLogIsAlwaysOn, ecrEndpointsComeInPairs, HARDENING_RULES } from "../../config/rules-hardening";
 import { platformSchema, secretsSchema } from "../../config/schema";
 import { ENVIRONMENTS } from "../../config/sections/environment";
-import { readStackConfig } from "../harness";
+import { readStackConfig } from "../../mock-engine";
 
 /** A stack's config as the rules see it, after an optional edit of the plain values. */
 function configOf(stack: string, edit: (c: Record<string, any>) => void = () => {}) {

@@ -3,7 +3,7 @@
  * control-plane log types from config.
  */
 import { CONTROL_PLANE_LOG_TYPES } from "../../config/sections/cluster";
-import { EKS_STACKS, readStackConfig, runStack, runStacks, StackRun } from "../harness";
+import { EKS_STACKS, readStackConfig, runStack, runStacks, StackRun } from "../../mock-engine";
 
 type Stack = (typeof EKS_STACKS)[number];
 

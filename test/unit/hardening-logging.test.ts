@@ -2,7 +2,7 @@
  * Hardening items 1 and 2: Kibana admits only the configured directory groups; Fluent Bit verifies
  * Elasticsearch's certificate against ECK's HTTP CA, copied into the agents' namespace.
  */
-import { EKS_STACKS, readStackConfig, runStack, runStacks, StackRun } from "../harness";
+import { EKS_STACKS, readStackConfig, runStack, runStacks, StackRun } from "../../mock-engine";
 
 type Stack = (typeof EKS_STACKS)[number];
 

@@ -1,7 +1,7 @@
 import { CHARTS, IMAGES, splitImage } from "../../lib/versions";
 import { HUB_OUTPUT_NAMES } from "../../stacks/hub-outputs";
-import { defaultHubOutputs } from "../mocks";
-import { readStackConfig, readTestSecrets, runStack, StackRun } from "../harness";
+import { defaultHubOutputs } from "../../mock-engine/provider-answers";
+import { readStackConfig, readTestSecrets, runStack, StackRun } from "../../mock-engine";
 
 const ENVIRONMENTS = ["e2e", "stage", "prod"] as const;
 const admin = readStackConfig("admin")["platform:admin"];

@@ -7,7 +7,7 @@ import { UNSCOPABLE_LOGIN } from "../../components/registry";
 import { podTemplateThroughMirror, registryThroughMirror } from "../../lib/images";
 import { IMAGES } from "../../lib/versions";
 import { RegistriesConfig, registriesSection } from "../../config/sections/registries";
-import { EKS_STACKS, readStackConfig, RecordedResource, runStacks, StackRun } from "../harness";
+import { EKS_STACKS, readStackConfig, RecordedResource, runStacks, StackRun } from "../../mock-engine";
 
 type EksStack = (typeof EKS_STACKS)[number];
 const SPOKES = ["e2e", "stage", "prod"] as const;

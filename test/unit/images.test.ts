@@ -1,6 +1,6 @@
 /** Platform images from Docker Hub come through the environment's ECR pull-through cache; Velero holds a scoped role. */
 import { registryAndRepository, throughMirror } from "../../lib/images";
-import { EKS_STACKS, runStacks, StackRun } from "../harness";
+import { EKS_STACKS, runStacks, StackRun } from "../../mock-engine";
 
 const MIRRORS = {
   "registry-1.docker.io": "1.dkr.ecr.eu-west-1.amazonaws.com/docker-hub",

@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { clusterEntry, personalKubeconfig } from "../../scripts/kubeconfig";
-import { runStack } from "../harness";
+import { runStack } from "../../mock-engine";
 
 test("a person's kubeconfig signs in through Dex with oidc-login and keeps the cluster's server and CA", async () => {
   const run = await runStack("prod");

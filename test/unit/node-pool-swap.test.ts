@@ -9,7 +9,7 @@ import { NodePoolConfig } from "../../config/sections/cluster";
 import { changesBetween } from "../../scripts/upgrade-plan/changes";
 import { swapsStillOpen, swapSteps } from "../../scripts/upgrade-plan/pools";
 import { violationsOf } from "../config-errors";
-import { runStack, StackConfig, StackRun } from "../harness";
+import { runStack, StackConfig, StackRun } from "../../mock-engine";
 
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const ASG_TAG = "aws:autoscaling/tag:Tag";

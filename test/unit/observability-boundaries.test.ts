@@ -3,7 +3,7 @@
  * namespace and never with a credential file; Grafana reads no Secret and signs in only the groups allowed;
  * teams reach neither Prometheus, Alertmanager, Elasticsearch nor Kibana except through the dashboards' logins.
  */
-import { EKS_STACKS, readStackConfig, RecordedResource, runStack, runStacks, StackConfig, StackRun } from "../harness";
+import { EKS_STACKS, readStackConfig, RecordedResource, runStack, runStacks, StackConfig, StackRun } from "../../mock-engine";
 
 type Stack = (typeof EKS_STACKS)[number];
 

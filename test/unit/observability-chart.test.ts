@@ -12,7 +12,8 @@ import { archivePath } from "../../lib/chart-mirror";
 import { CHARTS } from "../../lib/versions";
 import { DEFAULT_MIRROR_DIR } from "../../scripts/verify/mirror";
 import { inCi } from "../e2e/support/toolchain";
-import { PROJECT_DIR, runStack } from "../harness";
+import { runStack } from "../../mock-engine";
+import { PROJECT_DIR } from "../../config/committed-stacks";
 
 interface KubeObject {
   kind: string;

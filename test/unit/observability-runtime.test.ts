@@ -8,8 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "../../config/load";
 import { describeEnvironment } from "../../stacks/environment";
 import { platformLayer } from "../../stacks/platform-layer";
-import { EKS_STACKS, runStack, runStacks, StackRun } from "../harness";
-import { defaultHubOutputs } from "../mocks";
+import { EKS_STACKS, runStack, runStacks, StackRun } from "../../mock-engine";
+import { defaultHubOutputs } from "../../mock-engine/provider-answers";
 
 type Stack = (typeof EKS_STACKS)[number];
 const CHART = "kubernetes:helm.sh/v4:Chart";

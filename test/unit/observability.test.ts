@@ -1,7 +1,16 @@
 import { ConfigError } from "../../config/load";
 import { CHARTS, IMAGES } from "../../lib/versions";
-import { EKS_STACKS, readStackConfig, readTestSecrets, RecordedResource, runStack, runStacks, StackConfig, StackRun } from "../harness";
-import { defaultHubOutputs } from "../mocks";
+import {
+  EKS_STACKS,
+  readStackConfig,
+  readTestSecrets,
+  RecordedResource,
+  runStack,
+  runStacks,
+  StackConfig,
+  StackRun,
+} from "../../mock-engine";
+import { defaultHubOutputs } from "../../mock-engine/provider-answers";
 
 type Stack = (typeof EKS_STACKS)[number];
 

@@ -8,7 +8,7 @@ import { PIPELINE_READERS_GROUP } from "../../components/pipeline-access";
 import { CLUSTER_ROLES } from "../../components/tenancy/roles";
 import { CHARTS } from "../../lib/versions";
 import { EKS_ACCESS_POLICIES } from "../e2e/support/eks-access";
-import { EKS_STACKS, readStackConfig, runStacks, StackRun } from "../harness";
+import { EKS_STACKS, readStackConfig, runStacks, StackRun } from "../../mock-engine";
 
 let runs: Record<(typeof EKS_STACKS)[number], StackRun>;
 

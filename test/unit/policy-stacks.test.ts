@@ -8,7 +8,7 @@ import * as path from "path";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { ENVIRONMENTS } from "../../config/sections/environment";
 import { evaluate, Finding, ResourceSnapshot } from "../../policy/evaluate";
-import { readStackConfig, runStack } from "../harness";
+import { readStackConfig, runStack } from "../../mock-engine";
 import { snapshotsOf } from "../policy-snapshots";
 import { teamNamespaces } from "../../config/sections/tenancy";
 import { syntheticTeams } from "../../scripts/bench/teams";

@@ -9,7 +9,7 @@ import { dashboardIngressAnnotations, dashboardIngressClass } from "../../compon
 import { INGRESS_CLASSES, PUBLIC_INGRESS_LABEL } from "../../lib/ingress-classes";
 import { TEAM_LABEL } from "../../lib/naming";
 import { CHARTS } from "../../lib/versions";
-import { EKS_STACKS, readStackConfig, RecordedResource, runStacks, StackRun } from "../harness";
+import { EKS_STACKS, readStackConfig, RecordedResource, runStacks, StackRun } from "../../mock-engine";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const PARAMS = "kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams";

@@ -6,7 +6,7 @@ import { BALANCING_IGNORED_LABELS, expanderPriorities } from "../../components/c
 import { CHARTS, IMAGES } from "../../lib/versions";
 import { RegistriesConfig, registriesSection } from "../../config/sections/registries";
 import { backupOutcome, parseBackupArgs, UsageError } from "../../scripts/backup";
-import { EKS_STACKS, readStackConfig, RecordedResource, runStack, runStacks, StackConfig, StackRun } from "../harness";
+import { EKS_STACKS, readStackConfig, RecordedResource, runStack, runStacks, StackConfig, StackRun } from "../../mock-engine";
 
 type EksStack = (typeof EKS_STACKS)[number];
 

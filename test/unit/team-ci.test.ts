@@ -8,7 +8,7 @@ import { GITHUB_OIDC_AUDIENCE as BOOTSTRAP_AUDIENCE, GITHUB_OIDC_HOST as BOOTSTR
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../components/ci-runners/github-oidc";
 import { TeamConfig, teamNamespaces } from "../../config/sections/tenancy";
 import { violationsOf } from "../config-errors";
-import { readStackConfig, RecordedResource, runStack, StackRun } from "../harness";
+import { readStackConfig, RecordedResource, runStack, StackRun } from "../../mock-engine";
 
 const ENVIRONMENTS = ["e2e", "stage", "prod"] as const;
 const ROLE = "aws:iam/role:Role";

@@ -11,7 +11,7 @@ import { ENVIRONMENTS } from "../../config/sections/environment";
 import { ISSUERS } from "../../config/sections/services";
 import { TEAM_LABEL } from "../../lib/naming";
 import { PUBLIC_INGRESS_LABEL } from "../../lib/ingress-classes";
-import { readStackConfig, runStack, runStacks, StackRun } from "../harness";
+import { readStackConfig, runStack, runStacks, StackRun } from "../../mock-engine";
 
 const POLICY = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy";
 const BINDING = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding";

@@ -5,7 +5,7 @@
  * by a quota that would also refuse the granted load balancers.
  */
 import { TeamConfig, teamNamespaces } from "../../config/sections/tenancy";
-import { readStackConfig, runStack, runStacks, StackRun } from "../harness";
+import { readStackConfig, runStack, runStacks, StackRun } from "../../mock-engine";
 
 /** The stacks with teams (admin has none). */
 const STACKS = ["e2e", "stage", "prod", "local"] as const;

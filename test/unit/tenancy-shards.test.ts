@@ -12,7 +12,7 @@ import { teamsOwnedElsewhere } from "../../config/tenancy-shards";
 import { stackMatrices } from "../../scripts/delivery/stacks";
 import { syntheticTeams } from "../../scripts/bench/teams";
 import { violationsOf } from "../config-errors";
-import { readStackConfig, RecordedResource, runStack, StackRun } from "../harness";
+import { readStackConfig, RecordedResource, runStack, StackRun } from "../../mock-engine";
 
 const SHARD = "local-tenancy-1";
 const TEAM = "Team";

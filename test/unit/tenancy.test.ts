@@ -1,4 +1,4 @@
-import { readStackConfig, RecordedResource, runStack, runStacks, StackRun } from "../harness";
+import { readStackConfig, RecordedResource, runStack, runStacks, StackRun } from "../../mock-engine";
 import { PLATFORM_NAMESPACES } from "../../config/rules";
 import { TeamConfig, teamNamespaces } from "../../config/sections/tenancy";
 

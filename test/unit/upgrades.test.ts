@@ -7,7 +7,7 @@
 import { IMAGES, EKS_ADDONS } from "../../lib/versions";
 import { changesBetween } from "../../scripts/upgrade-plan/changes";
 import { violationsOf } from "../config-errors";
-import { readStackConfig, runStack, StackConfig, StackRun } from "../harness";
+import { readStackConfig, runStack, StackConfig, StackRun } from "../../mock-engine";
 
 const CLUSTER = "aws:eks/cluster:Cluster";
 const ADDON = "aws:eks/addon:Addon";

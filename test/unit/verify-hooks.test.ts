@@ -5,7 +5,7 @@
  * a fixture chart holding an ordinary object, an install hook and a test hook.
  */
 import * as path from "path";
-import { RecordedResource, StackRun } from "../harness";
+import { RecordedResource, StackRun } from "../../mock-engine";
 import { inCi } from "../e2e/support/toolchain";
 import { collect } from "../../scripts/verify/collect";
 import { renderChart } from "../../scripts/verify/helm";

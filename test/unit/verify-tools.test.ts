@@ -6,7 +6,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PROJECT_DIR } from "../harness";
+import { PROJECT_DIR } from "../../config/committed-stacks";
 import { checkTools, missingTools, requiredTools, withTools } from "../../scripts/verify/tools";
 
 /** A directory holding executables of these names that fail at once. */

@@ -1,5 +1,5 @@
-import { runStack, StackRun } from "../../harness";
-import { defaultHubOutputs } from "../../mocks";
+import { runStack, StackRun } from "../../../mock-engine";
+import { defaultHubOutputs } from "../../../mock-engine/provider-answers";
 import { CLUSTER_OUTPUTS, NAT_GATEWAY, privateSubnetZones } from "./describe";
 
 let admin: StackRun;

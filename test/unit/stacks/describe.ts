@@ -1,5 +1,5 @@
 /** What the per-stack tests read off a run: the facts that make each environment what its stack file says. */
-import { StackRun } from "../../harness";
+import { StackRun } from "../../../mock-engine";
 
 export const NAT_GATEWAY = "aws:ec2/natGateway:NatGateway";
 export const PRIVATE_SUBNET_ROLE = "kubernetes.io/role/internal-elb";

@@ -1,4 +1,4 @@
-import { runStack, StackRun } from "../../harness";
+import { runStack, StackRun } from "../../../mock-engine";
 import { eksCluster, NAT_GATEWAY, privateSubnetZones } from "./describe";
 
 let e2e: StackRun;

@@ -1,4 +1,4 @@
-import { runStack, StackRun } from "../../harness";
+import { runStack, StackRun } from "../../../mock-engine";
 
 let run: StackRun;
 // Read from the run cache when the suite runs with test/support/global-setup.ts.
@@ -34,7 +34,7 @@ test("outputs list the namespaces of each team", () => {
 });
 
 test("the cached default run the test files share is the run the program gives now", async () => {
-  const { evaluateStack, serializeRun } = await import("../../harness");
+  const { evaluateStack, serializeRun } = await import("../../../mock-engine");
   expect(JSON.parse(serializeRun(await evaluateStack("local")))).toEqual(JSON.parse(serializeRun(run)));
 });
 

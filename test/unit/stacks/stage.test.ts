@@ -1,4 +1,4 @@
-import { runStack, StackRun } from "../../harness";
+import { runStack, StackRun } from "../../../mock-engine";
 import { eksCluster, NAT_GATEWAY, privateSubnetZones, typeCounts } from "./describe";
 
 let stage: StackRun;

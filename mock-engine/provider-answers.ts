@@ -104,6 +104,6 @@ export function mockCall(
     return { bucket, key, contentType: "application/json", body: JSON.stringify(document) };
   }
   const invoke = invokes[args.token];
-  if (!invoke) throw new Error(`the mock engine has no answer for invoke ${args.token}; add one to test/mocks.ts`);
+  if (!invoke) throw new Error(`the mock engine has no answer for invoke ${args.token}; add one to mock-engine/provider-answers.ts`);
   return invoke(args.inputs);
 }

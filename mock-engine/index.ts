@@ -1,47 +1,21 @@
 /**
- * Runs one stack's program under Pulumi's mock engine, with the config of that stack's real
- * `Pulumi.<stack>.yaml`, and returns every resource it registered and the stack outputs.
- * Used by the unit tests, `npm run render`, `npm run bench` and the policy-pack test.
+ * The mock engine: runs one stack's program under Pulumi's mocks, with the config of that stack's real
+ * `Pulumi.<stack>.yaml`, and returns every resource it registered and the stack outputs. What `npm run render`,
+ * `verify`, `inventory`, `upgrade-plan`, `bench` and `kubeconfig` run, and what the unit tests assert on.
+ * It sits above stacks/ (it loads the program) and below scripts/ and test/, which use it.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { committedStackConfig } from "../config/committed-stacks";
 import { bookkeepingAwareFormatter } from "../lib/stack-traces";
-import { defaultHubOutputs, mockCall, mockResourceState } from "./mocks";
+import { defaultHubOutputs, mockCall, mockResourceState } from "./provider-answers";
+import { AliasSpec, RegisterResourceRequest, sdkInternals } from "./sdk-internals";
 
-// Public `setMocks` does not tell a mock the parent, protect or retainOnDelete of a resource, and has no
-// way to wait until every registration is done; these two SDK-internal hooks do, so the harness can show
-// the whole resource tree as the engine would see it.
-const { setMockOptions, waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as {
-  setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
-  waitForRPCs(): Promise<void>;
-};
-const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): { supportsAliasSpecs: boolean } };
-const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => MonitorLike };
-
-interface MonitorLike {
-  registerResource(req: RegisterResourceRequest, callback: (err: unknown, res: unknown) => void): Promise<void>;
-  readResource(req: ReadResourceRequest, callback: (err: unknown, res: unknown) => void): Promise<void>;
-}
-type ReadResourceRequest = Pick<RegisterResourceRequest, "getType" | "getName" | "getParent" | "getDependenciesList">;
-interface RegisterResourceRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getProtect(): boolean;
-  getRetainondelete(): boolean;
-  getDependenciesList(): string[];
-  getAliasesList(): { toObject(): { spec?: AliasSpec } }[];
-}
-/** A structured alias as the SDK sends it: a former name and, if it moved, its former parent. */
-export interface AliasSpec {
-  readonly name: string;
-  readonly parenturn: string;
-}
+export type { AliasSpec } from "./sdk-internals";
 
 export const PROJECT = "k8s-platform";
-export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 export interface RecordedResource {
   readonly type: string;
@@ -81,7 +55,7 @@ export type StackConfig = Record<string, any>;
 export interface RunOptions {
   /** Edits a copy of the stack's config (keys like `platform:teams`) before the run. */
   configure?: (config: StackConfig) => void;
-  /** Secret config (keys like `platform:grafanaAdminPassword`); defaults to `test/fixtures/secrets.yaml`. */
+  /** Secret config (keys like `platform:grafanaAdminPassword`); defaults to the placeholders of mock-engine/secrets.yaml. */
   secrets?: StackConfig;
   /** What the admin stack has published for the environment stacks; null: nothing yet (admin never deployed). */
   hubOutputs?: Record<string, unknown> | null;
@@ -97,13 +71,12 @@ export interface RunOptions {
 type Program = (stack: string) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 export function readStackConfig(stack: string): StackConfig {
-  const file = path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) return {};
-  return (parse(fs.readFileSync(file, "utf8"))?.config ?? {}) as StackConfig;
+  return committedStackConfig(stack) ?? {};
 }
 
+/** Placeholders for a stack's secret config (the values `pulumi config set --secret` keeps encrypted). */
 export function readTestSecrets(stack: string): StackConfig {
-  const all = parse(fs.readFileSync(path.join(__dirname, "fixtures", "secrets.yaml"), "utf8")) as Record<string, StackConfig>;
+  const all = parse(fs.readFileSync(path.join(__dirname, "secrets.yaml"), "utf8")) as Record<string, StackConfig>;
   return all[stack] ?? {};
 }
 
@@ -117,7 +90,7 @@ export async function runStacks<S extends string>(stacks: readonly S[]): Promise
   return runs;
 }
 
-/** Set by test/support/global-setup.ts: a directory of `<stack>.json` default runs. */
+/** A directory of `<stack>.json` default runs (test/support/global-setup.ts writes one per test run). */
 export const CACHED_RUNS_ENV = "PLATFORM_CACHED_RUNS";
 
 export function serializeRun(run: StackRun): string {
@@ -178,10 +151,11 @@ async function runProgram(stack: string, options: RunOptions): Promise<StackRun>
     },
     call: (args) => mockCall(args, publishedOutputs),
   };
+  const { setMockOptions, waitForRPCs, getStore, MockMonitor } = sdkInternals();
   const monitor = new MockMonitor(mocks);
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
-    // newResource runs synchronously inside registerResource, before its first await.
+    // Recorded before the SDK's monitor calls newResource, which takes them up by type and name.
     pending.set(`${req.getType()}::${req.getName()}`, {
       type: req.getType(),
       name: req.getName(),
@@ -209,7 +183,7 @@ async function runProgram(stack: string, options: RunOptions): Promise<StackRun>
   };
   // The DIY backends' organization, as in `organization/k8s-platform/<stack>`.
   setMockOptions(monitor, PROJECT, stack, options.preview ?? false, "organization");
-  // As the engine does: aliases go to it as specs (former name, former parent), which the harness records.
+  // As the engine does: aliases go to it as specs (former name, former parent), which the mock engine records.
   getStore().supportsAliasSpecs = true;
   const [values, secretKeys] = flattenConfig(config, secrets);
   pulumi.runtime.setAllConfig(values, secretKeys);
@@ -235,7 +209,7 @@ function aliasesOf(req: RegisterResourceRequest): { aliases?: AliasSpec[] } {
 /** An existing cluster's kubeconfig lives on the operator's machine; under mocks a fixture stands in for it. */
 function pointExistingClusterAtFixture(config: StackConfig): void {
   const cluster = config["platform:cluster"];
-  if (cluster?.mode === "existing") cluster.kubeconfig = path.join(__dirname, "fixtures", "kubeconfig.yaml");
+  if (cluster?.mode === "existing") cluster.kubeconfig = path.join(__dirname, "kubeconfig.yaml");
 }
 
 /** The config map as the engine hands it to a program: every value a string, objects as JSON. */
