@@ -3,9 +3,10 @@
  * update plans available (`up --plan` is hidden unless PULUMI_EXPERIMENTAL is set: pkg/cmd/pulumi/operations/up.go),
  * its progress and errors passed through to this process's stderr, and a missing CLI named with how to get it.
  */
-import { execFile, spawn } from "child_process";
+import { ChildProcess, execFile, spawn, SpawnOptions } from "child_process";
 import { promisify } from "util";
 import { Refused } from "./command";
+import { checkBackendUrl, checkPassphrase, requireProgram } from "./settings";
 
 const execFileAsync = promisify(execFile);
 
@@ -29,17 +30,45 @@ export const MISSING_CLI =
   "the pulumi CLI is not on PATH: install the version package.json pins (@pulumi/pulumi) from https://www.pulumi.com/docs/install/, " +
   "or here `bash scripts/toolchain.sh && source .toolchain/env.sh`";
 
+/** Refuses unless the pulumi CLI is on PATH. */
+export function requirePulumiCli(env: NodeJS.ProcessEnv = process.env): void {
+  requireProgram("pulumi", env, MISSING_CLI);
+}
+
+/**
+ * Everything a run of the CLI on `stack` reads from its environment, checked before the command starts anything:
+ * the CLI itself, PULUMI_BACKEND_URL, and the passphrase of a passphrase stack.
+ */
+export function checkPulumiSettings(stack: string, projectDir: string, env: NodeJS.ProcessEnv = process.env): void {
+  requirePulumiCli(env);
+  checkBackendUrl(env);
+  checkPassphrase(stack, env, projectDir);
+}
+
+const pulumiEnv = (env?: NodeJS.ProcessEnv) => ({ ...process.env, PULUMI_EXPERIMENTAL: "true", ...env });
+const pulumiArgv = (args: readonly string[]) => (args.includes("--non-interactive") ? [...args] : [...args, "--non-interactive"]);
+
+/** The CLI as a child process the caller drives itself (its process group, its signals), set up as `pulumi()` runs it. */
+export function spawnPulumi(args: readonly string[], options: SpawnOptions & { env?: NodeJS.ProcessEnv }): ChildProcess {
+  return spawn("pulumi", pulumiArgv(args), { ...options, env: pulumiEnv(options.env) });
+}
+
+/** What a failure to start the CLI means: a missing CLI is a refusal that says how to get it. */
+export function startFailure(command: string, error: NodeJS.ErrnoException): Error {
+  return error.code === "ENOENT" ? new Refused(MISSING_CLI) : new Error(`cannot run \`${command}\`: ${error.message}`);
+}
+
 /** `pulumi <args> --non-interactive`; rejects on a non-zero exit unless `allowFailure`. */
 export async function pulumi(args: readonly string[], options: PulumiOptions = {}): Promise<PulumiResult> {
-  const env = { ...process.env, PULUMI_EXPERIMENTAL: "true", ...options.env };
-  const argv = [...args, "--non-interactive"];
+  const env = pulumiEnv(options.env);
+  const argv = pulumiArgv(args);
   if (options.stream) {
     return new Promise((resolve, reject) => {
       const child = spawn("pulumi", argv, { cwd: options.cwd, env, stdio: ["ignore", "inherit", "inherit"] });
-      child.on("error", (error: NodeJS.ErrnoException) => reject(error.code === "ENOENT" ? new Refused(MISSING_CLI) : error));
+      child.on("error", (error: NodeJS.ErrnoException) => reject(startFailure(commandName(args), error)));
       child.on("exit", (code) => {
         if (code === 0 || options.allowFailure) resolve({ code: code ?? 1, stdout: "", stderr: "" });
-        else reject(new Error(`pulumi ${args[0]} exited with ${code} (its output is above)`));
+        else reject(new Error(`${commandName(args)} exited with ${code} (its output is above)`));
       });
     });
   }
@@ -54,6 +83,22 @@ export async function pulumi(args: readonly string[], options: PulumiOptions = {
     if (options.allowFailure && typeof failure.code === "number") {
       return { code: failure.code, stdout: failure.stdout ?? "", stderr: failure.stderr ?? "" };
     }
-    throw new Error(`pulumi ${args[0]} exited with ${failure.code}: ${failure.message.split("\n")[0]}`, { cause: error });
+    const reason = errorLine(failure.stderr ?? "") ?? failure.message.split("\n")[0];
+    throw new Error(`${commandName(args)} exited with ${failure.code}: ${reason}`, { cause: error });
   }
+}
+
+/** `pulumi stack history`: the command, without its options. */
+function commandName(args: readonly string[]): string {
+  const options = args.findIndex((arg) => arg.startsWith("-"));
+  return ["pulumi", ...args.slice(0, options < 0 ? args.length : options)].join(" ");
+}
+
+/** The CLI's last `error:` line (the reason it stopped), if it printed one. */
+function errorLine(stderr: string): string | undefined {
+  return stderr
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith("error:"))
+    .pop();
 }

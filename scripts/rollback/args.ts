@@ -1,8 +1,11 @@
 /** The command line of `npm run rollback -- <stack> [--list | --to <version>] [--yes]`. */
+import { expectPositionals, given, parseCommandLine, wholeNumber } from "../lib/args";
+import { UsageError } from "../lib/command";
+import { requireStack } from "../lib/stacks";
 
 export const USAGE = `usage: npm run rollback -- <stack> [--list | --to <version>] [--yes]
 
-  <stack>          the stack to roll back (e2e, stage, prod, admin, local; or <org>/<project>/<stack>)
+  <stack>          the stack to roll back: an environment or a tenancy shard (or <org>/<project>/<stack>)
   --list           print the stack's history (version, time, kind, result, git commit, message) and exit
   --to <version>   roll back to this version of the history. Without it: after a rollback (failed,
                    cancelled or not), the same version again; otherwise the last successful update of
@@ -15,47 +18,31 @@ Exit status: 0 rolled back (or listed), 1 failed (also Ctrl-C during the update)
 
 export type Command = { kind: "help" } | { kind: "list"; stack: string } | { kind: "rollback"; stack: string; to?: number; yes: boolean };
 
-/** A command line that cannot be run; nothing has been touched yet. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+const OPTIONS = {
+  "--list": {},
+  "--to": { value: "<version>" },
+  "--yes": { aliases: ["-y"] },
+  "--help": { aliases: ["-h"] },
+};
 
 const STACK_NAME = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/;
 
-export function parseArgs(argv: readonly string[]): Command {
-  if (argv.includes("--help") || argv.includes("-h")) return { kind: "help" };
-
-  const positional: string[] = [];
-  let list = false;
-  let yes = false;
-  let to: number | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--list") list = true;
-    else if (arg === "--yes" || arg === "-y") yes = true;
-    else if (arg === "--to" || arg.startsWith("--to=")) {
-      if (to !== undefined) throw new UsageError("--to given twice");
-      const value = arg === "--to" ? argv[++i] : arg.slice("--to=".length);
-      to = parseVersion(value);
-    } else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}`);
-    else positional.push(arg);
-  }
-
-  if (positional.length !== 1) {
-    throw new UsageError(positional.length === 0 ? "missing <stack>" : `expected one stack, got ${positional.join(" ")}`);
-  }
-  const [stack] = positional;
-  if (!STACK_NAME.test(stack)) throw new UsageError(`"${stack}" is not a stack name`);
-  if (list && to !== undefined) throw new UsageError("--list and --to exclude each other: list first, then roll back");
-  if (list && yes) throw new UsageError("--yes confirms a rollback; --list changes nothing");
+/** The command line, and the stack (`prod`, or `<org>/<project>/prod`) one of this project's. */
+export function parseArgs(argv: readonly string[], projectDir?: string): Command {
+  const line = parseCommandLine(argv, OPTIONS, USAGE);
+  if (line.has("--help")) return { kind: "help" };
+  const [stack] = expectPositionals(line, ["<stack>"], USAGE);
+  if (!STACK_NAME.test(stack))
+    throw new UsageError(`${given("<stack>", stack)} is not a stack name: expected <stack> or <org>/<project>/<stack>`, USAGE);
+  requireStack(stack.split("/").pop()!, { environments: "all", shards: true }, USAGE, projectDir);
+  const list = line.has("--list");
+  const yes = line.has("--yes");
+  const version = line.value("--to");
+  if (list && version !== undefined) throw new UsageError("--list and --to exclude each other: list first, then roll back", USAGE);
+  if (list && yes) throw new UsageError("--yes confirms a rollback; --list changes nothing", USAGE);
+  const to =
+    version === undefined
+      ? undefined
+      : wholeNumber("--to", version, USAGE, { min: 1, what: "a version of the stack's history (see --list)" });
   return list ? { kind: "list", stack } : { kind: "rollback", stack, to, yes };
-}
-
-function parseVersion(value: string | undefined): number {
-  if (value === undefined || !/^[0-9]+$/.test(value) || Number(value) < 1) {
-    throw new UsageError(
-      `--to expects a version number from the history (see --list), got ${value === undefined ? "nothing" : `"${value}"`}`,
-    );
-  }
-  return Number(value);
 }

@@ -1,12 +1,13 @@
 /**
- * `pulumi preview` and `pulumi up` of the rolled-back program, run by the tool itself rather than through the
- * Automation API, for one reason: the CLI runs in its own process group. A terminal's Ctrl-C goes to the whole
- * foreground process group, so a CLI in the tool's group would get it directly and then again from the tool
- * (the Automation API's abort signal), and the CLI takes a second SIGINT as "terminate immediately". Here the
- * tool alone decides, and forwards exactly one SIGINT, to the CLI (scripts/rollback/interrupt.ts).
+ * `pulumi preview` and `pulumi up` of the rolled-back program, run by the tool itself (scripts/lib/pulumi-cli.ts,
+ * spawnPulumi) rather than through the Automation API, for one reason: the CLI runs in its own process group. A
+ * terminal's Ctrl-C goes to the whole foreground process group, so a CLI in the tool's group would get it directly
+ * and then again from the tool (the Automation API's abort signal), and the CLI takes a second SIGINT as "terminate
+ * immediately". Here the tool alone decides, and forwards exactly one SIGINT, to the CLI (scripts/rollback/interrupt.ts).
  */
-import { ChildProcessByStdio, spawn } from "child_process";
+import { ChildProcessByStdio } from "child_process";
 import { Readable } from "stream";
+import { spawnPulumi, startFailure } from "../lib/pulumi-cli";
 import { Interrupt } from "./interrupt";
 import { EngineFailure } from "./refusals";
 
@@ -53,13 +54,15 @@ export function cliEngine(write: (chunk: string) => void, interrupt: Interrupt):
 
 const STDERR_KEPT = 64 * 1024;
 
-function spawnPulumi(args: string[], cwd: string): ChildProcessByStdio<null, Readable, Readable> {
-  const env = {
-    ...process.env,
-    // The commit was type-checked by the CI run that deployed it; transpiling only saves seconds per run.
-    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-  };
-  return spawn("pulumi", args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+/** In a process group of its own (`detached`), which the tool's Ctrl-C does not reach. */
+function spawnInOwnGroup(args: string[], cwd: string): ChildProcessByStdio<null, Readable, Readable> {
+  // The commit was type-checked by the CI run that deployed it; transpiling only saves seconds per run.
+  const env = { PULUMI_NODEJS_TRANSPILE_ONLY: "true" };
+  return spawnPulumi(args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] }) as ChildProcessByStdio<
+    null,
+    Readable,
+    Readable
+  >;
 }
 
 function runPulumi(
@@ -71,7 +74,7 @@ function runPulumi(
 ): Promise<void> {
   const command = `pulumi ${args[0]}`;
   return new Promise((resolve, reject) => {
-    const child = spawnPulumi(args, run.programDir);
+    const child = spawnInOwnGroup(args, run.programDir);
     let stderr = "";
     let tookLock = false;
     child.stdout.on("data", (chunk: Buffer) => {
@@ -94,7 +97,7 @@ function runPulumi(
     });
     child.on("error", (error) => {
       stopListening();
-      reject(new Error(`cannot run \`${command}\`: ${error.message} (is the pulumi CLI on PATH?)`));
+      reject(startFailure(command, error));
     });
     child.on("close", (code, signal) => {
       stopListening();
@@ -128,10 +131,10 @@ function stopProcessGroup(leader: number | undefined): void {
 
 function releaseLock(run: EngineRun, write: (chunk: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawnPulumi(["cancel", "--yes", "--stack", run.stack, "--non-interactive"], run.programDir);
+    const child = spawnInOwnGroup(["cancel", "--yes", "--stack", run.stack], run.programDir);
     child.stdout.on("data", (chunk: Buffer) => write(chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => write(chunk.toString()));
-    child.on("error", reject);
+    child.on("error", (error) => reject(startFailure("pulumi cancel", error)));
     child.on("close", (code) =>
       code === 0
         ? resolve()

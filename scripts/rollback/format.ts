@@ -1,11 +1,8 @@
-import type { HistoryRow, RollbackTarget } from "./history";
+import type { HistoryRow } from "./history";
+import { firstLine } from "./message";
 import { EngineFailure } from "./refusals";
 
 const MESSAGE_WIDTH = 72;
-
-function firstLine(text: string): string {
-  return text.split("\n")[0].trim();
-}
 
 function shortCommit(row: HistoryRow): string {
   if (!row.commit) return "-";
@@ -53,28 +50,6 @@ export function formatDuration(milliseconds: number): string {
   if (hours > 0) return `${hours}h ${pad(minutes)}m ${pad(seconds)}s`;
   if (minutes > 0) return `${minutes}m ${pad(seconds)}s`;
   return `${seconds}s`;
-}
-
-/**
- * The update message the rollback records, so the history shows what each later version is, and so that a
- * retry finds the version a failed or cancelled rollback was going to (parseRollbackMessage reads it back).
- */
-export function rollbackMessage(stack: string, target: RollbackTarget, operator: string): string {
-  const original = firstLine(target.message);
-  return `Rollback of ${stack} to version ${target.version} (commit ${target.commit.slice(0, 12)}) by ${operator}${original ? `: ${original}` : ""}`;
-}
-
-/** What an update's message says about the rollback that ran it: the version and the commit's first 12 digits. */
-export interface RecordedRollback {
-  version: number;
-  shortCommit: string;
-}
-
-const ROLLBACK_MESSAGE = /^Rollback of \S+ to version ([0-9]+) \(commit ([0-9a-f]{12})\)/;
-
-export function parseRollbackMessage(message: string): RecordedRollback | undefined {
-  const match = ROLLBACK_MESSAGE.exec(message);
-  return match ? { version: Number(match[1]), shortCommit: match[2] } : undefined;
 }
 
 /** The command that rolls back to one version: what a refusal tells the operator to run. */

@@ -1,10 +1,6 @@
-import type { UpdateSummary } from "@pulumi/pulumi/automation";
-import { parseRollbackMessage, RecordedRollback } from "./format";
+import type { HistoryEntry } from "../lib/stack-records";
+import { parseRollbackMessage, RecordedRollback } from "./message";
 import { RollbackRefused } from "./refusals";
-
-/** What the tool reads of `stack.history()`: the UpdateSummary fields it needs. */
-export type HistoryEntry = Pick<UpdateSummary, "version" | "kind" | "startTime" | "message" | "environment" | "result"> &
-  Partial<Pick<UpdateSummary, "endTime">>;
 
 /** One update of the stack's history, newest first, with the git commit the CLI recorded for it. */
 export interface HistoryRow {

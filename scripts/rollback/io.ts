@@ -4,16 +4,13 @@ import * as os from "os";
 import * as path from "path";
 import * as readline from "readline";
 import { promisify } from "util";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
+import { backendUrl, exportedState, stackHistory } from "../lib/stack-records";
 import { DependencyFiles } from "./dependencies";
 import { cliEngine } from "./engine";
 import { isConfirmation } from "./format";
 import { Interrupt } from "./interrupt";
 import { RollbackDeps, StackHandle } from "./run";
 import { stateSummary } from "./target";
-
-/** More entries than any stack has: one page holds the whole history (pkg/backend/diy/state.go, getHistory). */
-const WHOLE_HISTORY = 1_000_000;
 
 const execFileAsync = promisify(execFile);
 
@@ -22,19 +19,12 @@ async function git(args: string[], cwd: string): Promise<string> {
   return stdout;
 }
 
-/**
- * The stack's records through the Automation API, which drives the `pulumi` CLI found on PATH with its current
- * login (or PULUMI_BACKEND_URL): nothing here is specific to Pulumi Cloud, so file:// and s3:// backends work.
- */
-async function openStack(stackName: string, workDir: string): Promise<StackHandle> {
-  const stack = await LocalWorkspace.selectStack({ stackName, workDir });
+/** The stack's records, read with the pulumi CLI on PATH and its current login (or PULUMI_BACKEND_URL): file://, s3://, Pulumi Cloud. */
+async function openStack(stack: string, workDir: string): Promise<StackHandle> {
   return {
-    backend: async () => (await stack.workspace.whoAmI()).url ?? "the current backend",
-    // Without --show-secrets: neither needs the secrets provider.
-    // The whole history: without a page size the CLI returns its 10 newest entries (`--page-size` defaults to 10),
-    // and the Automation API passes none for 0, so versions would shift with every update.
-    history: () => stack.history(WHOLE_HISTORY, 1, false),
-    state: async () => stateSummary((await stack.exportStack()).deployment),
+    backend: () => backendUrl(workDir),
+    history: () => stackHistory(stack, workDir),
+    state: async () => stateSummary(JSON.parse(await exportedState(stack, workDir)).deployment),
   };
 }
 

@@ -1,11 +1,22 @@
+import { Refused } from "../lib/command";
+
 /** Why a rollback does not start. Every refusal is raised before the stack is changed. */
-export class RollbackRefused extends Error {
+export class RollbackRefused extends Refused {
   override name = "RollbackRefused";
+
+  // Apart from the engine's output streamed above it.
+  override describe(): string {
+    return `\nRollback refused: ${this.message}`;
+  }
 }
 
 /** Ctrl-C before the update started: nothing was changed. */
-export class RollbackCancelled extends Error {
+export class RollbackCancelled extends Refused {
   override name = "RollbackCancelled";
+
+  override describe(): string {
+    return `\nRollback ${this.message}`;
+  }
 }
 
 /**

@@ -1,9 +1,11 @@
 import * as path from "path";
 import { DependencyFiles, provideDependencies } from "./dependencies";
 import { Engine, EngineRun, PolicyPack } from "./engine";
-import { describeRow, errorSummary, formatDuration, formatHistory, rollbackCommand, rollbackMessage } from "./format";
-import { HistoryEntry, toRows } from "./history";
+import { describeRow, errorSummary, formatDuration, formatHistory, rollbackCommand } from "./format";
+import type { HistoryEntry } from "../lib/stack-records";
+import { toRows } from "./history";
 import { Interrupt } from "./interrupt";
+import { rollbackMessage } from "./message";
 import { EngineFailure, lockedRefusal, programChanges, RollbackCancelled, RollbackRefused } from "./refusals";
 import { refuseOtherSecretsProvider, stackFile } from "./stack-config";
 import { selectTarget, StateSummary } from "./target";

@@ -2,25 +2,12 @@
  * The stack settings file (`Pulumi.<stack>.yaml`) of the version rolled back to, compared with HEAD's: the
  * config diff is shown before every confirmation, and a change of secrets provider refuses the rollback.
  */
-import { parse } from "yaml";
+import { secretsProvider } from "../lib/settings";
 import { RollbackRefused } from "./refusals";
 
 /** `Pulumi.<stack>.yaml` of a stack name (`prod`, or `<org>/<project>/prod`). */
 export function stackFile(stack: string): string {
   return `Pulumi.${stack.split("/").pop()}.yaml`;
-}
-
-/**
- * The secrets provider a stack file names. `secretsprovider:` names it (`awskms://…`, `passphrase`, …);
- * without it, a file with an `encryptionsalt:` is a passphrase stack, and one with neither uses the backend's
- * default (https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/).
- */
-export function secretsProvider(text: string | undefined): string {
-  if (text === undefined) return "none (the commit has no stack file)";
-  const settings = (parse(text) ?? {}) as Record<string, unknown>;
-  const named = typeof settings.secretsprovider === "string" ? settings.secretsprovider.trim() : "";
-  if (named !== "") return named;
-  return settings.encryptionsalt ? "passphrase" : "the backend's default (no secretsprovider or encryptionsalt)";
 }
 
 /**

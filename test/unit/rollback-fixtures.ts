@@ -1,5 +1,5 @@
 /** Histories for the rollback tool's tests (test/unit/rollback*.test.ts). */
-import { HistoryEntry } from "../../scripts/rollback/history";
+import type { HistoryEntry } from "../../scripts/lib/stack-records";
 
 export const SHA = { a: "a".repeat(40), b: "b".repeat(40), c: "c".repeat(40), d: "d".repeat(40) };
 

@@ -1,6 +1,6 @@
 /** The rollback's steps in order, with every outside effect faked (scripts/rollback/run.ts). */
 import { EngineRun, previewArgs, upArgs } from "../../scripts/rollback/engine";
-import { HistoryEntry } from "../../scripts/rollback/history";
+import type { HistoryEntry } from "../../scripts/lib/stack-records";
 import { Interrupt } from "../../scripts/rollback/interrupt";
 import { EngineFailure, RollbackCancelled, RollbackRefused } from "../../scripts/rollback/refusals";
 import { listHistory, rollback, RollbackDeps } from "../../scripts/rollback/run";

@@ -1,9 +1,11 @@
 /** What makes the rollback safe to run again: the version chosen after a failed, cancelled or killed rollback, and the refusals around it. */
 import { reuseRefusal } from "../../scripts/rollback/dependencies";
-import { HistoryEntry, toRows } from "../../scripts/rollback/history";
+import type { HistoryEntry } from "../../scripts/lib/stack-records";
+import { secretsProvider } from "../../scripts/lib/settings";
+import { toRows } from "../../scripts/rollback/history";
 import { Interrupt } from "../../scripts/rollback/interrupt";
 import { RollbackRefused } from "../../scripts/rollback/refusals";
-import { refuseOtherSecretsProvider, secretsProvider, stackFile } from "../../scripts/rollback/stack-config";
+import { refuseOtherSecretsProvider, stackFile } from "../../scripts/rollback/stack-config";
 import { findInterruption, selectTarget, StateSummary, stateSummary } from "../../scripts/rollback/target";
 import { entry, HISTORY, rollbackEntry, SHA } from "./rollback-fixtures";
 

@@ -1,12 +1,7 @@
-import { parseArgs, UsageError } from "../../scripts/rollback/args";
-import {
-  errorSummary,
-  formatDuration,
-  formatHistory,
-  isConfirmation,
-  parseRollbackMessage,
-  rollbackMessage,
-} from "../../scripts/rollback/format";
+import { UsageError } from "../../scripts/lib/command";
+import { parseArgs } from "../../scripts/rollback/args";
+import { errorSummary, formatDuration, formatHistory, isConfirmation } from "../../scripts/rollback/format";
+import { parseRollbackMessage, rollbackMessage } from "../../scripts/rollback/message";
 import { toRows } from "../../scripts/rollback/history";
 import { EngineFailure, lockedRefusal, programChanges, RollbackRefused } from "../../scripts/rollback/refusals";
 import { selectTarget as select, StateSummary } from "../../scripts/rollback/target";
@@ -47,16 +42,18 @@ describe("command line", () => {
   });
 
   test.each([
-    [[], /missing <stack>/],
-    [["prod", "stage"], /expected one stack, got prod stage/],
-    [["prod", "--to"], /--to expects a version number .* got nothing/],
-    [["prod", "--to", "0"], /got "0"/],
-    [["prod", "--to", "v41"], /got "v41"/],
-    [["prod", "--to", "3", "--to", "4"], /--to given twice/],
+    [[], /^missing <stack>$/],
+    [["prod", "stage"], /^unexpected argument "stage": expected only <stack>$/],
+    [["prod", "--to"], /^--to needs a value: --to <version>$/],
+    [["prod", "--to", "0"], /^--to = "0": expected a version of the stack's history \(see --list\), a whole number of at least 1$/],
+    [["prod", "--to", "v41"], /^--to = "v41": expected a version/],
+    [["prod", "--to", "3", "--to", "4"], /^--to is given twice: expected it once$/],
     [["prod", "--list", "--to", "3"], /--list and --to exclude each other/],
     [["prod", "--list", "--yes"], /--list changes nothing/],
-    [["prod", "--force"], /unknown option --force/],
+    [["prod", "--force"], /^unknown option --force: expected --list, --to, --yes, --help$/],
     [["prod;rm -rf ~"], /is not a stack name/],
+    [["qa"], /^<stack> = "qa" is not a stack of this project: expected one of e2e, stage, prod, admin, local, or a tenancy shard/],
+    [["organization/k8s-platform/prod-tenancy-7"], /this checkout has no Pulumi\.prod-tenancy-7\.yaml/],
   ])("%j is a usage error", (argv, message) => {
     expect(() => parseArgs(argv as string[])).toThrow(UsageError);
     expect(() => parseArgs(argv as string[])).toThrow(message as RegExp);
