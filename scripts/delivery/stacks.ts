@@ -1,15 +1,22 @@
+/** `delivery -- stacks`: the stacks the workflows deploy, as job matrices. */
 import { committedShards } from "../../config/tenancy-shards";
+import { expectPositionals, parseCommandLine } from "../lib/args";
+import { AWS_ENVIRONMENTS } from "../lib/stacks";
 
-/** The environments the workflows deploy, in the order deploy.yml deploys them. */
-const AWS_ENVIRONMENTS = ["admin", "e2e", "stage", "prod"];
+export const STACKS_USAGE = "usage: npm run --silent delivery -- stacks";
 
 type Matrix = { include: { stack: string; environment: string }[] };
 
+export function stacksCommand(argv: readonly string[]): void {
+  expectPositionals(parseCommandLine(argv, {}, STACKS_USAGE), [], STACKS_USAGE);
+  console.log(stackMatrices().join("\n"));
+}
+
 /**
  * Job matrices (`strategy.matrix`) of stacks and the environment each deploys as, as `$GITHUB_OUTPUT` lines:
- * `stacks=` every AWS environment, each followed by its committed tenancy shards; and per environment
- * `<environment>=` its shards alone with `<environment>-shards=` their number (a job with an empty matrix fails,
- * so callers skip it on 0).
+ * `stacks=` every AWS environment in the order deploy.yml deploys them, each followed by its committed tenancy
+ * shards; and per environment `<environment>=` its shards alone with `<environment>-shards=` their number (a job
+ * with an empty matrix fails, so callers skip it on 0).
  */
 export function stackMatrices(projectDir?: string): string[] {
   const shards = (environment: string): Matrix => ({

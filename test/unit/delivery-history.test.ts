@@ -1,6 +1,7 @@
 /** What a stack's history says was deployed (scripts/delivery/history.ts): drift's target and prod's release gate. */
-import { DeliveryRefused, deployedCommit, requireDeployed } from "../../scripts/delivery/history";
-import type { HistoryEntry } from "../../scripts/rollback/history";
+import { deployedCommit, requireDeployed } from "../../scripts/delivery/history";
+import { Refused } from "../../scripts/lib/command";
+import type { HistoryEntry } from "../../scripts/lib/stack-records";
 
 const [A, B, C] = ["a", "b", "c"].map((x) => x.repeat(40));
 const entry = (commit: string | undefined, result = "succeeded", kind = "update", dirty = false): HistoryEntry => ({
@@ -25,7 +26,7 @@ test("the deployed commit is that of the newest successful update from a clean c
     ]),
   ).toBe(B);
   expect(() => deployedCommit("stage", [entry(A, "failed")])).toThrow(
-    new DeliveryRefused("stack stage has no successful update from a clean git checkout: nothing is known to be deployed"),
+    new Refused("stack stage has no successful update from a clean git checkout: nothing is known to be deployed"),
   );
 });
 
