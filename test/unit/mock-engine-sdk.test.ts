@@ -11,22 +11,27 @@ test("every SDK internal the mock engine uses is there, with the shape it uses",
   expect(sdkInternalProblems()).toEqual([]);
 });
 
+class Thing extends pulumi.CustomResource {
+  constructor(name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
+    super("probe:index:Thing", name, props, opts);
+  }
+}
+
 /** A component with a child that carries every option the engine records, a dependency, a read, and a chain of inputs. */
 async function probe(): Promise<{ run: StackRun; urns: Record<string, string> }> {
   const urns: Record<string, pulumi.Output<string>> = {};
   const run = await evaluateStack("local", {
     program: () => {
       const component = new pulumi.ComponentResource("probe:index:Component", "probe", {}, {});
-      const dependency = new pulumi.CustomResource("probe:index:Thing", "probe-dependency", {}, { parent: component });
-      const child = new pulumi.CustomResource(
-        "probe:index:Thing",
+      const dependency = new Thing("probe-dependency", {}, { parent: component });
+      const child = new Thing(
         "probe-child",
         { size: 1 },
         { parent: component, protect: true, retainOnDelete: true, dependsOn: dependency, aliases: [{ name: "probe-former" }] },
       );
-      const read = new pulumi.CustomResource("probe:index:Thing", "probe-read", {}, { parent: component, id: "existing-id" });
+      const read = new Thing("probe-read", {}, { parent: component, id: "existing-id" });
       // Its registration waits for the child's id, and the program returns before either: the run must wait for both.
-      new pulumi.CustomResource("probe:index:Thing", "probe-late", { after: child.id }, { parent: component });
+      new Thing("probe-late", { after: child.id }, { parent: component });
       Object.assign(urns, { component: component.urn, dependency: dependency.urn, child: child.urn, read: read.urn });
       return {};
     },
