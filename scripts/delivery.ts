@@ -8,8 +8,8 @@
  * A tenancy shard (config/tenancy-shards.ts) is deployed as its environment: its roles, region, policy config and
  * GitHub environment. Exit status: 0 done, 2 refused, 1 failed.
  */
-import { given } from "./lib/args";
-import { runCommand, UsageError } from "./lib/command";
+import { subcommand } from "./lib/args";
+import { runCommand } from "./lib/command";
 import { AWS_USAGE, awsCommand } from "./delivery/aws";
 import { DEPLOYED_COMMIT_USAGE, deployedCommitCommand, REQUIRE_DEPLOYED_USAGE, requireDeployedCommand } from "./delivery/history";
 import { STACKS_USAGE, stacksCommand } from "./delivery/stacks";
@@ -24,11 +24,6 @@ const COMMANDS: Record<string, (argv: readonly string[]) => void | Promise<void>
 const USAGE = `usage: ${[AWS_USAGE, STACKS_USAGE, DEPLOYED_COMMIT_USAGE, REQUIRE_DEPLOYED_USAGE].map((usage) => usage.slice("usage: ".length)).join("\n       ")}`;
 
 runCommand(async () => {
-  const [name, ...argv] = process.argv.slice(2);
-  const command = COMMANDS[name ?? ""];
-  if (!command) {
-    const expected = `expected one of ${Object.keys(COMMANDS).join(", ")}`;
-    throw new UsageError(name === undefined ? `missing <command>: ${expected}` : `${given("<command>", name)}: ${expected}`, USAGE);
-  }
+  const [command, argv] = subcommand(process.argv.slice(2), COMMANDS, USAGE);
   await command(argv);
 });

@@ -5,16 +5,19 @@
  * backend login. Exit status: 0 done, 2 refused (nothing changed), 1 failed.
  */
 import { execFile } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
-import { applyPlan, FILES, PlanDeps, PlanRefused, planChanges, savePlan } from "./deploy-plan/plan";
+import { applyPlan, FILES, PlanDeps, planChanges, savePlan } from "./deploy-plan/plan";
+import { existingDirectory, expectPositionals, jsonFile, parseCommandLine, subcommand } from "./lib/args";
 import { runCommand } from "./lib/command";
-import { pulumi } from "./lib/pulumi-cli";
-import { errorLines } from "./lib/preview-json";
+import { policyArgs } from "./lib/policy-pack";
+import { errorLines, PreviewJson } from "./lib/preview-json";
+import { checkPulumiSettings, pulumi } from "./lib/pulumi-cli";
+import { requireStack } from "./lib/stacks";
 
 const execFileAsync = promisify(execFile);
 const USAGE = "usage: npm run deploy-plan -- save <stack> <dir> | apply <stack> <dir> <message> | changes <dir>";
+const PROJECT_DIR = process.cwd();
 
 const deps: PlanDeps = {
   pulumi: async (args, options) => {
@@ -32,13 +35,45 @@ const deps: PlanDeps = {
   log: (line) => console.log(line),
 };
 
-async function main([command, ...args]: string[]): Promise<void> {
-  const [stack, dir, message] = args;
-  if (command === "save" && args.length === 2) await savePlan(stack, dir, process.cwd(), deps);
-  else if (command === "apply" && args.length === 3) await applyPlan(stack, dir, message, process.cwd(), deps);
-  else if (command === "changes" && args.length === 1)
-    console.log(planChanges(JSON.parse(fs.readFileSync(path.join(args[0], FILES.preview), "utf8"))));
-  else throw new PlanRefused(USAGE);
+/** The stack, and everything its preview or update reads, checked before the first pulumi command. */
+function deployableStack(stack: string): string {
+  requireStack(stack, { environments: "all", shards: true }, USAGE);
+  policyArgs(stack, PROJECT_DIR);
+  checkPulumiSettings(stack, PROJECT_DIR);
+  return stack;
 }
 
-runCommand(() => main(process.argv.slice(2)));
+/** `save <stack> <dir>`: the plan, its record and the approver's summary, written to <dir>. */
+async function save(argv: readonly string[]): Promise<void> {
+  const [stack, dir] = expectPositionals(parseCommandLine(argv, {}, USAGE), ["<stack>", "<dir>"], USAGE);
+  deployableStack(stack);
+  await savePlan(stack, dir, PROJECT_DIR, deps);
+}
+
+/** `apply <stack> <dir> <message>`: the plan `save` wrote to <dir>, if nothing moved since. */
+async function apply(argv: readonly string[]): Promise<void> {
+  const [stack, dir, message] = expectPositionals(parseCommandLine(argv, {}, USAGE), ["<stack>", "<dir>", "<message>"], USAGE);
+  existingDirectory("<dir>", dir, USAGE, "the directory `save` wrote");
+  deployableStack(stack);
+  await applyPlan(stack, dir, message, PROJECT_DIR, deps);
+}
+
+/** `changes <dir>`: `true` when applying the saved plan would change something. */
+async function changes(argv: readonly string[]): Promise<void> {
+  const [dir] = expectPositionals(parseCommandLine(argv, {}, USAGE), ["<dir>"], USAGE);
+  existingDirectory("<dir>", dir, USAGE, "the directory `save` wrote");
+  const preview = jsonFile(
+    `<dir>/${FILES.preview}`,
+    path.join(dir, FILES.preview),
+    USAGE,
+    `the preview \`save\` wrote there (${FILES.preview})`,
+  );
+  console.log(planChanges(preview as PreviewJson));
+}
+
+const COMMANDS: Record<string, (argv: readonly string[]) => Promise<void>> = { save, apply, changes };
+
+runCommand(async () => {
+  const [command, argv] = subcommand(process.argv.slice(2), COMMANDS, USAGE);
+  await command(argv);
+});

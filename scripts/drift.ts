@@ -4,31 +4,30 @@
  * worktree of the commit the stack runs; default, this checkout). Uses the `pulumi` CLI on PATH with its current
  * backend login. Prints the report; exit status 0 no drift, 3 drift found, 1 the check could not run, 2 refused.
  */
-import * as fs from "fs";
-import { parseShardStack } from "../config/tenancy-shards";
-import { ENVIRONMENTS } from "../config/sections/environment";
-import { policyArgs } from "./deploy-plan/plan";
 import { checkDrift } from "./drift/check";
-import { EXIT, Refused, runCommand } from "./lib/command";
-import { pulumi } from "./lib/pulumi-cli";
+import { existingDirectory, expectPositionals, parseCommandLine } from "./lib/args";
+import { EXIT, runCommand } from "./lib/command";
+import { policyArgs } from "./lib/policy-pack";
+import { checkPulumiSettings, pulumi } from "./lib/pulumi-cli";
+import { requireStack } from "./lib/stacks";
 
 const USAGE = "usage: npm run --silent drift -- <stack> [--program-dir <dir>]";
-export const DRIFT_FOUND = 3;
+const DRIFT_FOUND = 3;
 
 runCommand(async () => {
-  const [stack, ...rest] = process.argv.slice(2);
-  const programDir = rest.length === 2 && rest[0] === "--program-dir" ? rest[1] : rest.length === 0 ? process.cwd() : undefined;
-  if (!stack || stack.startsWith("-") || programDir === undefined) throw new Refused(USAGE);
-  if (!fs.existsSync(programDir))
-    throw new Refused(`--program-dir ${programDir} does not exist: expected a checkout of the commit the stack runs. ${USAGE}`);
-  if (!(ENVIRONMENTS as readonly string[]).includes(stack) && !parseShardStack(stack)) {
-    throw new Refused(
-      `unknown stack "${stack}": expected one of ${ENVIRONMENTS.join(", ")} or a tenancy shard <environment>-tenancy-<n>. ${USAGE}`,
-    );
-  }
-  const result = await checkDrift(stack, policyArgs(stack, programDir), {
-    pulumi: (args) => pulumi(args, { allowFailure: true, cwd: programDir }),
-  });
+  const line = parseCommandLine(process.argv.slice(2), { "--program-dir": { value: "<dir>" } }, USAGE);
+  const [stack] = expectPositionals(line, ["<stack>"], USAGE);
+  const programDir = existingDirectory(
+    "--program-dir",
+    line.value("--program-dir") ?? process.cwd(),
+    USAGE,
+    "a checkout of the commit the stack runs",
+  );
+  requireStack(stack, { environments: "all", shards: true }, USAGE, programDir);
+  const policy = policyArgs(stack, programDir);
+  checkPulumiSettings(stack, programDir);
+
+  const result = await checkDrift(stack, policy, { pulumi: (args) => pulumi(args, { allowFailure: true, cwd: programDir }) });
   console.log(result.report);
   return { clean: EXIT.done, drift: DRIFT_FOUND, failed: EXIT.failed }[result.status];
 });

@@ -8,8 +8,9 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { committedStackConfig } from "../../config/committed-stacks";
-import { committedShards, environmentOf, policyConfigFile } from "../../config/tenancy-shards";
+import { committedShards, environmentOf } from "../../config/tenancy-shards";
 import { Refused } from "../lib/command";
+import { policyArgs } from "../lib/policy-pack";
 import { changingSteps, PreviewJson, resourceOf, UNCHANGED_OPS } from "../lib/preview-json";
 import { unrenderedAtPreview } from "./completeness";
 
@@ -41,11 +42,6 @@ export interface PlanDeps {
 
 export const FILES = { plan: "plan.json", preview: "preview.json", record: "plan-record.json", summary: "summary.md" } as const;
 
-/** A plan that must not be applied; nothing was changed. */
-export class PlanRefused extends Refused {
-  override name = "PlanRefused";
-}
-
 /**
  * The state as far as an update depends on it. `manifest.time` changes on every write, even a no-op update, so
  * it is left out; any change of a resource, or an operation left pending by a killed update, changes this.
@@ -56,31 +52,16 @@ export function stateFingerprint(exported: string): string {
   return createHash("sha256").update(relevant).digest("hex");
 }
 
-/** The policy pack and this environment's settings of it (a shard's: its environment's), as every preview and update of the stack uses them. */
-export function policyArgs(stack: string, projectDir: string): string[] {
-  const config = policyConfigFile(stack);
-  if (!fs.existsSync(path.join(projectDir, config)))
-    throw new PlanRefused(`${config} does not exist: every stack is deployed with the policy pack and its settings`);
-  return ["--policy-pack", "policy", "--policy-pack-config", config];
-}
-
 export async function savePlan(stack: string, dir: string, projectDir: string, deps: PlanDeps): Promise<PlanRecord> {
+  const policy = policyArgs(stack, projectDir);
   fs.mkdirSync(dir, { recursive: true });
   const stateFingerprintBefore = stateFingerprint(await deps.pulumi(["stack", "export", "--stack", stack]));
-  const preview = await deps.pulumi([
-    "preview",
-    "--stack",
-    stack,
-    "--json",
-    "--save-plan",
-    path.join(dir, FILES.plan),
-    ...policyArgs(stack, projectDir),
-  ]);
+  const preview = await deps.pulumi(["preview", "--stack", stack, "--json", "--save-plan", path.join(dir, FILES.plan), ...policy]);
   const steps = JSON.parse(preview).steps ?? [];
   const stranded = teamsLeftBehind(stack, steps, projectDir);
   if (stranded.length > 0) {
     const { listed, owners } = byOwner(stranded, (owner) => `Pulumi.${owner}.yaml`);
-    throw new PlanRefused(
+    throw new Refused(
       `the update would delete teams another stack of ${environmentOf(stack)} lists: ${listed}. Their state was not moved along with their config, ` +
         `and the update would delete their namespaces: run ${owners.map((owner) => moveCommand(owner, stack)).join(" and ")} first (docs/scale.md, "Moving teams between stacks").`,
     );
@@ -88,7 +69,7 @@ export async function savePlan(stack: string, dir: string, projectDir: string, d
   const held = await teamsHeldElsewhere(stack, steps, projectDir, deps);
   if (held.length > 0) {
     const { listed, owners } = byOwner(held, (owner) => `in ${owner}'s state`);
-    throw new PlanRefused(
+    throw new Refused(
       `the update would create teams another stack of ${environmentOf(stack)} still holds: ${listed}. Their config moved, their state did not, ` +
         `and that stack's update would then delete the namespaces this one adopts: run ${owners.map((owner) => moveCommand(stack, owner)).join(" and ")} first (docs/scale.md, "Moving teams between stacks").`,
     );
@@ -195,24 +176,25 @@ export async function teamsHeldElsewhere(
 }
 
 export async function applyPlan(stack: string, dir: string, message: string, projectDir: string, deps: PlanDeps): Promise<void> {
+  const policy = policyArgs(stack, projectDir);
   const record = readRecord(dir);
-  if (record.stack !== stack) throw new PlanRefused(`the plan in ${dir} is for stack ${record.stack}, not ${stack}`);
+  if (record.stack !== stack) throw new Refused(`the plan in ${dir} is for stack ${record.stack}, not ${stack}`);
   const head = await deps.headCommit();
   if (head !== record.commit) {
-    throw new PlanRefused(
+    throw new Refused(
       `the plan was made from commit ${record.commit.slice(0, 12)}, but this checkout is ${head.slice(0, 12)}: check out the reviewed commit`,
     );
   }
   const now = stateFingerprint(await deps.pulumi(["stack", "export", "--stack", stack]));
   if (now !== record.stateFingerprint) {
-    throw new PlanRefused(
+    throw new Refused(
       `stack ${stack} changed since its plan was saved at ${record.savedAt} (another update, a refresh or an interrupted update): ` +
         "the reviewed plan no longer describes what `up` would do. Run the deploy again to review a new plan.",
     );
   }
   const complete = record.unrendered.length === 0;
   const plan = complete ? ["--plan", path.join(dir, FILES.plan)] : [];
-  await deps.pulumi(["up", "--stack", stack, "--yes", "--skip-preview", ...plan, "--message", message, ...policyArgs(stack, projectDir)], {
+  await deps.pulumi(["up", "--stack", stack, "--yes", "--skip-preview", ...plan, "--message", message, ...policy], {
     stream: true,
   });
   deps.log(
@@ -224,8 +206,16 @@ export async function applyPlan(stack: string, dir: string, message: string, pro
 
 function readRecord(dir: string): PlanRecord {
   const file = path.join(dir, FILES.record);
-  if (!fs.existsSync(file)) throw new PlanRefused(`${file} does not exist: apply takes the directory \`save\` wrote`);
-  return JSON.parse(fs.readFileSync(file, "utf8")) as PlanRecord;
+  if (!fs.existsSync(file)) throw new Refused(`${file} does not exist: apply takes the directory \`save\` wrote`);
+  let record: Partial<PlanRecord>;
+  try {
+    record = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<PlanRecord>;
+  } catch (error) {
+    throw new Refused(`${file} is not JSON (${(error as Error).message}): apply takes the directory \`save\` wrote`);
+  }
+  const missing = (["stack", "commit", "stateFingerprint", "savedAt", "unrendered"] as const).filter((key) => record[key] === undefined);
+  if (missing.length > 0) throw new Refused(`${file} lacks ${missing.join(", ")}: apply takes the directory \`save\` wrote`);
+  return record as PlanRecord;
 }
 
 /** Whether applying the previewed plan changes anything; a preview without steps, or one that could not render everything, is not taken for no change. */

@@ -69,6 +69,14 @@ export function parseCommandLine(argv: readonly string[], options: Record<string
   };
 }
 
+/** The subcommand the command line starts with (`save`, `apply`), and the arguments after it. */
+export function subcommand<T>(argv: readonly string[], commands: Record<string, T>, usage: string): [T, string[]] {
+  const [name, ...rest] = argv;
+  if (name !== undefined && Object.hasOwn(commands, name)) return [commands[name], rest];
+  const expected = `expected one of ${Object.keys(commands).join(", ")}`;
+  throw new UsageError(name === undefined ? `missing <command>: ${expected}` : `${given("<command>", name)}: ${expected}`, usage);
+}
+
 /** Exactly these positional arguments (`<stack>`, `<minor>`), in order. */
 export function expectPositionals(line: CommandLine, names: readonly string[], usage: string): string[] {
   const [missing] = names.slice(line.positionals.length);

@@ -7,15 +7,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { unrenderedAtPreview } from "../../scripts/deploy-plan/completeness";
+import { Refused } from "../../scripts/lib/command";
+import { policyArgs } from "../../scripts/lib/policy-pack";
 import { changingSteps } from "../../scripts/lib/preview-json";
 import {
   applyPlan,
   FILES,
   PlanDeps,
-  PlanRefused,
   planChanges,
   planSummary,
-  policyArgs,
   savePlan,
   stateFingerprint,
   teamsHeldElsewhere,
@@ -144,7 +144,7 @@ describe("apply refuses, before anything runs, whatever differs from what was re
   test("another stack's plan", async () => {
     const { dir, deps, calls } = await saved("stage");
     await expect(applyPlan("prod", dir, "m", PROJECT, deps)).rejects.toThrow(
-      new PlanRefused(`the plan in ${dir} is for stack stage, not prod`),
+      new Refused(`the plan in ${dir} is for stack stage, not prod`),
     );
     expect(ups(calls)).toEqual([]);
   });
@@ -236,7 +236,7 @@ function prodProject(teamsByStack: Record<string, string[]>): string {
 }
 
 /** `save` refuses, and writes no plan record. */
-async function expectPlanRefused(stack: string, project: string, deps: PlanDeps, message: string): Promise<void> {
+async function expectSaveRefused(stack: string, project: string, deps: PlanDeps, message: string): Promise<void> {
   const dir = tempDir();
   await expect(savePlan(stack, dir, project, deps)).rejects.toThrow(message);
   expect(fs.existsSync(path.join(dir, FILES.record))).toBe(false);
@@ -274,7 +274,7 @@ test("a plan is refused when it would delete a team another stack of its environ
         ? JSON.stringify({ steps: [team("prod-tenancy-1", "delete", "alpha"), team("prod-tenancy-1", "delete", "delta")] })
         : deps.pulumi(args),
   };
-  await expectPlanRefused(
+  await expectSaveRefused(
     "prod-tenancy-1",
     project,
     deleting,
@@ -309,7 +309,7 @@ test("a plan is refused when it would create a team another stack of its environ
   expect(await teamsHeldElsewhere("prod", [team("prod", "same", "gamma")], project, moving)).toEqual([]);
   expect(exports).toHaveLength(2);
 
-  await expectPlanRefused(
+  await expectSaveRefused(
     "prod",
     project,
     moving,
