@@ -10,11 +10,25 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { preChangeBackup, preChangeBackupName, VELERO_NAMESPACE } from "../components/backups";
-import { toGoDuration } from "../lib/duration";
+import { committedStackConfig } from "../config/committed-stacks";
 import { environmentOf } from "../config/tenancy-shards";
+import { toGoDuration } from "../lib/duration";
+import { expectPositionals, given, parseCommandLine, wholeNumber } from "./lib/args";
+import { EXIT, Refused, runCommand, UsageError } from "./lib/command";
+import { checkPulumiSettings } from "./lib/pulumi-cli";
+import { MISSING_KUBECTL, requireProgram } from "./lib/settings";
+import { stackOutputs } from "./lib/stack-records";
+import { requireStack } from "./lib/stacks";
 
 export const USAGE =
   "usage: npm run backup -- <stack> [--wait] [--ttl <duration, e.g. 7d>] [--namespaces <ns,ns,…>] [--timeout-minutes <n>]";
+
+const OPTIONS = {
+  "--wait": {},
+  "--ttl": { value: "<duration>" },
+  "--namespaces": { value: "<ns,ns,…>" },
+  "--timeout-minutes": { value: "<n>" },
+};
 
 export interface BackupCommand {
   readonly stack: string;
@@ -24,36 +38,23 @@ export interface BackupCommand {
   readonly timeoutMinutes: number;
 }
 
-export class UsageError extends Error {}
-
 export function parseBackupArgs(argv: readonly string[]): BackupCommand {
-  const [stack, ...rest] = argv;
-  if (!stack || stack.startsWith("-")) throw new UsageError("missing <stack>");
-  const command = { stack, wait: false, ttl: "7d", includedNamespaces: ["*"], timeoutMinutes: 60 };
-  for (let i = 0; i < rest.length; i++) {
-    const flag = rest[i];
-    const value = () => {
-      const next = rest[++i];
-      if (next === undefined || next.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
-    if (flag === "--wait") command.wait = true;
-    else if (flag === "--ttl") command.ttl = value();
-    else if (flag === "--namespaces") command.includedNamespaces = value().split(",").filter(Boolean);
-    else if (flag === "--timeout-minutes") command.timeoutMinutes = Number(value());
-    else throw new UsageError(`unknown argument ${flag}`);
-  }
+  const line = parseCommandLine(argv, OPTIONS, USAGE);
+  const [stack] = expectPositionals(line, ["<stack>"], USAGE);
+  const ttl = line.value("--ttl") ?? "7d";
   try {
-    toGoDuration(command.ttl);
-  } catch (error) {
-    throw new UsageError(`--ttl: ${(error as Error).message}`);
+    toGoDuration(ttl);
+  } catch {
+    throw new UsageError(`${given("--ttl", ttl)}: expected a duration such as 90m, 48h or 30d`, USAGE);
   }
-  const invalid = command.includedNamespaces.find((ns) => ns !== "*" && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns));
-  if (command.includedNamespaces.length === 0 || invalid !== undefined)
-    throw new UsageError(`--namespaces: expected namespace names or *, got "${invalid ?? ""}"`);
-  if (!Number.isInteger(command.timeoutMinutes) || command.timeoutMinutes < 1)
-    throw new UsageError("--timeout-minutes: expected a whole number >= 1");
-  return command;
+  const namespaces = line.value("--namespaces");
+  const includedNamespaces = namespaces === undefined ? ["*"] : namespaces.split(",").filter(Boolean);
+  const invalid = includedNamespaces.find((ns) => ns !== "*" && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns));
+  if (includedNamespaces.length === 0 || invalid !== undefined)
+    throw new UsageError(`${given("--namespaces", namespaces ?? "")}: expected namespace names or *, separated by commas`, USAGE);
+  const timeout = line.value("--timeout-minutes");
+  const timeoutMinutes = timeout === undefined ? 60 : wholeNumber("--timeout-minutes", timeout, USAGE, { min: 1 });
+  return { stack, wait: line.has("--wait"), ttl, includedNamespaces, timeoutMinutes };
 }
 
 /** Velero's Backup phases that end a backup, and whether each means the snapshots can be relied on. */
@@ -65,61 +66,63 @@ export function backupOutcome(phase: string): "succeeded" | "failed" | "running"
 }
 
 const POLL_SECONDS = 10;
+const PROJECT_DIR = process.cwd();
+
+/** The environment whose cluster holds the stack's objects (a shard's: its environment's), if it runs Velero. */
+function veleroEnvironment(stack: string): string {
+  requireStack(stack, { environments: "aws", shards: true }, USAGE);
+  const environment = environmentOf(stack);
+  if (committedStackConfig(environment, PROJECT_DIR)?.["platform:services"]?.backups?.enabled !== true)
+    throw new Refused(
+      `${environment} runs no Velero (platform:services.backups.enabled in Pulumi.${environment}.yaml): nothing can take its backup`,
+    );
+  return environment;
+}
 
 async function main(argv: string[]): Promise<number> {
   const command = parseBackupArgs(argv);
+  const environment = veleroEnvironment(command.stack);
+  checkPulumiSettings(environment, PROJECT_DIR);
+  requireProgram("kubectl", process.env, MISSING_KUBECTL);
   const manifest = preChangeBackup({
     name: preChangeBackupName(new Date()),
     ttl: command.ttl,
     includedNamespaces: command.includedNamespaces,
   });
-  // A tenancy shard's objects are on its environment's cluster, whose stack has the kubeconfig.
-  const kubeconfig = execFileSync("pulumi", ["stack", "output", "kubeconfig", "--show-secrets", "--stack", environmentOf(command.stack)], {
-    encoding: "utf8",
-  });
+
+  const { kubeconfig } = await stackOutputs(environment);
+  if (kubeconfig === undefined) throw new Refused(`stack ${environment} has no kubeconfig output: deploy it first`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-backup-"));
   const kubeconfigFile = path.join(dir, "kubeconfig");
   try {
-    fs.writeFileSync(kubeconfigFile, kubeconfig, { mode: 0o600 });
+    fs.writeFileSync(kubeconfigFile, typeof kubeconfig === "string" ? kubeconfig : JSON.stringify(kubeconfig), { mode: 0o600 });
     const kubectl = (args: string[], input?: string) =>
       execFileSync("kubectl", ["--kubeconfig", kubeconfigFile, ...args], { encoding: "utf8", input });
     process.stdout.write(kubectl(["create", "-f", "-"], JSON.stringify(manifest)));
     if (!command.wait) {
       console.log(`Follow it with: velero backup describe ${manifest.metadata.name} --details (namespace ${VELERO_NAMESPACE})`);
-      return 0;
+      return EXIT.done;
     }
-    const deadline = Date.now() + command.timeoutMinutes * 60_000;
-    while (Date.now() < deadline) {
-      const phase = kubectl([
-        "get",
-        `backups.velero.io/${manifest.metadata.name}`,
-        "-n",
-        VELERO_NAMESPACE,
-        "-o",
-        "jsonpath={.status.phase}",
-      ]).trim();
-      const outcome = backupOutcome(phase);
-      if (outcome !== "running") {
-        console.log(`backup ${manifest.metadata.name}: ${phase}`);
-        return outcome === "succeeded" ? 0 : 1;
-      }
-      await new Promise((resolve) => setTimeout(resolve, POLL_SECONDS * 1000));
-    }
-    console.error(
-      `backup ${manifest.metadata.name} did not finish within ${command.timeoutMinutes} minutes; it keeps running in the cluster`,
-    );
-    return 1;
+    return await waitForBackup(manifest.metadata.name, command.timeoutMinutes, kubectl);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (status) => process.exit(status),
-    (error: Error) => {
-      console.error(error instanceof UsageError ? `${error.message}\n${USAGE}` : error.message);
-      process.exit(error instanceof UsageError ? 2 : 1);
-    },
-  );
+/** Polls the Backup until Velero ends it: 0 when its snapshots can be relied on. */
+async function waitForBackup(name: string, timeoutMinutes: number, kubectl: (args: string[]) => string): Promise<number> {
+  const deadline = Date.now() + timeoutMinutes * 60_000;
+  while (Date.now() < deadline) {
+    const phase = kubectl(["get", `backups.velero.io/${name}`, "-n", VELERO_NAMESPACE, "-o", "jsonpath={.status.phase}"]).trim();
+    const outcome = backupOutcome(phase);
+    if (outcome !== "running") {
+      console.log(`backup ${name}: ${phase}`);
+      return outcome === "succeeded" ? EXIT.done : EXIT.failed;
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_SECONDS * 1000));
+  }
+  console.error(`backup ${name} did not finish within ${timeoutMinutes} minutes; it keeps running in the cluster`);
+  return EXIT.failed;
 }
+
+if (require.main === module) runCommand(() => main(process.argv.slice(2)));

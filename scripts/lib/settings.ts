@@ -11,6 +11,9 @@ import { CHART_MIRROR_ENV, ChartMirror, chartMirror, ChartMirrorError } from "..
 import { given } from "./args";
 import { Refused } from "./command";
 
+export const MISSING_KUBECTL =
+  "kubectl is not on PATH: install it (https://kubernetes.io/docs/tasks/tools/), or here `bash scripts/toolchain.sh && source .toolchain/env.sh`";
+
 /** The full path of a program on the PATH of `env`, or a refusal saying how to get it. */
 export function requireProgram(name: string, env: NodeJS.ProcessEnv, missing: string): string {
   for (const dir of (env.PATH ?? "").split(path.delimiter).filter(Boolean)) {

@@ -18,19 +18,19 @@ export interface StackChoice {
   readonly environments: "all" | "aws";
   /** Whether a tenancy shard of one of them will do. */
   readonly shards: boolean;
+  /** What the command line calls it; `<stack>` unless said. */
+  readonly name?: string;
 }
 
 /** The stack, or a refusal naming the stacks the command takes. */
 export function requireStack(stack: string, choice: StackChoice, usage: string, projectDir = PROJECT_DIR): string {
   const environments: readonly string[] = choice.environments === "aws" ? AWS_ENVIRONMENTS : ENVIRONMENTS;
+  const named = given(choice.name ?? "<stack>", stack);
   const shard = parseShardStack(stack);
   if (environments.includes(stack)) return stack;
   if (shard && choice.shards && environments.includes(shard.environment)) {
     if (fs.existsSync(path.join(projectDir, `Pulumi.${stack}.yaml`))) return stack;
-    throw new UsageError(
-      `${given("<stack>", stack)}: this checkout has no Pulumi.${stack}.yaml; expected ${expectedStacks(choice, projectDir)}`,
-      usage,
-    );
+    throw new UsageError(`${named}: this checkout has no Pulumi.${stack}.yaml; expected ${expectedStacks(choice, projectDir)}`, usage);
   }
   const unknownShard = /^(.+)-tenancy-[0-9]+$/.exec(stack);
   const why =
@@ -39,9 +39,9 @@ export function requireStack(stack: string, choice: StackChoice, usage: string, 
       : unknownShard && !(ENVIRONMENTS as readonly string[]).includes(unknownShard[1])
         ? `a tenancy shard of ${unknownShard[1]}, which is not an environment`
         : (ENVIRONMENTS as readonly string[]).includes(environmentOf(stack))
-          ? `not one this command takes`
+          ? "not on AWS, where this command works"
           : "not a stack of this project";
-  throw new UsageError(`${given("<stack>", stack)} is ${why}: expected ${expectedStacks(choice, projectDir)}`, usage);
+  throw new UsageError(`${named} is ${why}: expected ${expectedStacks(choice, projectDir)}`, usage);
 }
 
 function expectedStacks(choice: StackChoice, projectDir: string): string {

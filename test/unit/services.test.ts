@@ -5,7 +5,8 @@ import { UNSCOPABLE_DISCOVERY_ACTIONS } from "../../components/cluster-autoscale
 import { BALANCING_IGNORED_LABELS, expanderPriorities } from "../../components/cluster-autoscaler/values";
 import { CHARTS, IMAGES } from "../../lib/versions";
 import { RegistriesConfig, registriesSection } from "../../config/sections/registries";
-import { backupOutcome, parseBackupArgs, UsageError } from "../../scripts/backup";
+import { backupOutcome, parseBackupArgs } from "../../scripts/backup";
+import { UsageError } from "../../scripts/lib/command";
 import { EKS_STACKS, readStackConfig, RecordedResource, runStack, runStacks, StackConfig, StackRun } from "../../mock-engine";
 
 type EksStack = (typeof EKS_STACKS)[number];
@@ -505,9 +506,12 @@ describe("Velero durations and pre-change backups", () => {
     expect(() => parseBackupArgs([])).toThrow(UsageError);
     expect(() => parseBackupArgs(["--wait"])).toThrow(/missing <stack>/);
     expect(() => parseBackupArgs(["prod", "--ttl"])).toThrow(/--ttl needs a value/);
-    expect(() => parseBackupArgs(["prod", "--ttl", "a week"])).toThrow(/--ttl: expected a duration/);
-    expect(() => parseBackupArgs(["prod", "--namespaces", "Payments"])).toThrow(/--namespaces: expected namespace names/);
-    expect(() => parseBackupArgs(["prod", "--force"])).toThrow(/unknown argument --force/);
+    expect(() => parseBackupArgs(["prod", "--ttl", "a week"])).toThrow(/--ttl = "a week": expected a duration/);
+    expect(() => parseBackupArgs(["prod", "--namespaces", "Payments"])).toThrow(/--namespaces = "Payments": expected namespace names/);
+    expect(() => parseBackupArgs(["prod", "--timeout-minutes", "0"])).toThrow(
+      /--timeout-minutes = "0": expected a whole number of at least 1/,
+    );
+    expect(() => parseBackupArgs(["prod", "--force"])).toThrow(/unknown option --force/);
   });
 
   test("only Completed counts as a usable backup", () => {
