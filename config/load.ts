@@ -5,12 +5,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { looksSecret, parsePath, showValue, valueAt } from "./key-paths";
 import { RawConfig, splitRawConfig } from "./raw-config";
-import { RULES, teamNamespacesAreUsable, Violation } from "./rules";
-import { shardTeamNamesAreTheirOwn } from "./rules-tenancy";
+import { RULES } from "./rules";
 import { teamCiRolesFit } from "./rules-ci";
+import { shardTeamNamesAreTheirOwn, teamNamespacesAreUsable } from "./rules-tenancy";
 import { CONFIG_NAMESPACE, PlatformConfig, PlatformSecrets, platformSchema, SECRET_KEYS, SecretKey, secretsSchema } from "./schema";
 import { schemaViolations } from "./schema-issues";
 import { parseShardStack, ShardConfig, ShardName, shardSchema, teamsFitOneStack, teamsOwnedElsewhere } from "./tenancy-shards";
+import type { Violation } from "./violation";
 
 // The SDK exports this at run time (Config.get uses it to warn about secrets) but marks it @internal.
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };

@@ -3,7 +3,7 @@
  * namespaces, and remembering which keys hold secrets, so that no error message ever shows their values.
  */
 import { closestKey, looksSecret } from "./key-paths";
-import type { Violation } from "./rules";
+import type { Violation } from "./violation";
 import { CONFIG_NAMESPACE, SECRET_KEYS } from "./schema";
 
 export interface RawConfig {

@@ -2,7 +2,7 @@
  * ARNs must point where the stack deploys. A role or certificate pasted from another environment's file passes
  * every format check and then fails (or, worse, works against the wrong account) in the middle of a deployment.
  */
-import type { Rule, Violation } from "./rules";
+import type { Rule, Violation } from "./violation";
 
 /** `arn:<partition>:<service>:<region>:<account>:<resource>` */
 function arnParts(arn: string): { region: string; account: string; resource: string } {

@@ -1,17 +1,14 @@
 /**
- * Capacity rules, with the signature of config/rules.ts (type-only imports, so the two modules do not load each
- * other): every pod the config sizes fits a node of a pool it can be scheduled on, and pools that run pods with
+ * Capacity: every pod the config sizes fits a node of a pool it can be scheduled on, and pools that run pods with
  * zonal volumes are built per AZ. A pod that fits no node stays Pending forever, with nothing failing at deploy.
  */
 import { instanceTypeSpec } from "../lib/ec2-instance-types";
 import { allocatable, CALICO_MAX_PODS, EVICTION_THRESHOLD_MIB, formatCpu, formatMemory, VM_MEMORY_OVERHEAD } from "../lib/node-allocatable";
 import { parseQuantity } from "./quantity";
-import type { Violation } from "./rules";
-import type { PlatformConfig, PlatformSecrets } from "./schema";
+import type { PlatformConfig } from "./schema";
 import type { NodePoolConfig } from "./sections/cluster";
+import type { Rule, Violation } from "./violation";
 import { ContainerRequest, nodeDaemonSets, Placement, PlatformPod, platformPods } from "./workloads";
-
-type Rule = (config: PlatformConfig, secrets: PlatformSecrets) => Violation[];
 
 const REPELLING = ["NoSchedule", "NoExecute"];
 

@@ -1,14 +1,10 @@
 /**
  * Rules of the CI identities (components/ci-runners, components/registry/push-access.ts): teams' deploy roles, the
- * hub's runner groups and push roles, and the platform runners' Fargate shape. Type-only imports of config/rules.ts,
- * so that the two modules do not load each other.
+ * hub's runner groups and push roles, and the platform runners' Fargate shape.
  */
 import { parseQuantity } from "./quantity";
-import type { Violation } from "./rules";
-import type { PlatformConfig, PlatformSecrets } from "./schema";
 import type { TeamConfig } from "./sections/tenancy";
-
-type Rule = (config: PlatformConfig, secrets: PlatformSecrets) => Violation[];
+import type { Rule, Violation } from "./violation";
 
 /** IAM: "The name can contain up to 64 characters" (CreateRole, RoleName). */
 export const IAM_ROLE_NAME_LIMIT = 64;

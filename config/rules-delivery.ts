@@ -8,7 +8,8 @@
  * (A public endpoint also admits the hub's NAT addresses: components/cluster/eks.ts.)
  */
 import { committedStackConfig, PROJECT_DIR } from "./committed-stacks";
-import type { Rule, Violation } from "./rules";
+import type { Rule, Violation } from "./violation";
+
 /** The hub: the stack whose runners deploy every environment (its stack file is `Pulumi.admin.yaml`). */
 export const HUB_STACK = "admin";
 const WORKLOAD_KINDS = ["e2e", "stage", "prod"];
@@ -109,3 +110,5 @@ export function bootstrapAccessIsTimeBoxed(now: () => number = Date.now): Rule {
     return [];
   };
 }
+
+export const DELIVERY_RULES: Rule[] = [deployRunnersReach(), bootstrapAccessIsTimeBoxed()];

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import type { Rule, Violation } from "./rules";
+import type { Rule, Violation } from "./violation";
 
 interface Kubeconfig {
   readonly kind?: unknown;
@@ -43,7 +43,7 @@ function readKubeconfig(file: string): Kubeconfig | "unreadable" | "not-a-kubeco
   return config;
 }
 
-export const existingClusterIsReachable: Rule = (c) => {
+const existingClusterIsReachable: Rule = (c) => {
   if (c.cluster.mode !== "existing") return [];
   const { kubeconfig: file, context } = c.cluster;
   const kubeconfig = readKubeconfig(file);
@@ -81,3 +81,5 @@ export const existingClusterIsReachable: Rule = (c) => {
   }
   return [];
 };
+
+export const EXISTING_CLUSTER_RULES: Rule[] = [existingClusterIsReachable];

@@ -4,7 +4,7 @@
  */
 import { usableAvailabilityZones } from "../lib/aws-regions";
 import { cidrsOverlap, subnetLayoutProblem } from "../lib/cidr";
-import type { Rule, Violation } from "./rules";
+import type { Rule, Violation } from "./violation";
 
 /** lib/aws-regions.ts, transcribed from AWS "AWS Availability Zones": zones an EKS VPC can use per Region. */
 const regionHasTheZones: Rule = (c) => {
@@ -42,4 +42,17 @@ const serviceRangeIsOutsideTheVpc: Rule = (c) => {
   return violations;
 };
 
-export const NETWORK_RULES: Rule[] = [regionHasTheZones, vpcFitsItsSubnets, serviceRangeIsOutsideTheVpc];
+/** A pull from ECR needs both endpoints (registry API for the token, dkr for the image); one alone still leaves through NAT. */
+export const ecrEndpointsComeInPairs: Rule = (c) => {
+  const services = c.network?.interfaceEndpoints ?? [];
+  const ecr = services.filter((s) => s === "ecr.api" || s === "ecr.dkr");
+  if (ecr.length !== 1) return [];
+  return [
+    {
+      path: "network.interfaceEndpoints",
+      expected: `both ecr.api and ecr.dkr, or neither: an image pull calls both (only ${ecr[0]} is listed)`,
+    },
+  ];
+};
+
+export const NETWORK_RULES: Rule[] = [regionHasTheZones, vpcFitsItsSubnets, serviceRangeIsOutsideTheVpc, ecrEndpointsComeInPairs];

@@ -2,10 +2,10 @@
  * Every secret the config needs, present. A missing entry of a secret map is often a misspelled one
  * (`registryPasswords["quay.oi"]`): the message then names the entry that nothing uses, never its value.
  */
-import type { PlatformConfig } from "./schema";
 import { closestKey, keyPath } from "./key-paths";
-import type { Rule, Violation } from "./rules";
+import type { PlatformConfig } from "./schema";
 import { dashboardClientIds } from "./sections/hub";
+import type { Rule, Violation } from "./violation";
 
 type SecretMap = "registryPasswords" | "alertReceiverSecrets" | "oidcClientSecrets";
 
@@ -55,7 +55,7 @@ function neededEntries(c: PlatformConfig): NeededEntry[] {
   return needed;
 }
 
-export const secretsArePresent: Rule = (c, s) => {
+const secretsArePresent: Rule = (c, s) => {
   const violations: Violation[] = [];
   const missing = (path: string, what: string) => violations.push({ path, expected: `a secret: ${what}` });
   const needed = neededEntries(c);
@@ -73,3 +73,5 @@ export const secretsArePresent: Rule = (c, s) => {
   if (c.admin && !s.githubAppPrivateKey) missing("githubAppPrivateKey", "the private key of the CI runners' GitHub App");
   return violations;
 };
+
+export const SECRET_RULES: Rule[] = [secretsArePresent];

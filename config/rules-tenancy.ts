@@ -1,15 +1,65 @@
 /**
- * What a team may be called and which namespaces it may own, beyond the built-in and platform namespaces
- * (config/rules.ts teamNamespacesAreUsable): a team owns the DNS names under `<team>.<env>.<domain>`
- * (lib/naming.ts Naming.teamDomain), so it may not be named after a service the platform publishes there; and the
- * ingress controller's namespace is the platform's even where no controller runs yet, since team namespaces
- * admit its traffic (components/tenancy/baseline.ts).
+ * What a team may be called and which namespaces it may own: none built in or the platform's, none another team's
+ * (in this stack here, across an environment and its tenancy shards in config/tenancy-shards.ts). A team also owns
+ * the DNS names under `<team>.<env>.<domain>` (lib/naming.ts Naming.teamDomain), so it may not be named after a
+ * service the platform publishes there; and the ingress controller's namespace is the platform's even where no
+ * controller runs yet, since team namespaces admit its traffic (components/tenancy/baseline.ts).
  */
 import { PLATFORM_SERVICE_NAMES } from "../lib/naming";
 import { committedStackConfig } from "./committed-stacks";
-import type { Rule, Violation } from "./rules";
-import { PLATFORM_NAMESPACES, RESERVED_NAMESPACES } from "./rules";
 import { TeamConfig, teamNamespaces } from "./sections/tenancy";
+import { teamsFitOneStack, teamsOwnedElsewhere } from "./tenancy-shards";
+import type { Rule, Violation } from "./violation";
+
+/** Built-in namespaces, and those the platform itself installs into. */
+export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+export const PLATFORM_NAMESPACES = [
+  "monitoring",
+  "logging",
+  "logging-agents",
+  "cert-manager",
+  "cluster-autoscaler",
+  "velero",
+  "tigera-operator",
+  "calico-system",
+  "dex",
+  "ci-runners",
+  "arc-systems",
+];
+
+const namespacesAreUsable: Rule = (c) => [
+  ...teamNamespacesAreUsable(c.teams),
+  ...teamsFitOneStack(c.environment.kind, c.teams),
+  ...teamsOwnedElsewhere(c.environment.kind, c.environment.kind, c.teams),
+];
+
+/** Within one stack: names and namespaces unique, none built in or the platform's own. */
+export function teamNamespacesAreUsable(teams: readonly TeamConfig[]): Violation[] {
+  const owners = new Map<string, string>();
+  const violations: Violation[] = [];
+  teams.forEach((team, t) => {
+    const teamPath = `teams[${t}]`;
+    if (teams.findIndex((other) => other.name === team.name) !== t) {
+      violations.push({ path: `${teamPath}.name`, expected: `a team name not used by another team ("${team.name}" is taken)` });
+    }
+    teamNamespaces(team).forEach((ns, n) => {
+      const path = team.namespaces ? `${teamPath}.namespaces[${n}]` : `${teamPath}.name`;
+      if (RESERVED_NAMESPACES.includes(ns) || ns.startsWith("kube-")) {
+        violations.push({
+          path,
+          expected: `a namespace that is not built in and does not start with the reserved "kube-" prefix (got "${ns}")`,
+        });
+      } else if (PLATFORM_NAMESPACES.includes(ns)) {
+        violations.push({ path, expected: `a namespace not used by the platform itself (${PLATFORM_NAMESPACES.join(", ")})` });
+      } else if (owners.has(ns)) {
+        violations.push({ path, expected: `a namespace not owned by another team ("${ns}" belongs to ${owners.get(ns)})` });
+      } else {
+        owners.set(ns, team.name);
+      }
+    });
+  });
+  return violations;
+}
 
 /** The ingress controller's namespace when the environment names none (Pulumi.<env>.yaml tenancy.ingressNamespace). */
 export const INGRESS_NAMESPACE = "ingress";
@@ -44,4 +94,4 @@ export function shardTeamNamesAreTheirOwn(environment: string, teams: readonly T
   return teamNamesAreTheirOwn(teams, committedStackConfig(environment)?.["platform:tenancy"]?.ingressNamespace);
 }
 
-export const TENANCY_RULES: Rule[] = [(c) => teamNamesAreTheirOwn(c.teams, c.tenancy.ingressNamespace)];
+export const TENANCY_RULES: Rule[] = [namespacesAreUsable, (c) => teamNamesAreTheirOwn(c.teams, c.tenancy.ingressNamespace)];

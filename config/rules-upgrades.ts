@@ -4,7 +4,7 @@
  * environments before this one, so a pull request that bumps prod before stage fails its preview.
  */
 import { committedStackConfig, PROJECT_DIR } from "./committed-stacks";
-import type { Rule, Violation } from "./rules";
+import type { Rule, Violation } from "./violation";
 import { NODE_GENERATIONS } from "./sections/cluster";
 
 /** Each environment and the one that must run a minor first. */

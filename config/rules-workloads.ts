@@ -3,7 +3,7 @@
  * gets tenancy.defaultLimits, and a quota below those defaults admits no such pod at all.
  */
 import { parseQuantity } from "./quantity";
-import type { Rule, Violation } from "./rules";
+import type { Rule, Violation } from "./violation";
 import type { QuotaConfig, TeamConfig, TenancyConfig } from "./sections/tenancy";
 
 /** Quota key, and the default (LimitRange) value it must hold at least once. */

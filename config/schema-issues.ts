@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { closestKey, formatPath, Segment, valueAt } from "./key-paths";
-import type { Violation } from "./rules";
+import type { Violation } from "./violation";
 
 /**
  * @param data what was parsed (to tell a missing value from a wrong one, and to pick a union's option).

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { committedStackConfig, PROJECT_DIR } from "./committed-stacks";
-import type { Violation } from "./rules";
+import type { Violation } from "./violation";
 import { ENVIRONMENTS, EnvironmentName } from "./sections/environment";
 import { teamNamespaces, teamsSection } from "./sections/tenancy";
 

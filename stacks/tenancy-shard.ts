@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, LoadedShard } from "../config/load";
 import { parsePath, showValue, valueAt } from "../config/key-paths";
-import type { Violation } from "../config/rules";
+import type { Violation } from "../config/violation";
 import { teamQuotasAdmitDefaults } from "../config/rules-workloads";
 import type { TeamConfig } from "../config/sections/tenancy";
 import { deployTeams, KUBECONFIG_OUTPUT, PULL_SECRET_OUTPUT, TENANCY_OUTPUT, TenancyContext } from "./tenancy";

@@ -1,6 +1,6 @@
 /**
  * Calico, in one of two deliberate modes. Field names follow the Tigera operator's `Installation` API
- * (operator.tigera.io/v1 CalicoNetworkSpec and IPPool); cross-section checks live in config/rules.ts.
+ * (operator.tigera.io/v1 CalicoNetworkSpec and IPPool); cross-section checks live in config/rules-calico.ts.
  */
 import { z } from "zod";
 import { cidr } from "../primitives";

@@ -5,7 +5,7 @@ const disabled = z.strictObject({ enabled: z.literal(false) });
 
 /**
  * ClusterIssuers the platform can install. The Let's Encrypt ones solve DNS-01 in the environment's hosted
- * zone (config/rules.ts requires `environment.hostedZoneId` and `acmeEmail` for them); `selfsigned-ca` is a
+ * zone (config/rules-services.ts requires `environment.hostedZoneId` and `acmeEmail` for them); `selfsigned-ca` is a
  * private CA for e2e, whose certificates no browser trusts.
  */
 export const ISSUERS = ["letsencrypt-staging", "letsencrypt-prod", "selfsigned-ca"] as const;

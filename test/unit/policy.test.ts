@@ -8,7 +8,7 @@ import * as path from "path";
 import type { PolicyPackConfig, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { containerDefaults, networkBaseline, podSecurityLabels, quotaHard } from "../../components/tenancy/baseline";
 import { CLUSTER_ROLES } from "../../components/tenancy/roles";
-import { PLATFORM_NAMESPACES, RESERVED_NAMESPACES } from "../../config/rules";
+import { PLATFORM_NAMESPACES, RESERVED_NAMESPACES } from "../../config/rules-tenancy";
 import { ENVIRONMENTS } from "../../config/sections/environment";
 import {
   enforcementLevelOf,
@@ -678,7 +678,7 @@ describe("the pack", () => {
     }
   });
 
-  test("the platform namespaces of config/rules.ts, and only those, are DEFAULT_PLATFORM_NAMESPACES in policy/policies/kubernetes/workloads.ts", () => {
+  test("the platform namespaces of config/rules-tenancy.ts, and only those, are DEFAULT_PLATFORM_NAMESPACES in policy/policies/kubernetes/workloads.ts", () => {
     const program = [...RESERVED_NAMESPACES.filter((ns) => ns !== "default"), ...PLATFORM_NAMESPACES];
     expect({
       missingFromPack: program.filter((ns) => !DEFAULT_PLATFORM_NAMESPACES.includes(ns)),

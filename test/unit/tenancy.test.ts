@@ -1,5 +1,5 @@
 import { readStackConfig, RecordedResource, runStack, runStacks, StackRun } from "../../mock-engine";
-import { PLATFORM_NAMESPACES } from "../../config/rules";
+import { PLATFORM_NAMESPACES } from "../../config/rules-tenancy";
 import { TeamConfig, teamNamespaces } from "../../config/sections/tenancy";
 
 const STACKS = ["e2e", "stage", "prod", "admin", "local"] as const;

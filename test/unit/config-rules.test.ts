@@ -1,7 +1,14 @@
-/** The hardening items' config rules (config/rules-hardening.ts), called directly on each stack's parsed config. */
-import { auditLogIsAlwaysOn, ecrEndpointsComeInPairs, HARDENING_RULES } from "../../config/rules-hardening";
+/**
+ * The registry of configuration rules (config/rules.ts) holds every rule of the subject files, and rules called
+ * directly on each stack's parsed config.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { RULES } from "../../config/rules";
+import { auditLogIsAlwaysOn } from "../../config/rules-cluster";
+import { ecrEndpointsComeInPairs } from "../../config/rules-network";
 import { platformSchema, secretsSchema } from "../../config/schema";
-import { ENVIRONMENTS } from "../../config/sections/environment";
+import type { Rule } from "../../config/violation";
 import { readStackConfig } from "../../mock-engine";
 
 /** A stack's config as the rules see it, after an optional edit of the plain values. */
@@ -14,8 +21,16 @@ function configOf(stack: string, edit: (c: Record<string, any>) => void = () => 
 }
 const NO_SECRETS = secretsSchema.parse({});
 
-test.each([...ENVIRONMENTS])("%s: the committed config breaks none of the hardening rules", (stack) => {
-  expect(HARDENING_RULES.flatMap((rule) => rule(configOf(stack), NO_SECRETS))).toEqual([]);
+const CONFIG_DIR = path.join(__dirname, "..", "..", "config");
+const SUBJECT_FILES = fs.readdirSync(CONFIG_DIR).filter((file) => /^rules-.+\.ts$/.test(file));
+
+test.each(SUBJECT_FILES)("config/%s: its rules are one list, and the registry holds each", async (file) => {
+  const module: Record<string, unknown> = await import(path.join(CONFIG_DIR, file));
+  const lists = Object.entries(module).filter(([name]) => name.endsWith("_RULES"));
+  expect(lists.map(([name]) => name)).toHaveLength(1);
+  const [name, rules] = lists[0] as [string, Rule[]];
+  expect(rules.length).toBeGreaterThan(0);
+  expect(rules.flatMap((rule, i) => (RULES.includes(rule) ? [] : [`${name}[${i}] is not in RULES (config/rules.ts)`]))).toEqual([]);
 });
 
 test("the audit log stays on whatever else is turned off", () => {
