@@ -21,7 +21,7 @@ import {
 import { POLICIES } from "../../policy/policies";
 import { DEFAULT_PLATFORM_NAMESPACES, registryOf } from "../../policy/policies/kubernetes/workloads";
 import { Case, FailingCase, nextId, resource } from "../policy-cases";
-import { HARDENING_CASES } from "./hardening-policy-cases";
+import { ACCESS_AND_COST_CASES } from "./policy-access-and-cost-cases";
 import { ESCALATION_CASES } from "./policy-escalation-cases";
 
 const POLICY_DIR = path.resolve(__dirname, "../../policy");
@@ -643,7 +643,7 @@ const CASES: Record<string, { pass: Case[]; fail: FailingCase[] }> = {
     ],
   },
 };
-for (const table of [HARDENING_CASES, ESCALATION_CASES]) {
+for (const table of [ACCESS_AND_COST_CASES, ESCALATION_CASES]) {
   for (const [name, cases] of Object.entries(table)) {
     CASES[name] = { pass: [...(CASES[name]?.pass ?? []), ...cases.pass], fail: [...(CASES[name]?.fail ?? []), ...cases.fail] };
   }

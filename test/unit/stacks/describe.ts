@@ -23,7 +23,7 @@ export function eksCluster(run: StackRun) {
   return cluster;
 }
 
-/** The outputs every AWS environment publishes (issue 3). */
+/** The outputs every AWS environment publishes. */
 export const CLUSTER_OUTPUTS = [
   "clusterName",
   "clusterEndpoint",

@@ -1,5 +1,5 @@
 /**
- * Hardening item 6: the auditor role reads every API the platform installs, with get/list/watch only and no
+ * The auditor role reads every API the platform installs, with get/list/watch only and no
  * wildcards, and still reads no Secret (nor Dex's token storage).
  */
 import { execFileSync } from "child_process";
@@ -44,7 +44,7 @@ function crdsOf(archive: string): string[] {
   }
 }
 
-describe("item 6: the auditor role", () => {
+describe("the auditor role", () => {
   test("reads every CRD of every chart the platform installs (the pinned archives of the chart mirror)", () => {
     const crds = Object.values(CHARTS).flatMap((chart) => crdsOf(archivePath(DEFAULT_MIRROR_DIR, chart.chart, chart.version)));
     expect(crds.length).toBeGreaterThan(80);
@@ -52,7 +52,7 @@ describe("item 6: the auditor role", () => {
     expect(crds.filter((crd) => !reads(...(crd.split("/") as [string, string])))).toEqual([]);
   });
 
-  test("reads the groups the issue names, and the Kubernetes and EKS APIs the platform relies on", () => {
+  test("reads the platform's own objects (backups, Elasticsearch, Calico, certificates, Prometheus, runners) and the Kubernetes and EKS APIs it relies on", () => {
     const expected: [string, string][] = [
       ["velero.io", "backups"],
       ["velero.io", "restores"],
@@ -85,7 +85,7 @@ describe("item 6: the auditor role", () => {
   });
 });
 
-describe("item 6: bound cluster-wide to the auditor group only", () => {
+describe("the auditor role is bound cluster-wide to the auditor group only", () => {
   let runs: Record<"prod" | "local", StackRun>;
   beforeAll(async () => {
     runs = await runStacks(["prod", "local"] as const);

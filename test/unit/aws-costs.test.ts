@@ -1,6 +1,6 @@
 /**
- * Hardening items 8, 9 and 10 (cost): an explicit EKS support policy, VPC endpoints, flow logs to S3 and
- * control-plane log types from config.
+ * What an environment costs on AWS, decided in config: an explicit EKS support policy, VPC endpoints instead of
+ * traffic through NAT, flow logs to S3, and the control-plane log types.
  */
 import { CONTROL_PLANE_LOG_TYPES } from "../../config/sections/cluster";
 import { EKS_STACKS, readStackConfig, runStack, runStacks, StackRun } from "../../mock-engine";
@@ -17,7 +17,7 @@ const cluster = (run: StackRun) => run.one("aws:eks/cluster:Cluster", "cluster-e
 const network = (stack: Stack) => readStackConfig(stack)["platform:network"];
 const privateRouteTables = (run: StackRun) => run.ofType("aws:ec2/routeTable:RouteTable").filter((t) => t.name.includes("private"));
 
-describe("item 8: the EKS support policy is explicit", () => {
+describe("the EKS support policy is explicit", () => {
   test.each(EKS_STACKS)("%s: standard support, so the cluster never moves into extended-support pricing by default", (stack) => {
     expect(cluster(runs[stack]).upgradePolicy).toEqual({ supportType: "STANDARD" });
   });
@@ -28,7 +28,7 @@ describe("item 8: the EKS support policy is explicit", () => {
   });
 });
 
-describe("item 9: VPC endpoints", () => {
+describe("VPC endpoints", () => {
   test.each(EKS_STACKS)("%s: an S3 gateway endpoint on every private route table", (stack) => {
     const s3 = runs[stack].one(ENDPOINT, "network-endpoints-s3").inputs;
     expect(s3).toMatchObject({ vpcId: "network-vpc-id", serviceName: "com.amazonaws.eu-west-1.s3", vpcEndpointType: "Gateway" });
@@ -67,7 +67,7 @@ describe("item 9: VPC endpoints", () => {
   });
 });
 
-describe("item 10: flow logs to S3, control-plane log types from config", () => {
+describe("flow logs to S3, control-plane log types from config", () => {
   test.each(EKS_STACKS)("%s: flow logs go to a private, encrypted bucket that expires them after flowLogs.retentionDays", (stack) => {
     const run = runs[stack];
     const configured = network(stack).flowLogs;

@@ -1,6 +1,6 @@
 /**
- * Hardening items 1 and 2: Kibana admits only the configured directory groups; Fluent Bit verifies
- * Elasticsearch's certificate against ECK's HTTP CA, copied into the agents' namespace.
+ * Who signs in to Kibana, and whom Fluent Bit trusts: Kibana admits only the configured directory groups; Fluent
+ * Bit verifies Elasticsearch's certificate against ECK's HTTP CA, copied into the agents' namespace.
  */
 import { EKS_STACKS, readStackConfig, runStack, runStacks, StackRun } from "../../mock-engine";
 
@@ -14,7 +14,7 @@ beforeAll(async () => {
 const chartValues = (run: StackRun, name: string) => run.one("kubernetes:helm.sh/v4:Chart", name).inputs.values;
 const kibanaGroups = (stack: Stack): string[] => readStackConfig(stack)["platform:observability"].logging.kibana.allowedGroups;
 
-describe("item 1: Kibana admits only the directory groups configured for it", () => {
+describe("Kibana admits only the directory groups configured for it", () => {
   test.each(EKS_STACKS)("%s: oauth2-proxy restricts sign-in to kibana.allowedGroups, read from the groups claim", (stack) => {
     const configFile: string = chartValues(runs[stack], "logging-oauth2-proxy").config.configFile;
     const groups = kibanaGroups(stack);
@@ -45,7 +45,7 @@ describe("item 1: Kibana admits only the directory groups configured for it", ()
   });
 });
 
-describe("item 2: Fluent Bit verifies Elasticsearch's certificate", () => {
+describe("Fluent Bit verifies Elasticsearch's certificate", () => {
   test.each(EKS_STACKS)("%s: both agents verify the chain and the host name against the mounted CA", (stack) => {
     for (const release of ["logging-fluent-bit", "logging-fluent-bit-events"]) {
       const values = chartValues(runs[stack], release);

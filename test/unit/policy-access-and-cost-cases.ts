@@ -1,7 +1,9 @@
 /**
- * Cases of the hardening items' policies for the case table of test/unit/policy.test.ts (which requires every
- * policy of the pack to have passing and failing cases): resources each policy accepts, and resources it rejects
- * with the message expected. Built from the components' own specs where they have them.
+ * Cases of the access and cost policies for the case table of test/unit/policy.test.ts (which requires every
+ * policy of the pack to have passing and failing cases): the VPN's groups, instance metadata, Secrets read
+ * cluster-wide, the dashboards' sign-in, log shipping's TLS, the EKS support tier and flow logs. Resources each
+ * policy accepts, and resources it rejects with the message expected; built from the components' own specs where
+ * they have them.
  */
 import { instanceMetadataGuard } from "../../components/ci-runners/egress-guard";
 import { containerLogsValues } from "../../components/logging/fluent-bit";
@@ -55,7 +57,7 @@ const helmChart = (chart: string, values: Record<string, unknown>) =>
 const proxy = (config: Record<string, unknown>) => helmChart("oauth2-proxy", { config, extraArgs: { provider: "oidc" } });
 const fluentBit = (outputs: string) => helmChart("/charts/fluent-bit-0.58.1.tgz", { config: { outputs } });
 
-export const HARDENING_CASES: Record<string, { pass: Case[]; fail: FailingCase[] }> = {
+export const ACCESS_AND_COST_CASES: Record<string, { pass: Case[]; fail: FailingCase[] }> = {
   "aws-client-vpn-group-authorization": {
     pass: [{ name: "a rule for one AD group", resources: () => [vpnRule({ accessGroupId: "S-1-5-21-1-2-3-1601" })] }],
     fail: [

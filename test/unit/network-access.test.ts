@@ -1,5 +1,5 @@
 /**
- * Hardening items 3, 4 and 5: no node role for any pod (hop limit 1 on every pool, an egress guard in the
+ * Who reaches what over the network: no node role for any pod (hop limit 1 on every pool, an egress guard in the
  * runners' namespace), VPN access by directory group only, and the spokes' API open to the hub's deploy runners
  * only, on a security group of the API endpoint's own.
  */
@@ -20,7 +20,7 @@ const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 const hopLimit = (run: StackRun, pool: string) => run.one(LAUNCH_TEMPLATE, `node-pools-${pool}`).inputs.metadataOptions;
 const admin = readStackConfig("admin");
 
-describe("item 3: build pods cannot obtain the node role", () => {
+describe("build pods cannot obtain the node role", () => {
   test("every pool's nodes answer IMDS on the node only (hop limit 1), the CI build pool's included", () => {
     for (const stack of EKS_STACKS) {
       for (const pool of readStackConfig(stack)["platform:cluster"].nodePools) {
@@ -49,7 +49,7 @@ describe("item 3: build pods cannot obtain the node role", () => {
   });
 });
 
-describe("item 4: the Client VPN authorizes by directory group only", () => {
+describe("the Client VPN authorizes by directory group only", () => {
   test("every authorization rule names the configured AD group; none authorizes all groups", () => {
     const rules = runs.admin.ofType("aws:ec2clientvpn/authorizationRule:AuthorizationRule");
     expect(rules.length).toBe(1 + admin["platform:admin"].spokes.length);
@@ -66,7 +66,7 @@ describe("item 4: the Client VPN authorizes by directory group only", () => {
   });
 });
 
-describe("item 5: a spoke's API accepts the hub's deploy runners only", () => {
+describe("a spoke's API accepts the hub's deploy runners only", () => {
   test("admin shares a prefix list of its private subnets (deploy runners, VPN users) with the spoke accounts", () => {
     const network = admin["platform:network"];
     const list = runs.admin.one("aws:ec2/managedPrefixList:ManagedPrefixList", "transit-deploy-runners").inputs;
