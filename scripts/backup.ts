@@ -82,7 +82,7 @@ function veleroEnvironment(stack: string): string {
 async function main(argv: string[]): Promise<number> {
   const command = parseBackupArgs(argv);
   const environment = veleroEnvironment(command.stack);
-  checkPulumiSettings(environment, PROJECT_DIR);
+  checkPulumiSettings(environment, PROJECT_DIR, USAGE);
   requireProgram("kubectl", process.env, MISSING_KUBECTL);
   const manifest = preChangeBackup({
     name: preChangeBackupName(new Date()),

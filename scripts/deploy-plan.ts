@@ -39,7 +39,7 @@ const deps: PlanDeps = {
 function deployableStack(stack: string): string {
   requireStack(stack, { environments: "all", shards: true }, USAGE);
   policyArgs(stack, PROJECT_DIR);
-  checkPulumiSettings(stack, PROJECT_DIR);
+  checkPulumiSettings(stack, PROJECT_DIR, USAGE);
   return stack;
 }
 

@@ -25,7 +25,7 @@ runCommand(async () => {
   );
   requireStack(stack, { environments: "all", shards: true }, USAGE, programDir);
   const policy = policyArgs(stack, programDir);
-  checkPulumiSettings(stack, programDir);
+  checkPulumiSettings(stack, programDir, USAGE);
 
   const result = await checkDrift(stack, policy, { pulumi: (args) => pulumi(args, { allowFailure: true, cwd: programDir }) });
   console.log(result.report);

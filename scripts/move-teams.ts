@@ -97,7 +97,7 @@ async function main(argv: string[]): Promise<void> {
   const { from, to, yes } = parseArguments(argv);
   for (const stack of [to, from]) checkShardFile(stack, PROJECT_DIR);
   const policy = policyArgs(to, PROJECT_DIR);
-  for (const stack of [from, to]) checkPulumiSettings(stack, PROJECT_DIR);
+  for (const stack of [from, to]) checkPulumiSettings(stack, PROJECT_DIR, USAGE);
   const teams = ((committedStackConfig(to, PROJECT_DIR)?.["platform:teams"] ?? []) as { name: string }[]).map((team) => team.name);
   await requireDeployedStack(to);
 

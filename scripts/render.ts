@@ -1,23 +1,49 @@
 /**
  * `npm run render -- <stack> [--out <dir>]`: runs a stack's program under the mock engine (no credentials,
  * no CLI, no network), prints its component tree, and writes its Kubernetes manifests, Helm release specs
- * and a Mermaid diagram. Secret config comes from test/fixtures/secrets.yaml and is redacted in the output.
+ * and a Mermaid diagram. Secret config comes from mock-engine/secrets.yaml and is redacted in the output. A tenancy
+ * shard is rendered with the outputs of its environment's stack, rendered first.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { runStack } from "../mock-engine";
 import { PROJECT_DIR } from "../config/committed-stacks";
+import { parseShardStack } from "../config/tenancy-shards";
+import { runStack } from "../mock-engine";
+import { expectPositionals, given, parseCommandLine } from "./lib/args";
+import { runCommand, UsageError } from "./lib/command";
+import { chartMirrorSetting } from "./lib/settings";
+import { requireStack } from "./lib/stacks";
 import { helmReleases, manifestsByNamespace } from "./render/manifests";
 import { mermaidDiagram } from "./render/mermaid";
 import { buildTree, formatTree } from "./render/tree";
 
-async function main(argv: string[]): Promise<void> {
-  const [stack, ...rest] = argv;
-  if (!stack || stack.startsWith("-")) throw new Error("usage: npm run render -- <stack> [--out <dir>]");
-  const outIndex = rest.indexOf("--out");
-  const outDir = path.resolve(outIndex >= 0 ? rest[outIndex + 1] : path.join(PROJECT_DIR, "out", stack));
+const USAGE = "usage: npm run render -- <stack> [--out <dir>]";
+/** What a render writes: an existing --out directory is replaced only if it holds a render already. */
+const WRITTEN = ["manifests", "helm-releases.yaml", "diagram.mmd", "outputs.json"];
 
-  const run = await runStack(stack);
+/** The output directory: new, or an earlier render's, never a directory of other files (it is emptied first). */
+function outputDirectory(option: string | undefined, stack: string): string {
+  const dir = path.resolve(option ?? path.join(PROJECT_DIR, "out", stack));
+  if (!fs.existsSync(dir)) return dir;
+  const entries = fs.statSync(dir).isDirectory() ? fs.readdirSync(dir) : undefined;
+  if (entries && (entries.length === 0 || entries.includes("diagram.mmd"))) return dir;
+  throw new UsageError(
+    `${given("--out", option ?? dir)}: expected a new directory or an earlier render's (${WRITTEN.join(", ")}), which it replaces; ` +
+      `${entries ? `it holds other files (${entries.slice(0, 5).join(", ")})` : "it is a file"}`,
+    USAGE,
+  );
+}
+
+async function main(argv: string[]): Promise<void> {
+  const line = parseCommandLine(argv, { "--out": { value: "<dir>" } }, USAGE);
+  const [stack] = expectPositionals(line, ["<stack>"], USAGE);
+  requireStack(stack, { environments: "all", shards: true }, USAGE);
+  const outDir = outputDirectory(line.value("--out"), stack);
+  chartMirrorSetting(process.env, USAGE);
+
+  const shard = parseShardStack(stack);
+  const stackOutputs = shard && { [shard.environment]: (await runStack(shard.environment)).outputs };
+  const run = await runStack(stack, stackOutputs ? { stackOutputs } : {});
   const tree = buildTree(run);
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(path.join(outDir, "manifests"), { recursive: true });
@@ -33,10 +59,4 @@ async function main(argv: string[]): Promise<void> {
   );
 }
 
-main(process.argv.slice(2)).then(
-  () => process.exit(0),
-  (error: Error) => {
-    console.error(error.message);
-    process.exit(1);
-  },
-);
+runCommand(() => main(process.argv.slice(2)));

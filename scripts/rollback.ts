@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return EXIT.done;
   }
-  checkPulumiSettings(command.stack.split("/").pop()!, PROJECT_DIR);
+  checkPulumiSettings(command.stack.split("/").pop()!, PROJECT_DIR, USAGE);
   const interrupt = new Interrupt((line) => console.error(line));
   // Handled, so that the tool outlives Ctrl-C until the engine has released the lock and the worktree is removed.
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => interrupt.receive(signal));

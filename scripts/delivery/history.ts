@@ -25,7 +25,7 @@ const COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 export async function deployedCommitCommand(argv: readonly string[]): Promise<void> {
   const [stack] = expectPositionals(parseCommandLine(argv, {}, DEPLOYED_COMMIT_USAGE), ["<stack>"], DEPLOYED_COMMIT_USAGE);
   requireStack(stack, { environments: "all", shards: true }, DEPLOYED_COMMIT_USAGE);
-  readsHistory();
+  readsHistory(DEPLOYED_COMMIT_USAGE);
   console.log(deployedCommit(stack, await stackHistory(stack)));
 }
 
@@ -36,15 +36,15 @@ export async function requireDeployedCommand(argv: readonly string[]): Promise<v
   if (!COMMIT.test(commit))
     throw new UsageError(`${given("<commit>", commit)}: expected a full commit id (40 hexadecimal digits)`, REQUIRE_DEPLOYED_USAGE);
   requireStack(forStack, { environments: "all", shards: true }, REQUIRE_DEPLOYED_USAGE);
-  readsHistory();
+  readsHistory(REQUIRE_DEPLOYED_USAGE);
   requireDeployed(stack, commit, await stackHistory(stack), forStack);
   console.log(`${stack} has run ${commit.slice(0, 12)}.`);
 }
 
 /** The history needs the CLI and a backend, not the secrets provider. */
-function readsHistory(): void {
+function readsHistory(usage: string): void {
   requirePulumiCli();
-  checkBackendUrl(process.env);
+  checkBackendUrl(process.env, usage);
 }
 
 const deployedRows = (history: readonly HistoryEntry[]): HistoryRow[] =>

@@ -39,10 +39,10 @@ export function requirePulumiCli(env: NodeJS.ProcessEnv = process.env): void {
  * Everything a run of the CLI on `stack` reads from its environment, checked before the command starts anything:
  * the CLI itself, PULUMI_BACKEND_URL, and the passphrase of a passphrase stack.
  */
-export function checkPulumiSettings(stack: string, projectDir: string, env: NodeJS.ProcessEnv = process.env): void {
+export function checkPulumiSettings(stack: string, projectDir: string, usage: string, env: NodeJS.ProcessEnv = process.env): void {
   requirePulumiCli(env);
-  checkBackendUrl(env);
-  checkPassphrase(stack, env, projectDir);
+  checkBackendUrl(env, usage);
+  checkPassphrase(stack, env, projectDir, usage);
 }
 
 const pulumiEnv = (env?: NodeJS.ProcessEnv) => ({ ...process.env, PULUMI_EXPERIMENTAL: "true", ...env });

@@ -7,9 +7,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { CHART_MIRROR_ENV, ChartMirror, chartMirror, ChartMirrorError } from "../../lib/chart-mirror";
+import { CHART_MIRROR_ENV, ChartMirror, chartMirror, ChartMirrorError, missingArchives } from "../../lib/chart-mirror";
+import { CHARTS } from "../../lib/versions";
 import { given } from "./args";
-import { Refused } from "./command";
+import { Refused, UsageError } from "./command";
 
 export const MISSING_KUBECTL =
   "kubectl is not on PATH: install it (https://kubernetes.io/docs/tasks/tools/), or here `bash scripts/toolchain.sh && source .toolchain/env.sh`";
@@ -35,14 +36,15 @@ export function requireProgram(name: string, env: NodeJS.ProcessEnv, missing: st
 const BACKEND_SCHEMES = ["file", "s3", "gs", "azblob", "https", "http"];
 
 /** PULUMI_BACKEND_URL, when set, names a backend the CLI can log in to. */
-export function checkBackendUrl(env: NodeJS.ProcessEnv): void {
+export function checkBackendUrl(env: NodeJS.ProcessEnv, usage: string): void {
   const url = env.PULUMI_BACKEND_URL;
   if (url === undefined || url === "") return;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
   if (scheme && BACKEND_SCHEMES.includes(scheme)) return;
-  throw new Refused(
+  throw new UsageError(
     `${given("PULUMI_BACKEND_URL", url)}: expected a state backend URL, ${BACKEND_SCHEMES.map((s) => `${s}://…`).join(", ")} ` +
       "(or unset it to use your `pulumi login`)",
+    usage,
   );
 }
 
@@ -64,55 +66,68 @@ export function secretsProvider(text: string | undefined): string {
  * PULUMI_CONFIG_PASSPHRASE_FILE names (pulumi pkg/secrets/passphrase/manager.go); without either the CLI would stop
  * half-way asking for it.
  */
-export function checkPassphrase(stack: string, env: NodeJS.ProcessEnv, projectDir: string): void {
+export function checkPassphrase(stack: string, env: NodeJS.ProcessEnv, projectDir: string, usage: string): void {
   const file = env.PULUMI_CONFIG_PASSPHRASE_FILE;
   if (file !== undefined && file !== "" && !(fs.existsSync(file) && fs.statSync(file).isFile())) {
-    throw new Refused(
+    throw new UsageError(
       `${given("PULUMI_CONFIG_PASSPHRASE_FILE", file)}: expected a file holding the stacks' passphrase, and there is no such file`,
+      usage,
     );
   }
   const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(stackFile) || secretsProvider(fs.readFileSync(stackFile, "utf8")) !== "passphrase") return;
   if (env.PULUMI_CONFIG_PASSPHRASE === undefined && !file) {
-    throw new Refused(
+    throw new UsageError(
       `${stack} encrypts its secrets with a passphrase (Pulumi.${stack}.yaml), and neither PULUMI_CONFIG_PASSPHRASE nor ` +
         "PULUMI_CONFIG_PASSPHRASE_FILE is set: set one of them",
+      usage,
     );
   }
 }
 
-/** The chart mirror PLATFORM_CHART_MIRROR names, or a refusal saying what it may be. */
-export function chartMirrorSetting(env: NodeJS.ProcessEnv): ChartMirror {
+/** The chart mirror PLATFORM_CHART_MIRROR names, holding every pinned chart if it is a directory; else a refusal. */
+export function chartMirrorSetting(env: NodeJS.ProcessEnv, usage: string): ChartMirror {
+  let mirror: ChartMirror;
   try {
-    return chartMirror(env[CHART_MIRROR_ENV]);
+    mirror = chartMirror(env[CHART_MIRROR_ENV]);
   } catch (error) {
-    if (error instanceof ChartMirrorError) throw new Refused(error.message.replace(/; nothing was deployed$/, ""));
+    if (error instanceof ChartMirrorError) throw new UsageError(error.message.replace(/; nothing was deployed$/, ""), usage);
     throw error;
   }
+  const missing = missingArchives(mirror, Object.values(CHARTS));
+  if (missing.length > 0) {
+    throw new UsageError(
+      `${given(CHART_MIRROR_ENV, env[CHART_MIRROR_ENV] ?? "")}: expected a directory holding every pinned chart (lib/versions.ts CHARTS), ` +
+        `and it lacks ${missing.map((file) => path.basename(file)).join(", ")}`,
+      usage,
+    );
+  }
+  return mirror;
 }
 
 /**
  * The kubeconfig file kubectl reads first (the first of KUBECONFIG's list, else ~/.kube/config), with a current
  * context that it defines.
  */
-export function currentKubeconfig(env: NodeJS.ProcessEnv): { file: string; context: string } {
+export function currentKubeconfig(env: NodeJS.ProcessEnv, usage: string): { file: string; context: string } {
   const setting = env.KUBECONFIG?.split(path.delimiter).find(Boolean);
   const file = setting ?? path.join(env.HOME ?? os.homedir(), ".kube", "config");
   const named = setting ? given("KUBECONFIG", env.KUBECONFIG!) : `${file} (KUBECONFIG is not set)`;
   if (!fs.existsSync(file) || !fs.statSync(file).isFile())
-    throw new Refused(`${named}: expected a kubeconfig file, and there is no such file`);
+    throw new UsageError(`${named}: expected a kubeconfig file, and there is no such file`, usage);
   let config: { "current-context"?: string; contexts?: { name?: string }[] } | undefined;
   try {
     config = parse(fs.readFileSync(file, "utf8"));
   } catch (error) {
-    throw new Refused(`${named}: expected a kubeconfig, and it is not YAML (${(error as Error).message.split("\n")[0]})`);
+    throw new UsageError(`${named}: expected a kubeconfig, and it is not YAML (${(error as Error).message.split("\n")[0]})`, usage);
   }
   const context = config?.["current-context"];
   const contexts = (config?.contexts ?? []).map((c) => c?.name).filter((name): name is string => typeof name === "string");
   if (!context || !contexts.includes(context)) {
-    throw new Refused(
+    throw new UsageError(
       `${named}: expected a kubeconfig whose current-context is one of its contexts (${contexts.join(", ") || "it has none"}), ` +
         `got ${context ? JSON.stringify(context) : "none"}: choose one with \`kubectl config use-context <name>\``,
+      usage,
     );
   }
   return { file, context };
