@@ -1,11 +1,9 @@
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BackupsConfig } from "../../config/sections/services";
-import { Naming } from "../../lib/naming";
-import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
+import { chartServiceAccount, IrsaChartArgs } from "../irsa";
 import { platformNamespace } from "../tenancy";
-import { RegistryMirrors, throughMirror } from "../../lib/images";
+import { throughMirror } from "../../lib/images";
 import { CHARTS, chartSource, IMAGES, splitImage } from "../../lib/versions";
 import { backupBucket } from "./bucket";
 import { veleroPolicy } from "./policy";
@@ -14,19 +12,10 @@ import { backupSpec, SNAPSHOT_LOCATION, STORAGE_LOCATION, VELERO_NAMESPACE } fro
 
 export { preChangeBackup, preChangeBackupName, VELERO_NAMESPACE } from "./spec";
 
-const SERVICE_ACCOUNT = "velero";
-
-export interface BackupsArgs {
-  readonly provider: k8s.Provider;
-  readonly awsProvider: aws.Provider;
-  readonly irsa: IrsaIssuer;
-  readonly naming: Naming;
-  readonly aws: AwsScope;
+export interface BackupsArgs extends IrsaChartArgs {
   readonly config: BackupsConfig;
   /** Protect and retain the bucket: losing it loses every backup (prod). */
   readonly protect: boolean;
-  /** The environment's pull-through caches: Velero's Docker Hub images are pulled through one where it exists. */
-  readonly registryMirrors: RegistryMirrors;
 }
 
 /** Velero with its S3 bucket: scheduled backups of Kubernetes objects plus EBS snapshots of persistent volumes. */
@@ -45,13 +34,10 @@ export class Backups extends pulumi.ComponentResource {
       noncurrentVersionDays: config.noncurrentVersionDays,
       protect: args.protect,
     });
-    const role = serviceAccountRole(this, name, {
-      awsProvider: args.awsProvider,
-      irsa: args.irsa,
-      naming,
+    const { role, serviceAccount } = chartServiceAccount(this, name, args, {
       purpose: "velero",
       namespace: VELERO_NAMESPACE,
-      serviceAccount: SERVICE_ACCOUNT,
+      serviceAccount: "velero",
       policy: JSON.stringify(veleroPolicy(args.aws, bucketName)),
     });
     const namespace = platformNamespace(this, { provider: args.provider, naming, name: VELERO_NAMESPACE, podSecurity: "restricted" });
@@ -91,7 +77,7 @@ export class Backups extends pulumi.ComponentResource {
           },
           containerSecurityContext: containerSecurity,
           credentials: { useSecret: false },
-          serviceAccount: { server: { create: true, name: SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: role.arn } } },
+          serviceAccount: { server: serviceAccount },
           configuration: {
             backupStorageLocation: [
               {

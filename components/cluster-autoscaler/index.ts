@@ -1,33 +1,23 @@
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NodePoolConfig } from "../../config/sections/cluster";
 import { AutoscalerConfig } from "../../config/sections/services";
-import { RegistryMirrors, throughMirror } from "../../lib/images";
-import { Naming } from "../../lib/naming";
-import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
+import { throughMirror } from "../../lib/images";
+import { chartServiceAccount, IrsaChartArgs } from "../irsa";
 import { platformNamespace } from "../tenancy";
 import { CHARTS, chartSource, IMAGES } from "../../lib/versions";
 import { autoscalerPolicy } from "./policy";
 import { autoscalerArgs, expanderPriorities } from "./values";
 
 export const AUTOSCALER_NAMESPACE = "cluster-autoscaler";
-const SERVICE_ACCOUNT = "cluster-autoscaler";
 
-export interface ClusterAutoscalerArgs {
-  readonly provider: k8s.Provider;
-  readonly awsProvider: aws.Provider;
-  readonly irsa: IrsaIssuer;
-  readonly naming: Naming;
-  readonly aws: AwsScope;
+export interface ClusterAutoscalerArgs extends IrsaChartArgs {
   /** The EKS cluster name: auto-discovery finds node groups by the tags that carry it. */
   readonly clusterName: pulumi.Input<string>;
   /** Kubernetes minor (e.g. `1.33`): selects the autoscaler image of the same minor. */
   readonly kubernetesVersion: string;
   readonly nodePools: readonly NodePoolConfig[];
   readonly config: AutoscalerConfig;
-  /** The environment's ECR pull-through caches: the autoscaler's image is on registry.k8s.io. */
-  readonly registryMirrors: RegistryMirrors;
 }
 
 /** The AWS cluster autoscaler: adds nodes for pending pods and removes unneeded ones, spot and on-demand alike. */
@@ -39,13 +29,10 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
     if (!imageTag) throw new Error(`no cluster-autoscaler image for Kubernetes ${args.kubernetesVersion} in lib/versions.ts`);
 
     const namespace = platformNamespace(this, { provider: args.provider, naming, name: AUTOSCALER_NAMESPACE, podSecurity: "restricted" });
-    const role = serviceAccountRole(this, name, {
-      awsProvider: args.awsProvider,
-      irsa: args.irsa,
-      naming,
+    const { role, serviceAccount } = chartServiceAccount(this, name, args, {
       purpose: "cluster-autoscaler",
       namespace: AUTOSCALER_NAMESPACE,
-      serviceAccount: SERVICE_ACCOUNT,
+      serviceAccount: "cluster-autoscaler",
       policy: pulumi.output(args.clusterName).apply((clusterName) => JSON.stringify(autoscalerPolicy(args.aws, clusterName))),
     });
 
@@ -62,7 +49,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
           awsRegion: args.aws.region,
           autoDiscovery: { clusterName: args.clusterName },
           image: { repository: throughMirror(IMAGES.clusterAutoscaler.repository, args.registryMirrors), tag: imageTag },
-          rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: role.arn } } },
+          rbac: { serviceAccount },
           extraArgs: autoscalerArgs(config),
           expanderPriorities: expanderPriorities(config, args.nodePools),
           // Runs where the system add-ons run, so it never has to evict itself to remove a workload node.

@@ -1,30 +1,20 @@
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { RegistryMirrors, throughMirror } from "../../lib/images";
-import { Naming } from "../../lib/naming";
+import { throughMirror } from "../../lib/images";
 import { CHARTS, chartSource } from "../../lib/versions";
-import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
+import { chartServiceAccount, IrsaChartArgs } from "../irsa";
 import { dnsValidatedCertificate } from "./certificate";
 import { externalDnsPolicy } from "./policy";
 
 const NAMESPACE = "kube-system";
-const SERVICE_ACCOUNT = "external-dns";
 /** The chart's image (external-dns 1.21.1 values.yaml); its tag stays the chart's appVersion. */
 const EXTERNAL_DNS_IMAGE = "registry.k8s.io/external-dns/external-dns";
 
-export interface EnvironmentDnsArgs {
-  readonly provider: k8s.Provider;
-  readonly awsProvider: aws.Provider;
-  readonly irsa: IrsaIssuer;
-  readonly naming: Naming;
-  readonly aws: AwsScope;
+export interface EnvironmentDnsArgs extends IrsaChartArgs {
   /** The Route53 zone of `<env>.<domain>` (`environment.hostedZoneId`). */
   readonly hostedZoneId: string;
   /** Owner id of the records it creates, so that two clusters never fight over one name. */
   readonly clusterName: pulumi.Input<string>;
-  /** The environment's ECR pull-through caches: external-dns is on registry.k8s.io. */
-  readonly registryMirrors: RegistryMirrors;
 }
 
 /**
@@ -52,13 +42,10 @@ export class EnvironmentDns extends pulumi.ComponentResource {
       awsOpts,
     );
 
-    const role = serviceAccountRole(this, name, {
-      awsProvider: args.awsProvider,
-      irsa: args.irsa,
-      naming: args.naming,
+    const { role, serviceAccount } = chartServiceAccount(this, name, args, {
       purpose: "external-dns",
       namespace: NAMESPACE,
-      serviceAccount: SERVICE_ACCOUNT,
+      serviceAccount: "external-dns",
       policy: JSON.stringify(externalDnsPolicy(args.aws, args.hostedZoneId)),
     });
     new k8s.helm.v4.Chart(
@@ -71,7 +58,7 @@ export class EnvironmentDns extends pulumi.ComponentResource {
           image: { repository: throughMirror(EXTERNAL_DNS_IMAGE, args.registryMirrors) },
           provider: { name: "aws" },
           env: [{ name: "AWS_DEFAULT_REGION", value: args.aws.region }],
-          serviceAccount: { create: true, name: SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: role.arn } },
+          serviceAccount,
           sources: ["service", "ingress"],
           domainFilters: [domain],
           extraArgs: [

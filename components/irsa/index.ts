@@ -3,7 +3,9 @@
  * service account is annotated with, and that role trusts exactly one service account of one cluster.
  */
 import * as aws from "@pulumi/aws";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { RegistryMirrors } from "../../lib/images";
 import { Naming } from "../../lib/naming";
 import { boundedRole } from "../aws-account";
 import { ClusterHandle } from "../cluster/handle";
@@ -75,4 +77,37 @@ export function serviceAccountRole(parent: pulumi.Resource, name: string, args: 
   );
   if (args.policy) new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, name: args.purpose, policy: args.policy }, opts);
   return role;
+}
+
+/** What a component gets that runs a chart whose service account has an IRSA role of its own. */
+export interface IrsaChartArgs {
+  readonly provider: k8s.Provider;
+  readonly awsProvider: aws.Provider;
+  readonly irsa: IrsaIssuer;
+  readonly naming: Naming;
+  readonly aws: AwsScope;
+  /** The environment's ECR pull-through caches: the chart's images come through one where their registry has one. */
+  readonly registryMirrors: RegistryMirrors;
+}
+
+/** Chart values that create a service account annotated with its role (`serviceAccount` in most charts). */
+export interface ChartServiceAccount {
+  readonly create: true;
+  readonly name: string;
+  readonly annotations: Record<string, pulumi.Output<string>>;
+}
+
+/**
+ * A chart's service account and its IRSA role, named once: the role trusts exactly the account the chart creates,
+ * and the chart annotates that account with the role. A mismatch would fail only at run time, when the pod's
+ * web identity is refused.
+ */
+export function chartServiceAccount(
+  parent: pulumi.Resource,
+  name: string,
+  args: Pick<IrsaChartArgs, "awsProvider" | "irsa" | "naming">,
+  account: Omit<ServiceAccountRoleArgs, "awsProvider" | "irsa" | "naming">,
+): { role: aws.iam.Role; serviceAccount: ChartServiceAccount } {
+  const role = serviceAccountRole(parent, name, { ...account, awsProvider: args.awsProvider, irsa: args.irsa, naming: args.naming });
+  return { role, serviceAccount: { create: true, name: account.serviceAccount, annotations: { [ROLE_ARN_ANNOTATION]: role.arn } } };
 }

@@ -1,28 +1,20 @@
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { RegistryMirrors, throughMirror } from "../../lib/images";
+import { throughMirror } from "../../lib/images";
 import { INGRESS_CLASSES } from "../../lib/ingress-classes";
-import { Naming } from "../../lib/naming";
 import { CHARTS, chartSource } from "../../lib/versions";
-import { AwsScope, IrsaIssuer, ROLE_ARN_ANNOTATION, serviceAccountRole } from "../irsa";
+import { chartServiceAccount, IrsaChartArgs } from "../irsa";
 import { ALB_CONTROLLER, INGRESS_CLASS_PARAMS } from "./ingress-classes";
 import { loadBalancerControllerPolicy } from "./policy";
 
 /** Where the controller runs: kube-system, as its documentation installs it, next to the EKS add-ons. */
 const NAMESPACE = "kube-system";
-const SERVICE_ACCOUNT = "aws-load-balancer-controller";
 /** On the host network the webhook needs a port no other host-network webhook takes (cert-manager 10260, prometheus-operator 10261). */
 const HOST_NETWORK_WEBHOOK_PORT = 10262;
 /** The chart's image (aws-load-balancer-controller 3.5.0 values.yaml); its tag stays the chart's. */
 const CONTROLLER_IMAGE = "public.ecr.aws/eks/aws-load-balancer-controller";
 
-export interface LoadBalancerControllerArgs {
-  readonly provider: k8s.Provider;
-  readonly awsProvider: aws.Provider;
-  readonly irsa: IrsaIssuer;
-  readonly naming: Naming;
-  readonly aws: AwsScope;
+export interface LoadBalancerControllerArgs extends IrsaChartArgs {
   readonly clusterName: pulumi.Input<string>;
   readonly vpcId: pulumi.Input<string>;
   /**
@@ -32,8 +24,6 @@ export interface LoadBalancerControllerArgs {
   readonly podsOnOverlay: boolean;
   /** cert-manager's release: it issues the webhook's certificate and injects its CA. */
   readonly certManager: pulumi.Resource;
-  /** The environment's ECR pull-through caches: the controller comes through one where public.ecr.aws has one. */
-  readonly registryMirrors: RegistryMirrors;
 }
 
 /**
@@ -56,13 +46,10 @@ export class LoadBalancerController extends pulumi.ComponentResource {
 
   constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:load-balancing:LoadBalancerController", name, {}, opts);
-    const role = serviceAccountRole(this, name, {
-      awsProvider: args.awsProvider,
-      irsa: args.irsa,
-      naming: args.naming,
+    const { role, serviceAccount } = chartServiceAccount(this, name, args, {
       purpose: "aws-load-balancer-controller",
       namespace: NAMESPACE,
-      serviceAccount: SERVICE_ACCOUNT,
+      serviceAccount: "aws-load-balancer-controller",
       policy: pulumi.output(args.vpcId).apply((vpcId) => JSON.stringify(loadBalancerControllerPolicy(args.aws, vpcId))),
     });
     const chart = new k8s.helm.v4.Chart(
@@ -76,7 +63,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
           image: { repository: throughMirror(CONTROLLER_IMAGE, args.registryMirrors) },
           region: args.aws.region,
           vpcId: args.vpcId,
-          serviceAccount: { create: true, name: SERVICE_ACCOUNT, annotations: { [ROLE_ARN_ANNOTATION]: role.arn } },
+          serviceAccount,
           enableCertManager: true,
           enableShield: false,
           enableWaf: false,
