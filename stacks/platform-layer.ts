@@ -106,7 +106,7 @@ function observability(env: Environment, cluster: ClusterHandle, options: Platfo
     protect: config.environment.protectStatefulResources,
     ingressReady: options.ingressReady,
   };
-  // config/rules.ts requires the secrets read below whenever the part that reads them is enabled.
+  // config/rules-secrets.ts requires the secrets read below whenever the part that reads them is enabled.
   const grafana = monitoring.enabled
     ? new Monitoring("monitoring", {
         ...common,

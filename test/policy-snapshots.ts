@@ -3,7 +3,7 @@ import { ResourceSnapshot } from "../policy/evaluate";
 import { StackRun } from "../mock-engine";
 
 /**
- * How a resource is referred to: the harness names a nested resource by its whole parent chain, as the engine
+ * How a resource is referred to: the mock engine names a nested resource by its whole parent chain, as the engine
  * does, while the mock SDK refers to it (as a parent, provider or dependency) through its direct parent's
  * type only, and a provider reference ends in `::<id>`. Both agree on the last two types and the name.
  */

@@ -2,7 +2,7 @@
  * The deploy role's permissions boundary requires itself on every role (and user) the deploy role creates or gives
  * permissions to, so no identity escapes it, and the program sets it on every role it creates
  * (components/aws-account `boundedRole`). Evaluated with the bootstrap's policies (test/iam-evaluator.ts) and the
- * roles the program registers for each environment (test/harness.ts).
+ * roles the program registers for each environment (mock-engine/index.ts).
  */
 import { BootstrapRun, runBootstrap } from "../bootstrap-harness";
 import { EKS_STACKS, runStack, StackRun } from "../../mock-engine";

@@ -71,7 +71,7 @@ describe("Fluent Bit verifies Elasticsearch's certificate", () => {
       expect(source.dependencies).toContain(job.urn);
       const copy = run.one("kubernetes:core/v1:Secret", "logging-es-ca");
       expect(copy.inputs.metadata).toMatchObject({ name: "elasticsearch-http-ca", namespace: "logging-agents" });
-      // The mock engine answers the read of logging/logging-es-http-certs-public (test/mocks.ts).
+      // The mock engine answers the read of logging/logging-es-http-certs-public (mock-engine/provider-answers.ts).
       expect(Buffer.from(copy.inputs.data["ca.crt"], "base64").toString()).toBe("CA of logging/logging-es-http-certs-public");
       for (const release of ["logging-fluent-bit", "logging-fluent-bit-events"]) {
         expect(run.one("kubernetes:helm.sh/v4:Chart", release).dependencies).toContain(copy.urn);
