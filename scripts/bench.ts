@@ -7,6 +7,10 @@
 import { ENVIRONMENTS } from "../config/sections/environment";
 import { RunOptions, runStack, StackConfig } from "../mock-engine";
 import { formatTable, teamLayout } from "./bench/teams";
+import { expectPositionals, parseCommandLine } from "./lib/args";
+import { runCommand } from "./lib/command";
+import { chartMirrorSetting } from "./lib/settings";
+import { requireStack } from "./lib/stacks";
 
 interface Row {
   readonly label: string;
@@ -55,8 +59,16 @@ function table(rows: Row[]): string {
   return formatTable(["case", "wall ms", "cpu ms", "resources", "cpu ms/resource"], body);
 }
 
-async function main(): Promise<void> {
-  const teamsStack = process.env.BENCH_TEAMS_STACK ?? "prod";
+const USAGE = "usage: [BENCH_TEAMS_STACK=<environment>] npm run bench   (no arguments; the teams' environment defaults to prod)";
+
+async function main(argv: string[]): Promise<void> {
+  expectPositionals(parseCommandLine(argv, {}, USAGE), [], USAGE);
+  const teamsStack = requireStack(
+    process.env.BENCH_TEAMS_STACK || "prod",
+    { environments: "all", shards: false, name: "BENCH_TEAMS_STACK" },
+    USAGE,
+  );
+  chartMirrorSetting(process.env, USAGE);
   await measure("warm-up", "local");
   const rows: Row[] = [];
   for (const stack of ENVIRONMENTS) rows.push(await measure(stack, stack));
@@ -64,7 +76,4 @@ async function main(): Promise<void> {
   console.log(table(rows));
 }
 
-main().catch((error: Error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+runCommand(() => main(process.argv.slice(2)));

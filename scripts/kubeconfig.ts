@@ -5,10 +5,15 @@
  *
  *   npm run --silent kubeconfig -- prod > ~/.kube/platform-prod && export KUBECONFIG=~/.kube/platform-prod
  */
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { parse, stringify } from "yaml";
-import { readStackConfig } from "../mock-engine";
-import { PROJECT_DIR } from "../config/committed-stacks";
+import { committedStackConfig, PROJECT_DIR } from "../config/committed-stacks";
+import { expectPositionals, parseCommandLine } from "./lib/args";
+import { Refused, runCommand } from "./lib/command";
+import { checkPulumiSettings } from "./lib/pulumi-cli";
+import { stackOutputs } from "./lib/stack-records";
+import { requireStack } from "./lib/stacks";
+
+const USAGE = "usage: npm run --silent kubeconfig -- <stack> > <file>";
 
 export interface SignInTarget {
   readonly stack: string;
@@ -54,26 +59,21 @@ export function personalKubeconfig(target: SignInTarget): string {
 /** The cluster entry of a kubeconfig, whatever its user section holds. */
 export function clusterEntry(kubeconfig: string): SignInTarget["cluster"] {
   const cluster = parse(kubeconfig)?.clusters?.[0]?.cluster;
-  if (!cluster?.server) throw new Error("the stack's kubeconfig output names no cluster server");
+  if (!cluster?.server) throw new Refused("the stack's kubeconfig output names no cluster server");
   return cluster;
 }
 
-async function main([stack]: string[]): Promise<void> {
-  if (!stack) throw new Error("usage: npm run kubeconfig -- <stack>");
-  const clientId = readStackConfig(stack)["platform:identity"]?.oidc?.clientId ?? "kubernetes";
-  const outputs = await (await LocalWorkspace.selectStack({ stackName: stack, workDir: PROJECT_DIR })).outputs();
-  const issuerUrl = outputs.signInIssuerUrl?.value;
-  if (!outputs.kubeconfig || !issuerUrl) {
-    throw new Error(
-      `stack "${stack}" has no kubeconfig or signInIssuerUrl output: people sign in through Dex only on the AWS environments`,
-    );
-  }
-  process.stdout.write(personalKubeconfig({ stack, cluster: clusterEntry(outputs.kubeconfig.value), issuerUrl, clientId }));
+async function main(argv: string[]): Promise<void> {
+  const [stack] = expectPositionals(parseCommandLine(argv, {}, USAGE), ["<stack>"], USAGE);
+  // People sign in through Dex on the AWS environments only; a shard's teams are on its environment's cluster.
+  requireStack(stack, { environments: "aws", shards: false }, USAGE);
+  checkPulumiSettings(stack, PROJECT_DIR, USAGE);
+  const clientId = committedStackConfig(stack)?.["platform:identity"]?.oidc?.clientId ?? "kubernetes";
+
+  const { kubeconfig, signInIssuerUrl } = await stackOutputs(stack, PROJECT_DIR);
+  if (typeof kubeconfig !== "string" || typeof signInIssuerUrl !== "string")
+    throw new Refused(`stack ${stack} has no kubeconfig or signInIssuerUrl output: deploy it first`);
+  process.stdout.write(personalKubeconfig({ stack, cluster: clusterEntry(kubeconfig), issuerUrl: signInIssuerUrl, clientId }));
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).catch((error: Error) => {
-    console.error(error.message);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCommand(() => main(process.argv.slice(2)));

@@ -1,8 +1,8 @@
 /**
  * `npm run upgrade-plan -- <stack> <minor>`: what bumping `platform:cluster.kubernetesVersion` to `<minor>` does,
- * before anyone does it. Checks the rules (one minor at a time; the environment that rehearses this one already
- * runs it), prints the order the engine applies the change in, every resource whose inputs change (add-on builds,
- * node groups, the autoscaler image), and verifies the stack at the target minor's API server (`npm run verify
+ * before anyone does it. Refuses any minor but the next; checks the rules (the environment that rehearses this one
+ * already runs it; no blue/green swap left open), prints the order the engine applies the change in, every resource
+ * whose inputs change (add-on builds, node groups, the autoscaler image), and verifies the stack at the target minor's API server (`npm run verify
  * -- <stack> --minor <minor>`): charts whose kubeVersion excludes it, objects whose API it no longer serves, and
  * the deprecations it warns about. See docs/upgrades.md.
  */
@@ -15,6 +15,10 @@ import { CHART_MIRROR_ENV } from "../lib/chart-mirror";
 import { ConfigError } from "../config/load";
 import { evaluateStack, readStackConfig, StackRun } from "../mock-engine";
 import { PROJECT_DIR } from "../config/committed-stacks";
+import { expectPositionals, given, parseCommandLine } from "./lib/args";
+import { runCommand, UsageError } from "./lib/command";
+import { chartMirrorSetting } from "./lib/settings";
+import { requireStack } from "./lib/stacks";
 import { changesBetween } from "./upgrade-plan/changes";
 import { swapsStillOpen, swapSteps } from "./upgrade-plan/pools";
 import { DEFAULT_MIRROR_DIR } from "./verify/mirror";
@@ -33,14 +37,26 @@ const ORDER = [
   "cluster autoscaler (helm.v4 Chart): the image of the new minor, which simulates that scheduler",
 ];
 
-async function main(argv: string[]): Promise<number> {
-  const [stack, target] = argv;
-  if (!stack || !/^1\.\d+$/.test(target ?? "")) throw new Error(USAGE);
+/** An EKS stack, and the one minor it can be upgraded to: EKS upgrades one minor at a time. */
+function parseArguments(argv: readonly string[]): { stack: string; current: string; target: string } {
+  const [stack, target] = expectPositionals(parseCommandLine(argv, {}, USAGE), ["<stack>", "<minor>"], USAGE);
+  requireStack(stack, { environments: "aws", shards: false }, USAGE);
   const current = committedMinor(stack);
-  if (!current) throw new Error(`${stack}: Pulumi.${stack}.yaml has no platform:cluster.kubernetesVersion (not an EKS stack)`);
+  if (!current) throw new UsageError(`${given("<stack>", stack)}: Pulumi.${stack}.yaml has no platform:cluster.kubernetesVersion`, USAGE);
+  const next = `1.${minorOf(current) + 1}`;
+  if (target !== next)
+    throw new UsageError(
+      `${given("<minor>", target)}: expected ${next}: ${stack} runs ${current}, and EKS upgrades one minor at a time`,
+      USAGE,
+    );
+  return { stack, current, target };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { stack, current, target } = parseArguments(argv);
+  process.env[CHART_MIRROR_ENV] ??= DEFAULT_MIRROR_DIR;
+  chartMirrorSetting(process.env, USAGE);
   const problems: string[] = [];
-  if (minorOf(target) !== minorOf(current) + 1)
-    problems.push(`${stack} runs ${current}; EKS upgrades one minor at a time: the next is 1.${minorOf(current) + 1}`);
   const rehearsal = REHEARSED_BY[stack];
   const rehearsed = rehearsal && committedMinor(rehearsal);
   if (rehearsed && minorOf(rehearsed) < minorOf(target))
@@ -52,14 +68,13 @@ async function main(argv: string[]): Promise<number> {
   console.log(
     problems.length
       ? `Refused:\n${problems.map((p) => `  - ${p}`).join("\n")}\n`
-      : "Rules: one minor; rehearsed first where required. OK\n",
+      : "Rules: rehearsed first where required; no blue/green swap left open. OK\n",
   );
   console.log(`Before the update: npm run backup -- ${stack} --wait   (the deploy workflow takes it for a version change)\n`);
   console.log(["Order:", ...ORDER.map((step, i) => `  ${i + 1}. ${step}`)].join("\n"), "\n");
   const swaps = swapSteps(config, target);
   if (swaps.length) console.log(["Blue/green pools (docs/upgrades.md):", ...swaps].join("\n"), "\n");
 
-  process.env[CHART_MIRROR_ENV] ??= DEFAULT_MIRROR_DIR;
   const before = await evaluateStack(stack);
   // The refusal above is reported; what the upgrade would change is shown all the same.
   assumeEveryEnvironmentRuns(target);
@@ -125,10 +140,4 @@ async function verifyAtMinor(stack: string, minor: string, run: StackRun): Promi
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(error.message);
-    process.exit(2);
-  },
-);
+runCommand(() => main(process.argv.slice(2)));
