@@ -2,22 +2,18 @@
  * `npm run --silent risky-change -- <preview.json>`: whether an update needs a backup first, read from
  * `pulumi preview --json`: it changes the EKS cluster's Kubernetes version (one-way: EKS versions do not go back),
  * or it replaces or deletes a protected or retained resource (stateful: volumes, buckets, Elasticsearch). Prints
- * the reasons, one per line, and exits 0 when a backup is due, 1 when not (the deploy workflow branches on it).
+ * the reasons, one per line, and exits 0 when a backup is due, 1 when not (the deploy workflow branches on it),
+ * 2 when the file is not a preview.
  */
-import * as fs from "fs";
+import { expectPositionals, given, jsonFile, parseCommandLine } from "./lib/args";
+import { runCommand, UsageError } from "./lib/command";
+import { PreviewJson } from "./lib/preview-json";
 
-interface PreviewStep {
-  readonly op: string;
-  readonly urn: string;
-  readonly oldState?: { type?: string; protect?: boolean; retainOnDelete?: boolean; inputs?: Record<string, unknown> };
-  readonly newState?: { type?: string; inputs?: Record<string, unknown> };
-  readonly diffReasons?: string[];
-}
-
+const USAGE = "usage: npm run --silent risky-change -- <output of pulumi preview --json>";
 const REPLACING = ["replace", "create-replacement", "delete-replaced", "delete"];
 const EKS_CLUSTER = "aws:eks/cluster:Cluster";
 
-export function backupReasons(preview: { steps?: PreviewStep[] }): string[] {
+export function backupReasons(preview: PreviewJson): string[] {
   return (preview.steps ?? []).flatMap((step) => {
     const type = step.newState?.type ?? step.oldState?.type;
     const name = step.urn.split("::").pop();
@@ -29,13 +25,23 @@ export function backupReasons(preview: { steps?: PreviewStep[] }): string[] {
   });
 }
 
-if (require.main === module) {
-  const [file] = process.argv.slice(2);
-  if (!file) {
-    console.error("usage: npm run --silent risky-change -- <output of pulumi preview --json>");
-    process.exit(2);
-  }
-  const reasons = backupReasons(JSON.parse(fs.readFileSync(file, "utf8")));
+async function main(argv: string[]): Promise<number> {
+  const [file] = expectPositionals(parseCommandLine(argv, {}, USAGE), ["<preview.json>"], USAGE);
+  const preview = jsonFile("<preview.json>", file, USAGE, "the output of `pulumi preview --json`") as PreviewJson;
+  const steps = preview?.steps;
+  const isPreview =
+    typeof preview === "object" &&
+    preview !== null &&
+    !Array.isArray(preview) &&
+    (steps === undefined || (Array.isArray(steps) && steps.every((step) => typeof step?.urn === "string" && typeof step.op === "string")));
+  if (!isPreview)
+    throw new UsageError(
+      `${given("<preview.json>", file)}: expected the output of \`pulumi preview --json\`, whose steps each have an op and a urn`,
+      USAGE,
+    );
+  const reasons = backupReasons(preview);
   for (const reason of reasons) console.log(reason);
-  process.exit(reasons.length > 0 ? 0 : 1);
+  return reasons.length > 0 ? 0 : 1;
 }
+
+if (require.main === module) runCommand(() => main(process.argv.slice(2)));

@@ -129,7 +129,7 @@ export function jsonFile(name: string, file: string, usage: string, what: string
   existingFile(name, file, usage, what);
   try {
     return JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new UsageError(`${given(name, file)}: expected ${what}, and it is not JSON (${(error as Error).message})`, usage);
+  } catch {
+    throw new UsageError(`${given(name, file)}: expected ${what}, and it is not JSON`, usage);
   }
 }
