@@ -50,7 +50,7 @@ function layer(files, above) {
   const patterns = [
     {
       regex: `^(\\.\\./)+(${above.join("|")})(/|$)`,
-      message: "a lower layer never imports a higher one (lib < config < components < stacks < scripts, test)",
+      message: "a lower layer never imports a higher one (lib < config < components < stacks < mock-engine < scripts, test)",
     },
   ];
   return { files: [files], rules: { "no-restricted-imports": ["error", { patterns }] } };
