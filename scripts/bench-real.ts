@@ -31,6 +31,8 @@ import { Sandbox, STACK } from "../test/e2e/support/sandbox";
 import { findToolchain, TOOLCHAIN_DIR } from "../test/e2e/support/toolchain";
 import { sampleCpu } from "./bench/cpu";
 import { BENCH_TEAMS_PER_SHARD, formatTable, StackTeams, syntheticTeam, teamLayout } from "./bench/teams";
+import { given, wholeNumber } from "./lib/args";
+import { Refused, runCommand, UsageError } from "./lib/command";
 
 /** What scripts/local-up.sh sets for the stack's updates (docs/scale.md: the crash story). */
 const LOCAL_UP_ENV = { PULUMI_SKIP_CHECKPOINTS: "true" };
@@ -46,6 +48,9 @@ interface Options {
   readonly pulumi: boolean;
 }
 
+const USAGE =
+  "usage: npm run bench:real -- --teams N [--per-shard N] [--policy] [--env KEY=VALUE]... [--no-delete] [--no-kubectl | --no-pulumi] [--keep]";
+
 function parseArgs(argv: string[]): Options {
   let teams = 10;
   let perShard = BENCH_TEAMS_PER_SHARD;
@@ -57,25 +62,24 @@ function parseArgs(argv: string[]): Options {
   const env: Record<string, string> = { ...LOCAL_UP_ENV };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === "--teams") teams = Number(argv[++i]);
-    else if (arg === "--per-shard") perShard = Number(argv[++i]);
+    const value = () => {
+      if (argv[i + 1] === undefined) throw new UsageError(`${arg} needs a value`, USAGE);
+      return argv[++i];
+    };
+    if (arg === "--teams") teams = wholeNumber("--teams", value(), USAGE, { min: 1 });
+    else if (arg === "--per-shard") perShard = wholeNumber("--per-shard", value(), USAGE, { min: 1, max: MAX_TEAMS_PER_STACK - 1 });
     else if (arg === "--policy") policy = true;
     else if (arg === "--keep") keep = true;
     else if (arg === "--no-delete") deleteAll = false;
     else if (arg === "--no-kubectl") kubectl = false;
     else if (arg === "--no-pulumi") pulumi = false;
     else if (arg === "--env") {
-      const [key, ...value] = (argv[++i] ?? "").split("=");
-      if (!key || value.length === 0) throw new Error(`--env needs KEY=VALUE, got ${JSON.stringify(argv[i])}`);
-      env[key] = value.join("=");
-    } else
-      throw new Error(
-        `unknown argument ${arg}; usage: npm run bench:real -- --teams N [--per-shard N] [--policy] [--env KEY=VALUE]... [--no-delete] [--no-kubectl | --no-pulumi] [--keep]`,
-      );
+      const [key, ...rest] = value().split("=");
+      if (!key || rest.length === 0) throw new UsageError(`${given("--env", argv[i])}: expected KEY=VALUE`, USAGE);
+      env[key] = rest.join("=");
+    } else throw new UsageError(`unknown argument ${JSON.stringify(arg)}`, USAGE);
   }
-  if (!Number.isInteger(teams) || teams < 1) throw new Error(`--teams must be a positive integer, got ${teams}`);
-  if (!Number.isInteger(perShard) || perShard < 1 || perShard >= MAX_TEAMS_PER_STACK)
-    throw new Error(`--per-shard must be from 1 to ${MAX_TEAMS_PER_STACK - 1}, got ${perShard}`);
+  if (!kubectl && !pulumi) throw new UsageError("--no-kubectl and --no-pulumi together leave nothing to measure: give one at most", USAGE);
   return { teams, perShard, policy, env, keep, delete: deleteAll, kubectl, pulumi };
 }
 
@@ -118,7 +122,8 @@ async function measureKubectl(forKubectl: Sandbox, manifestFile: string, options
 
 async function main(options: Options): Promise<void> {
   const toolchain = findToolchain();
-  if (!toolchain.ok) throw new Error(`the toolchain is incomplete (run bash scripts/toolchain.sh): ${toolchain.missing.join("; ")}`);
+  if (!toolchain.ok)
+    throw new Refused(`the toolchain is incomplete: ${toolchain.missing.join("; ")}; build it with \`bash scripts/toolchain.sh\``);
   const forKubectl = new Sandbox(toolchain.env);
   const sandbox = new Sandbox(toolchain.env);
   const seconds: Record<string, number> = {};
@@ -231,10 +236,4 @@ async function main(options: Options): Promise<void> {
   }
 }
 
-main(parseArgs(process.argv.slice(2))).then(
-  () => process.exit(0),
-  (error: Error) => {
-    console.error(error.message);
-    process.exit(1);
-  },
-);
+runCommand(() => main(parseArgs(process.argv.slice(2))));

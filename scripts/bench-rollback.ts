@@ -11,8 +11,10 @@ import * as os from "os";
 import * as path from "path";
 import { Sandbox, STACK } from "../test/e2e/support/sandbox";
 import { findToolchain } from "../test/e2e/support/toolchain";
+import { expectPositionals, oneOf, parseCommandLine, wholeNumber } from "./lib/args";
+import { Refused, runCommand } from "./lib/command";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const USAGE = "usage: [BENCH_ROUNDS=<n>] [BENCH_NPM_CI=0] [BENCH_KEEP=1] npm run bench:rollback   (no arguments)";
 const TEAM = "gamma";
 
 interface Row {
@@ -47,9 +49,14 @@ async function timedRollback(sandbox: Sandbox, round: string, addSeconds: number
   };
 }
 
-async function main(): Promise<void> {
+async function main(argv: string[]): Promise<void> {
+  expectPositionals(parseCommandLine(argv, {}, USAGE), [], USAGE);
+  const rounds = wholeNumber("BENCH_ROUNDS", process.env.BENCH_ROUNDS ?? "3", USAGE, { min: 1 });
+  const npmCiRound = oneOf("BENCH_NPM_CI", process.env.BENCH_NPM_CI ?? "1", ["0", "1"], USAGE) === "1";
+  const keep = oneOf("BENCH_KEEP", process.env.BENCH_KEEP ?? "0", ["0", "1"], USAGE) === "1";
   const toolchain = findToolchain();
-  if (!toolchain.ok) throw new Error(`the toolchain is incomplete (run scripts/toolchain.sh): ${toolchain.missing.join("; ")}`);
+  if (!toolchain.ok)
+    throw new Refused(`the toolchain is incomplete: ${toolchain.missing.join("; ")}; build it with \`bash scripts/toolchain.sh\``);
   const sandbox = new Sandbox(toolchain.env);
   const rows: Row[] = [];
   try {
@@ -66,18 +73,18 @@ async function main(): Promise<void> {
       ),
     );
     sandbox.commit(`add team ${TEAM}`);
-    for (let round = 1; round <= ROUNDS; round++) {
+    for (let round = 1; round <= rounds; round++) {
       const added = await sandbox.pulumi(["up", "--yes", "--message", `add team ${TEAM} (round ${round})`]);
       rows.push(await timedRollback(sandbox, String(round), added.seconds));
     }
-    if (process.env.BENCH_NPM_CI !== "0") {
+    if (npmCiRound) {
       fs.appendFileSync(path.join(sandbox.projectDir, "package-lock.json"), "\n");
       sandbox.commit("a lockfile that differs from version 1's");
       const added = await sandbox.pulumi(["up", "--yes", "--message", `add team ${TEAM} (npm ci round)`]);
       rows.push(await timedRollback(sandbox, "lockfile changed", added.seconds));
     }
   } finally {
-    await sandbox.cleanUp(process.env.BENCH_KEEP === "1");
+    await sandbox.cleanUp(keep);
   }
   const header = [
     "round",
@@ -110,7 +117,4 @@ async function main(): Promise<void> {
   console.log([format(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(format)].join("\n"));
 }
 
-main().catch((error: Error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+runCommand(() => main(process.argv.slice(2)));
