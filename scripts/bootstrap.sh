@@ -9,8 +9,9 @@
 # --yes      passes --yes to `pulumi up` (otherwise each update shows its preview and asks).
 #
 # Environment:
-#   PULUMI_CONFIG_PASSPHRASE  required: the bootstrap stacks use the passphrase secrets provider (they hold no
-#                             secret; the CLI needs a provider all the same). Keep it in the operators' vault.
+#   PULUMI_CONFIG_PASSPHRASE  required (or PULUMI_CONFIG_PASSPHRASE_FILE, a file holding it): the bootstrap stacks use
+#                             the passphrase secrets provider (they hold no secret; the CLI needs a provider all the
+#                             same). Keep it in the operators' vault.
 #   BOOTSTRAP_LOCAL_STATE     the local backend directory; default ~/.pulumi-bootstrap/k8s-platform.
 #   BOOTSTRAP_STATE_PROFILE   AWS profile of the admin account for the bucket; default: the admin bootstrap
 #                             stack's k8s-platform-bootstrap:awsProfile.
@@ -23,20 +24,47 @@ PROJECT="k8s-platform-bootstrap"
 LOCAL_STATE="${BOOTSTRAP_LOCAL_STATE:-$HOME/.pulumi-bootstrap/k8s-platform}"
 DRY_RUN=0
 UP_FLAGS=()
+USAGE="usage: scripts/bootstrap.sh [--dry-run] [--yes]"
+# What was given, what is expected, how to go on; exit 2, nothing started.
+refuse() {
+  printf 'Refused: %s\n%s\n' "$1" "$USAGE" >&2
+  exit 2
+}
 for arg in "$@"; do
   case "$arg" in
     --dry-run) DRY_RUN=1 ;;
     --yes) UP_FLAGS+=(--yes) ;;
-    *) echo "usage: scripts/bootstrap.sh [--dry-run] [--yes]" >&2; exit 2 ;;
+    *) refuse "unknown argument \"$arg\": expected --dry-run or --yes" ;;
   esac
 done
+
+[ -d "$ROOT/node_modules/yaml" ] && [ -d "$ROOT/node_modules/@pulumi/aws" ] || refuse "$ROOT/node_modules is not installed: run npm ci in $ROOT first"
+if [ -e "$LOCAL_STATE" ] && [ ! -d "$LOCAL_STATE" ]; then
+  refuse "BOOTSTRAP_LOCAL_STATE = \"$LOCAL_STATE\": expected a directory for the local backend, and it is a file"
+fi
+if [ "$DRY_RUN" = 0 ]; then
+  if [ -z "${PULUMI_CONFIG_PASSPHRASE+set}" ]; then
+    if [ -n "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ] && [ ! -f "$PULUMI_CONFIG_PASSPHRASE_FILE" ]; then
+      refuse "PULUMI_CONFIG_PASSPHRASE_FILE = \"$PULUMI_CONFIG_PASSPHRASE_FILE\": expected a file holding the bootstrap stacks' passphrase, and there is no such file"
+    fi
+    [ -n "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ] ||
+      refuse "neither PULUMI_CONFIG_PASSPHRASE nor PULUMI_CONFIG_PASSPHRASE_FILE is set: expected the bootstrap stacks' passphrase (from the operators' vault) in one of them"
+  fi
+  command -v pulumi >/dev/null ||
+    refuse "the pulumi CLI is not on PATH: install it from https://www.pulumi.com/docs/install/, or here \`bash scripts/toolchain.sh && source .toolchain/env.sh\`"
+fi
 
 # admin first: its bootstrap creates the bucket and the keys the spokes' bootstraps refer to.
 mapfile -t STACKS < <(cd "$ROOT" && node -e '
   const { parse } = require("yaml");
-  const admin = parse(require("fs").readFileSync("Pulumi.admin.yaml", "utf8")).config["platform:admin"];
-  console.log(["admin", ...admin.spokes.map((spoke) => spoke.name)].join("\n"));
+  const spokes = parse(require("fs").readFileSync("Pulumi.admin.yaml", "utf8"))?.config?.["platform:admin"]?.spokes;
+  if (!Array.isArray(spokes)) {
+    console.error("Refused: Pulumi.admin.yaml has no platform:admin.spokes: expected the environments admin serves");
+    process.exit(2);
+  }
+  console.log(["admin", ...spokes.map((spoke) => spoke.name)].join("\n"));
 ')
+[ "${#STACKS[@]}" -gt 0 ] || exit 2
 
 run() {
   echo "+ $*"
@@ -55,11 +83,6 @@ value_of() {
   if [ "$DRY_RUN" = 1 ]; then echo "$placeholder"; else "$@"; fi
 }
 
-if [ "$DRY_RUN" = 0 ]; then
-  : "${PULUMI_CONFIG_PASSPHRASE:?set PULUMI_CONFIG_PASSPHRASE: the passphrase of the bootstrap stacks}"
-  command -v pulumi >/dev/null || { echo "pulumi CLI not found on PATH" >&2; exit 1; }
-  [ -d "$ROOT/node_modules/@pulumi/aws" ] || { echo "run npm ci in $ROOT first" >&2; exit 1; }
-fi
 cd "$PROJECT_DIR"
 
 echo "== 1/2: bootstrap ${STACKS[*]} with the state in file://$LOCAL_STATE"

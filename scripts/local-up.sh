@@ -23,6 +23,13 @@ TC="$ROOT/.toolchain"
 STACK=local
 say() { printf '[local-up] %s\n' "$*" >&2; }
 
+USAGE="usage: npm run local:up -- [--current-context [--yes]] [-- <pulumi up arguments>]"
+# A usage error: what was given, what is expected, the usage line; exit 2, nothing started.
+refuse() {
+  printf '[local-up] Refused: %s\n%s\n' "$1" "$USAGE" >&2
+  exit 2
+}
+
 TARGET=throwaway
 YES=0
 UP_ARGS=()
@@ -32,10 +39,18 @@ while (($#)); do
     --yes | -y) YES=1 ;;
     --) shift; UP_ARGS=("$@"); break ;;
     -h | --help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) say "unknown argument $1 (see --help)"; exit 2 ;;
+    *) refuse "unknown argument \"$1\": expected --current-context, --yes, --help, or -- before pulumi up's own" ;;
   esac
   shift
 done
+if [[ $TARGET == current-context ]]; then
+  # The kubeconfig kubectl reads first, checked before the toolchain is built.
+  if [[ -n ${KUBECONFIG:-} ]]; then
+    [[ -f ${KUBECONFIG%%:*} ]] || refuse "KUBECONFIG = \"$KUBECONFIG\": expected a kubeconfig file as its first entry, and there is no such file"
+  else
+    [[ -f $HOME/.kube/config ]] || refuse "$HOME/.kube/config (KUBECONFIG is not set): expected a kubeconfig file, and there is no such file"
+  fi
+fi
 # Separate state per target: a stack moved between clusters would replace (delete) every object.
 STATE="$TC/state/$TARGET"
 WORK="$TC/local/$TARGET"
