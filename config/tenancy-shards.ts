@@ -51,25 +51,43 @@ interface TeamLike {
   readonly namespaces?: readonly string[];
 }
 
+/** The environment's stacks with a file in this checkout: its own, then its shards. */
+export function stacksOfEnvironment(environment: string, projectDir = PROJECT_DIR): string[] {
+  return [environment, ...committedShards(environment, projectDir)];
+}
+
 /**
- * A stack's teams against those of every other stack of its environment (its own stack and its shards, as
- * committed): a team, or a namespace, in two stacks would be two owners of one object.
+ * Which stack of the environment lists each team and each team namespace, as committed, leaving out `stack`: the
+ * one map of owners the config rules and the deploy's plan both read.
  */
-export function teamsOwnedElsewhere(environment: string, stack: string, teams: readonly TeamLike[], projectDir = PROJECT_DIR): Violation[] {
-  const owners = new Map<string, string>();
-  for (const other of [environment, ...committedShards(environment, projectDir)]) {
+export function ownersElsewhere(
+  environment: string,
+  stack: string,
+  projectDir = PROJECT_DIR,
+): { teams: Map<string, string>; namespaces: Map<string, string> } {
+  const owners = { teams: new Map<string, string>(), namespaces: new Map<string, string>() };
+  for (const other of stacksOfEnvironment(environment, projectDir)) {
     if (other === stack) continue;
     const committed = committedStackConfig(other, projectDir)?.["platform:teams"];
     if (!Array.isArray(committed)) continue;
     for (const team of committed as TeamLike[]) {
       if (typeof team?.name !== "string") continue;
-      owners.set(`team ${team.name}`, other);
-      for (const namespace of teamNamespaces(team)) owners.set(`namespace ${namespace}`, other);
+      owners.teams.set(team.name, other);
+      for (const namespace of teamNamespaces(team)) owners.namespaces.set(namespace, other);
     }
   }
+  return owners;
+}
+
+/**
+ * A stack's teams against those of every other stack of its environment (its own stack and its shards, as
+ * committed): a team, or a namespace, in two stacks would be two owners of one object.
+ */
+export function teamsOwnedElsewhere(environment: string, stack: string, teams: readonly TeamLike[], projectDir = PROJECT_DIR): Violation[] {
+  const owners = ownersElsewhere(environment, stack, projectDir);
   const violations: Violation[] = [];
   teams.forEach((team, t) => {
-    const elsewhere = owners.get(`team ${team.name}`);
+    const elsewhere = owners.teams.get(team.name);
     if (elsewhere) {
       violations.push({
         path: `teams[${t}].name`,
@@ -78,7 +96,7 @@ export function teamsOwnedElsewhere(environment: string, stack: string, teams: r
       return;
     }
     teamNamespaces(team).forEach((namespace, n) => {
-      const owner = owners.get(`namespace ${namespace}`);
+      const owner = owners.namespaces.get(namespace);
       const path = team.namespaces ? `teams[${t}].namespaces[${n}]` : `teams[${t}].name`;
       if (owner)
         violations.push({

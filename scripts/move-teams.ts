@@ -14,7 +14,7 @@
  * environment's deploy role (the bootstrap's operator access) from a machine that reaches its API endpoint.
  */
 import { committedStackConfig } from "../config/committed-stacks";
-import { committedShards, environmentOf } from "../config/tenancy-shards";
+import { environmentOf, stacksOfEnvironment } from "../config/tenancy-shards";
 import { teamsInState } from "./deploy-plan/plan";
 import { given, parseCommandLine, expectPositionals } from "./lib/args";
 import { Refused, runCommand, UsageError } from "./lib/command";
@@ -41,7 +41,7 @@ function parseArguments(argv: readonly string[]): Move {
   const [to] = expectPositionals(line, ["<to-stack>"], USAGE);
   requireStack(to, { environments: "all", shards: true, name: "<to-stack>" }, USAGE);
   const environment = environmentOf(to);
-  const stacks = [environment, ...committedShards(environment, PROJECT_DIR)];
+  const stacks = stacksOfEnvironment(environment, PROJECT_DIR);
   const from = line.value("--from");
   if (from === undefined && to === environment)
     throw new UsageError(

@@ -7,8 +7,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { committedStackConfig } from "../../config/committed-stacks";
-import { committedShards, environmentOf } from "../../config/tenancy-shards";
+import { environmentOf, ownersElsewhere, stacksOfEnvironment } from "../../config/tenancy-shards";
 import { Refused } from "../lib/command";
 import { policyArgs } from "../lib/policy-pack";
 import { changingSteps, PreviewJson, resourceOf, UNCHANGED_OPS } from "../lib/preview-json";
@@ -108,12 +107,6 @@ function moveCommand(to: string, from: string): string {
   return `\`npm run move-teams -- ${to} --from ${from} --yes\``;
 }
 
-/** The environment's other stacks with a committed file: its own stack and its shards. */
-function otherStacksOf(stack: string, projectDir: string): string[] {
-  const environment = environmentOf(stack);
-  return [environment, ...committedShards(environment, projectDir)].filter((other) => other !== stack);
-}
-
 const TEAM_TYPE = "platform:tenancy:Team";
 
 /** The Team components in a stack's state (`pulumi stack export`): team name → URN. */
@@ -137,11 +130,7 @@ export function teamsLeftBehind(
   steps: { op: string; urn: string }[],
   projectDir: string,
 ): { team: string; owner: string }[] {
-  const ownerOf = new Map<string, string>();
-  for (const other of otherStacksOf(stack, projectDir)) {
-    for (const team of (committedStackConfig(other, projectDir)?.["platform:teams"] ?? []) as { name: string }[])
-      ownerOf.set(team.name, other);
-  }
+  const ownerOf = ownersElsewhere(environmentOf(stack), stack, projectDir).teams;
   return teamsOf(steps, "delete")
     .filter((team) => ownerOf.has(team))
     .map((team) => ({ team, owner: ownerOf.get(team)! }));
@@ -162,7 +151,7 @@ export async function teamsHeldElsewhere(
   const created = teamsOf(steps, "create");
   if (created.length === 0) return [];
   const held: { team: string; owner: string }[] = [];
-  for (const other of otherStacksOf(stack, projectDir)) {
+  for (const other of stacksOfEnvironment(environmentOf(stack), projectDir).filter((other) => other !== stack)) {
     const exported = await deps.pulumi(["stack", "export", "--stack", other]).catch((error: Error) => {
       // A shard whose file is committed before its stack is created holds nothing yet.
       if (/no stack named/.test(error.message)) return undefined;
