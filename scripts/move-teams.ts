@@ -95,7 +95,7 @@ async function requireDeployedStack(stack: string): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   const { from, to, yes } = parseArguments(argv);
-  for (const stack of [to, from]) checkShardFile(stack, PROJECT_DIR);
+  for (const stack of [to, from]) checkShardFile(stack, USAGE, PROJECT_DIR);
   const policy = policyArgs(to, PROJECT_DIR);
   for (const stack of [from, to]) checkPulumiSettings(stack, PROJECT_DIR, USAGE);
   const teams = ((committedStackConfig(to, PROJECT_DIR)?.["platform:teams"] ?? []) as { name: string }[]).map((team) => team.name);

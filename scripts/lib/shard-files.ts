@@ -6,13 +6,13 @@
 import { committedStackConfig, PROJECT_DIR } from "../../config/committed-stacks";
 import { ConfigError, loadShardConfig } from "../../config/load";
 import { parseShardStack } from "../../config/tenancy-shards";
-import { Refused } from "./command";
+import { UsageError } from "./command";
 
 /** Refuses a shard whose committed file the program would refuse; other stacks pass. */
-export function checkShardFile(stack: string, projectDir = PROJECT_DIR): void {
+export function checkShardFile(stack: string, usage: string, projectDir = PROJECT_DIR): void {
   if (!parseShardStack(stack)) return;
   const config = committedStackConfig(stack, projectDir);
-  if (!config) throw new Refused(`this checkout has no Pulumi.${stack}.yaml`);
+  if (!config) throw new UsageError(`this checkout has no Pulumi.${stack}.yaml`, usage);
   // As the engine hands config to a program: every value a string, objects as JSON, `secure:` values secret.
   const raw = Object.fromEntries(
     Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
@@ -21,7 +21,7 @@ export function checkShardFile(stack: string, projectDir = PROJECT_DIR): void {
   try {
     loadShardConfig(stack, raw, secret);
   } catch (error) {
-    if (error instanceof ConfigError) throw new Refused(error.message);
+    if (error instanceof ConfigError) throw new UsageError(error.message, usage);
     throw error;
   }
 }
