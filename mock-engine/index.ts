@@ -9,7 +9,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { committedStackConfig } from "../config/committed-stacks";
-import { bookkeepingAwareFormatter } from "../lib/stack-traces";
+import { bookkeepingAwareFormatter, trackPromisesWithoutFrames } from "../lib/stack-traces";
 import { defaultHubOutputs, mockCall, mockResourceState } from "./provider-answers";
 import { AliasSpec, RegisterResourceRequest, sdkInternals } from "./sdk-internals";
 
@@ -117,6 +117,7 @@ export async function evaluateStack(stack: string, options: RunOptions = {}): Pr
   const { stackTraceLimit, prepareStackTrace } = Error;
   Error.stackTraceLimit = 10;
   Error.prepareStackTrace = bookkeepingAwareFormatter();
+  trackPromisesWithoutFrames();
   try {
     return await runProgram(stack, options);
   } finally {
