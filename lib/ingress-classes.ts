@@ -16,3 +16,11 @@ export const INGRESS_CLASSES = {
 
 /** On the namespaces of a team granted public exposure; the public class's params select on it. */
 export const PUBLIC_INGRESS_LABEL = `${LABEL_PREFIX}/public-ingress`;
+
+/**
+ * The AWS Load Balancer Controller's class for NLBs (its docs, guide/service/nlb.md, "With LoadBalancerClass"): a
+ * Service naming it is the controller's alone; the cloud provider's built-in service controller skips any Service
+ * with a class. Left unset, the class comes from the controller's Service webhook, whose failure policy is Ignore:
+ * a Service created while the controller is not ready goes to the built-in controller (a Classic Load Balancer).
+ */
+export const NLB_LOAD_BALANCER_CLASS = "service.k8s.aws/nlb";

@@ -1,3 +1,4 @@
+import { NLB_LOAD_BALANCER_CLASS } from "../../lib/ingress-classes";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -27,14 +28,6 @@ export interface PublicEndpoint {
 
 /** NLB TLS policy: TLS 1.2 and 1.3 only. */
 const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-
-/**
- * The AWS Load Balancer Controller's class for NLBs (its docs, guide/service/nlb.md, "With LoadBalancerClass"): a
- * Service naming it is the controller's alone; the cloud provider's built-in service controller skips any Service
- * with a class. Left unset, the class came from the controller's Service webhook, whose failure policy is Ignore:
- * a Service created before the controller was ready went to the built-in controller, with other annotations.
- */
-export const NLB_LOAD_BALANCER_CLASS = "service.k8s.aws/nlb";
 
 /**
  * An internet-facing HTTPS endpoint without an ingress controller: a `LoadBalancer` Service becomes an NLB built by

@@ -49,7 +49,8 @@ export interface ElasticsearchSettings {
 }
 
 interface ZoneAwareness {
-  readonly annotations: Record<string, string>;
+  /** None rather than an empty map: the API server drops an empty one, and every later preview would show it added. */
+  readonly annotations?: Record<string, string>;
   readonly config: Record<string, string>;
   readonly env: k8s.types.input.core.v1.EnvVar[];
   readonly topologySpreadConstraints: k8s.types.input.core.v1.TopologySpreadConstraint[];
@@ -57,7 +58,7 @@ interface ZoneAwareness {
 
 /** Zone awareness: spread nodes over zones and tell Elasticsearch each node's zone, so a shard's copies never share one. */
 function zoneAwareness(nodes: number): ZoneAwareness {
-  if (nodes === 1) return { annotations: {}, config: {}, env: [], topologySpreadConstraints: [] };
+  if (nodes === 1) return { config: {}, env: [], topologySpreadConstraints: [] };
   return {
     // ECK copies these node labels onto the pods as annotations (exposed through the downward API below).
     annotations: { "eck.k8s.elastic.co/downward-node-labels": ZONE_LABEL },

@@ -129,7 +129,12 @@ export class Logging extends pulumi.ComponentResource {
       {
         apiVersion: "elasticsearch.k8s.elastic.co/v1",
         kind: "Elasticsearch",
-        metadata: { name: ELASTICSEARCH_NAME, namespace: LOGGING_NAMESPACE, labels, annotations: es.annotations },
+        metadata: {
+          name: ELASTICSEARCH_NAME,
+          namespace: LOGGING_NAMESPACE,
+          labels,
+          ...(es.annotations && { annotations: es.annotations }),
+        },
         spec: es.spec,
       },
       { ...childOpts, dependsOn: [operator, roles, fluentBitUser, viewerUser], protect: args.protect },

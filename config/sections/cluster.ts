@@ -44,6 +44,11 @@ export const nodePoolSchema = z
       .default(1),
     /** Kubernetes labels of the pool's nodes (also the autoscaler's node-template tags). */
     labels: z.record(nodeLabelKey, nodeLabelValue).default({}),
+    /**
+     * Teams' pods may tolerate this pool's taints, to choose it (spot capacity, say). Otherwise a pool's taints are
+     * the platform's, and admission refuses a team's pod that tolerates them (components/tenancy/admission).
+     */
+    openToTeams: z.boolean().default(false),
     /** One taint per key: the autoscaler's node-template tag is named after the key alone. */
     taints: z
       .array(taint)

@@ -15,6 +15,7 @@ import { PIPELINE_READERS_GROUP } from "../../components/pipeline-access";
 import { collect } from "../../scripts/verify/collect";
 import { DEFAULT_MIRROR_DIR } from "../../scripts/verify/mirror";
 import { CHART_MIRROR_ENV } from "../../lib/chart-mirror";
+import { TEAM_LABEL } from "../../lib/naming";
 import { CHARTS } from "../../lib/versions";
 import { evaluateStack } from "../../mock-engine";
 import { installChartCrds } from "./support/chart-crds";
@@ -75,7 +76,10 @@ const runSuite = toolchain.ok || inCi();
     // kube-prometheus-stack's cert-manager Certificates): the released provider renders them before those CRDs exist
     // (pulumi-kubernetes#4400, 4.32.0), the toolchain's build of 4.25.0 code cannot (toolchain/README.md), so their CRDs
     // are there first.
-    await installChartCrds(sandbox, [CHARTS.runnerController, CHARTS.certManager]);
+    await installChartCrds(sandbox, [
+      CHARTS.runnerController,
+      { ...CHARTS.certManager, release: { name: "cert-manager", namespace: "cert-manager" } },
+    ]);
 
     process.env[CHART_MIRROR_ENV] = DEFAULT_MIRROR_DIR;
     const { objects, charts } = collect(await evaluateStack(STACK));
@@ -124,6 +128,29 @@ const runSuite = toolchain.ok || inCi();
     const preview = await pulumi("previewer", ["preview", "--expect-no-changes", "--diff"]);
     expect({ code: preview.code, output: output(preview).slice(-4000) }).toMatchObject({ code: 0 });
   });
+
+  step(
+    "the environment's admission as deployed: a team's LoadBalancer Service must name the load balancer controller's class",
+    5 * MINUTE,
+    async () => {
+      // Only an AWS environment, where the controller runs, holds this rule (local has none): a team namespace of its own.
+      await sandbox.kubectl(["create", "namespace", "team-check"]);
+      await sandbox.kubectl(["label", "namespace", "team-check", `${TEAM_LABEL}=check`]);
+      const service = (spec: object) =>
+        sandbox.writeFile(`service-${Date.now()}.json`, {
+          apiVersion: "v1",
+          kind: "Service",
+          metadata: { name: "web", namespace: "team-check" },
+          spec: { type: "LoadBalancer", selector: { app: "web" }, ports: [{ port: 443 }], ...spec },
+        });
+      const unclassed = await sandbox.kubectl(["apply", "--dry-run=server", "-f", service({})], { allowFailure: true });
+      expect(unclassed.code).not.toBe(0);
+      expect(unclassed.stderr).toMatch(
+        /ValidatingAdmissionPolicy 'team-namespaces-services' with binding 'team-namespaces-services' denied request: a LoadBalancer Service in a team namespace takes spec\.loadBalancerClass: service\.k8s\.aws\/nlb/,
+      );
+      await sandbox.kubectl(["apply", "--dry-run=server", "-f", service({ loadBalancerClass: "service.k8s.aws/nlb" })]);
+    },
+  );
 
   step("without the platform's bindings it still fails on the lookup, whatever is deployed", 10 * MINUTE, async () => {
     const preview = await pulumi("view-policy-only", ["preview"]);

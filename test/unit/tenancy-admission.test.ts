@@ -59,10 +59,11 @@ describe.each([...ENVIRONMENTS])("%s", (stack) => {
     expect(ingresses).toContain(JSON.stringify(`variables.team + ".${stack}.${config["platform:environment"].domain}"`).slice(1, -1));
   });
 
-  test("no team pod tolerates a taint of the environment's node pools, CriticalAddonsOnly or a retiring generation's", () => {
+  test("no team pod tolerates a taint of the environment's node pools (but those open to teams), CriticalAddonsOnly or a retiring generation's", () => {
     const config = readStackConfig(stack);
-    const pools: { taints?: { key: string }[] }[] = config["platform:cluster"].nodePools ?? [];
-    const taints = [CRITICAL_ADDONS_ONLY, RETIRING_TAINT, ...pools.flatMap((p) => (p.taints ?? []).map((t) => t.key))];
+    const pools: { taints?: { key: string }[]; openToTeams?: boolean }[] = config["platform:cluster"].nodePools ?? [];
+    const platformPools = pools.filter((p) => !p.openToTeams);
+    const taints = [CRITICAL_ADDONS_ONLY, RETIRING_TAINT, ...platformPools.flatMap((p) => (p.taints ?? []).map((t) => t.key))];
     const scheduling = policyOf(runs[stack], "team-namespaces-scheduling");
     const platformTaints = scheduling.spec.variables.find((v: any) => v.name === "platformTaints").expression;
     expect(JSON.parse(/in (\[[^\]]*\])/.exec(platformTaints)![1]).sort()).toEqual([...new Set(taints)].sort());
@@ -108,6 +109,23 @@ test("a team granted public ingress carries PUBLIC_INGRESS_LABEL on each of its 
     run.ofType("kubernetes:core/v1:Namespace").map((n) => [n.inputs.metadata.name, n.inputs.metadata.labels[PUBLIC_INGRESS_LABEL]]),
   );
   expect(labelled).toEqual({ alpha: undefined, beta: "true", "beta-jobs": "true" });
+});
+
+test("where the load balancer controller runs, a team's LoadBalancer Service must name its class; on an existing cluster it need not", () => {
+  for (const stack of ENVIRONMENTS) {
+    const services = expressions(policyOf(runs[stack], "team-namespaces-services"));
+    const required = services.includes('object.spec.?loadBalancerClass.orValue(\\\"\\\") == \\\"service.k8s.aws/nlb\\\"');
+    expect({ stack, required }).toEqual({ stack, required: stack !== "local" });
+  }
+});
+
+test("prod's and stage's spot pools are open to teams: their pods may choose spot by tolerating its taint", () => {
+  for (const stack of ["prod", "stage"] as const) {
+    const scheduling = policyOf(runs[stack], "team-namespaces-scheduling");
+    const platformTaints = scheduling.spec.variables.find((v: any) => v.name === "platformTaints").expression;
+    expect(platformTaints).not.toContain("platform.example.io/spot");
+    expect(platformTaints).toContain(CRITICAL_ADDONS_ONLY);
+  }
 });
 
 test("no team role can create CertificateRequests, whose names admission cannot read (in a CSR)", () => {

@@ -15,6 +15,8 @@ export interface AdmissionContext {
   readonly platformTaintKeys: readonly string[];
   /** The ClusterIssuers a team's Certificate may name. */
   readonly teamIssuers: readonly string[];
+  /** Where the AWS Load Balancer Controller builds load balancers: the class every LoadBalancer Service must name. */
+  readonly loadBalancerClass?: string;
 }
 
 export interface ResourceRule {

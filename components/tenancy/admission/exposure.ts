@@ -10,6 +10,7 @@
  */
 import { INGRESS_CLASSES } from "../../../lib/ingress-classes";
 import {
+  Validation,
   annotatedHostnamesAreTheTeams,
   foreignAnnotatedHostnames,
   inTeamDomain,
@@ -132,6 +133,23 @@ export function teamServices(context: AdmissionContext): TeamAdmissionPolicy {
           `which team " + variables.team + " has not: leave the scheme out (internal)"`,
       },
       annotatedHostnamesAreTheTeams,
+      ...(context.loadBalancerClass ? [loadBalancerClassIs(context.loadBalancerClass)] : []),
     ],
+  };
+}
+
+/**
+ * A LoadBalancer Service without the controller's class goes to the cloud provider's built-in controller, which builds
+ * an internet-facing Classic Load Balancer past every scheme check above: when the controller's Service webhook (which
+ * sets the class, failure policy Ignore) is not ready, or for a Service labelled as the controller itself, which its
+ * chart exempts from that webhook.
+ */
+function loadBalancerClassIs(loadBalancerClass: string): Validation {
+  return {
+    expression: `object.spec.?type.orValue("") != "LoadBalancer" || object.spec.?loadBalancerClass.orValue("") == "${loadBalancerClass}"`,
+    message:
+      `a LoadBalancer Service in a team namespace takes spec.loadBalancerClass: ${loadBalancerClass} (the AWS Load Balancer ` +
+      "Controller's, which sets it unless its webhook is down): without it the cluster's built-in controller would build an " +
+      "internet-facing Classic Load Balancer; set it, or retry once the controller is ready",
   };
 }

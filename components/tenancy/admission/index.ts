@@ -1,6 +1,7 @@
 /** The ValidatingAdmissionPolicies of team namespaces, in the order TenancyGuardrails creates them, and what they are built from. */
 import type { PlatformConfig } from "../../../config/schema";
 import { ISSUERS } from "../../../config/sections/services";
+import { NLB_LOAD_BALANCER_CLASS } from "../../../lib/ingress-classes";
 import { RETIRING_TAINT } from "../../cluster/node-generations";
 import { AdmissionContext, TeamAdmissionPolicy } from "./cel";
 import { teamCertificates } from "./certificates";
@@ -23,7 +24,7 @@ export function teamAdmissionPolicies(context: AdmissionContext): TeamAdmissionP
 }
 
 /**
- * From the environment's config: the taints of its node pools (and of a retiring generation), and the issuers
+ * From the environment's config: the taints of its node pools not open to teams (and of a retiring generation), and the issuers
  * teams may use. Where the platform installs cert-manager, those it configures. On an existing cluster the platform
  * knows none, and a team's manifests name the platform's issuers as they would elsewhere (config/sections/services.ts
  * ISSUERS); the self-signed chain's bootstrap issuer is never one of them.
@@ -32,7 +33,15 @@ export function teamAdmissionOf(config: Pick<PlatformConfig, "cluster" | "servic
   const pools = config.cluster.mode === "eks" ? config.cluster.nodePools : [];
   const { certManager } = config.services;
   return {
-    platformTaintKeys: [...new Set([CRITICAL_ADDONS_ONLY, RETIRING_TAINT, ...pools.flatMap((pool) => pool.taints.map((t) => t.key))])],
+    platformTaintKeys: [
+      ...new Set([
+        CRITICAL_ADDONS_ONLY,
+        RETIRING_TAINT,
+        ...pools.filter((pool) => !pool.openToTeams).flatMap((pool) => pool.taints.map((t) => t.key)),
+      ]),
+    ],
     teamIssuers: certManager.enabled ? [...certManager.issuers] : [...ISSUERS],
+    // The load balancer controller comes with cert-manager on EKS (stacks/aws-cluster.ts).
+    ...(config.cluster.mode === "eks" && certManager.enabled ? { loadBalancerClass: NLB_LOAD_BALANCER_CLASS } : {}),
   };
 }
