@@ -8,9 +8,11 @@
  * of that cluster changes. Charts come from `--mirror`, else PLATFORM_CHART_MIRROR (set but empty: each chart's
  * upstream repository), else ../shared/charts. helm, kubectl and the control plane's programs come from
  * TOOLCHAIN_BIN, else .toolchain/bin, else PATH (scripts/verify/tools.ts). `--markdown` also writes the report as
- * Markdown, for a pull request comment. Exits non-zero when a chart fails to render, an object is refused, a
- * workload's pods would break its namespace's Pod Security level, or a mandatory policy is violated. See
- * docs/verify.md.
+ * Markdown, for a pull request comment. `--images` also resolves every image the stack runs to its digest, and
+ * checks its EKS add-on builds (scripts/verify/images-check.ts). Exits non-zero when a chart fails to render, an
+ * object is refused, a workload's pods would break its namespace's Pod Security level, a mandatory policy is
+ * violated, or, with `--images`, an image or build does not resolve or could not be checked (unless
+ * `--images-unchecked-ok`). See docs/verify.md.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -20,11 +22,13 @@ import { CHART_MIRROR_ENV } from "../lib/chart-mirror";
 import { PROJECT_DIR } from "../config/committed-stacks";
 import { DEFAULT_MIRROR_DIR } from "./verify/mirror";
 import { formatMarkdown, formatReport, objectName, Report } from "./verify/report";
+import { withImages } from "./verify/images-check";
+import { UNCHECKED_OK_OPTION } from "./verify/images-report";
 import { verifyStack } from "./verify/run";
 import { checkTools, requiredTools, withTools } from "./verify/tools";
 
 const USAGE =
-  "usage: npm run verify -- <stack> [--minor <x.y>] [--current-context] [--mirror <dir|url>] [--report <file>] [--markdown <file>]";
+  "usage: npm run verify -- <stack> [--minor <x.y>] [--current-context] [--mirror <dir|url>] [--report <file>] [--markdown <file>] [--images [--images-unchecked-ok]]";
 const CONTROL_PLANE = path.join(PROJECT_DIR, "scripts", "control-plane.sh");
 
 async function main(argv: string[]): Promise<number> {
@@ -36,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
     return i >= 0 ? rest[i + 1] : undefined;
   };
   const withValue = ["--mirror", "--report", "--minor", "--markdown"];
-  const known = new Set(["--current-context", ...withValue]);
+  const known = new Set(["--current-context", "--images", UNCHECKED_OK_OPTION, ...withValue]);
   const unknown = rest.filter((a, i) => a.startsWith("--") && !known.has(a) && !withValue.includes(rest[i - 1]));
   if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(", ")}; ${USAGE}`);
 
@@ -51,9 +55,14 @@ async function main(argv: string[]): Promise<number> {
   // Every program checked before anything starts, each taken from TOOLCHAIN_BIN or .toolchain/bin ahead of PATH.
   const env = withTools(process.env);
   checkTools(requiredTools(onCluster ? "current-context" : "throwaway", kubernetesMinor), env);
-  const report = onCluster
+  const verified = onCluster
     ? await onCurrentContext(stack, mirror, kubernetesMinor, env)
     : await onThrowaway(stack, mirror, kubernetesMinor, env);
+  const uncheckedAccepted = rest.includes(UNCHECKED_OK_OPTION);
+  const report =
+    rest.includes("--images") || uncheckedAccepted
+      ? await withImages(verified, { kubernetesMinor, mirror, uncheckedAccepted, env })
+      : verified;
 
   console.log(formatReport(report));
   fs.mkdirSync(path.dirname(reportFile), { recursive: true });

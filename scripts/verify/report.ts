@@ -1,6 +1,7 @@
 /** The verification report: a table per component for people, JSON for machines, failures named in full. */
 import type { Finding } from "../../policy/evaluate";
 import { Outcome } from "./admit";
+import { addonTable, ImageCheck, imageSummary, imageTable, uncheckedCount } from "./images-report";
 
 export interface ChartResult {
   readonly component: string;
@@ -20,6 +21,8 @@ export interface Report {
   readonly outcomes: Outcome[];
   readonly policyFindings: Finding[];
   readonly failures: string[];
+  /** With `--images`: every image and EKS add-on build the stack runs, resolved or why not (images-check.ts). */
+  readonly images?: ImageCheck;
 }
 
 interface Row {
@@ -99,28 +102,35 @@ const chartSource = (report: Report) => report.mirror || "their upstream reposit
 function verdict(report: Report): string {
   const admitted = report.outcomes.filter((o) => o.status === "admitted").length;
   return report.failures.length === 0
-    ? `${report.stack}: verified at Kubernetes ${report.kubernetesVersion}: ${admitted} of ${report.outcomes.length} objects admitted, no mandatory policy violation`
+    ? `${report.stack}: verified at Kubernetes ${report.kubernetesVersion}: ${admitted} of ${report.outcomes.length} objects admitted, no mandatory policy violation` +
+        (report.images ? `; ${imageSummary(report.images)}` : "")
     : `${report.stack}: FAILED (${report.failures.length}):`;
 }
 
-export function formatReport(report: Report): string {
-  const table = tableOf(report);
+/** Columns from `numericFrom` on are right-aligned. */
+function textTable(table: string[][], numericFrom = table[0].length): string[] {
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   const lines = table.map((r) =>
     r
-      .map((cell, i) => (i >= 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .map((cell, i) => (i >= numericFrom ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
       .join("  ")
       .trimEnd(),
   );
   lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
+  return lines;
+}
+
+export function formatReport(report: Report): string {
   const warnings = serverWarnings(report);
   const advised = advisories(report);
+  const images = report.images ? [...textTable(imageTable(report.images)), "", ...textTable(addonTable(report.images)), ""] : [];
   return [
     `verify ${report.stack}: Kubernetes ${report.kubernetesVersion} (${report.cluster}), charts from ${chartSource(report)}`,
     `charts: ${report.charts.map((c) => `${c.chart} ${c.version}`).join(", ") || "none"}`,
     "",
-    ...lines,
+    ...textTable(tableOf(report), 2),
     "",
+    ...images,
     ...(warnings.length ? ["API server warnings:", ...warnings.map((w) => `  ${w}`), ""] : []),
     ...(advised.length ? ["policy advisories:", ...advised.map((a) => `  ${a}`), ""] : []),
     [verdict(report), ...report.failures.map((f) => `  ${f}`)].join("\n"),
@@ -138,10 +148,18 @@ export function formatMarkdown(report: Report): string {
   const align = header.map((_, i) => (i >= 2 ? "---:" : "---"));
   const warnings = serverWarnings(report);
   const advised = advisories(report);
-  const folded = (title: string, items: string[]) =>
-    items.length ? ["", `<details><summary>${title} (${items.length})</summary>`, "", ...listed(items), "", "</details>"] : [];
+  const details = (summary: string, lines: string[]) => ["", `<details><summary>${summary}</summary>`, "", ...lines, "", "</details>"];
+  const folded = (title: string, items: string[]) => (items.length ? details(`${title} (${items.length})`, listed(items)) : []);
+  const unchecked = report.images ? uncheckedCount(report.images) : 0;
+  const images = report.images
+    ? details(escapeText(imageSummary(report.images)), [
+        ...markdownTable(imageTable(report.images)),
+        "",
+        ...markdownTable(addonTable(report.images)),
+      ])
+    : [];
   return [
-    `### ${report.failures.length === 0 ? "✅" : "❌"} verify \`${report.stack}\``,
+    `### ${report.failures.length > 0 ? "❌" : unchecked > 0 ? "⚠️" : "✅"} verify \`${report.stack}\``,
     "",
     escapeText(verdict(report)),
     ...listed(report.failures),
@@ -153,9 +171,15 @@ export function formatMarkdown(report: Report): string {
     row(header),
     `| ${align.join(" | ")} |`,
     ...rows.map(row),
+    ...images,
     ...folded("API server warnings", warnings),
     ...folded("policy advisories", advised),
   ].join("\n");
+}
+
+function markdownTable([header, ...rows]: string[][]): string[] {
+  const row = (cells: string[]) => `| ${cells.map(escapeText).join(" | ")} |`;
+  return [row(header), `| ${header.map(() => "---").join(" | ")} |`, ...rows.map(row)];
 }
 
 /** A comment has room for about 65,000 characters: the first items of a long list, and how many more the report holds. */

@@ -75,7 +75,8 @@ export async function verifyStack(stack: string, options: VerifyOptions): Promis
   }
 }
 
-async function evaluateAt(stack: string, minor: string | undefined, mirror: string): Promise<StackRun> {
+/** The stack as verify evaluates it: under the mock engine, at the minor verified for, its charts from the mirror. */
+export async function evaluateAt(stack: string, minor: string | undefined, mirror: string): Promise<StackRun> {
   const configure = minor
     ? (config: StackConfig) => void (config["platform:cluster"] = { ...config["platform:cluster"], kubernetesVersion: minor })
     : undefined;
