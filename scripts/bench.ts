@@ -9,6 +9,7 @@ import { RunOptions, runStack, StackConfig } from "../mock-engine";
 import { formatTable, teamLayout } from "./bench/teams";
 import { expectPositionals, parseCommandLine } from "./lib/args";
 import { runCommand } from "./lib/command";
+import { CHART_MIRROR_ENV } from "../lib/chart-mirror";
 import { chartMirrorSetting } from "./lib/settings";
 import { requireStack } from "./lib/stacks";
 
@@ -68,7 +69,7 @@ async function main(argv: string[]): Promise<void> {
     { environments: "all", shards: false, name: "BENCH_TEAMS_STACK" },
     USAGE,
   );
-  chartMirrorSetting(process.env, USAGE);
+  chartMirrorSetting(process.env[CHART_MIRROR_ENV], USAGE);
   await measure("warm-up", "local");
   const rows: Row[] = [];
   for (const stack of ENVIRONMENTS) rows.push(await measure(stack, stack));

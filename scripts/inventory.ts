@@ -6,6 +6,7 @@ import { ENVIRONMENTS } from "../config/sections/environment";
 import { runStack } from "../mock-engine";
 import { parseCommandLine } from "./lib/args";
 import { runCommand } from "./lib/command";
+import { CHART_MIRROR_ENV } from "../lib/chart-mirror";
 import { chartMirrorSetting } from "./lib/settings";
 import { requireStack } from "./lib/stacks";
 import { inventory } from "./render/inventory";
@@ -17,7 +18,7 @@ async function main(argv: string[]): Promise<void> {
   const { positionals } = parseCommandLine(argv, {}, USAGE);
   const stacks = positionals.length > 0 ? positionals : ENVIRONMENTS;
   for (const stack of stacks) requireStack(stack, { environments: "all", shards: false }, USAGE);
-  chartMirrorSetting(process.env, USAGE);
+  chartMirrorSetting(process.env[CHART_MIRROR_ENV], USAGE);
 
   fs.mkdirSync(INVENTORY_DIR, { recursive: true });
   for (const stack of stacks) {

@@ -11,6 +11,7 @@ import { parseShardStack } from "../config/tenancy-shards";
 import { runStack } from "../mock-engine";
 import { expectPositionals, given, parseCommandLine } from "./lib/args";
 import { runCommand, UsageError } from "./lib/command";
+import { CHART_MIRROR_ENV } from "../lib/chart-mirror";
 import { chartMirrorSetting } from "./lib/settings";
 import { requireStack } from "./lib/stacks";
 import { helmReleases, manifestsByNamespace } from "./render/manifests";
@@ -39,7 +40,7 @@ async function main(argv: string[]): Promise<void> {
   const [stack] = expectPositionals(line, ["<stack>"], USAGE);
   requireStack(stack, { environments: "all", shards: true }, USAGE);
   const outDir = outputDirectory(line.value("--out"), stack);
-  chartMirrorSetting(process.env, USAGE);
+  chartMirrorSetting(process.env[CHART_MIRROR_ENV], USAGE);
 
   const shard = parseShardStack(stack);
   const stackOutputs = shard && { [shard.environment]: (await runStack(shard.environment)).outputs };

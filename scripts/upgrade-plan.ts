@@ -55,7 +55,7 @@ function parseArguments(argv: readonly string[]): { stack: string; current: stri
 async function main(argv: string[]): Promise<number> {
   const { stack, current, target } = parseArguments(argv);
   process.env[CHART_MIRROR_ENV] ??= DEFAULT_MIRROR_DIR;
-  chartMirrorSetting(process.env, USAGE);
+  chartMirrorSetting(process.env[CHART_MIRROR_ENV], USAGE);
   const problems: string[] = [];
   const rehearsal = REHEARSED_BY[stack];
   const rehearsed = rehearsal && committedMinor(rehearsal);

@@ -85,19 +85,23 @@ export function checkPassphrase(stack: string, env: NodeJS.ProcessEnv, projectDi
   }
 }
 
-/** The chart mirror PLATFORM_CHART_MIRROR names, holding every pinned chart if it is a directory; else a refusal. */
-export function chartMirrorSetting(env: NodeJS.ProcessEnv, usage: string): ChartMirror {
+/**
+ * The chart mirror `value` names (PLATFORM_CHART_MIRROR's, or an option's), holding every pinned chart if it is a
+ * directory; else a refusal.
+ */
+export function chartMirrorSetting(value: string | undefined, usage: string, name = CHART_MIRROR_ENV): ChartMirror {
   let mirror: ChartMirror;
   try {
-    mirror = chartMirror(env[CHART_MIRROR_ENV]);
+    mirror = chartMirror(value);
   } catch (error) {
-    if (error instanceof ChartMirrorError) throw new UsageError(error.message.replace(/; nothing was deployed$/, ""), usage);
+    if (error instanceof ChartMirrorError)
+      throw new UsageError(error.message.replace(/; nothing was deployed$/, "").replace(`${CHART_MIRROR_ENV} = `, `${name} = `), usage);
     throw error;
   }
   const missing = missingArchives(mirror, Object.values(CHARTS));
   if (missing.length > 0) {
     throw new UsageError(
-      `${given(CHART_MIRROR_ENV, env[CHART_MIRROR_ENV] ?? "")}: expected a directory holding every pinned chart (lib/versions.ts CHARTS), ` +
+      `${given(name, value ?? "")}: expected a directory holding every pinned chart (lib/versions.ts CHARTS), ` +
         `and it lacks ${missing.map((file) => path.basename(file)).join(", ")}`,
       usage,
     );

@@ -148,13 +148,13 @@ describe("the settings a command reads", () => {
   });
 
   test("PLATFORM_CHART_MIRROR: a URL, or a directory holding every pinned chart", () => {
-    expect(chartMirrorSetting({}, USAGE)).toEqual({ kind: "upstream" });
-    expect(chartMirrorSetting({ PLATFORM_CHART_MIRROR: "oci://registry.example.com/charts" }, USAGE).kind).toBe("oci");
-    expect(usageError(() => chartMirrorSetting({ PLATFORM_CHART_MIRROR: "/no/such/dir" }, USAGE))).toBe(
+    expect(chartMirrorSetting(undefined, USAGE)).toEqual({ kind: "upstream" });
+    expect(chartMirrorSetting("oci://registry.example.com/charts", USAGE).kind).toBe("oci");
+    expect(usageError(() => chartMirrorSetting("/no/such/dir", USAGE))).toBe(
       'PLATFORM_CHART_MIRROR = "/no/such/dir": expected an existing directory of chart archives (or an http(s):// or oci:// URL)',
     );
-    expect(usageError(() => chartMirrorSetting({ PLATFORM_CHART_MIRROR: tempDir() }, USAGE))).toMatch(
-      /: expected a directory holding every pinned chart \(lib\/versions\.ts CHARTS\), and it lacks .*cert-manager-v/,
+    expect(usageError(() => chartMirrorSetting(tempDir(), USAGE, "--mirror"))).toMatch(
+      /^--mirror = ".*": expected a directory holding every pinned chart \(lib\/versions\.ts CHARTS\), and it lacks .*cert-manager-v/,
     );
   });
 
