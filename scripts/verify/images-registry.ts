@@ -88,7 +88,7 @@ export class RegistryResolver {
 
   private async manifest(ref: ImageReference): Promise<Resolution> {
     const base = this.options.endpoint?.(ref.registry) ?? `https://${ref.registry === DOCKER_HUB ? DOCKER_HUB_API : ref.registry}`;
-    const url = `${base}/v2/${ref.repository}/manifests/${ref.digest ?? ref.tag}`;
+    let url = `${base}/v2/${ref.repository}/manifests/${ref.digest ?? ref.tag}`;
     const what = `${ref.repository}:${ref.tag ?? ""}${ref.digest ? `@${ref.digest}` : ""}`.replace(/:@/, "@");
     let response = await this.request("HEAD", url);
     let token: string | undefined;
@@ -102,6 +102,9 @@ export class RegistryResolver {
         if (error instanceof NoToken) return { status: "not checked", detail: error.message };
         throw error;
       }
+      // Asked again where the redirects led (registry.k8s.io sends clients on to a regional registry, whose
+      // challenge this was): following them anew would drop the token, as fetch does across origins.
+      url = response.url || url;
       response = await this.request("HEAD", url, token);
     }
     if (response.status === 405) response = await this.request("GET", url, token);

@@ -80,3 +80,15 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** A registry that sends every request on to `target` (307), as registry.k8s.io sends clients to a regional registry. */
+export async function startRedirector(target: string): Promise<FakeRegistry> {
+  const seen: Seen[] = [];
+  const server = http.createServer((request, response) => {
+    seen.push({ method: request.method!, path: request.url!, authorization: request.headers.authorization });
+    response.writeHead(307, { Location: `${target}${request.url}` }).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}

@@ -4,7 +4,7 @@
  * then the manifest (its digest in Docker-Content-Digest), 404 for a tag it does not have.
  */
 import { bearerChallenge, parseReference, RegistryResolver } from "../../scripts/verify/images-registry";
-import { closedPort, digestOf, FakeRegistry, INDEX, MANIFEST, startFakeRegistry } from "./verify-images-fake-registry";
+import { closedPort, digestOf, FakeRegistry, INDEX, MANIFEST, startFakeRegistry, startRedirector } from "./verify-images-fake-registry";
 
 const STORED = {
   "calico/node:v3.32.1": { body: '{"manifests":[]}', mediaType: INDEX },
@@ -55,6 +55,17 @@ describe("resolving through the registry API", () => {
       "GET /token -",
       "HEAD /v2/calico/node/manifests/v3.32.1 Bearer anonymous-calico/node",
     ]);
+  });
+
+  test("a registry that redirects to another (registry.k8s.io): the token is used where the redirect led", async () => {
+    const redirector = await startRedirector(base());
+    try {
+      const resolution = await new RegistryResolver({ endpoint: () => redirector.base }).resolve("registry.k8s.io/calico/node:v3.32.1");
+      expect(resolution).toMatchObject({ status: "resolved", digest: digestOf(STORED["calico/node:v3.32.1"].body) });
+      expect(redirector.seen.map((s) => s.authorization ?? "-")).toEqual(["-"]);
+    } finally {
+      await redirector.close();
+    }
   });
 
   test("a Docker Hub short name is resolved under library/", async () => {
