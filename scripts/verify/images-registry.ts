@@ -102,8 +102,9 @@ export class RegistryResolver {
         if (error instanceof NoToken) return { status: "not checked", detail: error.message };
         throw error;
       }
-      // Asked again where the redirects led (registry.k8s.io sends clients on to a regional registry, whose
-      // challenge this was): following them anew would drop the token, as fetch does across origins.
+      // Asked again where the redirects led (registry.k8s.io is a redirect server, kubernetes/registry.k8s.io
+      // cmd/archeio, sending clients on to a regional registry whose challenge this was): following them anew
+      // would drop the token, as fetch does across origins.
       url = response.url || url;
       response = await this.request("HEAD", url, token);
     }
