@@ -22,7 +22,8 @@ export interface ImageUser {
 /**
  * ECK (cloud-on-k8s pkg/controller/common/container/container.go, `ImageRepository`): `<container-registry>/<image>
  * <suffix>:<spec.version>`, where `container-repository` replaces the image's path and `container-suffix` is
- * appended; `--ubi-only` adds `-ubi` before 9.x, where every stack image is UBI already. The operator reads these
+ * appended; `--ubi-only` adds `-ubi` to 8.x stacks (from 8.12; older ones `-ubi8`, which this does not derive) and
+ * nothing from 9.x, where every stack image is UBI already. The operator reads these
  * from its config file, which the eck-operator chart renders into the ConfigMap holding `eck.yaml`.
  */
 const ECK_IMAGES: Record<string, string> = {
