@@ -13,6 +13,7 @@ import { runCommand } from "./lib/command";
 import { policyArgs } from "./lib/policy-pack";
 import { errorLines, PreviewJson } from "./lib/preview-json";
 import { checkPulumiSettings, pulumi } from "./lib/pulumi-cli";
+import { checkShardFile } from "./lib/shard-files";
 import { requireStack } from "./lib/stacks";
 
 const execFileAsync = promisify(execFile);
@@ -38,6 +39,7 @@ const deps: PlanDeps = {
 /** The stack, and everything its preview or update reads, checked before the first pulumi command. */
 function deployableStack(stack: string): string {
   requireStack(stack, { environments: "all", shards: true }, USAGE);
+  checkShardFile(stack, USAGE, PROJECT_DIR);
   policyArgs(stack, PROJECT_DIR);
   checkPulumiSettings(stack, PROJECT_DIR, USAGE);
   return stack;

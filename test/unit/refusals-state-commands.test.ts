@@ -159,6 +159,17 @@ describe("deploy-plan", () => {
     );
   });
 
+  test("a shard whose file the program would refuse, before its preview", () => {
+    const alpha = { ...syntheticTeams(1)[0], name: "alpha" };
+    const project = projectWith({ "Pulumi.local-tenancy-1.yaml": stringify({ config: { "platform:teams": [alpha] } }) });
+    const refused = refusal(runScript("deploy-plan.ts", ["save", "local-tenancy-1", path.join(dir, "shard-plan")], { cwd: project }));
+    expect(refused.split("\n").slice(0, 2)).toEqual([
+      'Refused: Invalid configuration for stack "local-tenancy-1" (Pulumi.local-tenancy-1.yaml); nothing was deployed:',
+      '  platform:teams[0].name = "alpha": expected a team not in another stack of local ("alpha" is in Pulumi.local.yaml)',
+    ]);
+    fs.rmSync(project, { recursive: true });
+  });
+
   test("without the pulumi CLI, before the plan directory is written", () => {
     const fresh = path.join(dir, "new-plan");
     expect(refusal(runScript("deploy-plan.ts", ["save", "prod", fresh], { programs: WITHOUT_PULUMI }))).toBe(`Refused: ${MISSING_CLI}`);
