@@ -6,6 +6,7 @@
  */
 import { PulumiResult } from "../lib/pulumi-cli";
 import { changingSteps, errorLines, PreviewJson, PreviewStep, resourceOf } from "../lib/preview-json";
+import { FieldConflict, onlyFieldConflicts } from "./conflicts";
 
 /** What the refresh leaves out: `--exclude` globs (`**` matches across a URN's segments) and why. */
 export const NOT_CHECKED = [
@@ -41,6 +42,16 @@ export async function checkDrift(stack: string, policyArgs: string[], deps: Drif
   const notChecked = leftOut(JSON.parse((await deps.pulumi(["stack", "export", "--stack", stack])).stdout));
   const { code, stdout } = await deps.pulumi(["preview", "--stack", stack, "--refresh", "--json", ...excludeArgs(), ...policyArgs]);
   const preview = parsePreview(stdout);
+  const conflicts = code !== 0 ? onlyFieldConflicts(preview?.diagnostics ?? []) : undefined;
+  if (conflicts) {
+    return {
+      status: "drift",
+      report:
+        `Drift on ${stack}: ${conflicts.length} resource(s) have fields another field manager changed outside Pulumi, which the ` +
+        "preview's dry-run apply conflicts with (`pulumi up` takes them back):\n" +
+        `${conflicts.map(describeConflict).join("\n")}\n${notChecked}`,
+    };
+  }
   if (code !== 0 || preview === undefined) {
     const errors = errorLines(stdout).map((line) => `  ${line}`);
     const detail = errors.length > 0 ? errors.join("\n") : "  (no diagnostics: see the CLI's output above)";
@@ -61,6 +72,11 @@ export async function checkDrift(stack: string, policyArgs: string[], deps: Drif
 function describe(step: PreviewStep): string {
   const properties = Object.keys(step.detailedDiff ?? {}).length > 0 ? Object.keys(step.detailedDiff!) : (step.diffReasons ?? []);
   return `  ${step.op} ${resourceOf(step.urn)}${properties.length > 0 ? `: ${properties.join(", ")}` : ""}`;
+}
+
+/** The update the program would make, and who changed the fields it would take back. */
+function describeConflict(conflict: FieldConflict): string {
+  return `  update ${conflict.resource}: ${conflict.fields.join(", ")} (changed by ${conflict.managers.join(", ")})`;
 }
 
 /** The stack's resources the refresh leaves out, counted by kind, with the reason. */

@@ -31,8 +31,12 @@ export interface PreviewJson {
   readonly changeSummary?: Record<string, number>;
 }
 
-/** Operations that change nothing: a StackReference (a shard's environment) is read on every run. */
-export const UNCHANGED_OPS = new Set(["same", "read"]);
+/**
+ * Operations that change nothing: a StackReference (a shard's environment) is read on every run, and `preview
+ * --refresh` reads every resource first (measured with the CLI 3.274: a `refresh` step each, which its
+ * changeSummary counts as `same`; what a refresh found different shows as the step that follows).
+ */
+export const UNCHANGED_OPS = new Set(["same", "read", "refresh"]);
 
 /** The steps of a preview that would change something. */
 export function changingSteps(preview: PreviewJson): PreviewStep[] {

@@ -76,3 +76,53 @@ test("a check that cannot read something fails as an error, with the engine's me
   const unparsable = await checkDrift("prod", policy, fakeCli({ code: 1, stdout: "error: failed to load checkpoint" }).deps);
   expect(unparsable.status).toBe("failed");
 });
+
+test("a refresh step reads a resource and changes nothing: a clean `preview --refresh` is no drift", async () => {
+  const steps = [
+    { op: "refresh", urn: QUOTA },
+    { op: "same", urn: QUOTA },
+  ];
+  const result = await checkDrift("prod", policy, fakeCli({ code: 0, stdout: JSON.stringify({ steps }) }).deps);
+  expect(result.status).toBe("clean");
+});
+
+describe("a field changed with kubectl, which the server-side apply of the preview conflicts with", () => {
+  const conflict = (message: string) => ({
+    urn: QUOTA,
+    severity: "error",
+    message: `error: Preview failed: 1 error occurred:\n\t* ${message}`,
+  });
+  const ssa =
+    'the Kubernetes API server reported that "alpha/team-quota" failed to fully initialize or become live: Server-Side Apply field conflict detected. ' +
+    "See https://www.pulumi.com/registry/packages/kubernetes/how-to-guides/managing-resources-with-server-side-apply/ for troubleshooting help.\n" +
+    'The resource managed by field manager "pulumi-kubernetes-e0f4e3fa" had an apply conflict: Apply failed with ';
+  const cancelled = {
+    urn: "urn:pulumi:prod::k8s-platform::kubernetes:rbac.authorization.k8s.io/v1:ClusterRole::x",
+    severity: "error",
+    message: "failed to run policy: context canceled",
+  };
+
+  test("is drift, naming the fields and who changed them, however many", async () => {
+    const diagnostics = [
+      conflict(`${ssa}1 conflict: conflict with "kubectl-patch" using v1: .spec.hard.pods`),
+      cancelled,
+      conflict(`${ssa}2 conflicts: conflicts with "kubectl-edit" using v1:\n- .spec.hard.services\n- .spec.hard.secrets`),
+    ];
+    const result = await checkDrift("prod", policy, fakeCli({ code: 255, stdout: JSON.stringify({ diagnostics }) }).deps);
+    expect(result.status).toBe("drift");
+    expect(result.report).toContain("Drift on prod: 2 resource(s) have fields another field manager changed outside Pulumi");
+    expect(result.report).toContain(
+      "  update kubernetes:core/v1:ResourceQuota::alpha-alpha-quota: .spec.hard.pods (changed by kubectl-patch)",
+    );
+    expect(result.report).toContain(
+      "  update kubernetes:core/v1:ResourceQuota::alpha-alpha-quota: .spec.hard.services, .spec.hard.secrets (changed by kubectl-edit)",
+    );
+  });
+
+  test("but with any other error beside it, the check could not run", async () => {
+    const other = { urn: QUOTA, severity: "error", message: 'resourcequotas "team-quota" is forbidden' };
+    const diagnostics = [conflict(`${ssa}1 conflict: conflict with "kubectl-patch" using v1: .spec.hard.pods`), other];
+    const result = await checkDrift("prod", policy, fakeCli({ code: 255, stdout: JSON.stringify({ diagnostics }) }).deps);
+    expect(result.status).toBe("failed");
+  });
+});
