@@ -46,8 +46,16 @@ test("it refreshes and previews the stack as JSON, leaving out Secrets, secret v
   ]);
 });
 
-test("no change: clean, and the report says what was not checked and why", async () => {
-  const { deps } = fakeCli({ code: 0, stdout: JSON.stringify({ steps: [{ op: "same", urn: QUOTA }] }) });
+test("no change: clean (each resource refreshed, none to change), and the report says what was not checked and why", async () => {
+  const { deps } = fakeCli({
+    code: 0,
+    stdout: JSON.stringify({
+      steps: [
+        { op: "refresh", urn: QUOTA },
+        { op: "same", urn: QUOTA },
+      ],
+    }),
+  });
   const result = await checkDrift("prod", policy, deps);
   expect(result.status).toBe("clean");
   expect(result.report).toContain("No drift: prod matches the program it runs.");
@@ -57,7 +65,7 @@ test("no change: clean, and the report says what was not checked and why", async
 
 test("a change made outside Pulumi is drift, with the object and the properties that differ", async () => {
   const step = { op: "update", urn: QUOTA, detailedDiff: { "spec.hard.pods": { kind: "update" } } };
-  const { deps } = fakeCli({ code: 0, stdout: JSON.stringify({ steps: [step] }) });
+  const { deps } = fakeCli({ code: 0, stdout: JSON.stringify({ steps: [{ op: "refresh", urn: QUOTA }, step] }) });
   const result = await checkDrift("prod", policy, deps);
   expect(result.status).toBe("drift");
   expect(result.report).toContain("Drift on prod: 1 resource(s) differ from the program it runs");
