@@ -19,7 +19,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CHART_MIRROR_ENV } from "../lib/chart-mirror";
-import { PROJECT_DIR } from "../config/committed-stacks";
+import { committedStackConfig, PROJECT_DIR } from "../config/committed-stacks";
+import { expectPositionals, given, parseCommandLine } from "./lib/args";
+import { Refused, runCommand, UsageError } from "./lib/command";
+import { chartMirrorSetting, currentKubeconfig } from "./lib/settings";
+import { requireStack } from "./lib/stacks";
+import { toolchainMinors } from "./lib/toolchain";
 import { DEFAULT_MIRROR_DIR } from "./verify/mirror";
 import { formatMarkdown, formatReport, objectName, Report } from "./verify/report";
 import { withImages } from "./verify/images-check";
@@ -31,38 +36,37 @@ const USAGE =
   "usage: npm run verify -- <stack> [--minor <x.y>] [--current-context] [--mirror <dir|url>] [--report <file>] [--markdown <file>] [--images [--images-unchecked-ok]]";
 const CONTROL_PLANE = path.join(PROJECT_DIR, "scripts", "control-plane.sh");
 
-async function main(argv: string[]): Promise<number> {
-  const [stack, ...rest] = argv;
-  if (!stack || stack.startsWith("-")) throw new Error(USAGE);
-  const flag = (name: string) => {
-    const i = rest.indexOf(name);
-    if (i >= 0 && !rest[i + 1]) throw new Error(`${name} needs a value; ${USAGE}`);
-    return i >= 0 ? rest[i + 1] : undefined;
-  };
-  const withValue = ["--mirror", "--report", "--minor", "--markdown"];
-  const known = new Set(["--current-context", "--images", UNCHECKED_OK_OPTION, ...withValue]);
-  const unknown = rest.filter((a, i) => a.startsWith("--") && !known.has(a) && !withValue.includes(rest[i - 1]));
-  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(", ")}; ${USAGE}`);
+const OPTIONS = {
+  "--minor": { value: "<x.y>" },
+  "--current-context": {},
+  "--mirror": { value: "<dir|url>" },
+  "--report": { value: "<file>" },
+  "--markdown": { value: "<file>" },
+  "--images": {},
+  [UNCHECKED_OK_OPTION]: {},
+};
 
-  const mirror = flag("--mirror") ?? process.env[CHART_MIRROR_ENV] ?? DEFAULT_MIRROR_DIR;
-  const reportFile = path.resolve(flag("--report") ?? path.join(PROJECT_DIR, "out", stack, "verify.json"));
+async function main(argv: string[]): Promise<number> {
+  const line = parseCommandLine(argv, OPTIONS, USAGE);
+  const [stack] = expectPositionals(line, ["<stack>"], USAGE);
+  requireStack(stack, { environments: "all", shards: false }, USAGE);
+  const kubernetesMinor = line.value("--minor");
+  if (kubernetesMinor !== undefined) checkMinor(stack, kubernetesMinor);
+  const mirror = checkedMirror(line.value("--mirror"));
+  const reportFile = writableFile("--report", path.resolve(line.value("--report") ?? path.join(PROJECT_DIR, "out", stack, "verify.json")));
+  const markdownFile = line.has("--markdown") ? writableFile("--markdown", line.value("--markdown")!) : undefined;
+  const onCluster = line.has("--current-context");
+  if (onCluster) currentKubeconfig(process.env, USAGE);
+  const uncheckedAccepted = line.has(UNCHECKED_OK_OPTION);
   const started = Date.now();
-  const markdownFile = flag("--markdown");
-  const kubernetesMinor = flag("--minor");
-  if (kubernetesMinor && !/^1\.\d+$/.test(kubernetesMinor))
-    throw new Error(`--minor ${kubernetesMinor}: expected a Kubernetes minor such as 1.34`);
-  const onCluster = rest.includes("--current-context");
   // Every program checked before anything starts, each taken from TOOLCHAIN_BIN or .toolchain/bin ahead of PATH.
-  const env = withTools(process.env);
-  checkTools(requiredTools(onCluster ? "current-context" : "throwaway", kubernetesMinor), env);
+  const env = refusing(() => withTools(process.env), USAGE);
+  refusing(() => checkTools(requiredTools(onCluster ? "current-context" : "throwaway", kubernetesMinor), env));
   const verified = onCluster
     ? await onCurrentContext(stack, mirror, kubernetesMinor, env)
     : await onThrowaway(stack, mirror, kubernetesMinor, env);
-  const uncheckedAccepted = rest.includes(UNCHECKED_OK_OPTION);
   const report =
-    rest.includes("--images") || uncheckedAccepted
-      ? await withImages(verified, { kubernetesMinor, mirror, uncheckedAccepted, env })
-      : verified;
+    line.has("--images") || uncheckedAccepted ? await withImages(verified, { kubernetesMinor, mirror, uncheckedAccepted, env }) : verified;
 
   console.log(formatReport(report));
   fs.mkdirSync(path.dirname(reportFile), { recursive: true });
@@ -73,6 +77,57 @@ async function main(argv: string[]): Promise<number> {
   }
   console.log(`report: ${path.relative(process.cwd(), reportFile)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return report.failures.length === 0 ? 0 : 1;
+}
+
+/** `--minor`: the next minor the toolchain builds (kube-apiserver-<minor>), for a stack that names its Kubernetes version. */
+function checkMinor(stack: string, minor: string): void {
+  const { current, next } = toolchainMinors();
+  if (!committedStackConfig(stack)?.["platform:cluster"]?.kubernetesVersion)
+    throw new UsageError(
+      `${given("--minor", minor)}: ${stack} names no platform:cluster.kubernetesVersion to verify another minor of; verify it without --minor`,
+      USAGE,
+    );
+  if (minor !== next) {
+    const own = minor === current ? `; ${current} is its own: verify without --minor` : "";
+    throw new UsageError(
+      `${given("--minor", minor)}: expected ${next}, the minor the toolchain builds beside its own (toolchain/kubernetes-next)${own}`,
+      USAGE,
+    );
+  }
+}
+
+/** The chart mirror: --mirror, else PLATFORM_CHART_MIRROR (set but empty: upstream), else ../shared/charts. */
+function checkedMirror(option: string | undefined): string {
+  const setting = process.env[CHART_MIRROR_ENV];
+  const mirror = option ?? setting ?? DEFAULT_MIRROR_DIR;
+  const name =
+    option !== undefined
+      ? "--mirror"
+      : setting !== undefined
+        ? CHART_MIRROR_ENV
+        : "the default mirror (no --mirror, no PLATFORM_CHART_MIRROR)";
+  chartMirrorSetting(mirror, USAGE, name);
+  return mirror;
+}
+
+/** A report's file: written over, never a directory. */
+function writableFile(option: string, file: string): string {
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory())
+    throw new UsageError(`${given(option, file)}: expected a file to write, and it is a directory`, USAGE);
+  return file;
+}
+
+/**
+ * A TOOLCHAIN_BIN that is no directory is a setting refused with the usage; a missing tool, a missing prerequisite
+ * refused with how to get it (scripts/verify/tools.ts).
+ */
+function refusing<T>(check: () => T, usage?: string): T {
+  try {
+    return check();
+  } catch (error) {
+    const message = (error as Error).message;
+    throw usage ? new UsageError(message, usage) : new Refused(message);
+  }
 }
 
 /** A control plane of the stack's minor, or of `kubernetesMinor` when verifying an upgrade. */
@@ -120,10 +175,4 @@ function machineReadable(report: Report) {
   };
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(error.message);
-    process.exit(2);
-  },
-);
+runCommand(() => main(process.argv.slice(2)));
