@@ -85,7 +85,8 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
     oidc: config.identity.oidc,
     oidcIssuerUrl: options.oidcIssuerUrl,
     hubNatCidrs: options.hubNatCidrs,
-    apiReachability: options.apiReachability && ((apiSecurityGroupId) => options.apiReachability!({ awsProvider, network, apiSecurityGroupId })),
+    apiReachability:
+      options.apiReachability && ((apiSecurityGroupId) => options.apiReachability!({ awsProvider, network, apiSecurityGroupId })),
     protect,
   });
   const addons: EksAddonsArgs = {
@@ -120,7 +121,12 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
   const services = new ClusterServices("cluster-services", { ...addons, nodes: [nodePools], retainVolumes: protect });
   const cluster = controlPlane.schedulable([nodePools, services]);
   const calico = cniCalico ?? new Calico("calico", { provider: cluster.provider, naming, config: calicoConfig, registryMirrors });
-  const { registry, ingressReady, outputs: platformServices } = awsServices(env, {
+  const {
+    registry,
+    ingressReady,
+    certificatesReady,
+    outputs: platformServices,
+  } = awsServices(env, {
     awsProvider,
     scope,
     controlPlane,
@@ -138,6 +144,8 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
     registry,
     /** The load balancer controller's webhooks answering and its classes in place (empty without a controller). */
     ingressReady,
+    /** cert-manager and its issuers in place (empty without cert-manager). */
+    certificatesReady,
     outputs: {
       clusterName: controlPlane.name,
       clusterEndpoint: controlPlane.endpoint,
@@ -237,6 +245,7 @@ function awsServices(env: Environment, { awsProvider, scope, controlPlane, clust
   return {
     registry,
     ingressReady: loadBalancing?.ready ?? [],
+    certificatesReady: certificates ? [certificates] : [],
     outputs: {
       registryHost: registry.host,
       registryMirrors: registry.mirrors,

@@ -16,7 +16,7 @@ export async function workloadEnvironment(env: Environment) {
   const hub = env.config.hub && (await readHubOutputs(env, awsProvider));
   const oidcIssuerUrl = signInIssuer(env, hub);
   let transit: TransitSpoke | undefined;
-  const { cluster, outputs, controlPlane, calico, ingressReady } = awsCluster(env, {
+  const { cluster, outputs, controlPlane, calico, ingressReady, certificatesReady } = awsCluster(env, {
     awsProvider,
     oidcIssuerUrl,
     hubNatCidrs: hub?.natPublicCidrs,
@@ -32,6 +32,7 @@ export async function workloadEnvironment(env: Environment) {
       registryMirrors: outputs.registryMirrors,
       networkPolicyEngine: calico,
       ingressReady,
+      certificatesReady,
       teamCi: teamCiTarget(env, controlPlane.name),
     }),
   };

@@ -63,6 +63,14 @@ describe.each(EKS_STACKS)("%s", (stack) => {
   });
 });
 
+describe.each(EKS_STACKS)("%s: the composition passes what the charts wait for", (stack) => {
+  test("kube-prometheus-stack waits for the environment's cert-manager release, which issues its webhook certificate", () => {
+    const run = runs[stack];
+    const release = run.one("kubernetes-cert-manager:index:CertManager", "cert-manager-release");
+    expect(run.one(CHART, "monitoring-stack").dependencies).toContain(release.urn);
+  });
+});
+
 /**
  * The platform layer of `stack` on a stand-in cluster, given resources to wait for before Ingresses and certificates
  * (its teams without CI, whose identities need the AWS cluster this stand-in is not).
