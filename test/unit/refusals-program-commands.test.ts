@@ -1,6 +1,6 @@
 /**
- * The commands that run the program under the mock engine or on a control plane (render, upgrade-plan, inventory,
- * bench, bench:real, bench:rollback), and risky-change, given bad arguments, settings and files: each refuses with
+ * The commands that run the program under the mock engine or on a control plane (render, verify, upgrade-plan,
+ * inventory, bench, bench:real, bench:rollback), and risky-change, given bad arguments, settings and files: each refuses with
  * one message naming what it was given, what it expects and its usage, exits 2, and starts nothing (the programs on
  * its PATH record every start) and leaves nothing behind (test/command-runs.ts).
  */
@@ -51,6 +51,56 @@ describe("render", () => {
     const refused = refusal(runScript("render.ts", ["local"], { env: { PLATFORM_CHART_MIRROR: mirror } }));
     expect(firstLine(refused)).toContain(`Refused: ${message}`);
     expect(usageOf(refused)).toBe(USAGE);
+  });
+});
+
+describe("verify", () => {
+  const USAGE = "usage: npm run verify -- <stack> [--minor <x.y>] [--current-context]";
+
+  test.each([
+    [["qa"], 'Refused: <stack> = "qa" is not a stack of this project: expected one of e2e, stage, prod, admin, local'],
+    [
+      ["prod-tenancy-1"],
+      'Refused: <stack> = "prod-tenancy-1" is a tenancy shard, which this command does not take: expected one of e2e, stage',
+    ],
+    [
+      ["prod", "--minor", "1.35"],
+      'Refused: --minor = "1.35": expected 1.34, the minor the toolchain builds beside its own (toolchain/kubernetes-next)',
+    ],
+    [["prod", "--minor", "1.33"], "1.33 is its own: verify without --minor"],
+    [
+      ["local", "--minor", "1.34"],
+      'Refused: --minor = "1.34": local names no platform:cluster.kubernetesVersion to verify another minor of',
+    ],
+    [["prod", "--mirror", "/no/such/mirror"], 'Refused: --mirror = "/no/such/mirror": expected an existing directory of chart archives'],
+    [["prod", "--report", os.tmpdir()], `Refused: --report = "${os.tmpdir()}": expected a file to write, and it is a directory`],
+    [["prod", "--images-unchecked"], "Refused: unknown option --images-unchecked: expected --minor, --current-context, --mirror"],
+  ])("%j: no control plane started", (args, message) => {
+    const refused = refusal(runScript("verify.ts", args));
+    expect(firstLine(refused)).toContain(message);
+    expect(usageOf(refused)).toContain(USAGE);
+  });
+
+  test("--current-context with a kubeconfig that does not exist, or whose context is gone", () => {
+    const dir = tempDir();
+    const stale = path.join(dir, "kubeconfig");
+    fs.writeFileSync(stale, "contexts: [{ name: kind }]\ncurrent-context: minikube\n");
+    expect(firstLine(refusal(runScript("verify.ts", ["local", "--current-context"], { env: { KUBECONFIG: "/no/such/kubeconfig" } })))).toBe(
+      'Refused: KUBECONFIG = "/no/such/kubeconfig": expected a kubeconfig file, and there is no such file',
+    );
+    expect(firstLine(refusal(runScript("verify.ts", ["local", "--current-context"], { env: { KUBECONFIG: stale } })))).toContain(
+      'expected a kubeconfig whose current-context is one of its contexts (kind), got "minikube"',
+    );
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  test("the control plane's API server of the minor missing (the other programs are on PATH): named with how to build it", () => {
+    const empty = tempDir();
+    expect(refusal(runScript("verify.ts", ["prod", "--minor", "1.34"], { env: { TOOLCHAIN_BIN: empty } }))).toBe(
+      `Refused: verify needs kube-apiserver-1.34, which TOOLCHAIN_BIN (${empty}) or PATH does not hold: ` +
+        "build them with `bash scripts/toolchain.sh` (into .toolchain/bin), or set TOOLCHAIN_BIN to a directory that holds them",
+    );
+    fs.rmSync(empty, { recursive: true });
   });
 });
 
