@@ -93,14 +93,9 @@ async function requireDeployedStack(stack: string): Promise<void> {
   }
 }
 
-async function main(argv: string[]): Promise<void> {
-  const { from, to, yes } = parseArguments(argv);
-  for (const stack of [to, from]) checkShardFile(stack, USAGE, PROJECT_DIR);
-  const policy = policyArgs(to, PROJECT_DIR);
-  for (const stack of [from, to]) checkPulumiSettings(stack, PROJECT_DIR, USAGE);
+/** The teams <to-stack>'s file lists that are in the source's state, moved into the destination's: their URNs there. */
+async function moveListedTeams(from: string, to: string): Promise<string[]> {
   const teams = ((committedStackConfig(to, PROJECT_DIR)?.["platform:teams"] ?? []) as { name: string }[]).map((team) => team.name);
-  await requireDeployedStack(to);
-
   const urns = await teamUrns(from, teams);
   console.log(
     urns.length === 0
@@ -108,23 +103,41 @@ async function main(argv: string[]): Promise<void> {
       : `Moving ${urns.length} team(s) from ${from} to ${to}: ${urns.map((u) => u.split("::").pop()).join(", ")}`,
   );
   if (urns.length > 0) await move(from, to, urns);
+  return urns;
+}
 
+/** Both previews change no object, or the teams go back where they were and the move is refused. */
+async function previewOrMoveBack(from: string, to: string, urns: string[], policy: string[]): Promise<void> {
   // The copy of the source's provider comes back too, at the root of its state: its next update drops it.
   const moveBack = async (why: string) => {
-    const moved = urns.map((urn) => urn.replace(`urn:pulumi:${from}::`, `urn:pulumi:${to}::`));
-    if (urns.length > 0) await move(to, from, moved);
+    if (urns.length > 0)
+      await move(
+        to,
+        from,
+        urns.map((urn) => urn.replace(`urn:pulumi:${from}::`, `urn:pulumi:${to}::`)),
+      );
     return new Refused(`${why}\nThe teams were moved back; no object was touched.`);
   };
-  let beyond: string[];
+  const beyond: string[] = [];
   try {
-    beyond = [];
     for (const stack of [from, to])
-      beyond.push(...(await stepsBeyondTheMove(stack, policy)).map((step) => `${stack}: ${step.op} ${step.urn}`));
+      for (const step of await stepsBeyondTheMove(stack, policy)) beyond.push(`${stack}: ${step.op} ${step.urn}`);
   } catch (error) {
     throw await moveBack((error as Error).message);
   }
   if (beyond.length > 0) throw await moveBack(`after the move the previews would do more than move state:\n  ${beyond.join("\n  ")}`);
   console.log(`Previews of ${from} and ${to}, with the policy pack, change no object.`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { from, to, yes } = parseArguments(argv);
+  for (const stack of [to, from]) checkShardFile(stack, USAGE, PROJECT_DIR);
+  const policy = policyArgs(to, PROJECT_DIR);
+  for (const stack of [from, to]) checkPulumiSettings(stack, PROJECT_DIR, USAGE);
+  await requireDeployedStack(to);
+
+  const urns = await moveListedTeams(from, to);
+  await previewOrMoveBack(from, to, urns, policy);
   if (!yes) {
     const up = (stack: string) => `pulumi up --stack ${stack} ${policy.join(" ")}`;
     console.log(`Now update both, before anything else deploys ${from}: ${up(from)}; ${up(to)}`);
