@@ -196,6 +196,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterHandl
           issuerUrl: args.oidcIssuerUrl,
           clientId: args.oidc.clientId,
           usernameClaim: args.oidc.usernameClaim,
+          usernamePrefix: args.oidc.usernamePrefix,
           groupsClaim: args.oidc.groupsClaim,
           groupsPrefix: args.oidc.groupsPrefix,
         },

@@ -1,6 +1,16 @@
 import { z } from "zod";
 import { groupName, httpsUrl } from "../primitives";
 
+/** EKS OidcIdentityProviderConfigRequest: "The prefix can't contain system:" (Kubernetes reserves it for its own). */
+const oidcPrefix = (what: string) =>
+  z
+    .string()
+    .regex(/^[a-z0-9-]+:$/, { message: "expected a prefix ending in ':' such as 'oidc:'" })
+    .refine((prefix) => !prefix.includes("system:"), {
+      message: `expected a prefix other than 'system:', which Kubernetes reserves for its own ${what} (EKS refuses it)`,
+    })
+    .default("oidc:");
+
 export const identitySection = z.strictObject({
   oidc: z.strictObject({
     /** Absent: the Dex issuer published by the admin stack. */
@@ -8,18 +18,15 @@ export const identitySection = z.strictObject({
     clientId: z.string().min(1, { message: "expected a client id" }).default("kubernetes"),
     usernameClaim: z.string().min(1, { message: "expected a claim name such as email" }).default("email"),
     groupsClaim: z.string().min(1, { message: "expected a claim name such as groups" }).default("groups"),
+    /** Prepended by the API server to every OIDC group, so directory groups cannot impersonate system groups. */
+    groupsPrefix: oidcPrefix("groups"),
     /**
-     * Prepended by the API server to every OIDC group, so directory groups cannot impersonate system groups.
-     * EKS OidcIdentityProviderConfigRequest.groupsPrefix: "The prefix can't contain system:" (Kubernetes
-     * reserves the system: groups for its own components).
+     * Prepended to every OIDC username, so that a directory attribute (the `email` claim is the directory's `mail`,
+     * which is often writable far more widely than group membership) can never name a Kubernetes user such as
+     * `system:kube-controller-manager`: the API server refuses no `system:` username from OIDC. Bind people by
+     * `<prefix><email>`.
      */
-    groupsPrefix: z
-      .string()
-      .regex(/^[a-z0-9-]+:$/, { message: "expected a prefix ending in ':' such as 'oidc:'" })
-      .refine((prefix) => !prefix.includes("system:"), {
-        message: "expected a prefix other than 'system:', which Kubernetes reserves for its own groups (EKS refuses it)",
-      })
-      .default("oidc:"),
+    usernamePrefix: oidcPrefix("usernames"),
   }),
   /**
    * Directory group of the infra team: the only subject of cluster-wide admin bindings. Grafana's role mapping

@@ -3,7 +3,14 @@
  * starts the analyzer server, which tests and the offline evaluator must not do.
  */
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
-import { eksControlPlaneLogs, eksPrivateEndpoint, eksPublicEndpointRestricted, eksSecretsEncryption, eksStandardSupport } from "./aws/eks";
+import {
+  eksControlPlaneLogs,
+  eksOidcPrefixes,
+  eksPrivateEndpoint,
+  eksPublicEndpointRestricted,
+  eksSecretsEncryption,
+  eksStandardSupport,
+} from "./aws/eks";
 import { imdsv2Required, nodesSingleHop } from "./aws/ec2";
 import { flowLogsToS3 } from "./aws/flow-logs";
 import { iamNoWildcardAdmin, iamTrustPolicies } from "./aws/iam";
@@ -49,5 +56,6 @@ export const POLICIES: Policies = [
   nodesSingleHop,
   clientVpnGroupAuthorization,
   eksStandardSupport,
+  eksOidcPrefixes,
   flowLogsToS3,
 ];

@@ -307,7 +307,25 @@ const REFUSED: Refusal[] = [
     as: DEVELOPER,
     manifest: serviceMonitor({ relabelings: [{ targetLabel: "__address__", replacement: "169.254.169.254:80" }] }),
     policy: MONITORS,
-    message: "ServiceMonitor web: a relabeling that sets __address__ makes Prometheus scrape any address",
+    message: "ServiceMonitor web: a relabeling that sets __address__ (or another internal label), templates its target label",
+  },
+  {
+    name: "a ServiceMonitor mapping a Service annotation onto its target address (labelmap)",
+    as: DEVELOPER,
+    manifest: serviceMonitor({
+      relabelings: [{ action: "labelmap", regex: "__meta_kubernetes_service_annotation_(target)", replacement: "__address__" }],
+    }),
+    policy: MONITORS,
+    message: "or maps labels (labelmap) can make Prometheus scrape any address",
+  },
+  {
+    name: "a ServiceMonitor whose relabeling templates its target label",
+    as: DEVELOPER,
+    manifest: serviceMonitor({
+      relabelings: [{ sourceLabels: ["__meta_kubernetes_service_label_to"], regex: "(.*)", targetLabel: "$1", replacement: "10.0.0.1:80" }],
+    }),
+    policy: MONITORS,
+    message: "templates its target label or maps labels (labelmap)",
   },
   {
     name: "a Certificate for another team's name",
@@ -529,6 +547,13 @@ const REFUSED: Refusal[] = [
     test("a Certificate for its own name from an offered issuer, and a ServiceMonitor of its own namespace", async () => {
       await admitted(DEVELOPER, certificate({ dnsNames: [`web.${ALPHA_DOMAIN}`, `*.api.${ALPHA_DOMAIN}`] }));
       await admitted(DEVELOPER, serviceMonitor({}, { namespaceSelector: { matchNames: ["alpha"] } }));
+      // Relabelings that keep the target: labels of its own, the scrape path and a query parameter.
+      const keepsTheTarget = [
+        { sourceLabels: ["__meta_kubernetes_pod_name"], targetLabel: "pod" },
+        { targetLabel: "__metrics_path__", replacement: "/internal/metrics" },
+        { targetLabel: "__param_format", replacement: "prometheus" },
+      ];
+      await admitted(DEVELOPER, serviceMonitor({ relabelings: keepsTheTarget }));
     });
 
     test("the team admin adds a NetworkPolicy and binds developer to a colleague", async () => {

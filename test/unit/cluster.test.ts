@@ -151,6 +151,8 @@ describe.each(EKS_STACKS)("%s", (stack) => {
       issuerUrl: issuer,
       clientId: "kubernetes",
       usernameClaim: "email",
+      // A directory's mail attribute can never name a Kubernetes user such as system:kube-controller-manager.
+      usernamePrefix: "oidc:",
       groupsClaim: "groups",
       groupsPrefix: "oidc:",
     });

@@ -258,6 +258,12 @@ describe("addresses and reserved names", () => {
       /platform:identity\.oidc\.groupsPrefix = "system:": expected a prefix other than 'system:', which Kubernetes reserves/,
     ],
     [
+      "the OIDC username prefix Kubernetes reserves",
+      "prod",
+      (c) => (c["platform:identity"].oidc.usernamePrefix = "system:"),
+      /platform:identity\.oidc\.usernamePrefix = "system:": expected a prefix other than 'system:', which Kubernetes reserves for its own usernames/,
+    ],
+    [
       "an LDAP port out of range",
       "admin",
       (c) => (admin(c).dex.ldap.host = "ldap.corp.example.com:70000"),

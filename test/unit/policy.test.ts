@@ -159,6 +159,12 @@ const iamPolicy = (policyDocument: unknown) => resource("aws:iam/policy:Policy",
 const kmsKey = (props: Record<string, unknown>) => resource("aws:kms/key:Key", { description: "k", ...props });
 
 /** For each policy: resources it accepts, and resources it rejects with the message expected. */
+const oidcProvider = (prefixes: Record<string, string>) =>
+  resource("aws:eks/identityProviderConfig:IdentityProviderConfig", {
+    clusterName: "prod-eks",
+    oidc: { identityProviderConfigName: "dex", issuerUrl: "https://dex.example.com", clientId: "kubernetes", ...prefixes },
+  });
+
 const CASES: Record<string, { pass: Case[]; fail: FailingCase[] }> = {
   "k8s-team-namespace-baseline": {
     pass: [
@@ -388,6 +394,17 @@ const CASES: Record<string, { pass: Case[]; fail: FailingCase[] }> = {
         expected: /has 2 and is granted 1/,
       },
       { name: "a LoadBalancer without any quota", resources: () => [teamNs("alpha"), service("alpha")], expected: /is granted 0/ },
+    ],
+  },
+  "aws-eks-oidc-prefixes": {
+    pass: [{ name: "both prefixed", resources: () => [oidcProvider({ usernamePrefix: "oidc:", groupsPrefix: "oidc:" })] }],
+    fail: [
+      { name: "no username prefix", resources: () => [oidcProvider({ groupsPrefix: "oidc:" })], expected: /sets no usernamePrefix/ },
+      {
+        name: "the system: prefix",
+        resources: () => [oidcProvider({ usernamePrefix: "system:", groupsPrefix: "oidc:" })],
+        expected: /usernamePrefix is system:, which Kubernetes reserves/,
+      },
     ],
   },
   "aws-eks-secrets-encryption": {

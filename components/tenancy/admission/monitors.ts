@@ -12,6 +12,18 @@ import { AdmissionContext, TeamAdmissionPolicy } from "./cel";
 
 const TLS_FILES = ["caFile", "certFile", "keyFile"];
 
+/**
+ * A relabeling before the scrape that cannot move the target: no labelmap (its replacement may name `__address__`), no
+ * templated target label (`$1` may expand to one), and of the internal labels only those that keep the target's
+ * address (the query parameters, the path, the scheme, the interval and timeout, temporaries). prometheus-operator
+ * accepts all of these (its validation checks the syntax), and Prometheus applies them in order after the platform's.
+ */
+const TARGET = "r.?targetLabel.orValue('')";
+const SAFE_RELABELING =
+  `r.?action.orValue('replace').lowerAscii() != 'labelmap' && !${TARGET}.contains('$') && ` +
+  `(!${TARGET}.startsWith('__') || ${TARGET}.startsWith('__param_') || ${TARGET}.startsWith('__tmp_') || ` +
+  `${TARGET} in ['__metrics_path__', '__scheme__', '__scrape_interval__', '__scrape_timeout__'])`;
+
 export function teamMonitors(_context: AdmissionContext): TeamAdmissionPolicy {
   return {
     name: "team-namespaces-monitors",
@@ -58,11 +70,14 @@ export function teamMonitors(_context: AdmissionContext): TeamAdmissionPolicy {
           'leave it out (a monitor scrapes its own namespace); each namespace of the team has its own monitors"',
       },
       {
-        expression: "variables.endpoints.all(e, e.?relabelings.orValue([]).all(r, r.?targetLabel.orValue('') != '__address__'))",
-        message: "relabelings may not set __address__ (it makes Prometheus scrape any address): select the targets by port",
+        expression: `variables.endpoints.all(e, e.?relabelings.orValue([]).all(r, ${SAFE_RELABELING}))`,
+        message:
+          "relabelings may not set __address__ or another internal label, template a target label, or labelmap (each can make " +
+          "Prometheus scrape any address): select the targets by port",
         messageExpression:
-          "variables.kind + \": a relabeling that sets __address__ makes Prometheus scrape any address, other teams' and the " +
-          "platform's included: select the targets of the monitor's namespace by port instead\"",
+          'variables.kind + ": a relabeling that sets __address__ (or another internal label), templates its target label or ' +
+          "maps labels (labelmap) can make Prometheus scrape any address, other teams' and the platform's included: select the " +
+          "targets of the monitor's namespace by port instead\"",
       },
     ],
   };

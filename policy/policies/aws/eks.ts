@@ -121,3 +121,28 @@ export const eksStandardSupport: ResourceValidationPolicy = {
     }
   },
 };
+
+const IDENTITY_PROVIDER = "aws:eks/identityProviderConfig:IdentityProviderConfig";
+
+/**
+ * People's OIDC usernames and groups are prefixed, so that no directory attribute names a Kubernetes user or group the
+ * cluster trusts (`system:…`): the API server refuses neither from an OIDC token. A username is the directory's
+ * `mail` by default, which is often writable far more widely than group membership.
+ */
+export const eksOidcPrefixes: ResourceValidationPolicy = {
+  name: "aws-eks-oidc-prefixes",
+  description: "EKS OIDC identity providers prefix every username and group (usernamePrefix, groupsPrefix), never with system:.",
+  severity: "high",
+  validateResource: (args, reportViolation) => {
+    if (args.type !== IDENTITY_PROVIDER) return;
+    for (const key of ["usernamePrefix", "groupsPrefix"] as const) {
+      const prefix: string | undefined = args.props.oidc?.[key];
+      if (!prefix)
+        reportViolation(
+          `The OIDC identity provider sets no ${key}: a directory value could name a Kubernetes ${key === "usernamePrefix" ? "user" : "group"} such as system:…`,
+        );
+      else if (prefix.startsWith("system:"))
+        reportViolation(`The OIDC identity provider's ${key} is ${prefix}, which Kubernetes reserves for its own.`);
+    }
+  },
+};
