@@ -69,6 +69,7 @@ export function adminHub(
     buildPool: buildPool(env),
     githubAppPrivateKey: secrets.githubAppPrivateKey!,
     registryMirrors: parts.registryMirrors,
+    spokeCidrs: admin.spokes.map((spoke) => spoke.vpcCidr),
     fargate: {
       partition,
       region: account.region,

@@ -8,10 +8,10 @@ import { Naming } from "../../lib/naming";
 import { platformNamespace } from "../tenancy";
 import { podTemplateThroughMirror, RegistryMirrors, throughMirror } from "../../lib/images";
 import { CHARTS, chartSource } from "../../lib/versions";
-import { instanceMetadataGuard } from "./egress-guard";
+import { egressGuard } from "./egress-guard";
 import { RunnerFargate, RunnerFargateArgs } from "./fargate";
 import { RunnerPodAdmission } from "./pod-admission";
-import { buildRunnerTemplate, deployRunnerTemplate, runnerLabels } from "./pod-templates";
+import { buildRunnerTemplate, deployRunnerTemplate, RUNNER_LABEL, runnerLabels } from "./pod-templates";
 
 export const CONTROLLER_NAMESPACE = "arc-systems";
 export const RUNNERS_NAMESPACE = "ci-runners";
@@ -32,6 +32,8 @@ export interface CiRunnersArgs {
   readonly githubAppPrivateKey: pulumi.Output<string>;
   /** The hub's ECR pull-through caches: every runner and controller image comes through one where it exists. */
   readonly registryMirrors: RegistryMirrors;
+  /** The spokes' VPC ranges, which build pods may not reach (egress-guard.ts). */
+  readonly spokeCidrs: readonly string[];
   /** Where the platform runners' Fargate profile goes (its selector is this component's). */
   readonly fargate: Omit<RunnerFargateArgs, "awsProvider" | "naming" | "selector">;
 }
@@ -83,11 +85,22 @@ export class CiRunners extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-no-instance-metadata`,
-      { metadata: { name: "no-instance-metadata", namespace: RUNNERS_NAMESPACE, labels: naming.labels() }, spec: instanceMetadataGuard() },
-      { ...k8sOpts, dependsOn: runnersNamespace },
-    );
+    const policy = (resource: string, policyName: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec) =>
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-${resource}`,
+        { metadata: { name: policyName, namespace: RUNNERS_NAMESPACE, labels: naming.labels() }, spec },
+        { ...k8sOpts, dependsOn: runnersNamespace },
+      );
+    // Every pod: anywhere but the metadata address and the spokes; runners other than builds: the spokes too.
+    policy("no-instance-metadata", "no-instance-metadata", egressGuard({}, args.spokeCidrs));
+    if (args.spokeCidrs.length > 0) {
+      const notBuilds = { matchExpressions: [{ key: RUNNER_LABEL, operator: "NotIn", values: ["build"] }] };
+      policy("deploys-reach-the-environments", "deploys-reach-the-environments", {
+        podSelector: notBuilds,
+        policyTypes: ["Egress"],
+        egress: [{ to: args.spokeCidrs.map((cidr) => ({ ipBlock: { cidr } })) }],
+      });
+    }
     const serviceAccounts = Object.entries(SERVICE_ACCOUNTS).map(
       ([resource, account]) =>
         new k8s.core.v1.ServiceAccount(

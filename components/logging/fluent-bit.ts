@@ -75,6 +75,16 @@ export function containerLogsValues(settings: FluentBitSettings) {
     kind: "DaemonSet",
     // Every node, tainted or not, runs containers whose logs are wanted.
     tolerations: [{ operator: "Exists" }],
+    // But a Fargate node (admin's platform runners), which runs no DaemonSet pod: tolerating its taint, the agent's pod
+    // would be bound to it and stay Pending, and every update of the agent would wait for it and time out (EKS User
+    // Guide, "Fargate considerations": DaemonSets are not supported; the EKS add-ons exclude it the same way).
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: "eks.amazonaws.com/compute-type", operator: "NotIn", values: ["fargate"] }] }],
+        },
+      },
+    },
     config: {
       inputs: section("INPUT", [
         ["Name", "tail"],

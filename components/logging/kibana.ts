@@ -84,6 +84,8 @@ export interface ProxySettings {
   readonly registryMirrors: RegistryMirrors;
 }
 
+const PROXY_READY_TIMEOUT_SECONDS = 20 * 60;
+
 /** A TOML string list for oauth2-proxy's config file (group names may hold spaces and dots). */
 const tomlList = (items: readonly string[]) => `[ ${items.map((item) => JSON.stringify(item)).join(", ")} ]`;
 
@@ -117,6 +119,11 @@ export function oauth2ProxyValues(settings: ProxySettings) {
       "reverse-proxy": "true",
     },
     podLabels: PROXY_POD_LABEL,
+    // The proxy reads its issuer's discovery document when it starts and exits while it cannot, and the kubelet
+    // restarts it with a backoff of up to five minutes. On admin's first deploy the issuer is Dex behind an NLB and a
+    // DNS name created by the same update, which take minutes to answer: the provider waits 20 minutes for the
+    // Deployment rather than its default 10 (pulumi-kubernetes reads pulumi.com/timeoutSeconds on any object).
+    deploymentAnnotations: { "pulumi.com/timeoutSeconds": String(PROXY_READY_TIMEOUT_SECONDS) },
     service: { type: dashboardServiceType(exposure) },
     ingress: {
       enabled: true,

@@ -52,8 +52,9 @@ export class TransitSpoke extends pulumi.ComponentResource {
           { ...childOpts, dependsOn: attachment },
         ),
     );
-    // The hub's deploy runners only (and VPN users, who arrive from the same admin subnets), not the whole hub
-    // CIDR, and on the API endpoint's own group rather than the cluster group every node shares.
+    // Admin's private subnets (its runners and VPN users arrive from there), not the whole hub CIDR, and on the API
+    // endpoint's own group rather than the cluster group every node shares. Build runners sit in those subnets
+    // too; their NetworkPolicy keeps them off the spokes (components/ci-runners/egress-guard.ts).
     new aws.vpc.SecurityGroupIngressRule(
       `${name}-api-from-hub`,
       {

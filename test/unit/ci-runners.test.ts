@@ -98,6 +98,24 @@ describe("the runners' namespace", () => {
     }
   });
 
+  test("no runner reaches instance metadata, and builds (any repository's, unreviewed) reach no environment: only the other runners reach the spokes", () => {
+    const spokes: string[] = readStackConfig("admin")["platform:admin"].spokes.map((spoke: { vpcCidr: string }) => spoke.vpcCidr);
+    const policies = hub
+      .ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+      .filter((p) => p.inputs.metadata.namespace === "ci-runners");
+    const specOf = (name: string) => policies.find((p) => p.inputs.metadata.name === name)!.inputs.spec;
+    expect(specOf("no-instance-metadata")).toMatchObject({
+      podSelector: {},
+      egress: [{ to: [{ namespaceSelector: {} }, { ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32", ...spokes] } }] }],
+    });
+    expect(specOf("deploys-reach-the-environments")).toEqual({
+      podSelector: { matchExpressions: [{ key: "platform.example.io/runner", operator: "NotIn", values: ["build"] }] },
+      policyTypes: ["Egress"],
+      egress: [{ to: spokes.map((cidr) => ({ ipBlock: { cidr } })) }],
+    });
+    expect(policies.map((p) => p.inputs.metadata.name).sort()).toEqual(["deploys-reach-the-environments", "no-instance-metadata"]);
+  });
+
   test("the unconfined exception names the BuildKit container and every label of the build pool", () => {
     const pool = readStackConfig("admin")["platform:cluster"].nodePools.find((p: { name: string }) => p.name === "ci");
     const exception = policy().inputs.spec.validations.at(-1).expression as string;

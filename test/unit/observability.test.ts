@@ -208,6 +208,10 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     const logs = chart(run, "logging-fluent-bit");
     const events = chart(run, "logging-fluent-bit-events");
     expect(logs.values).toMatchObject({ kind: "DaemonSet", tolerations: [{ operator: "Exists" }] });
+    // Every node but a Fargate one (admin's platform runners), which runs no DaemonSet pod: one bound there stays Pending.
+    expect(logs.values.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      { matchExpressions: [{ key: "eks.amazonaws.com/compute-type", operator: "NotIn", values: ["fargate"] }] },
+    ]);
     expect(logs.values.config.inputs).toMatch(/Name tail\n\s+Path \/var\/log\/containers\/\*\.log/);
     expect(logs.values.config.filters).toMatch(/Name kubernetes\n/);
     expect(events.values).toMatchObject({ kind: "Deployment", replicaCount: 1, rbac: { eventsAccess: true } });
@@ -239,6 +243,8 @@ describe.each(EKS_STACKS)("%s", (stack) => {
       configFile: expect.stringContaining('upstreams = [ "http://logging-kb-http.logging.svc:5601" ]'),
     });
     expect(proxy.ingress).toMatchObject({ enabled: true, className: "alb-platform", hosts: [`kibana.${stack}.${DOMAIN}`] });
+    // Awaited long enough for a Dex created by the same update to answer its discovery request (admin's first deploy).
+    expect(proxy.deploymentAnnotations).toEqual({ "pulumi.com/timeoutSeconds": "1200" });
     const clientSecret = readTestSecrets(stack)["platform:oidcClientSecrets"][`kibana-${stack}`];
     expect(secretData(run, "logging-oauth2-proxy")).toMatchObject({ "client-id": `kibana-${stack}`, "client-secret": clientSecret });
 

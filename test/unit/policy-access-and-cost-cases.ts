@@ -5,7 +5,7 @@
  * policy accepts, and resources it rejects with the message expected; built from the components' own specs where
  * they have them.
  */
-import { instanceMetadataGuard } from "../../components/ci-runners/egress-guard";
+import { egressGuard } from "../../components/ci-runners/egress-guard";
 import { containerLogsValues } from "../../components/logging/fluent-bit";
 import { CLUSTER_ROLES } from "../../components/tenancy/roles";
 import type { ResourceSnapshot } from "../../policy/evaluate";
@@ -47,7 +47,7 @@ const clusterBinding = (role: string, subjects: { kind: string; name: string; na
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
     subjects,
   });
-const GUARD: Record<string, unknown> = { ...instanceMetadataGuard() };
+const GUARD: Record<string, unknown> = { ...egressGuard({}) };
 const SECRET_READER = [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch"] }];
 const namespace = (name: string) => resource("kubernetes:core/v1:Namespace", { metadata: { name } });
 const networkPolicy = (ns: string, spec: Record<string, unknown>) =>
