@@ -30,17 +30,22 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     run = runs[stack];
   });
 
-  test("every AWS resource goes through the environment's one provider, with the job's credentials of this account only", () => {
-    const [provider] = run.ofType("pulumi:providers:aws");
-    expect(run.ofType("pulumi:providers:aws")).toHaveLength(1);
+  test("every AWS resource goes through the environment's provider, with the job's credentials of this account only", () => {
+    // The environment's, and, where teams have CI, one of the same settings for their roles (stacks/tenancy.ts: it
+    // moves with the teams between the environment's stack and its shards).
+    const providers = run.ofType("pulumi:providers:aws");
+    const teamsWithCi = (config(stack)["platform:teams"] ?? []).some((team: { ci?: object }) => team.ci);
+    expect(providers.map((p) => p.name).sort()).toEqual(teamsWithCi ? ["aws", "team-ci"] : ["aws"]);
     const account = config(stack)["platform:aws"];
-    // No role of its own: the same inputs whether the deploy role (up) or the preview role (preview) runs it.
-    expect(provider.inputs.assumeRoles).toBeUndefined();
-    expect(JSON.parse(provider.inputs.allowedAccountIds)).toEqual([account.accountId]);
-    expect(JSON.parse(provider.inputs.defaultTags).tags).toMatchObject({ environment: stack, "managed-by": "pulumi" });
+    for (const provider of providers) {
+      // No role of its own: the same inputs whether the deploy role (up) or the preview role (preview) runs it.
+      expect(provider.inputs.assumeRoles).toBeUndefined();
+      expect(JSON.parse(provider.inputs.allowedAccountIds)).toEqual([account.accountId]);
+      expect(JSON.parse(provider.inputs.defaultTags).tags).toMatchObject({ environment: stack, "managed-by": "pulumi" });
+    }
     const awsResources = run.resources.filter((r) => r.type.startsWith("aws:"));
     expect(awsResources.length).toBeGreaterThan(30);
-    for (const r of awsResources) expect(providerOf(run, r)).toBe(provider);
+    for (const r of awsResources) expect(providers).toContain(providerOf(run, r));
   });
 
   test("every Kubernetes object is created through one of the cluster's own providers", () => {

@@ -37,16 +37,6 @@ describe("build pods cannot obtain the node role", () => {
     const lines = await violationsOf("prod", (c) => (c["platform:cluster"].nodePools[1].metadataHopLimit = 2));
     expect(lines).toEqual([expect.stringMatching(/platform:cluster\.nodePools\[1\]\.metadataHopLimit = 2: expected a known key/)]);
   });
-
-  test("the runners' namespace lets its pods reach anything but 169.254.169.254", () => {
-    const guard = runs.admin.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "ci-runners-no-instance-metadata").inputs;
-    expect(guard.metadata).toMatchObject({ name: "no-instance-metadata", namespace: "ci-runners" });
-    expect(guard.spec).toEqual({
-      podSelector: {},
-      policyTypes: ["Egress"],
-      egress: [{ to: [{ namespaceSelector: {} }, { ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }] }],
-    });
-  });
 });
 
 describe("the Client VPN authorizes by directory group only", () => {

@@ -23,7 +23,8 @@ const registries = (stack: string): RegistriesConfig => registriesSection.parse(
 const calicoIsTheCni = (stack: string) => config(stack)["platform:calico"]?.mode === "cni";
 
 /** Actions IAM cannot scope to a resource; the only ones a role of these services may hold on "*". */
-const UNSCOPABLE = [...UNSCOPABLE_DISCOVERY_ACTIONS, ...UNSCOPABLE_DESCRIBE_ACTIONS];
+// ECR's login takes no resource (ECR User Guide, "Private registry authentication"): every push role needs it.
+const UNSCOPABLE = [...UNSCOPABLE_DISCOVERY_ACTIONS, ...UNSCOPABLE_DESCRIBE_ACTIONS, "ecr:GetAuthorizationToken"];
 const COMPONENTS = [
   "platform:cert-manager:CertManager",
   "platform:cluster-autoscaler:ClusterAutoscaler",
@@ -81,12 +82,12 @@ describe.each(EKS_STACKS)("%s", (stack) => {
   test('IAM policies hold "*" only for actions IAM cannot scope, and never a wildcard action', () => {
     const policies = run.ofType("aws:iam/rolePolicy:RolePolicy").filter((r) => COMPONENTS.some((c) => inComponent(r, c)));
     const caches = registries(stack).pullThroughCache.length > 0 ? ["registry-pull-through"] : [];
-    expect(policies.map((p) => p.name).sort()).toEqual([
-      "backups-policy",
-      "cert-manager-route53-policy",
-      "cluster-autoscaler-policy",
-      ...caches,
-    ]);
+    // The hub's push roles, one per repository (its registry's policy: components/registry/push-access.ts).
+    const pushers =
+      stack === "admin" ? registries(stack).repositories.map((repo: string) => `registry-push-${repo.replace("/", "-")}-push`) : [];
+    expect(policies.map((p) => p.name).sort()).toEqual(
+      ["backups-policy", "cert-manager-route53-policy", "cluster-autoscaler-policy", ...caches, ...pushers].sort(),
+    );
     for (const policy of policies) {
       for (const statement of JSON.parse(policy.inputs.policy).Statement) {
         const actions = asList<string>(statement.Action);
