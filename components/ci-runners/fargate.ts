@@ -17,6 +17,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "../../lib/naming";
 import { boundedRole, managedPolicyArn } from "../aws-account";
+import { firstPullThroughPolicy } from "../registry/policies";
 
 export interface RunnerFargateArgs {
   readonly awsProvider: aws.Provider;
@@ -77,17 +78,7 @@ export class RunnerFargate extends pulumi.ComponentResource {
               {
                 role: role.name,
                 name: "ecr-pull-through-cache",
-                policy: JSON.stringify({
-                  Version: "2012-10-17",
-                  Statement: [
-                    {
-                      Sid: "FirstPullThroughCache",
-                      Effect: "Allow",
-                      Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"],
-                      Resource: args.cachePrefixes.map((prefix) => `arn:${partition}:ecr:${region}:${accountId}:repository/${prefix}/*`),
-                    },
-                  ],
-                }),
+                policy: JSON.stringify(firstPullThroughPolicy({ partition, region, accountId }, args.cachePrefixes)),
               },
               awsOpts,
             ),

@@ -5,7 +5,7 @@ import { Naming } from "../../lib/naming";
 import { AwsScope } from "../irsa";
 import { RegistryMirrors } from "../../lib/images";
 import { lifecyclePolicy } from "./lifecycle";
-import { crossAccountPullPolicy } from "./policies";
+import { crossAccountPullPolicy, firstPullThroughPolicy } from "./policies";
 
 export { pushPolicy, UNSCOPABLE_LOGIN } from "./policies";
 export { RegistryPushAccess } from "./push-access";
@@ -97,17 +97,12 @@ export class Registry extends pulumi.ComponentResource {
         {
           role: args.nodeRoleName,
           name: "ecr-pull-through-cache",
-          policy: JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Sid: "FirstPullThroughCache",
-                Effect: "Allow",
-                Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"],
-                Resource: config.pullThroughCache.map((rule) => `arn:${partition}:ecr:${region}:${accountId}:repository/${rule.prefix}/*`),
-              },
-            ],
-          }),
+          policy: JSON.stringify(
+            firstPullThroughPolicy(
+              { partition, region, accountId },
+              config.pullThroughCache.map((rule) => rule.prefix),
+            ),
+          ),
         },
         awsOpts,
       );

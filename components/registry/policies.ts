@@ -60,3 +60,22 @@ export function pushPolicy(repositoryArn: string) {
     ],
   };
 }
+
+/**
+ * What a first pull through an ECR pull-through cache needs besides the pull itself: ECR creates the cached
+ * repository and imports the image with the puller's permissions (ECR User Guide, "IAM permissions required to sync
+ * an upstream registry with an Amazon ECR private registry"), for the caches' prefixes only.
+ */
+export function firstPullThroughPolicy(scope: { partition: string; region: string; accountId: string }, prefixes: readonly string[]) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "FirstPullThroughCache",
+        Effect: "Allow",
+        Action: ["ecr:CreateRepository", "ecr:BatchImportUpstreamImage"],
+        Resource: prefixes.map((prefix) => `arn:${scope.partition}:ecr:${scope.region}:${scope.accountId}:repository/${prefix}/*`),
+      },
+    ],
+  };
+}

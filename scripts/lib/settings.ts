@@ -15,16 +15,21 @@ import { Refused, UsageError } from "./command";
 export const MISSING_KUBECTL =
   "kubectl is not on PATH: install it (https://kubernetes.io/docs/tasks/tools/), or here `bash scripts/toolchain.sh && source .toolchain/env.sh`";
 
+/** Whether a file exists and may be run. */
+export function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** The full path of a program on the PATH of `env`, or a refusal saying how to get it. */
 export function requireProgram(name: string, env: NodeJS.ProcessEnv, missing: string): string {
   for (const dir of (env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
     const file = path.join(dir, name);
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      if (fs.statSync(file).isFile()) return file;
-    } catch {
-      // not in this directory
-    }
+    if (isExecutable(file)) return file;
   }
   throw new Refused(missing);
 }

@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_DIR } from "../../config/committed-stacks";
+import { isExecutable } from "../lib/settings";
 
 export const TOOLCHAIN_BIN_ENV = "TOOLCHAIN_BIN";
 const DEFAULT_TOOLCHAIN_BIN = path.join(PROJECT_DIR, ".toolchain", "bin");
@@ -44,13 +45,4 @@ export function checkTools(names: readonly string[], env: NodeJS.ProcessEnv): vo
 
 function isDirectory(dir: string): boolean {
   return fs.existsSync(dir) && fs.statSync(dir).isDirectory();
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -5,6 +5,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { isExecutable } from "../../../scripts/lib/settings";
 
 export const PROJECT_DIR = path.resolve(__dirname, "../../..");
 export const TOOLCHAIN_DIR = path.join(PROJECT_DIR, ".toolchain");
@@ -60,13 +61,4 @@ function kubernetesPluginPath(env: NodeJS.ProcessEnv): string {
       .version;
   const home = env.PULUMI_HOME ?? path.join(TOOLCHAIN_DIR, "pulumi-home");
   return path.join(home, "plugins", `resource-kubernetes-v${version}`, "pulumi-resource-kubernetes");
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }
