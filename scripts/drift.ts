@@ -12,7 +12,6 @@ import { checkPulumiSettings, pulumi } from "./lib/pulumi-cli";
 import { requireStack } from "./lib/stacks";
 
 const USAGE = "usage: npm run --silent drift -- <stack> [--program-dir <dir>]";
-const DRIFT_FOUND = 3;
 
 runCommand(async () => {
   const line = parseCommandLine(process.argv.slice(2), { "--program-dir": { value: "<dir>" } }, USAGE);
@@ -29,5 +28,5 @@ runCommand(async () => {
 
   const result = await checkDrift(stack, policy, { pulumi: (args) => pulumi(args, { allowFailure: true, cwd: programDir }) });
   console.log(result.report);
-  return { clean: EXIT.done, drift: DRIFT_FOUND, failed: EXIT.failed }[result.status];
+  return { clean: EXIT.done, drift: EXIT.found, failed: EXIT.failed }[result.status];
 });

@@ -2,11 +2,11 @@
  * `npm run --silent risky-change -- <preview.json>`: whether an update needs a backup first, read from
  * `pulumi preview --json`: it changes the EKS cluster's Kubernetes version (one-way: EKS versions do not go back),
  * or it replaces or deletes a protected or retained resource (stateful: volumes, buckets, Elasticsearch). Prints
- * the reasons, one per line, and exits 0 when a backup is due, 1 when not (the deploy workflow branches on it),
- * 2 when the file is not a preview.
+ * the reasons, one per line, and exits 3 when a backup is due, 0 when none is (the deploy workflow branches on it):
+ * a failure (1) or a refusal (2) can never be read as either answer.
  */
 import { expectPositionals, given, jsonFile, parseCommandLine } from "./lib/args";
-import { runCommand, UsageError } from "./lib/command";
+import { EXIT, runCommand, UsageError } from "./lib/command";
 import { PreviewJson } from "./lib/preview-json";
 
 const USAGE = "usage: npm run --silent risky-change -- <output of pulumi preview --json>";
@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
     );
   const reasons = backupReasons(preview);
   for (const reason of reasons) console.log(reason);
-  return reasons.length > 0 ? 0 : 1;
+  return reasons.length > 0 ? EXIT.found : EXIT.done;
 }
 
 if (require.main === module) runCommand(() => main(process.argv.slice(2)));

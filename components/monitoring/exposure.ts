@@ -31,8 +31,8 @@ export function dashboardIngressClass(exposure: DashboardExposure): string {
 export function dashboardIngressAnnotations(exposure: DashboardExposure, healthPath: string): Record<string, string> {
   // An Ingress is ready once its controller has given it an address: for an ALB, minutes after the controller
   // sees it, and never without a controller. The provider would hold `pulumi up` on that for ten minutes and then
-  // fail (Kibana's proxy is a helm.v4 Chart, whose objects it awaits); Grafana's, in a helm.v3 Release, is never
-  // awaited. Both are published alike: the load balancer follows the deploy, it does not gate it.
+  // fail (both dashboards' charts are helm.v4 Charts, whose objects it awaits). Both are published without the wait:
+  // the load balancer follows the deploy, it does not gate it.
   const notAwaited = { "pulumi.com/skipAwait": "true" };
   if (!servedByLoadBalancerController(exposure)) return notAwaited;
   // No scheme or group here: the platform class's params set both, and would override them anyway.

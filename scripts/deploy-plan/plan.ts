@@ -70,7 +70,8 @@ export async function savePlan(stack: string, dir: string, projectDir: string, d
     const { listed, owners } = byOwner(held, (owner) => `in ${owner}'s state`);
     throw new Refused(
       `the update would create teams another stack of ${environmentOf(stack)} still holds: ${listed}. Their config moved, their state did not, ` +
-        `and that stack's update would then delete the namespaces this one adopts: run ${owners.map((owner) => moveCommand(stack, owner)).join(" and ")} first (docs/scale.md, "Moving teams between stacks").`,
+        `this update would fail creating their namespaces, which exist (a provider that takes existing objects over would take them), and that stack's update would then delete them: ` +
+        `run ${owners.map((owner) => moveCommand(stack, owner)).join(" and ")} first (docs/scale.md, "Moving teams between stacks").`,
     );
   }
   fs.writeFileSync(path.join(dir, FILES.preview), preview);
@@ -122,8 +123,8 @@ function teamsOf(steps: { op: string; urn: string }[], op: string): string[] {
 
 /**
  * Teams an update of a stack would delete while another stack of its environment (its own stack or a shard, as
- * committed) lists them: their config moved, their state did not, and the other stack's update would adopt what
- * this one deletes.
+ * committed) lists them: their config moved, their state did not, and the other stack would create anew what this
+ * one deletes (or, had it run first, have failed creating it as existing).
  */
 export function teamsLeftBehind(
   stack: string,

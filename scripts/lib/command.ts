@@ -1,9 +1,10 @@
 /**
  * How every command ends: 0 done, 1 failed, 2 refused (a usage error, a missing prerequisite, or a refusal before
- * anything changed), with one message and never a stack trace.
+ * anything changed), 3 found (a check's finding a workflow branches on: drift, a backup due), with one message and
+ * never a stack trace.
  */
 
-export const EXIT = { done: 0, failed: 1, refused: 2 } as const;
+export const EXIT = { done: 0, failed: 1, refused: 2, found: 3 } as const;
 
 /** A refusal: nothing was started or changed. The message says what was given, what is expected, and how to go on. */
 export class Refused extends Error {

@@ -195,7 +195,7 @@ const runSuite = toolchain.ok || inCi();
     expect(plan.code).toBe(2);
     expect(plan.stderr).toContain(`the update would delete teams another stack of local lists: ${returning.name} (Pulumi.${STACK}.yaml).`);
     expect(plan.stderr).toContain(`npm run move-teams -- ${STACK} --from ${SHARD} --yes`);
-    // The environment's stack deploys first: its plan, which would adopt the team, is refused as well.
+    // The environment's stack deploys first: its plan, which would create the team the shard still holds, is refused as well.
     const environmentPlan = await sandbox.npm(
       ["run", "--silent", "deploy-plan", "--", "save", STACK, path.join(sandbox.root, "environment-plan")],
       { allowFailure: true },

@@ -92,6 +92,9 @@ const serviceMonitor = (endpoint: object = {}, spec: object = {}) => ({
   metadata: meta("web"),
   spec: { selector: { matchLabels: { app: "web" } }, endpoints: [{ port: "http", ...endpoint }], ...spec },
 });
+const RELABELING_REFUSED =
+  "ServiceMonitor web: a relabeling that sets __address__ (or another internal label), templates its target label or maps labels (labelmap) " +
+  "can make Prometheus scrape any address";
 const podMonitor = (spec: object = {}) => ({
   apiVersion: "monitoring.coreos.com/v1",
   kind: "PodMonitor",
@@ -307,7 +310,7 @@ const REFUSED: Refusal[] = [
     as: DEVELOPER,
     manifest: serviceMonitor({ relabelings: [{ targetLabel: "__address__", replacement: "169.254.169.254:80" }] }),
     policy: MONITORS,
-    message: "ServiceMonitor web: a relabeling that sets __address__ (or another internal label), templates its target label",
+    message: RELABELING_REFUSED,
   },
   {
     name: "a ServiceMonitor mapping a Service annotation onto its target address (labelmap)",
@@ -316,7 +319,7 @@ const REFUSED: Refusal[] = [
       relabelings: [{ action: "labelmap", regex: "__meta_kubernetes_service_annotation_(target)", replacement: "__address__" }],
     }),
     policy: MONITORS,
-    message: "or maps labels (labelmap) can make Prometheus scrape any address",
+    message: RELABELING_REFUSED,
   },
   {
     name: "a ServiceMonitor whose relabeling templates its target label",
@@ -325,7 +328,7 @@ const REFUSED: Refusal[] = [
       relabelings: [{ sourceLabels: ["__meta_kubernetes_service_label_to"], regex: "(.*)", targetLabel: "$1", replacement: "10.0.0.1:80" }],
     }),
     policy: MONITORS,
-    message: "templates its target label or maps labels (labelmap)",
+    message: RELABELING_REFUSED,
   },
   {
     name: "a Certificate for another team's name",
@@ -553,7 +556,7 @@ const REFUSED: Refusal[] = [
         { targetLabel: "__metrics_path__", replacement: "/internal/metrics" },
         { targetLabel: "__param_format", replacement: "prometheus" },
       ];
-      await admitted(DEVELOPER, serviceMonitor({ relabelings: keepsTheTarget }));
+      await admitted(DEVELOPER, { ...serviceMonitor({ relabelings: keepsTheTarget }), metadata: meta("web-relabelled") });
     });
 
     test("the team admin adds a NetworkPolicy and binds developer to a colleague", async () => {

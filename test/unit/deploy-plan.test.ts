@@ -314,7 +314,8 @@ test("a plan is refused when it would create a team another stack of its environ
     project,
     moving,
     "the update would create teams another stack of prod still holds: gamma (in prod-tenancy-1's state). Their config moved, their state did not, " +
-      "and that stack's update would then delete the namespaces this one adopts: run `npm run move-teams -- prod --from prod-tenancy-1 --yes` first " +
+      "this update would fail creating their namespaces, which exist (a provider that takes existing objects over would take them), and that stack's update would then delete them: " +
+      "run `npm run move-teams -- prod --from prod-tenancy-1 --yes` first " +
       '(docs/scale.md, "Moving teams between stacks").',
   );
   // Any other failure to read a stack's state is not taken for an empty state.

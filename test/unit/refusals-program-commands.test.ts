@@ -182,7 +182,7 @@ describe("risky-change", () => {
     [file("text.json", "error: no stack named 'prod' found\n"), "and it is not JSON"],
     [file("list.json", "[]"), "whose steps each have an op and a urn"],
     [file("steps.json", '{"steps": [{"op": "update"}]}'), "whose steps each have an op and a urn"],
-  ])("%s: exit 2, never 1 (which says no backup is due)", (preview, message) => {
+  ])("%s: exit 2, never 0 or 3 (no backup due, a backup due)", (preview, message) => {
     const refused = refusal(runScript("risky-change.ts", [preview]));
     expect(firstLine(refused)).toMatch(
       new RegExp(

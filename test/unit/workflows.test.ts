@@ -302,7 +302,7 @@ describe("a deploy: plan as the preview role, approve the plan, apply exactly it
 
   test("a version change or a stateful replacement is backed up first, as the plan decided", () => {
     expect(planStep((s) => s.id === "risk")?.run).toMatch(
-      /if npm run --silent risky-change -- "\$RUNNER_TEMP\/plan\/preview.json"; then\s+echo "backup=true"/,
+      /npm run --silent risky-change -- "\$RUNNER_TEMP\/plan\/preview.json"\s+status=\$\?[\s\S]*3\) echo "backup=true"[\s\S]*0\) echo "backup=false"[\s\S]*\*\) echo "risky-change exited with \$status/,
     );
     const backup = stepIndex(up.steps, (s) => s.id === "backup");
     expect(up.steps?.[backup]).toMatchObject({ if: "needs.plan.outputs.backup == 'true' || needs.plan-tag.outputs.backup == 'true'" });
