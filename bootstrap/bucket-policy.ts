@@ -6,6 +6,7 @@
  * "Policy evaluation logic"). The spokes' roles get the bucket only through the Allow statements here (a
  * cross-account request needs the bucket policy and the caller's IAM policy to allow it).
  */
+import { denyPlainHttp } from "../components/aws-account/private-bucket";
 import { publishedOutputsKey } from "../components/aws-account/published-outputs";
 import type { EnvironmentAccount } from "./config";
 import { policyDocument, PolicyDocument, principalArnIs, principalsOfAccounts, Statement } from "./policy-document";
@@ -45,14 +46,7 @@ export function stateBucketPolicy(args: StateBucketPolicyArgs): PolicyDocument {
   const spokes = environments.filter((env) => env.stack !== hub.stack);
 
   const statements: Statement[] = [
-    {
-      Sid: "TlsOnly",
-      Effect: "Deny",
-      Principal: "*",
-      Action: "s3:*",
-      Resource: [bucket, `${bucket}/*`],
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
+    denyPlainHttp(bucket),
     {
       // Every CLI run reads meta.yaml and lists prefixes (state-layout.ts); key names are not secret.
       Sid: "RolesListAndReadTheStoreVersion",

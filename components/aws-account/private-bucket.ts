@@ -29,3 +29,18 @@ export function privateBucket(name: string, args: PrivateBucketArgs, opts: pulum
   new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts);
   return { bucket, publicAccess };
 }
+
+/**
+ * The statement every bucket policy of the platform starts with: requests without TLS are denied, whoever makes
+ * them (AWS Security Hub control S3.5 asks for it).
+ */
+export function denyPlainHttp(bucketArn: string) {
+  return {
+    Sid: "DenyPlainHttp",
+    Effect: "Deny" as const,
+    Principal: "*" as const,
+    Action: "s3:*",
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}

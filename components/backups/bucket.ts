@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "../../lib/naming";
-import { privateBucket } from "../aws-account/private-bucket";
+import { denyPlainHttp, privateBucket } from "../aws-account/private-bucket";
 
 export interface BackupBucketArgs {
   readonly awsProvider: aws.Provider;
@@ -64,16 +64,7 @@ export function backupBucket(parent: pulumi.Resource, name: string, args: Backup
       bucket: bucket.id,
       policy: JSON.stringify({
         Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "DenyPlainHttp",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucketArn, `${bucketArn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ],
+        Statement: [denyPlainHttp(bucketArn)],
       }),
     },
     // After the access block: S3 aborts concurrent changes to a bucket's policy and its access block.

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "../../lib/naming";
-import { privateBucket } from "../aws-account/private-bucket";
+import { denyPlainHttp, privateBucket } from "../aws-account/private-bucket";
 
 export interface FlowLogsArgs {
   readonly awsProvider: aws.Provider;
@@ -90,14 +90,7 @@ export class FlowLogs extends pulumi.ComponentResource {
               Resource: bucketArn,
               Condition: fromThisAccount,
             },
-            {
-              Sid: "DenyPlainHttp",
-              Effect: "Deny",
-              Principal: "*",
-              Action: "s3:*",
-              Resource: [bucketArn, `${bucketArn}/*`],
-              Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
+            denyPlainHttp(bucketArn),
           ],
         }),
       },

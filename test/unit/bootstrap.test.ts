@@ -30,6 +30,22 @@ describe("every account", () => {
     expect(provider.inputs).toMatchObject({ url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"] });
   });
 
+  /** The one statement of a GitHub-trusted role: jobs of this repository whose token's subject is one of `subjects`. */
+  const trustsGitHubJobs = (env: Env, subjects: string | string[]) => [
+    {
+      Sid: "GitHubActionsJobs",
+      Effect: "Allow",
+      Principal: { Federated: `arn:aws:iam::${ACCOUNTS[env]}:oidc-provider/token.actions.githubusercontent.com` },
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition: {
+        StringEquals: {
+          "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+          "token.actions.githubusercontent.com:sub": subjects,
+        },
+      },
+    },
+  ];
+
   /** Whether a GitHub Actions job whose token carries `sub` may assume the role. */
   const jobMayAssume = (env: Env, role: "deploy" | "preview", sub: string) =>
     decide(
@@ -51,20 +67,7 @@ describe("every account", () => {
     expect(role.inputs).toMatchObject({ name: "platform-deployer", path: "/", maxSessionDuration: 7200 });
     expect(role.inputs.permissionsBoundary).toBe(`arn:aws:iam::${ACCOUNTS[env]}:policy/platform-deployer-boundary`);
     const trust = runs[env].policy(ROLE, `${env}-deploy-role`, "assumeRolePolicy");
-    expect(trust.Statement).toEqual([
-      {
-        Sid: "GitHubActionsJobs",
-        Effect: "Allow",
-        Principal: { Federated: `arn:aws:iam::${ACCOUNTS[env]}:oidc-provider/token.actions.githubusercontent.com` },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: {
-            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-            "token.actions.githubusercontent.com:sub": `repo:${REPO}:environment:${env}`,
-          },
-        },
-      },
-    ]);
+    expect(trust.Statement).toEqual(trustsGitHubJobs(env, `repo:${REPO}:environment:${env}`));
     expect(jobMayAssume(env, "deploy", `repo:${REPO}:environment:${env}`)).toBe("allowed");
     for (const sub of [
       `repo:${REPO}:ref:refs/heads/main`,
@@ -82,20 +85,9 @@ describe("every account", () => {
     "%s: the preview role is trusted for jobs its preview environment's reviewers let run, and for main, with ReadOnlyAccess",
     (env) => {
       const trust = runs[env].policy(ROLE, `${env}-preview-role`, "assumeRolePolicy");
-      expect(trust.Statement).toEqual([
-        {
-          Sid: "GitHubActionsJobs",
-          Effect: "Allow",
-          Principal: { Federated: `arn:aws:iam::${ACCOUNTS[env]}:oidc-provider/token.actions.githubusercontent.com` },
-          Action: "sts:AssumeRoleWithWebIdentity",
-          Condition: {
-            StringEquals: {
-              "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-              "token.actions.githubusercontent.com:sub": [`repo:${REPO}:environment:preview-${env}`, `repo:${REPO}:ref:refs/heads/main`],
-            },
-          },
-        },
-      ]);
+      expect(trust.Statement).toEqual(
+        trustsGitHubJobs(env, [`repo:${REPO}:environment:preview-${env}`, `repo:${REPO}:ref:refs/heads/main`]),
+      );
       // A pull request's preview and a release's plan (preview-<stack>, behind its reviewers); a merge's plan and drift (main).
       const admitted = [`repo:${REPO}:environment:preview-${env}`, `repo:${REPO}:ref:refs/heads/main`];
       for (const sub of admitted) expect([sub, jobMayAssume(env, "preview", sub)]).toEqual([sub, "allowed"]);

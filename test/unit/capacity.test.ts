@@ -4,25 +4,14 @@
  * volumes (config/rules-capacity.ts); the configured sizes reach the pods (runners, Alertmanager, Grafana).
  */
 import { CAPACITY_RULES, podsFitTheirNodePools, statefulPodsGetZonalPools } from "../../config/rules-capacity";
-import { platformSchema, secretsSchema } from "../../config/schema";
 import { ENVIRONMENTS } from "../../config/sections/environment";
 import { INSTANCE_TYPES, instanceTypeSpec } from "../../lib/ec2-instance-types";
 import { allocatable, kubeReservedCpuMillis, kubeReservedMemoryMiB } from "../../lib/node-allocatable";
 import { ELASTICSEARCH_CPU, PROMETHEUS_CPU } from "../../lib/workload-sizes";
-import { violationsOf } from "../config-errors";
+import { configOf, NO_SECRETS, violationsOf } from "../config-errors";
 import { readStackConfig, runStack } from "../../mock-engine";
 
 const MIB = 2 ** 20;
-
-/** A stack's config as the rules see it, after an optional edit of the plain values. */
-function configOf(stack: string, edit: (c: Record<string, any>) => void = () => {}) {
-  const plain = Object.fromEntries(
-    Object.entries(readStackConfig(stack)).map(([key, value]) => [key.replace(/^platform:/, ""), structuredClone(value)]),
-  );
-  edit(plain);
-  return platformSchema.parse(plain);
-}
-const NO_SECRETS = secretsSchema.parse({});
 
 describe("node allocatable (nodeadm's kube-reserved, the eviction threshold, the memory the system keeps)", () => {
   test("kube-reserved CPU: 6% of the first core, 1% of the second, 0.5% of cores 3-4, 0.25% above", () => {

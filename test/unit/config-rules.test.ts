@@ -7,19 +7,8 @@ import * as path from "path";
 import { RULES } from "../../config/rules";
 import { auditLogIsAlwaysOn } from "../../config/rules-cluster";
 import { ecrEndpointsComeInPairs } from "../../config/rules-network";
-import { platformSchema, secretsSchema } from "../../config/schema";
 import type { Rule } from "../../config/violation";
-import { readStackConfig } from "../../mock-engine";
-
-/** A stack's config as the rules see it, after an optional edit of the plain values. */
-function configOf(stack: string, edit: (c: Record<string, any>) => void = () => {}) {
-  const plain = Object.fromEntries(
-    Object.entries(readStackConfig(stack)).map(([key, value]) => [key.replace(/^platform:/, ""), structuredClone(value)]),
-  );
-  edit(plain);
-  return platformSchema.parse(plain);
-}
-const NO_SECRETS = secretsSchema.parse({});
+import { configOf, NO_SECRETS } from "../config-errors";
 
 const CONFIG_DIR = path.join(__dirname, "..", "..", "config");
 const SUBJECT_FILES = fs.readdirSync(CONFIG_DIR).filter((file) => /^rules-.+\.ts$/.test(file));
