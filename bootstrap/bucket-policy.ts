@@ -8,7 +8,7 @@
  */
 import { denyPlainHttp } from "../components/aws-account/private-bucket";
 import { publishedOutputsKey } from "../components/aws-account/published-outputs";
-import type { EnvironmentAccount } from "./config";
+import type { EnvironmentAccount } from "./environments";
 import { policyDocument, PolicyDocument, principalArnIs, principalsOfAccounts, Statement } from "./policy-document";
 import { checkpointKeys, environmentStateKeys, META_KEY } from "./state-layout";
 

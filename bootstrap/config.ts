@@ -1,41 +1,27 @@
 /**
- * What one bootstrap stack needs, read from the platform's own stack files (`../Pulumi.<env>.yaml`), so that
- * account ids, regions and role names have one source of truth, plus the few settings of the bootstrap itself.
- * A bad value stops the run before any resource is registered, naming the file, the key, the value and what is
- * expected.
+ * What one bootstrap stack needs: the environments' accounts, read from the platform's own stack files
+ * (environments.ts), plus the few settings of the bootstrap itself. A bad value stops the run before any resource
+ * is registered, naming the file, the key, the value and what is expected (problems.ts).
  */
-import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
 import { z } from "zod";
-import { showValue } from "../config/key-paths";
 import { backendUrl } from "../lib/backend-url";
 import { HUB_STACK } from "../config/rules-delivery";
-import { awsSection } from "../config/sections/environment";
+import {
+  distinctRoles,
+  EnvironmentAccount,
+  PLATFORM_DIR,
+  publicationProblems,
+  readEnvironment,
+  readPlatformStackConfig,
+  readYaml,
+} from "./environments";
+import { BootstrapConfigError, firstPerPath, Problem, valueOf } from "./problems";
 
-/** The platform project's directory: its Pulumi.yaml names the project whose state the bucket holds. */
-const PLATFORM_DIR = path.resolve(__dirname, "..");
 const BOOTSTRAP_NAMESPACE = "k8s-platform-bootstrap";
 export { HUB_STACK };
 /** How long an operator's break-glass trust may stay open: a first deploy of admin takes about an hour. */
 const MAX_OPERATOR_ACCESS_HOURS = 48;
-
-/** One environment's AWS account as its platform stack file describes it. */
-export interface EnvironmentAccount {
-  readonly stack: string;
-  readonly region: string;
-  readonly accountId: string;
-  /** `aws`, `aws-cn` or `aws-us-gov`, from the deploy role's ARN. */
-  readonly partition: string;
-  readonly deployRoleArn: string;
-  readonly previewRoleArn: string;
-  /** The platform's domain (`platform:environment.domain`): the environment's public zone is `<stack>.<domain>`. */
-  readonly domain: string;
-  /** `platform:environment.hostedZoneId` as the stack file has it: the id of that zone once it exists. */
-  readonly hostedZoneId?: string;
-  readonly tags: Record<string, string>;
-}
 
 export interface OperatorAccess {
   /** An IAM role or user of the same account that may assume the deploy role until `until`. */
@@ -61,36 +47,6 @@ export interface BootstrapConfig {
   readonly operatorAccess?: OperatorAccess;
 }
 
-interface Problem {
-  readonly file: string;
-  readonly key: string;
-  readonly value: unknown;
-  readonly expected: string;
-}
-
-export class BootstrapConfigError extends pulumi.RunError {
-  constructor(stack: string, problems: readonly Problem[]) {
-    super(
-      [`Invalid configuration for bootstrap stack "${stack}"; nothing was deployed:`]
-        .concat(
-          problems.map(
-            (p) => `  ${p.file}: ${p.key} = ${showValue(p.value)}: ${p.expected.startsWith("expected") ? "" : "expected "}${p.expected}`,
-          ),
-        )
-        .join("\n"),
-    );
-    this.name = "BootstrapConfigError";
-  }
-}
-
-/** The part of the platform's `platform:aws` the bootstrap needs, checked as the platform checks it. */
-const platformAws = z.object({
-  region: awsSection.shape.region,
-  accountId: awsSection.shape.accountId,
-  deployRoleArn: awsSection.shape.deployRoleArn,
-  previewRoleArn: awsSection.shape.previewRoleArn,
-});
-
 const bootstrapSettings = z.strictObject({
   githubRepository: z
     .string()
@@ -106,10 +62,6 @@ const bootstrapSettings = z.strictObject({
     })
     .optional(),
 });
-
-function readYaml(file: string): Record<string, any> | undefined {
-  return fs.existsSync(file) ? ((parse(fs.readFileSync(file, "utf8")) ?? {}) as Record<string, any>) : undefined;
-}
 
 export interface LoadOptions {
   /** The time the operator-access window is judged against. */
@@ -209,121 +161,6 @@ export function loadBootstrapConfig(stack: string, raw: Record<string, string>, 
   };
 }
 
-export function readPlatformStackConfig(stack: string): Record<string, any> | undefined {
-  return readYaml(path.join(PLATFORM_DIR, `Pulumi.${stack}.yaml`))?.config;
-}
-
-function readEnvironment(stack: string, config: Record<string, any> | undefined, problems: Problem[]): EnvironmentAccount | undefined {
-  const file = `Pulumi.${stack}.yaml`;
-  if (!config) {
-    problems.push({ file, key: "config", value: undefined, expected: "the platform stack file of this environment" });
-    return undefined;
-  }
-  const parsed = platformAws.safeParse(config["platform:aws"]);
-  if (!parsed.success) {
-    for (const issue of firstPerPath(parsed.error.issues)) {
-      problems.push({
-        file,
-        key: ["platform:aws", ...issue.path].join("."),
-        value: valueOf(config["platform:aws"], issue.path),
-        expected: issue.message,
-      });
-    }
-    return undefined;
-  }
-  const { region, accountId, deployRoleArn, previewRoleArn } = parsed.data;
-  const partition = deployRoleArn.split(":")[1];
-  const before = problems.length;
-  for (const [key, arn] of [
-    ["deployRoleArn", deployRoleArn],
-    ["previewRoleArn", previewRoleArn],
-  ] as const) {
-    const account = arn.split(":")[4];
-    if (account !== accountId)
-      problems.push({
-        file,
-        key: `platform:aws.${key}`,
-        value: arn,
-        expected: `a role in platform:aws.accountId ${accountId} (this ARN is in ${account})`,
-      });
-  }
-  if (previewRoleArn === deployRoleArn) {
-    problems.push({
-      file,
-      key: "platform:aws.previewRoleArn",
-      value: previewRoleArn,
-      expected: "a role other than the deploy role: previews must not be able to write",
-    });
-  }
-  if (problems.length > before) return undefined;
-  const environment = config["platform:environment"] ?? {};
-  const { domain, hostedZoneId } = environment;
-  if (typeof domain !== "string" || !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) {
-    problems.push({ file, key: "platform:environment.domain", value: domain, expected: "a DNS domain such as platform.example.com" });
-    return undefined;
-  }
-  const tags = {
-    environment: stack,
-    owner: String(environment.owner),
-    "cost-centre": String(environment.costCentre),
-    "managed-by": "pulumi",
-    component: "bootstrap",
-  };
-  return {
-    stack,
-    region,
-    accountId,
-    partition,
-    deployRoleArn,
-    previewRoleArn,
-    domain,
-    hostedZoneId: typeof hostedZoneId === "string" ? hostedZoneId : undefined,
-    tags,
-  };
-}
-
-/**
- * admin publishes the outputs its spokes read in the state bucket (stacks/hub-outputs.ts), and the bucket policy
- * grants the spokes that one object: admin's file must publish there and every spoke's read from there.
- */
-function publicationProblems(
-  stacks: readonly string[],
-  stackConfig: (stack: string) => Record<string, any> | undefined,
-  expected: string,
-): Problem[] {
-  return stacks.flatMap((name) => {
-    const key = name === HUB_STACK ? "platform:admin.backendUrl" : "platform:hub.backendUrl";
-    const [section, field] = key.split(".");
-    const value = stackConfig(name)?.[section]?.[field];
-    const why =
-      name === HUB_STACK ? "where admin publishes the outputs its spokes read" : "where admin publishes the outputs this environment reads";
-    return value === expected ? [] : [{ file: `Pulumi.${name}.yaml`, key, value, expected: `${expected}, the state bucket (${why})` }];
-  });
-}
-
-/** The bucket and key policies tell environments apart by role ARN: two environments on one role would be one. */
-function distinctRoles(environments: EnvironmentAccount[]): Problem[] {
-  const owners = new Map<string, string>();
-  const problems: Problem[] = [];
-  for (const env of environments) {
-    for (const [key, arn] of [
-      ["deployRoleArn", env.deployRoleArn],
-      ["previewRoleArn", env.previewRoleArn],
-    ] as const) {
-      const owner = owners.get(arn);
-      if (owner)
-        problems.push({
-          file: `Pulumi.${env.stack}.yaml`,
-          key: `platform:aws.${key}`,
-          value: arn,
-          expected: `a role of this environment only (${owner} uses it): one environment's role must not write another's state`,
-        });
-      else owners.set(arn, `${env.stack}'s ${key}`);
-    }
-  }
-  return problems;
-}
-
 function operatorAccessProblems(stack: string, access: OperatorAccess, account: EnvironmentAccount | undefined, now: Date): Problem[] {
   const file = `bootstrap/Pulumi.${stack}.yaml`;
   const key = `${BOOTSTRAP_NAMESPACE}:operatorAccess`;
@@ -356,21 +193,5 @@ function bootstrapValues(raw: Record<string, string>): Record<string, unknown> {
     Object.entries(raw)
       .filter(([key]) => key.startsWith(prefix))
       .map(([key, value]) => [key.slice(prefix.length), value.startsWith("{") ? JSON.parse(value) : value]),
-  );
-}
-
-/** One problem per key: a value that fails its format also fails the checks behind it. */
-function firstPerPath(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((issue) => {
-    const key = issue.path.join(".");
-    return !seen.has(key) && !!seen.add(key);
-  });
-}
-
-function valueOf(root: unknown, keys: readonly PropertyKey[]): unknown {
-  return keys.reduce<unknown>(
-    (node, key) => (node && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined),
-    root,
   );
 }

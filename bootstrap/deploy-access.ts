@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { managedPolicyArn } from "../components/aws-account";
-import type { EnvironmentAccount, OperatorAccess } from "./config";
+import type { OperatorAccess } from "./config";
+import type { EnvironmentAccount } from "./environments";
 import { secretsKeyAlias, secretsKeyPolicy } from "./key-policies";
 import { roleNameAndPath } from "./policy-document";
 import {

@@ -5,7 +5,7 @@
  * policy" and "Allows key administrators to administer the KMS key"). `kms:CreateGrant` is left out of the
  * administration: a grant is a way to hand out use of the key.
  */
-import type { EnvironmentAccount } from "./config";
+import type { EnvironmentAccount } from "./environments";
 import { accountRoot, policyDocument, PolicyDocument, principalArnIs, principalsOfAccounts, Statement } from "./policy-document";
 
 const KEY_ADMINISTRATION_ACTIONS = [

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { EnvironmentAccount } from "./config";
+import type { EnvironmentAccount } from "./environments";
 
 export interface PublicZoneArgs {
   readonly account: EnvironmentAccount;

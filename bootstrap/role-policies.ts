@@ -17,7 +17,7 @@
  * secret data, plus the state bucket and its keys.
  */
 import { permissionsBoundaryArn } from "../components/aws-account";
-import type { EnvironmentAccount } from "./config";
+import type { EnvironmentAccount } from "./environments";
 import { policyDocument, PolicyDocument, Statement } from "./policy-document";
 
 export const DEPLOY_ROLE_MAX_SESSION_SECONDS = 2 * 3600;

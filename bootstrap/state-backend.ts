@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bucketArn, stateBucketPolicy } from "./bucket-policy";
-import type { EnvironmentAccount } from "./config";
+import type { EnvironmentAccount } from "./environments";
 import { stateKeyPolicy } from "./key-policies";
 import { META_CONTENT, META_KEY } from "./state-layout";
 

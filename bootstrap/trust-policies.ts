@@ -8,7 +8,8 @@
  * The audience is `sts.amazonaws.com`, the default of aws-actions/configure-aws-credentials. A repository or
  * organisation that customised its subject template must change these subjects with it.
  */
-import type { EnvironmentAccount, OperatorAccess } from "./config";
+import type { OperatorAccess } from "./config";
+import type { EnvironmentAccount } from "./environments";
 import { accountRoot, ConditionBlock, policyDocument, PolicyDocument, principalArnIs, Statement } from "./policy-document";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";

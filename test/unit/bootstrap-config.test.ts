@@ -5,7 +5,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { BootstrapConfigError, loadBootstrapConfig, readPlatformStackConfig } from "../../bootstrap/config";
+import { loadBootstrapConfig } from "../../bootstrap/config";
+import { readPlatformStackConfig } from "../../bootstrap/environments";
+import { BootstrapConfigError } from "../../bootstrap/problems";
 import { bootstrapStackConfig, runBootstrap } from "../bootstrap-harness";
 import { ALLOW_ALL, decide } from "../iam-evaluator";
 

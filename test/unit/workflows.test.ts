@@ -6,7 +6,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { EnvironmentAccount } from "../../bootstrap/config";
+import { EnvironmentAccount } from "../../bootstrap/environments";
 import { previewRoleTrust } from "../../bootstrap/trust-policies";
 import { PLATFORM_SCALE_SET } from "../../components/ci-runners/runners";
 import { requiredTools } from "../../scripts/verify/tools";
