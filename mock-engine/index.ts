@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { committedStackConfig } from "../config/committed-stacks";
 import { bookkeepingAwareFormatter, trackPromisesWithoutFrames } from "../lib/stack-traces";
-import { defaultHubOutputs, mockCall, mockResourceState } from "./provider-answers";
+import { defaultHubOutputs, mockCall, mockResourceState, STACK_REFERENCE } from "./provider-answers";
 import { AliasSpec, RegisterResourceRequest, sdkInternals } from "./sdk-internals";
 
 export type { AliasSpec } from "./sdk-internals";
@@ -63,6 +63,12 @@ export interface RunOptions {
   stackOutputs?: Record<string, Record<string, unknown>>;
   /** Run as a preview (`pulumi preview`) rather than an update. */
   preview?: boolean;
+  /**
+   * With `preview`: the stack has no state yet (a first deploy). Each resource the program creates answers with its
+   * inputs only, its id and computed outputs unknown, as the engine previews a create; reads and stack references
+   * answer as usual.
+   */
+  emptyState?: boolean;
   /** Runs this instead of the whole program (stacks/index.ts), with the stack's config set: a part of it under test. */
   program?: Program;
 }
@@ -148,6 +154,7 @@ async function runProgram(stack: string, options: RunOptions): Promise<StackRun>
       };
       const urn = monitorUrn(stack, meta.parent, args.type, args.name);
       resources.push({ ...meta, urn, inputs: args.inputs, provider: args.provider || undefined, custom: args.custom ?? true });
+      if (options.preview && options.emptyState && !args.id && args.type !== STACK_REFERENCE) return { id: undefined, state: args.inputs };
       return mockResourceState(args, referencedOutputs);
     },
     call: (args) => mockCall(args, publishedOutputs),
@@ -229,8 +236,12 @@ function monitorUrn(stack: string, parent: string | undefined, type: string, nam
   return `urn:pulumi:${stack}::${PROJECT}::${qualified}::${name}`;
 }
 
+/** What a stack output unknown at a preview reads as in a run's outputs. */
+export const UNKNOWN_AT_PREVIEW = "(unknown at preview)";
+
 async function resolveDeep(value: unknown): Promise<any> {
   if (pulumi.Output.isInstance(value)) {
+    if (!(await sdkInternals().isKnown(value))) return UNKNOWN_AT_PREVIEW;
     return resolveDeep(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)));
   }
   if (value instanceof Promise) return resolveDeep(await value);

@@ -53,12 +53,14 @@ const reads: Record<string, (id: string) => Record<string, unknown>> = {
   "kubernetes:core/v1:Secret": (id) => ({ data: { "ca.crt": Buffer.from(`CA of ${id}`).toString("base64") } }),
 };
 
+export const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+
 /** @param referencedOutputs the outputs a StackReference to that stack (`org/project/stack`) reads. */
 export function mockResourceState(
   args: pulumi.runtime.MockResourceArgs,
   referencedOutputs: (stack: string) => Record<string, unknown>,
 ): pulumi.runtime.MockResourceResult {
-  if (args.type === "pulumi:pulumi:StackReference") {
+  if (args.type === STACK_REFERENCE) {
     return { id: args.inputs.name, state: { name: args.inputs.name, outputs: referencedOutputs(args.inputs.name), secretOutputNames: [] } };
   }
   const read = args.id ? reads[args.type] : undefined;

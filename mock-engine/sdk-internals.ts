@@ -39,6 +39,8 @@ export interface SdkInternals {
   /** The run's state; the engine sets supportsAliasSpecs, and the mock engine does as it does. */
   getStore(): { supportsAliasSpecs: boolean };
   MockMonitor: new (mocks: pulumi.runtime.Mocks) => MockMonitor;
+  /** Whether an output's value is known: in a preview an unknown one never runs its `apply`. */
+  isKnown(output: pulumi.Output<unknown>): Promise<boolean>;
 }
 
 interface Internal {
@@ -101,6 +103,13 @@ export const INTERNALS: readonly Internal[] = [
     shape: `a message class with ${READ_GETTERS.join(", ")}`,
     fits: (value) => hasMethods(value?.prototype, READ_GETTERS),
   },
+  {
+    module: "output",
+    name: "output",
+    use: "tells a stack output unknown at a preview (whose apply never runs) from a known one",
+    shape: "a function whose outputs carry isKnown, a promise of whether the value is known",
+    fits: (value) => typeof value === "function" && value(1).isKnown instanceof Promise,
+  },
 ];
 
 /** One line per internal that is missing or has another shape than the mock engine uses; none when all fit. */
@@ -145,6 +154,7 @@ export function sdkInternals(): SdkInternals {
   const { setMockOptions, waitForRPCs } = require("@pulumi/pulumi/runtime/settings");
   const { getStore } = require("@pulumi/pulumi/runtime/state");
   const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
-  checked = { setMockOptions, waitForRPCs, getStore, MockMonitor };
+  const isKnown = (output: pulumi.Output<unknown>) => (output as unknown as { isKnown: Promise<boolean> }).isKnown;
+  checked = { setMockOptions, waitForRPCs, getStore, MockMonitor, isKnown };
   return checked;
 }

@@ -4,12 +4,12 @@
  * test/e2e/local-stack.test.ts.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { unrenderedAtPreview } from "../../scripts/deploy-plan/completeness";
 import { Refused } from "../../scripts/lib/command";
 import { policyArgs } from "../../scripts/lib/policy-pack";
 import { changingSteps } from "../../scripts/lib/preview-json";
+import { COMMIT, exported, fakeDeps, PROJECT, SAMPLE_PREVIEW, tempDir } from "../deploy-plan-fakes";
 import {
   applyPlan,
   FILES,
@@ -21,38 +21,6 @@ import {
   teamsHeldElsewhere,
   teamsLeftBehind,
 } from "../../scripts/deploy-plan/plan";
-
-const PROJECT = path.resolve(__dirname, "../..");
-const COMMIT = "a".repeat(40);
-const exported = (resources: unknown[], time = "2026-12-01T00:00:00Z", pending: unknown[] = []) =>
-  JSON.stringify({ version: 3, deployment: { manifest: { time }, resources, pending_operations: pending } });
-const preview = {
-  steps: [
-    { op: "create", urn: "urn:pulumi:prod::k8s-platform::platform:tenancy:Team$kubernetes:core/v1:Namespace::gamma-gamma" },
-    { op: "same", urn: "urn:pulumi:prod::p::t::x" },
-  ],
-  changeSummary: { create: 1, same: 1 },
-};
-
-function fakeDeps(state: { exported: string; head: string; preview?: object }) {
-  const calls: string[][] = [];
-  const streams: boolean[] = [];
-  const deps: PlanDeps = {
-    pulumi: async (args, options) => {
-      calls.push(args);
-      if (args[0] === "up") streams.push(options?.stream ?? false);
-      if (args[0] === "stack" && args[1] === "export") return state.exported;
-      if (args[0] === "preview") return JSON.stringify(state.preview ?? preview);
-      return "";
-    },
-    headCommit: async () => state.head,
-    now: () => new Date("2026-12-02T03:00:00Z"),
-    log: () => undefined,
-  };
-  return { deps, calls, streams };
-}
-
-const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
 
 test("the state fingerprint ignores the write time, and changes with any resource or pending operation", () => {
   const base = stateFingerprint(exported([{ urn: "a" }]));
@@ -113,7 +81,7 @@ describe("a plan that cannot hold the update: what its preview could not render"
 
   test("save records it, the summary tells the approver, and apply runs the commit's update without the plan", async () => {
     const dir = tempDir();
-    const incomplete = { steps: [chartStep("create"), ...preview.steps], changeSummary: { create: 2, same: 1 } };
+    const incomplete = { steps: [chartStep("create"), ...SAMPLE_PREVIEW.steps], changeSummary: { create: 2, same: 1 } };
     const { deps, calls } = fakeDeps({ exported: exported([]), head: COMMIT, preview: incomplete });
     const record = await savePlan("e2e", dir, PROJECT, deps);
     expect(record.unrendered).toEqual([CHART]);
