@@ -12,6 +12,16 @@ import { loadBootstrapConfig } from "../bootstrap/config";
 import { sdkInternals } from "../mock-engine/sdk-internals";
 
 const BOOTSTRAP_DIR = path.resolve(__dirname, "..", "bootstrap");
+
+/** The environments' accounts as the platform's stack files set them, and what the bootstrap names in them. */
+export const ACCOUNTS = { admin: "444444444444", e2e: "333333333333", stage: "222222222222", prod: "111111111111" } as const;
+export type Env = keyof typeof ACCOUNTS;
+export const ENVS = Object.keys(ACCOUNTS) as Env[];
+export const deployRole = (env: Env) => `arn:aws:iam::${ACCOUNTS[env]}:role/platform-deployer`;
+export const previewRole = (env: Env) => `arn:aws:iam::${ACCOUNTS[env]}:role/platform-previewer`;
+export const STATE_BUCKET = "arn:aws:s3:::example-pulumi-state";
+/** What admin publishes for its spokes (stacks/hub-outputs.ts), in the state bucket. */
+export const HUB_OUTPUTS = `${STATE_BUCKET}/published/k8s-platform/admin.json`;
 const BOOTSTRAP_PROJECT = "k8s-platform-bootstrap";
 
 export interface BootstrapResource {

@@ -57,7 +57,9 @@ export function kibanaSpec(settings: KibanaSettings) {
           {
             name: "kibana",
             resources: { requests: { cpu: "200m", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
-            // ECK probes /login by default, which the anonymous provider removes.
+            // ECK probes /login by default, which the anonymous provider removes. /api/status answers a request
+            // without credentials too, with its overall level only, and 503 until Kibana is available (elastic/kibana's
+            // API integration test of GET /api/status: "returns redacted payload for unauthenticated requests").
             readinessProbe: {
               httpGet: { path: "/api/status", port: KIBANA_PORT, scheme: "HTTP" },
               initialDelaySeconds: 10,

@@ -3,14 +3,12 @@
  * traffic through NAT, flow logs to S3, and the control-plane log types.
  */
 import { CONTROL_PLANE_LOG_TYPES } from "../../config/sections/cluster";
-import { EKS_STACKS, readStackConfig, runStack, runStacks, StackRun } from "../../mock-engine";
+import { EKS_STACKS, readStackConfig, runStack, StackRun } from "../../mock-engine";
+import { runsBeforeAll } from "../stack-runs";
 
 type Stack = (typeof EKS_STACKS)[number];
 
-let runs: Record<Stack, StackRun>;
-beforeAll(async () => {
-  runs = await runStacks(EKS_STACKS);
-}, 300_000);
+const runs = runsBeforeAll(EKS_STACKS);
 
 const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 const cluster = (run: StackRun) => run.one("aws:eks/cluster:Cluster", "cluster-eks").inputs;

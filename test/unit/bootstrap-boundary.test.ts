@@ -4,12 +4,10 @@
  * (components/aws-account `boundedRole`). Evaluated with the bootstrap's policies (test/iam-evaluator.ts) and the
  * roles the program registers for each environment (mock-engine/index.ts).
  */
-import { BootstrapRun, runBootstrap } from "../bootstrap-harness";
+import { ACCOUNTS, BootstrapRun, Env, runBootstrap } from "../bootstrap-harness";
 import { EKS_STACKS, runStack, StackRun } from "../../mock-engine";
 import { ALLOW_ALL, decide, Decision } from "../iam-evaluator";
 
-const ACCOUNTS = { admin: "444444444444", e2e: "333333333333", stage: "222222222222", prod: "111111111111" } as const;
-type Env = keyof typeof ACCOUNTS;
 const ENVS = [...EKS_STACKS];
 const boundaryArn = (env: Env) => `arn:aws:iam::${ACCOUNTS[env]}:policy/platform-deployer-boundary`;
 const roleArn = (env: Env, name: string) => `arn:aws:iam::${ACCOUNTS[env]}:role/${name}`;

@@ -4,15 +4,13 @@
  * here through every policy on the way, as the bootstrap writes them (test/iam-evaluator.ts): the spoke's own IAM
  * policies and boundary, the state bucket's policy, the key of the bucket (used through S3) and admin's secrets key.
  */
-import { BootstrapRun, runBootstrap } from "../bootstrap-harness";
+import { ACCOUNTS, BootstrapRun, Env, HUB_OUTPUTS, runBootstrap, STATE_BUCKET } from "../bootstrap-harness";
 import { ALLOW_ALL, decide, Decision } from "../iam-evaluator";
 
-const ACCOUNTS = { admin: "444444444444", e2e: "333333333333", stage: "222222222222", prod: "111111111111" } as const;
-type Env = keyof typeof ACCOUNTS;
 const SPOKES = ["e2e", "stage", "prod"] as const;
-const BUCKET = "arn:aws:s3:::example-pulumi-state";
-const HUB_OUTPUTS = `${BUCKET}/published/k8s-platform/admin.json`;
-const ADMIN_CHECKPOINTS = ["admin.json", "admin.json.gz", "admin.json.bak"].map((file) => `${BUCKET}/.pulumi/stacks/k8s-platform/${file}`);
+const ADMIN_CHECKPOINTS = ["admin.json", "admin.json.gz", "admin.json.bak"].map(
+  (file) => `${STATE_BUCKET}/.pulumi/stacks/k8s-platform/${file}`,
+);
 const STATE_KEY = "arn:aws:kms:eu-west-1:444444444444:key/state-key-id";
 const ADMIN_SECRETS_KEY = "arn:aws:kms:eu-west-1:444444444444:key/admin-secrets-key-id";
 /** ReadOnlyAccess, for what it grants of S3 and KMS. */

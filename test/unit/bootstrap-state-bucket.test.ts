@@ -5,17 +5,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { HISTORY_CHECKS, stateBucketPolicy } from "../../bootstrap/bucket-policy";
-import { runBootstrap } from "../bootstrap-harness";
+import { ACCOUNTS, deployRole, ENVS, HUB_OUTPUTS, previewRole, runBootstrap, STATE_BUCKET } from "../bootstrap-harness";
 import { ALLOW_ALL, decide, Decision } from "../iam-evaluator";
 
-const ACCOUNTS = { admin: "444444444444", e2e: "333333333333", stage: "222222222222", prod: "111111111111" } as const;
-type Env = keyof typeof ACCOUNTS;
-const ENVS = Object.keys(ACCOUNTS) as Env[];
-const deployRole = (env: Env) => `arn:aws:iam::${ACCOUNTS[env]}:role/platform-deployer`;
-const previewRole = (env: Env) => `arn:aws:iam::${ACCOUNTS[env]}:role/platform-previewer`;
-const BUCKET = "arn:aws:s3:::example-pulumi-state";
-/** What admin publishes for its spokes (stacks/hub-outputs.ts). */
-const HUB_OUTPUTS = `${BUCKET}/published/k8s-platform/admin.json`;
 /**
  * The objects the CLI (v3.274.1, file backend, same layout as S3) wrote for a stack `prod` of project
  * `k8s-platform` in two updates and a `stack tag set`, plus the compressed checkpoints and the lock
@@ -32,7 +24,7 @@ const objectsOf = (env: string) =>
     `history/k8s-platform/${env}/${env}-1764643200123456789.checkpoint.json`,
     `backups/k8s-platform/${env}/${env}.1764643200123456789.json`,
     `locks/organization/k8s-platform/${env}/0b9f3c2e-5d1a-4f7e-9a61-2c8d4e5f6a7b.json`,
-  ].map((key) => `${BUCKET}/.pulumi/${key}`);
+  ].map((key) => `${STATE_BUCKET}/.pulumi/${key}`);
 /** What ReadOnlyAccess allows of S3: reads. */
 const READ_ONLY = {
   Version: "2012-10-17" as const,
@@ -78,7 +70,7 @@ describe.each(ENVS)("%s's deploy role", (env) => {
       `.pulumi/stacks/other-project/${env}.json`,
       "anything.txt",
     ]) {
-      expect(s3(deployRole(env), "s3:PutObject", `${BUCKET}/${key}`)).toBe("explicitly denied");
+      expect(s3(deployRole(env), "s3:PutObject", `${STATE_BUCKET}/${key}`)).toBe("explicitly denied");
     }
   });
 
@@ -100,9 +92,9 @@ describe.each(ENVS)("%s's preview role", (env) => {
 
   test("reads its own stack and lists the bucket, writes nothing", () => {
     for (const object of objectsOf(env)) expect(read(object)).toBe("allowed");
-    expect(s3(previewRole(env), "s3:ListBucket", BUCKET, { identity: [READ_ONLY] })).toBe("allowed");
-    expect(read(`${BUCKET}/.pulumi/meta.yaml`)).toBe("allowed");
-    for (const object of [...objectsOf(env), `${BUCKET}/.pulumi/meta.yaml`]) {
+    expect(s3(previewRole(env), "s3:ListBucket", STATE_BUCKET, { identity: [READ_ONLY] })).toBe("allowed");
+    expect(read(`${STATE_BUCKET}/.pulumi/meta.yaml`)).toBe("allowed");
+    for (const object of [...objectsOf(env), `${STATE_BUCKET}/.pulumi/meta.yaml`]) {
       expect(s3(previewRole(env), "s3:PutObject", object)).toBe("explicitly denied");
       expect(s3(previewRole(env), "s3:DeleteObject", object)).toBe("explicitly denied");
     }
@@ -131,17 +123,17 @@ describe.each(ENVS)("%s's preview role", (env) => {
 describe("the history checks of the workflows", () => {
   test("prod's plan may read stage's history entries and see its checkpoint; prod's deploy role may not", () => {
     expect(HISTORY_CHECKS).toEqual([{ reader: "prod", of: "stage" }]);
-    const entry = `${BUCKET}/.pulumi/history/k8s-platform/stage/stage-1764643200123456789.history.json`;
+    const entry = `${STATE_BUCKET}/.pulumi/history/k8s-platform/stage/stage-1764643200123456789.history.json`;
     expect(s3(previewRole("prod"), "s3:GetObject", entry, { identity: [READ_ONLY] })).toBe("allowed");
-    expect(s3(previewRole("prod"), "s3:GetObject", `${BUCKET}/.pulumi/stacks/k8s-platform/stage.json`, { identity: [READ_ONLY] })).toBe(
-      "allowed",
-    );
+    expect(
+      s3(previewRole("prod"), "s3:GetObject", `${STATE_BUCKET}/.pulumi/stacks/k8s-platform/stage.json`, { identity: [READ_ONLY] }),
+    ).toBe("allowed");
     expect(s3(previewRole("prod"), "s3:GetObject", entry.replace(".history.", ".checkpoint."), { identity: [READ_ONLY] })).toBe(
       "not allowed",
     );
     expect(s3(deployRole("prod"), "s3:GetObject", entry)).toBe("not allowed");
     expect(
-      s3(previewRole("stage"), "s3:GetObject", `${BUCKET}/.pulumi/history/k8s-platform/prod/prod-1.history.json`, {
+      s3(previewRole("stage"), "s3:GetObject", `${STATE_BUCKET}/.pulumi/history/k8s-platform/prod/prod-1.history.json`, {
         identity: [READ_ONLY],
       }),
     ).toBe("not allowed");
@@ -170,16 +162,16 @@ describe("other principals", () => {
   });
 
   test("the bootstrap's own state and meta.yaml stay the operators' (IAM decides)", () => {
-    expect(s3(operator, "s3:PutObject", `${BUCKET}/.pulumi/stacks/k8s-platform-bootstrap/prod.json`)).toBe("allowed");
-    expect(s3(operator, "s3:PutObject", `${BUCKET}/.pulumi/meta.yaml`)).toBe("allowed");
-    expect(s3(operator, "s3:GetObject", `${BUCKET}/.pulumi/stacks/k8s-platform/prod.json`)).toBe("allowed");
+    expect(s3(operator, "s3:PutObject", `${STATE_BUCKET}/.pulumi/stacks/k8s-platform-bootstrap/prod.json`)).toBe("allowed");
+    expect(s3(operator, "s3:PutObject", `${STATE_BUCKET}/.pulumi/meta.yaml`)).toBe("allowed");
+    expect(s3(operator, "s3:GetObject", `${STATE_BUCKET}/.pulumi/stacks/k8s-platform/prod.json`)).toBe("allowed");
   });
 
   test("a principal of another account gets nothing, and nobody anything over plain HTTP", () => {
     const stranger = "arn:aws:iam::999999999999:role/platform-deployer";
-    expect(s3(stranger, "s3:GetObject", `${BUCKET}/.pulumi/stacks/k8s-platform/admin.json`)).toBe("not allowed");
-    expect(s3(stranger, "s3:ListBucket", BUCKET)).toBe("not allowed");
-    expect(s3(operator, "s3:GetObject", `${BUCKET}/.pulumi/meta.yaml`, { tls: false })).toBe("explicitly denied");
+    expect(s3(stranger, "s3:GetObject", `${STATE_BUCKET}/.pulumi/stacks/k8s-platform/admin.json`)).toBe("not allowed");
+    expect(s3(stranger, "s3:ListBucket", STATE_BUCKET)).toBe("not allowed");
+    expect(s3(operator, "s3:GetObject", `${STATE_BUCKET}/.pulumi/meta.yaml`, { tls: false })).toBe("explicitly denied");
   });
 
   test("the policy fits S3's 20 KB limit for bucket policies", () => {
@@ -211,7 +203,7 @@ test("a role of another environment in the hub's own account reads what the hub 
       {
         principalArn: sameAccount.previewRoleArn,
         action: "s3:GetObject",
-        resource: `${BUCKET}/${key}`,
+        resource: `${STATE_BUCKET}/${key}`,
         context: { "aws:SecureTransport": "true" },
       },
       { identity: [READ_ONLY], resourcePolicy: shared, resourceAccount: ACCOUNTS.admin },

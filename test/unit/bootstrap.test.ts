@@ -5,17 +5,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { BootstrapRun, runBootstrap } from "../bootstrap-harness";
+import { ACCOUNTS, BootstrapRun, deployRole, Env, ENVS, previewRole, runBootstrap, STATE_BUCKET } from "../bootstrap-harness";
 import { ALLOW_ALL, decide } from "../iam-evaluator";
 
 const ROLE = "aws:iam/role:Role";
 const KEY = "aws:kms/key:Key";
-const ACCOUNTS = { admin: "444444444444", e2e: "333333333333", stage: "222222222222", prod: "111111111111" } as const;
-type Env = keyof typeof ACCOUNTS;
-const ENVS = Object.keys(ACCOUNTS) as Env[];
-const deployRole = (env: Env) => `arn:aws:iam::${ACCOUNTS[env]}:role/platform-deployer`;
-const previewRole = (env: Env) => `arn:aws:iam::${ACCOUNTS[env]}:role/platform-previewer`;
-const BUCKET = "arn:aws:s3:::example-pulumi-state";
 const REPO = "example/k8s-platform";
 
 let runs: Record<Env, BootstrapRun>;
@@ -214,7 +208,7 @@ describe("the secrets keys", () => {
       expect(may("sts:AssumeRole", deployRole(env))).toBe("explicitly denied");
       expect(may("iam:CreateRole", `arn:aws:iam::${ACCOUNTS[env]}:role/${env}-eks-cluster`)).toBe("explicitly denied"); // no boundary: bootstrap-boundary.test.ts
       expect(may("eks:CreateCluster", "*")).toBe("allowed");
-      expect(may("s3:PutBucketPolicy", BUCKET)).toBe(env === "admin" ? "explicitly denied" : "allowed");
+      expect(may("s3:PutBucketPolicy", STATE_BUCKET)).toBe(env === "admin" ? "explicitly denied" : "allowed");
     }
   });
 });
@@ -253,7 +247,7 @@ describe("the preview role reads no secret data", () => {
     expect(may(env, "s3:GetObject", `arn:aws:s3:::${env}-velero/backups/x.tar.gz`)).toBe("explicitly denied");
     expect(may(env, "ec2:DescribeInstances", "*")).toBe("allowed");
     expect(may(env, "secretsmanager:DescribeSecret", "*")).toBe("allowed");
-    expect(may(env, "s3:GetObject", `${BUCKET}/.pulumi/stacks/k8s-platform/${env}.json`)).toBe("allowed");
+    expect(may(env, "s3:GetObject", `${STATE_BUCKET}/.pulumi/stacks/k8s-platform/${env}.json`)).toBe("allowed");
     expect(may(env, "sts:AssumeRole", deployRole(env))).toBe("not allowed");
   });
 });

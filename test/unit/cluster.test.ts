@@ -2,15 +2,13 @@ import { EBS_ZONE_LABEL, nodeGroupPlans } from "../../components/cluster/node-gr
 import { BALANCING_IGNORED_LABELS, expanderPriorities } from "../../components/cluster-autoscaler/values";
 import { NodePoolConfig } from "../../config/sections/cluster";
 import { EKS_ADDONS } from "../../lib/versions";
-import { EKS_STACKS, readStackConfig, RecordedResource, runStack, runStacks, StackRun } from "../../mock-engine";
+import { EKS_STACKS, readStackConfig, RecordedResource, runStack, StackRun } from "../../mock-engine";
 import { defaultHubOutputs } from "../../mock-engine/provider-answers";
+import { runsBeforeAll } from "../stack-runs";
 
 type EksStack = (typeof EKS_STACKS)[number];
 
-let runs: Record<EksStack, StackRun>;
-beforeAll(async () => {
-  runs = await runStacks(EKS_STACKS);
-}, 180_000);
+const runs = runsBeforeAll(EKS_STACKS, 180_000);
 
 const SUBNET = "aws:ec2/subnet:Subnet";
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";

@@ -7,9 +7,9 @@ import { UNSCOPABLE_LOGIN } from "../../components/registry";
 import { podTemplateThroughMirror, registryThroughMirror } from "../../lib/images";
 import { IMAGES } from "../../lib/versions";
 import { RegistriesConfig, registriesSection } from "../../config/sections/registries";
-import { EKS_STACKS, readStackConfig, RecordedResource, runStacks, StackRun } from "../../mock-engine";
+import { EKS_STACKS, readStackConfig, RecordedResource, StackRun } from "../../mock-engine";
+import { runsBeforeAll } from "../stack-runs";
 
-type EksStack = (typeof EKS_STACKS)[number];
 const SPOKES = ["e2e", "stage", "prod"] as const;
 /** What pushing takes (Amazon ECR User Guide, "IAM permissions for pushing an image"); pulling back is allowed too. */
 const PUSH = [
@@ -24,10 +24,7 @@ const MIRRORS = {
   "registry-1.docker.io": "1.dkr.ecr.eu-west-1.amazonaws.com/docker-hub",
 };
 
-let runs: Record<EksStack, StackRun>;
-beforeAll(async () => {
-  runs = await runStacks(EKS_STACKS);
-}, 180_000);
+const runs = runsBeforeAll(EKS_STACKS, 180_000);
 
 const config = (stack: string) => readStackConfig(stack);
 const registries = (stack: string): RegistriesConfig => registriesSection.parse(config(stack)["platform:registries"] ?? {});

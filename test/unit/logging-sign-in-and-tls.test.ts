@@ -2,14 +2,12 @@
  * Who signs in to Kibana, and whom Fluent Bit trusts: Kibana admits only the configured directory groups; Fluent
  * Bit verifies Elasticsearch's certificate against ECK's HTTP CA, copied into the agents' namespace.
  */
-import { EKS_STACKS, readStackConfig, runStack, runStacks, StackRun } from "../../mock-engine";
+import { EKS_STACKS, readStackConfig, runStack, StackRun } from "../../mock-engine";
+import { runsBeforeAll } from "../stack-runs";
 
 type Stack = (typeof EKS_STACKS)[number];
 
-let runs: Record<Stack, StackRun>;
-beforeAll(async () => {
-  runs = await runStacks(EKS_STACKS);
-}, 300_000);
+const runs = runsBeforeAll(EKS_STACKS);
 
 const chartValues = (run: StackRun, name: string) => run.one("kubernetes:helm.sh/v4:Chart", name).inputs.values;
 const kibanaGroups = (stack: Stack): string[] => readStackConfig(stack)["platform:observability"].logging.kibana.allowedGroups;

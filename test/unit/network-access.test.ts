@@ -4,16 +4,12 @@
  * only, on a security group of the API endpoint's own.
  */
 import { layoutSubnets } from "../../lib/cidr";
-import { EKS_STACKS, readStackConfig, runStack, runStacks, StackRun } from "../../mock-engine";
+import { EKS_STACKS, readStackConfig, runStack, StackRun } from "../../mock-engine";
 import { violationsOf } from "../config-errors";
 import { defaultHubOutputs } from "../../mock-engine/provider-answers";
+import { runsBeforeAll } from "../stack-runs";
 
-type Stack = (typeof EKS_STACKS)[number];
-
-let runs: Record<Stack, StackRun>;
-beforeAll(async () => {
-  runs = await runStacks(EKS_STACKS);
-}, 300_000);
+const runs = runsBeforeAll(EKS_STACKS);
 
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";

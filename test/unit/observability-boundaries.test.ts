@@ -3,14 +3,10 @@
  * namespace and never with a credential file; Grafana reads no Secret and signs in only the groups allowed;
  * teams reach neither Prometheus, Alertmanager, Elasticsearch nor Kibana except through the dashboards' logins.
  */
-import { EKS_STACKS, readStackConfig, RecordedResource, runStack, runStacks, StackConfig, StackRun } from "../../mock-engine";
+import { EKS_STACKS, readStackConfig, RecordedResource, runStack, StackConfig, StackRun } from "../../mock-engine";
+import { runsBeforeAll } from "../stack-runs";
 
-type Stack = (typeof EKS_STACKS)[number];
-
-let runs: Record<Stack, StackRun>;
-beforeAll(async () => {
-  runs = await runStacks(EKS_STACKS);
-}, 300_000);
+const runs = runsBeforeAll(EKS_STACKS);
 
 const chartValues = (run: StackRun, name: string) => run.one("kubernetes:helm.sh/v4:Chart", name).inputs.values;
 const monitors = (run: StackRun) => run.ofType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor");

@@ -8,16 +8,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadConfig } from "../../config/load";
 import { describeEnvironment } from "../../stacks/environment";
 import { platformLayer } from "../../stacks/platform-layer";
-import { EKS_STACKS, runStack, runStacks, StackRun } from "../../mock-engine";
+import { EKS_STACKS, runStack, StackRun } from "../../mock-engine";
 import { defaultHubOutputs } from "../../mock-engine/provider-answers";
+import { runsBeforeAll } from "../stack-runs";
 
 type Stack = (typeof EKS_STACKS)[number];
 const CHART = "kubernetes:helm.sh/v4:Chart";
 
-let runs: Record<Stack, StackRun>;
-beforeAll(async () => {
-  runs = await runStacks(EKS_STACKS);
-}, 300_000);
+const runs = runsBeforeAll(EKS_STACKS);
 
 const values = (run: StackRun) => run.one(CHART, "monitoring-stack").inputs.values;
 const monitor = (run: StackRun, name: string) => run.one("kubernetes:monitoring.coreos.com/v1:ServiceMonitor", name);

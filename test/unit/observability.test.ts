@@ -1,16 +1,8 @@
 import { ConfigError } from "../../config/load";
 import { CHARTS, IMAGES } from "../../lib/versions";
-import {
-  EKS_STACKS,
-  readStackConfig,
-  readTestSecrets,
-  RecordedResource,
-  runStack,
-  runStacks,
-  StackConfig,
-  StackRun,
-} from "../../mock-engine";
+import { EKS_STACKS, readStackConfig, readTestSecrets, RecordedResource, runStack, StackConfig, StackRun } from "../../mock-engine";
 import { defaultHubOutputs } from "../../mock-engine/provider-answers";
+import { runsBeforeAll } from "../stack-runs";
 
 type Stack = (typeof EKS_STACKS)[number];
 
@@ -25,10 +17,7 @@ const ISSUERS: Record<Stack, string> = {
 const ES_HOST = "logging-es-http.logging.svc";
 const NAMESPACES = { monitoring: "privileged", logging: "baseline", "logging-agents": "privileged" } as const;
 
-let runs: Record<Stack, StackRun>;
-beforeAll(async () => {
-  runs = await runStacks(EKS_STACKS);
-}, 300_000);
+const runs = runsBeforeAll(EKS_STACKS);
 
 const observability = (stack: Stack) => readStackConfig(stack)["platform:observability"];
 const ofComponent = (run: StackRun, component: "monitoring" | "logging") =>

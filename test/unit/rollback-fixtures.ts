@@ -1,5 +1,6 @@
 /** Histories for the rollback tool's tests (test/unit/rollback*.test.ts). */
 import type { HistoryEntry } from "../../scripts/lib/stack-records";
+import { RollbackRefused } from "../../scripts/rollback/refusals";
 
 export const SHA = { a: "a".repeat(40), b: "b".repeat(40), c: "c".repeat(40), d: "d".repeat(40) };
 
@@ -37,4 +38,15 @@ export function rollbackEntry(to: { version: number; commit: string }, overrides
     message: `Rollback of prod to version ${to.version} (commit ${to.commit.slice(0, 12)}) by ana@laptop: Raise the node pool`,
     ...overrides,
   });
+}
+
+/** The message of the rollback's refusal `fn` raises; fails the test if it raises anything else or nothing. */
+export function refusal(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(RollbackRefused);
+    return (error as Error).message;
+  }
+  throw new Error("expected a refusal");
 }

@@ -4,21 +4,11 @@ import type { HistoryEntry } from "../../scripts/lib/stack-records";
 import { secretsProvider } from "../../scripts/lib/settings";
 import { toRows } from "../../scripts/rollback/history";
 import { Interrupt } from "../../scripts/rollback/interrupt";
-import { RollbackRefused } from "../../scripts/rollback/refusals";
 import { refuseOtherSecretsProvider, stackFile } from "../../scripts/rollback/stack-config";
 import { findInterruption, selectTarget, StateSummary, stateSummary } from "../../scripts/rollback/target";
-import { entry, HISTORY, rollbackEntry, SHA } from "./rollback-fixtures";
+import { entry, HISTORY, rollbackEntry, refusal, SHA } from "./rollback-fixtures";
 
 const CLEAN: StateSummary = { pendingOperations: [] };
-const refusal = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RollbackRefused);
-    return (error as Error).message;
-  }
-  throw new Error("expected a refusal");
-};
 const versionOf = (history: HistoryEntry[], state = CLEAN) => selectTarget("prod", toRows(history), state).target.version;
 
 describe("without --to after a rollback: the same version again", () => {

@@ -3,23 +3,13 @@ import { parseArgs } from "../../scripts/rollback/args";
 import { errorSummary, formatDuration, formatHistory, isConfirmation } from "../../scripts/rollback/format";
 import { parseRollbackMessage, rollbackMessage } from "../../scripts/rollback/message";
 import { toRows } from "../../scripts/rollback/history";
-import { EngineFailure, lockedRefusal, programChanges, RollbackRefused } from "../../scripts/rollback/refusals";
+import { EngineFailure, lockedRefusal, programChanges } from "../../scripts/rollback/refusals";
 import { selectTarget as select, StateSummary } from "../../scripts/rollback/target";
-import { entry, HISTORY, SHA } from "./rollback-fixtures";
+import { entry, HISTORY, refusal, SHA } from "./rollback-fixtures";
 
 /** The state as a clean run leaves it: written when the latest update ended, nothing pending. */
 const CLEAN: StateSummary = { pendingOperations: [] };
 const selectTarget = (stack: string, rows: ReturnType<typeof toRows>, to?: number) => select(stack, rows, CLEAN, to).target;
-
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RollbackRefused);
-    return (error as Error).message;
-  }
-  throw new Error("expected a refusal");
-};
 
 describe("command line", () => {
   test("a stack alone rolls back to the default target, asking first", () => {

@@ -7,14 +7,10 @@ import { CHARTS, IMAGES } from "../../lib/versions";
 import { RegistriesConfig, registriesSection } from "../../config/sections/registries";
 import { backupOutcome, parseBackupArgs } from "../../scripts/backup";
 import { UsageError } from "../../scripts/lib/command";
-import { EKS_STACKS, readStackConfig, RecordedResource, runStack, runStacks, StackConfig, StackRun } from "../../mock-engine";
+import { EKS_STACKS, readStackConfig, RecordedResource, runStack, StackConfig, StackRun } from "../../mock-engine";
+import { runsBeforeAll } from "../stack-runs";
 
-type EksStack = (typeof EKS_STACKS)[number];
-
-let runs: Record<EksStack, StackRun>;
-beforeAll(async () => {
-  runs = await runStacks(EKS_STACKS);
-}, 180_000);
+const runs = runsBeforeAll(EKS_STACKS, 180_000);
 
 const config = (stack: string) => readStackConfig(stack);
 const services = (stack: string) => config(stack)["platform:services"];

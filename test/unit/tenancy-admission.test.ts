@@ -11,7 +11,8 @@ import { ENVIRONMENTS } from "../../config/sections/environment";
 import { ISSUERS } from "../../config/sections/services";
 import { TEAM_LABEL } from "../../lib/naming";
 import { PUBLIC_INGRESS_LABEL } from "../../lib/ingress-classes";
-import { readStackConfig, runStack, runStacks, StackRun } from "../../mock-engine";
+import { readStackConfig, runStack, StackRun } from "../../mock-engine";
+import { runsBeforeAll } from "../stack-runs";
 
 const POLICY = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy";
 const BINDING = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding";
@@ -24,10 +25,7 @@ const ADMISSION = [
   "team-namespaces-certificates",
 ];
 
-let runs: Record<(typeof ENVIRONMENTS)[number], StackRun>;
-beforeAll(async () => {
-  runs = await runStacks(ENVIRONMENTS);
-}, 120_000);
+const runs = runsBeforeAll(ENVIRONMENTS, 120_000);
 
 const policyOf = (run: StackRun, name: string) => run.ofType(POLICY).find((p) => p.inputs.metadata.name === name)!.inputs;
 const expressions = (policy: any): string => JSON.stringify([policy.spec.variables, policy.spec.validations]);

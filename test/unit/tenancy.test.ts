@@ -1,12 +1,10 @@
-import { readStackConfig, RecordedResource, runStack, runStacks, StackRun } from "../../mock-engine";
+import { readStackConfig, RecordedResource, runStack, StackRun } from "../../mock-engine";
 import { PLATFORM_NAMESPACES } from "../../config/rules-tenancy";
 import { TeamConfig, teamNamespaces } from "../../config/sections/tenancy";
+import { runsBeforeAll } from "../stack-runs";
 
 const STACKS = ["e2e", "stage", "prod", "admin", "local"] as const;
-let runs: Record<(typeof STACKS)[number], StackRun>;
-beforeAll(async () => {
-  runs = await runStacks(STACKS);
-}, 60_000);
+const runs = runsBeforeAll(STACKS, 60_000);
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const QUOTA = "kubernetes:core/v1:ResourceQuota";
