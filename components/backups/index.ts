@@ -34,7 +34,7 @@ export class Backups extends pulumi.ComponentResource {
       noncurrentVersionDays: config.noncurrentVersionDays,
       protect: args.protect,
     });
-    const { role, serviceAccount } = chartServiceAccount(this, name, args, {
+    const { roleArn, serviceAccount } = chartServiceAccount(this, name, args, {
       purpose: "velero",
       namespace: VELERO_NAMESPACE,
       serviceAccount: "velero",
@@ -113,6 +113,6 @@ export class Backups extends pulumi.ComponentResource {
     );
 
     this.bucketName = bucket.bucket;
-    this.registerOutputs({ bucketName: this.bucketName, roleArn: role.arn });
+    this.registerOutputs({ bucketName: this.bucketName, roleArn });
   }
 }

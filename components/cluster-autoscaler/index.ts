@@ -29,7 +29,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
     if (!imageTag) throw new Error(`no cluster-autoscaler image for Kubernetes ${args.kubernetesVersion} in lib/versions.ts`);
 
     const namespace = platformNamespace(this, { provider: args.provider, naming, name: AUTOSCALER_NAMESPACE, podSecurity: "restricted" });
-    const { role, serviceAccount } = chartServiceAccount(this, name, args, {
+    const { roleArn, serviceAccount } = chartServiceAccount(this, name, args, {
       purpose: "cluster-autoscaler",
       namespace: AUTOSCALER_NAMESPACE,
       serviceAccount: "cluster-autoscaler",
@@ -67,6 +67,6 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
       { parent: this, provider: args.provider, dependsOn: namespace },
     );
 
-    this.registerOutputs({ roleArn: role.arn });
+    this.registerOutputs({ roleArn });
   }
 }

@@ -5,7 +5,7 @@ import { Naming } from "../../lib/naming";
 import { boundedRole, managedPolicyArn } from "../aws-account";
 import { EKS_ADDONS, EksAddonName } from "../../lib/versions";
 import { EksCluster } from "./eks";
-import { IrsaIssuer, serviceAccountTrustPolicy } from "../irsa";
+import { serviceAccountTrustPolicy } from "../irsa";
 
 export interface EksAddonsArgs {
   readonly awsProvider: aws.Provider;
@@ -37,29 +37,41 @@ function addon(
   );
 }
 
-interface AddonRoleArgs {
-  readonly irsa: IrsaIssuer;
+/** The kube-system service account an add-on runs as, and the AWS-managed policy written for it. */
+interface AddonAccess {
   readonly serviceAccount: string;
-  readonly roleName: string;
-  /** The AWS-managed policy written for this add-on, so that its permissions follow the add-on's releases. */
-  readonly policyArn: string;
+  /** Below `arn:<partition>:iam::aws:policy/`: its permissions follow the add-on's releases. */
+  readonly managedPolicy: string;
 }
 
 /**
- * The IRSA role of an add-on's kube-system service account. The add-on depends on `attached`, so that its
- * pods never start with a role that cannot do anything yet.
+ * An add-on whose service account has an IRSA role of its own (`<name>-role`, named `eks-<suffix>`). The add-on
+ * waits for the policy's attachment as well as for `after`, so that its pods never start with a role that cannot
+ * do anything yet.
  */
-function addonRole(name: string, args: AddonRoleArgs, opts: pulumi.CustomResourceOptions & { provider: aws.Provider }) {
+function addonWithRole(
+  name: string,
+  suffix: string,
+  args: EksAddonsArgs,
+  addonName: EksAddonName,
+  access: AddonAccess,
+  opts: { parent: pulumi.Resource; provider: aws.Provider; after: pulumi.Resource[] },
+): aws.eks.Addon {
+  const childOpts = { parent: opts.parent, provider: opts.provider };
   const role = boundedRole(
     `${name}-role`,
     {
-      name: args.roleName,
-      assumeRolePolicy: serviceAccountTrustPolicy(args.irsa, { namespace: "kube-system", serviceAccount: args.serviceAccount }),
+      name: args.naming.resource("eks", suffix),
+      assumeRolePolicy: serviceAccountTrustPolicy(args.cluster.irsa, { namespace: "kube-system", serviceAccount: access.serviceAccount }),
     },
-    opts,
+    childOpts,
   );
-  const attached = new aws.iam.RolePolicyAttachment(`${name}-policy`, { role: role.name, policyArn: args.policyArn }, opts);
-  return { arn: role.arn, attached };
+  const attached = new aws.iam.RolePolicyAttachment(
+    `${name}-policy`,
+    { role: role.name, policyArn: managedPolicyArn(args.partition, access.managedPolicy) },
+    childOpts,
+  );
+  return addon(name, args, addonName, { serviceAccountRoleArn: role.arn }, { ...childOpts, dependsOn: [...opts.after, attached] });
 }
 
 export interface NetworkAddonsArgs extends EksAddonsArgs {
@@ -78,17 +90,8 @@ export class NetworkAddons extends pulumi.ComponentResource {
     addon(`${name}-kube-proxy`, args, "kube-proxy", {}, childOpts);
     if (args.vpcCni) {
       // Its own role (IRSA) rather than the node role: only aws-node may manage network interfaces.
-      const role = addonRole(
-        `${name}-vpc-cni`,
-        {
-          irsa: args.cluster.irsa,
-          serviceAccount: "aws-node",
-          roleName: args.naming.resource("eks", "vpc-cni"),
-          policyArn: managedPolicyArn(args.partition, "AmazonEKS_CNI_Policy"),
-        },
-        childOpts,
-      );
-      addon(`${name}-vpc-cni`, args, "vpc-cni", { serviceAccountRoleArn: role.arn }, { ...childOpts, dependsOn: [role.attached] });
+      const access = { serviceAccount: "aws-node", managedPolicy: "AmazonEKS_CNI_Policy" };
+      addonWithRole(`${name}-vpc-cni`, "vpc-cni", args, "vpc-cni", access, { ...childOpts, after: [] });
     }
     this.registerOutputs({});
   }
@@ -110,23 +113,8 @@ export class ClusterServices extends pulumi.ComponentResource {
 
     addon(`${name}-coredns`, args, "coredns", {}, onNodes);
 
-    const ebsCsiRole = addonRole(
-      `${name}-ebs-csi`,
-      {
-        irsa: args.cluster.irsa,
-        serviceAccount: "ebs-csi-controller-sa",
-        roleName: args.naming.resource("eks", "ebs-csi"),
-        policyArn: managedPolicyArn(args.partition, "service-role/AmazonEBSCSIDriverPolicy"),
-      },
-      childOpts,
-    );
-    addon(
-      `${name}-ebs-csi`,
-      args,
-      "aws-ebs-csi-driver",
-      { serviceAccountRoleArn: ebsCsiRole.arn },
-      { ...onNodes, dependsOn: [...args.nodes, ebsCsiRole.attached] },
-    );
+    const ebsCsi = { serviceAccount: "ebs-csi-controller-sa", managedPolicy: "service-role/AmazonEBSCSIDriverPolicy" };
+    addonWithRole(`${name}-ebs-csi`, "ebs-csi", args, "aws-ebs-csi-driver", ebsCsi, { ...childOpts, after: args.nodes });
 
     new k8s.storage.v1.StorageClass(
       `${name}-gp3`,

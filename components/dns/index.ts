@@ -42,7 +42,7 @@ export class EnvironmentDns extends pulumi.ComponentResource {
       awsOpts,
     );
 
-    const { role, serviceAccount } = chartServiceAccount(this, name, args, {
+    const { roleArn, serviceAccount } = chartServiceAccount(this, name, args, {
       purpose: "external-dns",
       namespace: NAMESPACE,
       serviceAccount: "external-dns",
@@ -80,6 +80,6 @@ export class EnvironmentDns extends pulumi.ComponentResource {
       },
       { parent: this, provider: args.provider },
     );
-    this.registerOutputs({ certificateArn: this.certificateArn, roleArn: role.arn });
+    this.registerOutputs({ certificateArn: this.certificateArn, roleArn });
   }
 }

@@ -59,11 +59,21 @@ export interface ServiceAccountRoleArgs extends ServiceAccountRef {
   readonly policy?: pulumi.Input<string>;
 }
 
+/** A service account's role, and its ARN as what annotates the account. */
+export interface ServiceAccountRole {
+  readonly role: aws.iam.Role;
+  /**
+   * The role's ARN once its policy is in place: a service account annotated with it waits for both, so that its
+   * pods never start with a role that cannot do anything yet (IAM applies an inline policy after the role exists).
+   */
+  readonly arn: pulumi.Output<string>;
+}
+
 /**
  * A role for one service account with one inline policy. Inline, so the permissions live and die with the
  * role and no other principal can be given the same policy by attaching it.
  */
-export function serviceAccountRole(parent: pulumi.Resource, name: string, args: ServiceAccountRoleArgs): aws.iam.Role {
+export function serviceAccountRole(parent: pulumi.Resource, name: string, args: ServiceAccountRoleArgs): ServiceAccountRole {
   const opts = { parent, provider: args.awsProvider };
   const role = boundedRole(
     `${name}-role`,
@@ -75,8 +85,9 @@ export function serviceAccountRole(parent: pulumi.Resource, name: string, args: 
     },
     opts,
   );
-  if (args.policy) new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, name: args.purpose, policy: args.policy }, opts);
-  return role;
+  if (!args.policy) return { role, arn: role.arn };
+  const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.name, name: args.purpose, policy: args.policy }, opts);
+  return { role, arn: pulumi.all([role.arn, policy.id]).apply(([arn]) => arn) };
 }
 
 /** What a component gets that runs a chart whose service account has an IRSA role of its own. */
@@ -107,7 +118,7 @@ export function chartServiceAccount(
   name: string,
   args: Pick<IrsaChartArgs, "awsProvider" | "irsa" | "naming">,
   account: Omit<ServiceAccountRoleArgs, "awsProvider" | "irsa" | "naming">,
-): { role: aws.iam.Role; serviceAccount: ChartServiceAccount } {
-  const role = serviceAccountRole(parent, name, { ...account, awsProvider: args.awsProvider, irsa: args.irsa, naming: args.naming });
-  return { role, serviceAccount: { create: true, name: account.serviceAccount, annotations: { [ROLE_ARN_ANNOTATION]: role.arn } } };
+): { roleArn: pulumi.Output<string>; serviceAccount: ChartServiceAccount } {
+  const { arn } = serviceAccountRole(parent, name, { ...account, awsProvider: args.awsProvider, irsa: args.irsa, naming: args.naming });
+  return { roleArn: arn, serviceAccount: { create: true, name: account.serviceAccount, annotations: { [ROLE_ARN_ANNOTATION]: arn } } };
 }

@@ -46,7 +46,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
 
   constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:load-balancing:LoadBalancerController", name, {}, opts);
-    const { role, serviceAccount } = chartServiceAccount(this, name, args, {
+    const { roleArn, serviceAccount } = chartServiceAccount(this, name, args, {
       purpose: "aws-load-balancer-controller",
       namespace: NAMESPACE,
       serviceAccount: "aws-load-balancer-controller",
@@ -124,6 +124,6 @@ export class LoadBalancerController extends pulumi.ComponentResource {
       return [params, ingressClass];
     });
     this.ready = [chart, ...classes];
-    this.registerOutputs({ roleArn: role.arn });
+    this.registerOutputs({ roleArn });
   }
 }

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LoggingConfig } from "../../config/sections/observability";
 import { RegistryMirrors } from "../../lib/images";
 import { Naming } from "../../lib/naming";
-import { DashboardExposure } from "../monitoring";
+import { PublishedDashboardArgs } from "../monitoring";
 import { platformNamespace } from "../tenancy";
 import { CHARTS, chartSource, IMAGES } from "../../lib/versions";
 import { derivedCredential, revisionOf } from "./credentials";
@@ -24,18 +24,11 @@ export const LOGGING_NAMESPACE = "logging";
 /** Fluent Bit reads its node's /var/log through a hostPath volume, which only `privileged` admits. */
 export const AGENTS_NAMESPACE = "logging-agents";
 
-export interface LoggingArgs {
+export interface LoggingArgs extends PublishedDashboardArgs {
   readonly provider: k8s.Provider;
   readonly naming: Naming;
   readonly config: LoggingConfig;
   readonly storageClassName: string;
-  readonly exposure: DashboardExposure;
-  readonly oidcIssuerUrl: pulumi.Input<string>;
-  /** Dex static client id of this environment's Kibana (used by its oauth2-proxy). */
-  readonly oidcClientId: string;
-  readonly oidcClientSecret: pulumi.Input<string>;
-  /** ID-token claim with the user's groups, which oauth2-proxy matches against `kibana.allowedGroups`. */
-  readonly groupsClaim: string;
   /** Protect the Elasticsearch resource and keep its volumes when it is deleted. */
   readonly protect: boolean;
   /**
@@ -43,11 +36,6 @@ export interface LoggingArgs {
    * Bit stay on their vendors' registries (docker.elastic.co, cr.fluentbit.io), which ECR cannot cache.
    */
   readonly registryMirrors: RegistryMirrors;
-  /**
-   * What must be ready before an Ingress is created: the AWS Load Balancer Controller registers its Ingress webhook
-   * (failure policy Fail) before its pods answer, and an Ingress created meanwhile is refused ("no endpoints").
-   */
-  readonly ingressReady?: pulumi.Input<pulumi.Resource>[];
 }
 
 export class Logging extends pulumi.ComponentResource {

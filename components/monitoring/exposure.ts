@@ -5,6 +5,7 @@
  * one internal ALB of the platform's own group that no team namespace can join (components/load-balancing);
  * any other class is used as configured.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { INGRESS_CLASSES } from "../../lib/ingress-classes";
 
 export interface DashboardExposure {
@@ -15,6 +16,22 @@ export interface DashboardExposure {
    * target node ports.
    */
   readonly podIpsRoutable: boolean;
+}
+
+/** What Grafana and Kibana alike need to be published behind the directory's sign-in. */
+export interface PublishedDashboardArgs {
+  readonly exposure: DashboardExposure;
+  readonly oidcIssuerUrl: pulumi.Input<string>;
+  /** Dex static client id of this environment's dashboard. */
+  readonly oidcClientId: string;
+  readonly oidcClientSecret: pulumi.Input<string>;
+  /** ID-token claim with the user's directory groups, which the dashboard's sign-in matches. */
+  readonly groupsClaim: string;
+  /**
+   * What must be ready before an Ingress is created: the AWS Load Balancer Controller registers its Ingress webhook
+   * (failure policy Fail) before its pods answer, and an Ingress created meanwhile is refused ("no endpoints").
+   */
+  readonly ingressReady?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** True when the AWS Load Balancer Controller serves the dashboards. */

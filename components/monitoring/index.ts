@@ -11,30 +11,29 @@ import { CHARTS, chartSource } from "../../lib/versions";
 import { RegistryMirrors } from "../../lib/images";
 import { RECEIVER_SECRET } from "./alertmanager";
 import { apiServerMonitor, EKS_TARGET_VALUES, kubeletMonitor } from "./cluster-targets";
-import { DashboardExposure } from "./exposure";
+import { PublishedDashboardArgs } from "./exposure";
 import { GRAFANA_ADMIN_SECRET, GRAFANA_CLUSTER_ROLE, GRAFANA_OIDC_SECRET, grafanaValues } from "./grafana";
 import { stackImageRegistries } from "./images";
 import { monitoringIngressPolicies } from "./network-policies";
 import { alertmanagerValues, HOST_NETWORK_WEBHOOK_PORT, operatorValues, POD_NETWORK_WEBHOOK_PORT, prometheusValues } from "./values";
 
-export { type DashboardExposure, dashboardIngressAnnotations, dashboardIngressClass, dashboardServiceType } from "./exposure";
+export {
+  type DashboardExposure,
+  type PublishedDashboardArgs,
+  dashboardIngressAnnotations,
+  dashboardIngressClass,
+  dashboardServiceType,
+} from "./exposure";
 
 export const RELEASE_NAME = "kube-prometheus-stack";
 
-export interface MonitoringArgs {
+export interface MonitoringArgs extends PublishedDashboardArgs {
   readonly provider: k8s.Provider;
   readonly naming: Naming;
   readonly config: MonitoringConfig;
   /** Team namespaces admit scrapes from this namespace (their network baseline names it). */
   readonly namespace: string;
   readonly storageClassName: string;
-  readonly exposure: DashboardExposure;
-  readonly oidcIssuerUrl: pulumi.Input<string>;
-  /** Dex static client id of this environment's Grafana. */
-  readonly oidcClientId: string;
-  readonly oidcClientSecret: pulumi.Input<string>;
-  /** ID-token claim with the user's directory groups, which Grafana's sign-in matches. */
-  readonly groupsClaim: string;
   readonly adminPassword: pulumi.Input<string>;
   /** Receiver name → Slack/webhook URL or PagerDuty routing key. */
   readonly receiverSecrets: Readonly<Record<string, pulumi.Input<string>>>;
@@ -50,11 +49,6 @@ export interface MonitoringArgs {
    * its CRDs and its webhook. A config rule requires cert-manager wherever monitoring is on.
    */
   readonly certificatesReady?: pulumi.Input<pulumi.Resource>[];
-  /**
-   * What must be ready before an Ingress is created: the AWS Load Balancer Controller registers its Ingress webhook
-   * (failure policy Fail) before its pods answer, and an Ingress created meanwhile is refused ("no endpoints").
-   */
-  readonly ingressReady?: pulumi.Input<pulumi.Resource>[];
 }
 
 export class Monitoring extends pulumi.ComponentResource {

@@ -136,6 +136,10 @@ const clusterAdminDefaults = {
   ] as AllowedHolder[],
 };
 
+/** The infra groups, as both RBAC policies take them from the pack's config. */
+const adminGroupsSetting = (description: string) =>
+  ({ type: "array", items: { type: "string" }, default: clusterAdminDefaults.adminGroups, description }) as const;
+
 export const clusterAdminOnlyForInfra: StackValidationPolicy = {
   name: "k8s-cluster-admin-only-infra",
   description:
@@ -145,12 +149,9 @@ export const clusterAdminOnlyForInfra: StackValidationPolicy = {
   severity: "critical",
   configSchema: {
     properties: {
-      adminGroups: {
-        type: "array",
-        items: { type: "string" },
-        default: clusterAdminDefaults.adminGroups,
-        description: "Group subjects as the API server sees them, OIDC prefix included (identity.oidc.groupsPrefix + identity.infraGroup)",
-      },
+      adminGroups: adminGroupsSetting(
+        "Group subjects as the API server sees them, OIDC prefix included (identity.oidc.groupsPrefix + identity.infraGroup)",
+      ),
       adminPrincipals: {
         type: "array",
         items: { type: "string" },
@@ -225,12 +226,7 @@ export const noClusterWideSecretReads: StackValidationPolicy = {
   severity: "high",
   configSchema: {
     properties: {
-      adminGroups: {
-        type: "array",
-        items: { type: "string" },
-        default: clusterAdminDefaults.adminGroups,
-        description: "Group subjects (OIDC prefix included) that may read every Secret",
-      },
+      adminGroups: adminGroupsSetting("Group subjects (OIDC prefix included) that may read every Secret"),
     },
   },
   validateStack: (args, reportViolation) => {
