@@ -1,5 +1,7 @@
 /** What every policy module shares: reading a policy's config over its defaults, and matching resources by type. */
-import type { PolicyResource } from "@pulumi/policy";
+import type { PolicyConfigSchema, PolicyResource } from "@pulumi/policy";
+
+type Setting = PolicyConfigSchema["properties"][string];
 
 /**
  * A policy's config: the policy pack config file's values over the policy's defaults. The engine fills in
@@ -7,6 +9,12 @@ import type { PolicyResource } from "@pulumi/policy";
  */
 export function configOf<T extends object>(args: { getConfig<C extends object>(): C }, defaults: T): T {
   return { ...defaults, ...args.getConfig<Partial<T>>() };
+}
+
+/** A policy setting that lists strings (only `allowed` ones, when given), `defaults` unless the pack's config sets it. */
+export function stringList(defaults: readonly string[], options: { allowed?: readonly string[]; description?: string } = {}): Setting {
+  const items: Setting = options.allowed ? { type: "string", enum: [...options.allowed] } : { type: "string" };
+  return { type: "array", items, default: [...defaults], ...(options.description ? { description: options.description } : {}) };
 }
 
 /** The resources of any of these type tokens. */

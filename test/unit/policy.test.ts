@@ -5,6 +5,7 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { policyResources, resourceValidationArgs, ResourceSnapshot, stackValidationArgs } from "../../policy/evaluate";
 import { POLICIES } from "../../policy/policies";
+import { CATALOGUED } from "../../policy/policies/catalogue";
 import { Case, FailingCase } from "../policy-cases";
 import { ACCESS_AND_COST_CASES } from "./policy-access-and-cost-cases";
 import { EKS_CASES } from "./policy-eks-cases";
@@ -46,6 +47,10 @@ test("every policy has passing and failing cases, and only policies of the pack 
     expect(pass.length).toBeGreaterThan(0);
     expect(fail.length).toBeGreaterThan(0);
   }
+});
+
+test("the catalogue describes each policy of the pack once, and nothing else", () => {
+  expect(POLICIES.map((p) => p.name).sort()).toEqual([...CATALOGUED].sort());
 });
 
 describe.each(Object.entries(CASES))("%s", (name, { pass, fail }) => {

@@ -3,15 +3,13 @@
  * theft, and only on the node itself (hop limit 1), so no pod off the host network obtains the node role.
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { described } from "../catalogue";
 
 const WITH_METADATA_OPTIONS = ["aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/instance:Instance"];
 const EKS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 
 export const imdsv2Required: ResourceValidationPolicy = {
-  name: "aws-imdsv2-required",
-  description:
-    "Launch templates and instances require IMDSv2 (metadataOptions.httpTokens: required); EKS node groups use such a launch template.",
-  severity: "high",
+  ...described("aws-imdsv2-required"),
   validateResource: (args, reportViolation) => {
     if (WITH_METADATA_OPTIONS.includes(args.type) && args.props.metadataOptions?.httpTokens !== "required") {
       reportViolation('Instance metadata accepts IMDSv1: set metadataOptions.httpTokens to "required".');
@@ -38,10 +36,7 @@ function launchTemplateOf(group: PolicyResource, resources: readonly PolicyResou
 }
 
 export const nodesSingleHop: StackValidationPolicy = {
-  name: "aws-node-imds-single-hop",
-  description:
-    "Every EKS node group uses a launch template with metadataOptions.httpPutResponseHopLimit 1, so pods off the host network cannot obtain the node role from IMDS.",
-  severity: "high",
+  ...described("aws-node-imds-single-hop"),
   validateStack: (args, reportViolation) => {
     for (const group of args.resources.filter((r) => r.type === EKS_NODE_GROUP)) {
       // A group without a launch template is aws-imdsv2-required's violation.

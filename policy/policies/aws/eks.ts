@@ -1,14 +1,12 @@
 /** EKS control planes: Secrets encrypted with our key, every log stream on, and an API endpoint kept off the internet. */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { configOf } from "../common";
+import { configOf, stringList } from "../common";
+import { described } from "../catalogue";
 
 export const EKS_CLUSTER = "aws:eks/cluster:Cluster";
 
 export const eksSecretsEncryption: ResourceValidationPolicy = {
-  name: "aws-eks-secrets-encryption",
-  description:
-    "EKS clusters envelope-encrypt Kubernetes Secrets with a KMS key (encryptionConfig resources [secrets] and provider.keyArn).",
-  severity: "high",
+  ...described("aws-eks-secrets-encryption"),
   validateResource: (args, reportViolation) => {
     if (args.type !== EKS_CLUSTER) return;
     const encryption = args.props.encryptionConfig;
@@ -25,12 +23,10 @@ export const ALL_CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "control
 const logDefaults = { requiredLogTypes: ALL_CONTROL_PLANE_LOGS };
 
 export const eksControlPlaneLogs: ResourceValidationPolicy = {
-  name: "aws-eks-control-plane-logs",
-  description: "EKS clusters send their control-plane logs (api, audit, authenticator, controllerManager, scheduler) to CloudWatch.",
-  severity: "medium",
+  ...described("aws-eks-control-plane-logs"),
   configSchema: {
     properties: {
-      requiredLogTypes: { type: "array", items: { type: "string", enum: ALL_CONTROL_PLANE_LOGS }, default: ALL_CONTROL_PLANE_LOGS },
+      requiredLogTypes: stringList(ALL_CONTROL_PLANE_LOGS, { allowed: ALL_CONTROL_PLANE_LOGS }),
     },
   },
   validateResource: (args, reportViolation) => {
@@ -46,9 +42,7 @@ const publicAccessOf = (vpcConfig: Record<string, any> | undefined): boolean => 
 
 /** Advisory by default; the prod and admin policy configs make it mandatory (see policy/config). */
 export const eksPrivateEndpoint: ResourceValidationPolicy = {
-  name: "aws-eks-private-endpoint",
-  description: "The EKS API endpoint is private only: reached from the VPC, the Transit Gateway and the VPN, never from the internet.",
-  severity: "high",
+  ...described("aws-eks-private-endpoint"),
   enforcementLevel: "advisory",
   validateResource: (args, reportViolation) => {
     if (args.type !== EKS_CLUSTER) return;
@@ -74,9 +68,7 @@ function bootstrapping(tags: Record<string, string> | undefined): boolean {
 }
 
 export const eksPublicEndpointRestricted: ResourceValidationPolicy = {
-  name: "aws-eks-public-endpoint-restricted",
-  description: "Where an EKS API endpoint is public at all, it accepts only listed CIDRs, never 0.0.0.0/0 (AWS's default).",
-  severity: "critical",
+  ...described("aws-eks-public-endpoint-restricted"),
   validateResource: (args, reportViolation) => {
     if (args.type !== EKS_CLUSTER) return;
     const vpcConfig = args.props.vpcConfig;
@@ -93,17 +85,10 @@ export const eksPublicEndpointRestricted: ResourceValidationPolicy = {
 const supportDefaults = { allowedSupportTypes: ["STANDARD"] };
 
 export const eksStandardSupport: ResourceValidationPolicy = {
-  name: "aws-eks-standard-support",
-  description:
-    "EKS clusters set upgradePolicy.supportType explicitly to an allowed type (default STANDARD): the API's default, EXTENDED, moves a cluster into extended-support pricing without anyone deciding it.",
-  severity: "medium",
+  ...described("aws-eks-standard-support"),
   configSchema: {
     properties: {
-      allowedSupportTypes: {
-        type: "array",
-        items: { type: "string", enum: ["STANDARD", "EXTENDED"] },
-        default: supportDefaults.allowedSupportTypes,
-      },
+      allowedSupportTypes: stringList(supportDefaults.allowedSupportTypes, { allowed: ["STANDARD", "EXTENDED"] }),
     },
   },
   validateResource: (args, reportViolation) => {
@@ -130,9 +115,7 @@ const IDENTITY_PROVIDER = "aws:eks/identityProviderConfig:IdentityProviderConfig
  * `mail` by default, which is often writable far more widely than group membership.
  */
 export const eksOidcPrefixes: ResourceValidationPolicy = {
-  name: "aws-eks-oidc-prefixes",
-  description: "EKS OIDC identity providers prefix every username and group (usernamePrefix, groupsPrefix), never with system:.",
-  severity: "high",
+  ...described("aws-eks-oidc-prefixes"),
   validateResource: (args, reportViolation) => {
     if (args.type !== IDENTITY_PROVIDER) return;
     for (const key of ["usernamePrefix", "groupsPrefix"] as const) {

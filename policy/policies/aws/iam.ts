@@ -9,6 +9,7 @@
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { asArray } from "../common";
+import { described } from "../catalogue";
 
 /** Resources whose `policy` input is a permissions document (trust policies are not: they grant nothing). */
 const POLICY_DOCUMENTS = [
@@ -75,10 +76,7 @@ function grantProblems(s: Statement): string[] {
 const isAdministratorAccess = (arn: unknown): boolean => typeof arn === "string" && arn.endsWith(":policy/AdministratorAccess");
 
 export const iamNoWildcardAdmin: ResourceValidationPolicy = {
-  name: "aws-iam-no-wildcard-admin",
-  description:
-    'No IAM statement allows Action "*" on Resource "*", everything but a NotAction list, or iam:*; nothing attaches the AdministratorAccess managed policy.',
-  severity: "critical",
+  ...described("aws-iam-no-wildcard-admin"),
   validateResource: (args, reportViolation) => {
     const documents = POLICY_DOCUMENTS.includes(args.type)
       ? [args.props.policy]
@@ -151,10 +149,7 @@ function trustProblems(s: Statement, own: string[]): string[] {
 }
 
 export const iamTrustPolicies: ResourceValidationPolicy = {
-  name: "aws-iam-trust-policies",
-  description:
-    "A role's trust policy names whom it trusts: no Principal *, no federated provider without conditions on the audience (and the subject, for OIDC), no other account's root without a condition.",
-  severity: "critical",
+  ...described("aws-iam-trust-policies"),
   validateResource: (args, reportViolation) => {
     if (args.type !== ROLE) return;
     const own = ownAccounts(args.provider);

@@ -1,10 +1,9 @@
 /** KMS keys rotate their key material yearly (or as configured), limiting what one leaked key version decrypts. */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { described } from "../catalogue";
 
 export const kmsKeyRotation: ResourceValidationPolicy = {
-  name: "aws-kms-key-rotation",
-  description: "Symmetric KMS keys have automatic rotation on (enableKeyRotation: true).",
-  severity: "medium",
+  ...described("aws-kms-key-rotation"),
   validateResource: (args, reportViolation) => {
     if (args.type !== "aws:kms/key:Key") return;
     // Asymmetric and HMAC keys cannot rotate automatically.

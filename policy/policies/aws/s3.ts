@@ -4,6 +4,7 @@
  * for the bucket's companions.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { Described, described } from "../catalogue";
 import { ofTypes } from "../common";
 
 const BUCKETS = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
@@ -27,16 +28,13 @@ function configures(companion: PolicyResource, bucket: PolicyResource): boolean 
 
 /** A stack policy reporting every bucket that none of its companions of `types` configures as `isCompliant` requires. */
 function bucketPolicy(
-  name: string,
-  description: string,
+  about: Described,
   types: string[],
   isCompliant: (props: Record<string, any>) => boolean,
   remedy: string,
 ): StackValidationPolicy {
   return {
-    name,
-    description,
-    severity: "high",
+    ...about,
     validateStack: (args, reportViolation) => {
       const companions = ofTypes(args.resources, ...types);
       for (const bucket of ofTypes(args.resources, ...BUCKETS)) {
@@ -49,24 +47,21 @@ function bucketPolicy(
 }
 
 export const s3Encryption = bucketPolicy(
-  "aws-s3-bucket-encryption",
-  "Every S3 bucket has a default server-side encryption configuration.",
+  described("aws-s3-bucket-encryption"),
   ENCRYPTION,
   (props) => ((props.rules ?? []) as any[]).some((rule) => rule.applyServerSideEncryptionByDefault?.sseAlgorithm !== undefined),
   "no BucketServerSideEncryptionConfiguration with applyServerSideEncryptionByDefault.sseAlgorithm.",
 );
 
 export const s3Versioning = bucketPolicy(
-  "aws-s3-bucket-versioning",
-  "Every S3 bucket keeps object versions (BucketVersioning status Enabled), so an overwrite or delete can be undone.",
+  described("aws-s3-bucket-versioning"),
   VERSIONING,
   (props) => props.versioningConfiguration?.status === "Enabled",
   'no BucketVersioning with versioningConfiguration.status "Enabled".',
 );
 
 export const s3PublicAccessBlock = bucketPolicy(
-  "aws-s3-bucket-public-access-block",
-  "Every S3 bucket blocks public access: blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
+  described("aws-s3-bucket-public-access-block"),
   PUBLIC_ACCESS_BLOCK,
   (props) =>
     props.blockPublicAcls === true &&

@@ -1,12 +1,11 @@
 /** Client VPN users are authorized by directory group, never as "every user the directory authenticates". */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { described } from "../catalogue";
 
 const AUTHORIZATION_RULE = "aws:ec2clientvpn/authorizationRule:AuthorizationRule";
 
 export const clientVpnGroupAuthorization: ResourceValidationPolicy = {
-  name: "aws-client-vpn-group-authorization",
-  description: "Client VPN authorization rules name a directory group (accessGroupId) and never authorize all groups.",
-  severity: "high",
+  ...described("aws-client-vpn-group-authorization"),
   validateResource: (args, reportViolation) => {
     if (args.type !== AUTHORIZATION_RULE) return;
     if (args.props.authorizeAllGroups === true) {

@@ -3,6 +3,7 @@
  * rendered objects cannot show a policy, because the setting lives in a configuration file in the values.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { described } from "../catalogue";
 
 const HELM = ["kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Release"];
 
@@ -33,10 +34,7 @@ function allowedGroupsOf(values: Record<string, any>): string[] {
 }
 
 export const oauth2ProxyAllowedGroups: StackValidationPolicy = {
-  name: "k8s-oauth2-proxy-allowed-groups",
-  description:
-    "Every oauth2-proxy chart restricts sign-in to listed directory groups (allowed_groups / --allowed-group), not to everyone the identity provider knows.",
-  severity: "high",
+  ...described("k8s-oauth2-proxy-allowed-groups"),
   validateStack: (args, reportViolation) => {
     for (const chart of chartsNamed(args.resources, "oauth2-proxy")) {
       if (allowedGroupsOf(chart.props.values ?? {}).length === 0) {
@@ -70,10 +68,7 @@ function outputSections(config: string): Map<string, string>[] {
 const isOn = (value: string | undefined) => /^(on|true|yes|1)$/i.test(value ?? "");
 
 export const fluentBitVerifiesTls: StackValidationPolicy = {
-  name: "k8s-fluent-bit-tls-verified",
-  description:
-    "Fluent Bit outputs that use TLS verify the server's certificate (tls.verify is never Off), so logs are not shipped to whoever answers.",
-  severity: "high",
+  ...described("k8s-fluent-bit-tls-verified"),
   validateStack: (args, reportViolation) => {
     for (const chart of chartsNamed(args.resources, "fluent-bit")) {
       const outputs = String(chart.props.values?.config?.outputs ?? "");

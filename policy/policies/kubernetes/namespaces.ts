@@ -1,7 +1,8 @@
 /** Team namespaces are handed over only with their guard rails: quota, default limits, default-deny and pod security. */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { configOf } from "../common";
+import { configOf, stringList } from "../common";
 import { byNamespace, K8S, nameOf, TEAM_LABEL } from "./objects";
+import { described } from "../catalogue";
 
 interface NetworkPolicyRule {
   readonly from?: unknown[];
@@ -33,9 +34,7 @@ export function isDefaultDeny(spec: NetworkPolicySpec | undefined): boolean {
 }
 
 export const teamNamespaceBaseline: StackValidationPolicy = {
-  name: "k8s-team-namespace-baseline",
-  description: "Every team namespace has a ResourceQuota, a LimitRange and a default-deny NetworkPolicy (all pods, Ingress and Egress).",
-  severity: "high",
+  ...described("k8s-team-namespace-baseline"),
   validateStack: (args, reportViolation) => {
     const quotas = byNamespace(args.resources, K8S.resourceQuota);
     const limitRanges = byNamespace(args.resources, K8S.limitRange);
@@ -59,16 +58,10 @@ export const teamNamespaceBaseline: StackValidationPolicy = {
 const podSecurityDefaults = { allowedEnforceLevels: ["baseline", "restricted"] };
 
 export const teamNamespacePodSecurity: ResourceValidationPolicy = {
-  name: "k8s-team-namespace-pod-security",
-  description: "Every team namespace enforces a Pod Security Standard (label pod-security.kubernetes.io/enforce) of baseline or stricter.",
-  severity: "high",
+  ...described("k8s-team-namespace-pod-security"),
   configSchema: {
     properties: {
-      allowedEnforceLevels: {
-        type: "array",
-        items: { type: "string", enum: ["privileged", "baseline", "restricted"] },
-        default: podSecurityDefaults.allowedEnforceLevels,
-      },
+      allowedEnforceLevels: stringList(podSecurityDefaults.allowedEnforceLevels, { allowed: ["privileged", "baseline", "restricted"] }),
     },
   },
   validateResource: (args, reportViolation) => {

@@ -1,7 +1,8 @@
 /** Namespaces whose pods must never reach the instance metadata service (and with it the node's IAM role). */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { configOf, ofTypes } from "../common";
+import { configOf, ofTypes, stringList } from "../common";
 import { byNamespace, K8S, nameOf } from "./objects";
+import { described } from "../catalogue";
 
 const METADATA_ADDRESS = "169.254.169.254";
 
@@ -49,12 +50,9 @@ const selectsAllPods = (spec: Record<string, any>): boolean =>
 const guardDefaults = { guardedNamespaces: ["ci-runners"] };
 
 export const instanceMetadataEgressGuard: StackValidationPolicy = {
-  name: "k8s-instance-metadata-egress-guard",
-  description:
-    "Namespaces in guardedNamespaces (default ci-runners) have a NetworkPolicy selecting every pod for Egress, and no NetworkPolicy there admits 169.254.169.254 (the instance metadata service).",
-  severity: "high",
+  ...described("k8s-instance-metadata-egress-guard"),
   configSchema: {
-    properties: { guardedNamespaces: { type: "array", items: { type: "string" }, default: guardDefaults.guardedNamespaces } },
+    properties: { guardedNamespaces: stringList(guardDefaults.guardedNamespaces) },
   },
   validateStack: (args, reportViolation) => {
     const { guardedNamespaces } = configOf(args, guardDefaults);

@@ -7,8 +7,9 @@
  * `admin`, which aggregates it) impersonation of service accounts and, with `admin`, Secrets.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { configOf, matchesGlob, ofTypes } from "../common";
+import { configOf, matchesGlob, ofTypes, stringList } from "../common";
 import { K8S, nameOf, TEAM_LABEL } from "./objects";
+import { described } from "../catalogue";
 
 interface PolicyRule {
   readonly apiGroups?: string[];
@@ -137,27 +138,18 @@ const clusterAdminDefaults = {
 };
 
 /** The infra groups, as both RBAC policies take them from the pack's config. */
-const adminGroupsSetting = (description: string) =>
-  ({ type: "array", items: { type: "string" }, default: clusterAdminDefaults.adminGroups, description }) as const;
+const adminGroupsSetting = (description: string) => stringList(clusterAdminDefaults.adminGroups, { description });
 
 export const clusterAdminOnlyForInfra: StackValidationPolicy = {
-  name: "k8s-cluster-admin-only-infra",
-  description:
-    "Roles as good as cluster-admin (cluster-admin itself; any ClusterRole or Role of this stack granting * on *, bind or escalate on roles, impersonate, or * on RBAC objects; " +
-    "the built-in admin and edit, which impersonate service accounts) are bound only to the infra group or a holder the config names with its reason; " +
-    "EKS's AmazonEKSClusterAdminPolicy is associated only with the infra and deploy roles.",
-  severity: "critical",
+  ...described("k8s-cluster-admin-only-infra"),
   configSchema: {
     properties: {
       adminGroups: adminGroupsSetting(
         "Group subjects as the API server sees them, OIDC prefix included (identity.oidc.groupsPrefix + identity.infraGroup)",
       ),
-      adminPrincipals: {
-        type: "array",
-        items: { type: "string" },
-        default: clusterAdminDefaults.adminPrincipals,
+      adminPrincipals: stringList(clusterAdminDefaults.adminPrincipals, {
         description: "IAM role ARNs that may hold AmazonEKSClusterAdminPolicy; `*` matches one ARN field",
-      },
+      }),
       allowedHolders: {
         type: "array",
         items: {
@@ -219,11 +211,7 @@ const readsSecrets = (rule: PolicyRule): boolean =>
   (rule.resourceNames ?? []).length === 0;
 
 export const noClusterWideSecretReads: StackValidationPolicy = {
-  name: "k8s-no-cluster-wide-secret-reads",
-  description:
-    "No person but the infra group reads Secrets beyond a team's own namespaces: a role reading any Secret (get, list or watch on secrets, or a wildcard, not limited to named Secrets; the built-in cluster-admin, admin and edit included) " +
-    "is bound to no group or user cluster-wide (ClusterRoleBinding), nor in a namespace that is not a team's. Operators' service accounts are not people and are not checked.",
-  severity: "high",
+  ...described("k8s-no-cluster-wide-secret-reads"),
   configSchema: {
     properties: {
       adminGroups: adminGroupsSetting("Group subjects (OIDC prefix included) that may read every Secret"),

@@ -1,6 +1,7 @@
 /** Load balancers cost money and open a namespace to the network: a team gets them only when granted. */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { byNamespace, K8S, nameOf, teamNamespaces } from "./objects";
+import { described } from "../catalogue";
 
 /**
  * What the namespace's quotas allow. The grant is the quota's `services.loadbalancers` (a team's
@@ -14,9 +15,7 @@ function loadBalancersAllowed(quotas: readonly PolicyResource[]): number {
 }
 
 export const teamLoadBalancers: StackValidationPolicy = {
-  name: "k8s-team-load-balancers",
-  description: "No LoadBalancer Service in a team namespace beyond what the namespace's ResourceQuota grants (services.loadbalancers).",
-  severity: "medium",
+  ...described("k8s-team-load-balancers"),
   validateStack: (args, reportViolation) => {
     const teams = teamNamespaces(args.resources);
     const quotas = byNamespace(args.resources, K8S.resourceQuota);

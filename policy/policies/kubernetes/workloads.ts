@@ -1,7 +1,8 @@
 /** Workloads created directly by the program: no host access outside platform namespaces, images from known registries. */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { configOf, matchesGlob } from "../common";
+import { configOf, matchesGlob, stringList } from "../common";
 import { allContainers, namespaceOf, podSpecOf } from "./objects";
+import { described } from "../catalogue";
 
 /**
  * Namespaces whose agents need the host (node exporters, log shippers, CNI): the built-in ones and the
@@ -27,11 +28,9 @@ export const DEFAULT_PLATFORM_NAMESPACES = [
 const hostAccessDefaults = { platformNamespaces: DEFAULT_PLATFORM_NAMESPACES };
 
 export const noHostAccessOutsidePlatform: ResourceValidationPolicy = {
-  name: "k8s-no-host-access-outside-platform",
-  description: "No privileged container, hostPath volume or hostNetwork pod outside the platform namespaces.",
-  severity: "critical",
+  ...described("k8s-no-host-access-outside-platform"),
   configSchema: {
-    properties: { platformNamespaces: { type: "array", items: { type: "string" }, default: DEFAULT_PLATFORM_NAMESPACES } },
+    properties: { platformNamespaces: stringList(DEFAULT_PLATFORM_NAMESPACES) },
   },
   validateResource: (args, reportViolation) => {
     const spec = podSpecOf(args.type, args.props);
@@ -73,17 +72,12 @@ export function registryOf(image: string): string {
 const registryDefaults = { allowedRegistries: DEFAULT_ALLOWED_REGISTRIES };
 
 export const allowedRegistries: ResourceValidationPolicy = {
-  name: "k8s-allowed-registries",
-  description: "Containers pull images only from allowed registries (Docker Hub through the ECR pull-through cache, not directly).",
-  severity: "high",
+  ...described("k8s-allowed-registries"),
   configSchema: {
     properties: {
-      allowedRegistries: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULT_ALLOWED_REGISTRIES,
+      allowedRegistries: stringList(DEFAULT_ALLOWED_REGISTRIES, {
         description: "Registry hosts; `*` matches one DNS label, e.g. *.dkr.ecr.*.amazonaws.com",
-      },
+      }),
     },
   },
   validateResource: (args, reportViolation) => {
