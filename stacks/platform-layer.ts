@@ -21,6 +21,8 @@ export interface PlatformLayerOptions {
   readonly registryMirrors?: RegistryMirrors;
   /** The account and cluster of teams' CI roles (EKS workload environments); absent, no team may have CI. */
   readonly teamCi?: TeamCiTarget;
+  /** The environment's public zone, for each team's certificate (TenancyContext.teamTls); absent, teams get none. */
+  readonly teamTls?: { readonly hostedZoneId: string };
   /** Calico, which enforces the tenancy guardrails' ClusterNetworkPolicies (none on an existing cluster). */
   readonly networkPolicyEngine?: pulumi.Resource;
   /** cert-manager ready to issue, which monitoring's webhook certificate needs (MonitoringArgs.certificatesReady). */
@@ -69,6 +71,7 @@ export function platformLayer(env: Environment, cluster: ClusterHandle, options:
     clusterNetworkPolicies: options.networkPolicyEngine !== undefined,
     pullSecret: pullSecret !== undefined,
     ...(options.teamCi ? { teamCi: options.teamCi } : {}),
+    ...(options.teamTls ? { teamTls: options.teamTls } : {}),
   };
   const { environment } = config;
   const teamNamespaces = deployTeams(

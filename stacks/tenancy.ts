@@ -35,6 +35,8 @@ export interface TenancyContext {
   readonly clusterNetworkPolicies: boolean;
   /** Where teams' CI roles are created (an EKS environment's account and cluster); absent, no team may have CI. */
   readonly teamCi?: TeamCiTarget;
+  /** The environment's public zone, where each team gets a certificate for the names under its domain (TeamCertificate). */
+  readonly teamTls?: { readonly hostedZoneId: string };
   /** Whether registries need credentials: then the `teamPullSecret` output holds the `.dockerconfigjson`. */
   readonly pullSecret: boolean;
 }
@@ -98,34 +100,40 @@ export function deployTeams(
           : undefined,
       }),
   );
-  deployTeamCi(teams, deployed, context, naming);
+  deployTeamAws(teams, deployed, context, naming);
   return Object.fromEntries(deployed.map((team, i) => [teams[i].name, team.namespaces]));
 }
 
 /**
- * Each team's CI role and access entry, as a child of its Team, so that it moves with the team between stacks.
- * Through a provider of the team CI's own, named and configured alike in the environment's stack and in a shard:
- * moving a team copies no provider that the destination does not already have (`pulumi state move` keeps the
- * destination's provider when their inputs are equal). Loaded only when a team has CI, so that `local` and shards
- * without CI load no `@pulumi/aws` (docs/scale.md).
+ * What each team has of AWS, as a child of its Team, so that it moves with the team between stacks: its CI role
+ * and access entry (when it has CI), and the certificate of the names under its domain (where the environment has a
+ * public zone). Through an AWS provider of the teams' own, named and configured alike in the environment's stack and
+ * in a shard: moving a team copies no provider that the destination does not already have (`pulumi state move` keeps
+ * the destination's provider when their inputs are equal). Loaded only then, so that `local` and its shards load no
+ * `@pulumi/aws` (docs/scale.md).
  */
-function deployTeamCi(teams: readonly TeamConfig[], deployed: readonly Team[], context: Omit<TenancyContext, "cluster">, naming: Naming) {
-  if (!teams.some((team) => team.ci)) return;
+function deployTeamAws(teams: readonly TeamConfig[], deployed: readonly Team[], context: Omit<TenancyContext, "cluster">, naming: Naming) {
+  const tls = context.teamTls;
+  if (!teams.some((team) => team.ci || tls)) return;
   const target = context.teamCi;
-  if (!target) throw new Error(`${context.environment} publishes no CI target for its teams (config rules refuse ci there)`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when a team has CI (above)
+  if (!target) throw new Error(`${context.environment} publishes no AWS account for its teams (config rules refuse ci there)`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when a team has something of AWS (above)
   const { environmentAwsProvider } = require("../components/aws-account") as typeof import("../components/aws-account");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when a team has CI (above)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when a team has something of AWS (above)
   const { TeamCiAccess } = require("../components/ci-runners/team-access") as typeof import("../components/ci-runners/team-access");
-  const awsProvider = environmentAwsProvider(TEAM_CI_PROVIDER, { naming, ...target });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when a team has something of AWS (above)
+  const { TeamCertificate } = require("../components/dns/team-certificate") as typeof import("../components/dns/team-certificate");
+  // Formerly the provider of teams' CI roles only.
+  const awsProvider = environmentAwsProvider(TEAM_AWS_PROVIDER, { naming, ...target }, { aliases: [{ name: "team-ci" }] });
   teams.forEach((team, i) => {
-    if (team.ci)
-      new TeamCiAccess(`${team.name}-ci`, { awsProvider, naming, team: { ...team, ci: team.ci }, target }, { parent: deployed[i] });
+    const opts = { parent: deployed[i] };
+    if (team.ci) new TeamCiAccess(`${team.name}-ci`, { awsProvider, naming, team: { ...team, ci: team.ci }, target }, opts);
+    if (tls) new TeamCertificate(`${team.name}-tls`, { awsProvider, naming, team, hostedZoneId: tls.hostedZoneId }, opts);
   });
 }
 
-/** The AWS provider of teams' CI roles, in every stack that carries teams. */
-export const TEAM_CI_PROVIDER = "team-ci";
+/** The AWS provider of what teams have of AWS, in every stack that carries teams. */
+export const TEAM_AWS_PROVIDER = "team-aws";
 
 /** An EKS environment's account and cluster, where its teams' CI roles live (e2e, stage and prod). */
 export function teamCiTarget(env: Environment, clusterName: pulumi.Input<string>): TeamCiTarget {

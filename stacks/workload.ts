@@ -15,6 +15,7 @@ export async function workloadEnvironment(env: Environment) {
   // Everything this environment takes from the hub: what admin publishes, read before anything else is registered.
   const hub = env.config.hub && (await readHubOutputs(env, awsProvider));
   const oidcIssuerUrl = signInIssuer(env, hub);
+  const { hostedZoneId } = env.config.environment;
   let transit: TransitSpoke | undefined;
   const { cluster, outputs, controlPlane, calico, ingressReady, certificatesReady } = awsCluster(env, {
     awsProvider,
@@ -34,6 +35,7 @@ export async function workloadEnvironment(env: Environment) {
       ingressReady,
       certificatesReady,
       teamCi: teamCiTarget(env, controlPlane.name),
+      teamTls: hostedZoneId === undefined ? undefined : { hostedZoneId },
     }),
   };
 }

@@ -70,7 +70,7 @@ describe.each(ENVIRONMENTS)("%s", (env) => {
 
       const entry = children.find((r) => r.type === ENTRY)!;
       expect(entry.inputs).toMatchObject({ type: "STANDARD", kubernetesGroups: [`platform:ci:${team.name}`] });
-      expect(entry.provider).toMatch(/::team-ci::/);
+      expect(entry.provider).toMatch(/::team-aws::/);
       expect(
         run()
           .ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
@@ -155,14 +155,20 @@ describe("a team in a tenancy shard", () => {
     expect(ciOf(shard)).toEqual(ciOf(inEnvironment));
     expect(namesOf(shard, "gamma")).toEqual(namesOf(inEnvironment, "gamma"));
     // Equal inputs: `pulumi state move` keeps the destination's provider instead of copying the source's.
-    const provider = (run: StackRun) => run.one("pulumi:providers:aws", "team-ci").inputs;
+    const provider = (run: StackRun) => run.one("pulumi:providers:aws", "team-aws").inputs;
     expect(provider(shard)).toEqual(provider(inEnvironment));
     expect(provider(shard)).toMatchObject({ region: "eu-west-1", allowedAccountIds: JSON.stringify(["111111111111"]) });
   });
 
-  test("a shard's team without CI registers nothing of AWS", async () => {
+  test("a shard's team without CI registers nothing of AWS but its certificate", async () => {
     const shard = await shardRun([{ ...gamma, ci: undefined }], runs.prod.outputs);
-    expect(shard.resources.filter((r) => r.type.startsWith("aws:") || r.type === "pulumi:providers:aws")).toEqual([]);
+    const ofAws = shard.resources.filter((r) => r.type.startsWith("aws:") || r.type === "pulumi:providers:aws");
+    expect(ofAws.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+      "aws:acm/certificate:Certificate gamma-tls-certificate",
+      "aws:acm/certificateValidation:CertificateValidation gamma-tls-certificate",
+      "aws:route53/record:Record gamma-tls-certificate-validation",
+      "pulumi:providers:aws team-aws",
+    ]);
   });
 
   test("CI in a shard of an environment without a target for it is a config error, before anything is registered", async () => {

@@ -1,6 +1,7 @@
 /**
  * A tenancy shard runs for every team change: it loads `@pulumi/aws` (about 1.3 s of CPU per command, docs/scale.md)
- * only when one of its teams has CI, and the `local` stack never.
+ * only when one of its teams has something of AWS (a CI role, or a certificate where the environment has a public
+ * zone), and the `local` stack never.
  */
 import type { StackRun } from "../../mock-engine";
 
@@ -30,14 +31,18 @@ beforeAll(async () => {
   prodOutputs = (await runStack("prod")).outputs;
 }, 120_000);
 
-const shard = (harness: typeof import("../../mock-engine"), teams: object[]) =>
-  harness.runStack("prod-tenancy-1", { configure: (c) => (c["platform:teams"] = teams), stackOutputs: { prod: prodOutputs } });
+const shard = (harness: typeof import("../../mock-engine"), teams: object[], outputs = prodOutputs) =>
+  harness.runStack("prod-tenancy-1", { configure: (c) => (c["platform:teams"] = teams), stackOutputs: { prod: outputs } });
 
 test("the local stack loads no @pulumi/aws", async () => {
   expect(await loadsAws((harness) => harness.runStack("local", { configure: () => undefined }))).toBe(false);
 });
 
-test("a shard whose teams have no CI loads no @pulumi/aws; one with a CI team does", async () => {
-  expect(await loadsAws((harness) => shard(harness, [gamma]))).toBe(false);
-  expect(await loadsAws((harness) => shard(harness, [withCi]))).toBe(true);
+test("a shard loads @pulumi/aws for its teams' certificates or CI roles, and not without either", async () => {
+  const tenancy = prodOutputs.tenancy as Record<string, unknown>;
+  const withoutZone = { ...prodOutputs, tenancy: { ...tenancy, teamTls: undefined } };
+  expect(tenancy.teamTls).toBeDefined();
+  expect(await loadsAws((harness) => shard(harness, [gamma], withoutZone))).toBe(false);
+  expect(await loadsAws((harness) => shard(harness, [withCi], withoutZone))).toBe(true);
+  expect(await loadsAws((harness) => shard(harness, [gamma]))).toBe(true);
 });
