@@ -122,6 +122,7 @@ function observability(env: Environment, cluster: ClusterHandle, options: Platfo
         adminGroup: config.identity.infraGroup,
         auditorGroup: config.identity.auditorGroup,
         certificatesReady: options.certificatesReady,
+        nodesAutoscaled: config.services.clusterAutoscaler.enabled,
       })
     : undefined;
   const kibana = logging.enabled

@@ -52,6 +52,22 @@ export const EKS_TARGET_VALUES = {
   coreDns: { serviceMonitor: { bearerTokenFile: "" } },
 };
 
+/**
+ * Default alerts that judge capacity against the nodes there are, which the cluster autoscaler makes wrong: it sizes
+ * the pools to what pods request, so requests always exceed what the cluster keeps with its largest node gone (the
+ * overcommit alerts' branch for clusters without control-plane nodes, as on EKS), and the teams' quotas, ceilings the
+ * autoscaler meets by adding nodes, add up to more than 1.5 times the nodes' allocatable as soon as there are a few
+ * teams (kube-prometheus-stack 88.5.3 templates/prometheus/rules-1.14/kubernetes-resources.yaml). Each would fire
+ * from the first day and never stop; where the autoscaler runs, a pod that cannot be placed is what says capacity
+ * is short (KubePodNotReady: a pod pending for 15 minutes).
+ */
+export const AUTOSCALED_CAPACITY_ALERTS = [
+  "KubeCPUOvercommit",
+  "KubeMemoryOvercommit",
+  "KubeCPUQuotaOvercommit",
+  "KubeMemoryQuotaOvercommit",
+];
+
 /** Labels the metrics path onto each series, as the chart's own monitors do (its rules and dashboards select on it). */
 const METRICS_PATH_LABEL = [{ action: "replace", sourceLabels: ["__metrics_path__"], targetLabel: "metrics_path" }];
 

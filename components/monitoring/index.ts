@@ -10,7 +10,7 @@ import { platformNamespace } from "../tenancy";
 import { CHARTS, chartSource } from "../../lib/versions";
 import { RegistryMirrors } from "../../lib/images";
 import { RECEIVER_SECRET } from "./alertmanager";
-import { apiServerMonitor, EKS_TARGET_VALUES, kubeletMonitor } from "./cluster-targets";
+import { apiServerMonitor, AUTOSCALED_CAPACITY_ALERTS, EKS_TARGET_VALUES, kubeletMonitor } from "./cluster-targets";
 import { PublishedDashboardArgs } from "./exposure";
 import { GRAFANA_ADMIN_SECRET, GRAFANA_CLUSTER_ROLE, GRAFANA_OIDC_SECRET, grafanaValues } from "./grafana";
 import { stackImageRegistries } from "./images";
@@ -49,6 +49,8 @@ export interface MonitoringArgs extends PublishedDashboardArgs {
    * its CRDs and its webhook. A config rule requires cert-manager wherever monitoring is on.
    */
   readonly certificatesReady?: pulumi.Input<pulumi.Resource>[];
+  /** The cluster autoscaler sizes the node pools: the default alerts that judge capacity by the nodes there are go. */
+  readonly nodesAutoscaled: boolean;
 }
 
 export class Monitoring extends pulumi.ComponentResource {
@@ -112,6 +114,10 @@ export class Monitoring extends pulumi.ComponentResource {
         namespace: args.namespace,
         values: {
           ...EKS_TARGET_VALUES,
+          defaultRules: {
+            ...EKS_TARGET_VALUES.defaultRules,
+            disabled: Object.fromEntries((args.nodesAutoscaled ? AUTOSCALED_CAPACITY_ALERTS : []).map((alert) => [alert, true])),
+          },
           prometheusOperator: operatorValues(settings),
           // Without the Secret collector its service account lists no Secrets (no default rule or dashboard reads
           // `kube_secret_*`; kube-state-metrics 8.4.0 derives its ClusterRole from the collectors).

@@ -116,6 +116,13 @@ function undeclared(value: unknown, schema: any, at = ""): string[] {
     ).toEqual([]);
   });
 
+  test("where the cluster autoscaler sizes the nodes, the rendered rules hold no alert that judges capacity by them", () => {
+    const alerts = ofKind("PrometheusRule").flatMap((r) => r.spec.groups.flatMap((g: { rules: { alert?: string }[] }) => g.rules));
+    const names = alerts.map((rule: { alert?: string }) => rule.alert).filter((name): name is string => name !== undefined);
+    expect(names).toContain("KubePodNotReady");
+    expect(names.filter((name) => /Overcommit$/.test(name))).toEqual([]);
+  });
+
   test("the default alert rule groups are those docs/observability.md lists as working on EKS", () => {
     const groups = ofKind("PrometheusRule").flatMap((r) => r.spec.groups.map((g: { name: string }) => g.name));
     const documented = fs.readFileSync(path.join(PROJECT_DIR, "docs", "observability.md"), "utf8");

@@ -34,6 +34,15 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     });
   });
 
+  test("where the cluster autoscaler sizes the nodes, no alert judges capacity by the nodes there are", () => {
+    expect(values(runs[stack]).defaultRules.disabled).toEqual({
+      KubeCPUOvercommit: true,
+      KubeMemoryOvercommit: true,
+      KubeCPUQuotaOvercommit: true,
+      KubeMemoryQuotaOvercommit: true,
+    });
+  });
+
   test("the kubelets and the API server are scraped as the chart's rules and dashboards expect (job, metrics_path)", () => {
     const run = runs[stack];
     const kubelet = monitor(run, "monitoring-kubelet-monitor").inputs.spec;
@@ -59,6 +68,11 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     for (const name of ["monitoring-kubelet-monitor", "monitoring-apiserver-monitor"])
       expect(monitor(run, name).dependencies).toContain(chartUrn);
   });
+});
+
+test("without the cluster autoscaler, the capacity alerts stay", async () => {
+  const run = await runStack("e2e", { configure: (c) => (c["platform:services"].clusterAutoscaler = { enabled: false }) });
+  expect(values(run).defaultRules.disabled).toEqual({});
 });
 
 describe.each(EKS_STACKS)("%s: the composition passes what the charts wait for", (stack) => {
