@@ -7,7 +7,7 @@ import { looksSecret, parsePath, showValue, valueAt } from "./key-paths";
 import { RawConfig, splitRawConfig } from "./raw-config";
 import { RULES } from "./rules";
 import { teamCiRolesFit } from "./rules-ci";
-import { shardTeamNamesAreTheirOwn, teamNamespacesAreUsable } from "./rules-tenancy";
+import { shardTeamNamesAreTheirOwn, shardTeamCertificatesFit, teamNamespacesAreUsable } from "./rules-tenancy";
 import { CONFIG_NAMESPACE, PlatformConfig, PlatformSecrets, platformSchema, SECRET_KEYS, SecretKey, secretsSchema } from "./schema";
 import { schemaViolations } from "./schema-issues";
 import { parseShardStack, ShardConfig, ShardName, shardSchema, teamsFitOneStack, teamsOwnedElsewhere } from "./tenancy-shards";
@@ -107,6 +107,7 @@ export function loadShardConfig(
       ...teamsOwnedElsewhere(shard.environment, stack, teams),
       ...shardTeamNamesAreTheirOwn(shard.environment, teams),
       ...teamCiRolesFit(shard.environment, teams),
+      ...shardTeamCertificatesFit(shard.environment, teams),
     );
   }
   if (violations.length > 0) {

@@ -3,6 +3,7 @@
  * hub's runner groups and push roles, and the platform runners' Fargate shape.
  */
 import { parseQuantity } from "./quantity";
+import { WORKLOAD_ENVIRONMENTS } from "./sections/environment";
 import type { TeamConfig } from "./sections/tenancy";
 import type { Rule, Violation } from "./violation";
 
@@ -34,19 +35,19 @@ export function teamCiRolesFit(environment: string, teams: readonly TeamConfig[]
   });
 }
 
-/** Where teams deploy from CI: the workload environments, whose runners on the hub reach their API endpoints. */
-export const TEAM_CI_ENVIRONMENTS = ["e2e", "stage", "prod"];
-
-/** A team's CI identity is an IAM role with an EKS access entry in a workload environment (not local, not the hub). */
+/**
+ * A team's CI identity is an IAM role with an EKS access entry in a workload environment (not local, not the hub),
+ * whose API endpoint the hub's runners reach.
+ */
 const teamCiNeedsAWorkloadCluster: Rule = (c) => [
-  ...(c.cluster.mode === "eks" && TEAM_CI_ENVIRONMENTS.includes(c.environment.kind)
+  ...(c.cluster.mode === "eks" && WORKLOAD_ENVIRONMENTS.includes(c.environment.kind)
     ? []
     : c.teams.flatMap((team, i) =>
         team.ci
           ? [
               {
                 path: `teams[${i}].ci`,
-                expected: `no ci section in ${c.environment.kind}: teams' CI roles are EKS access entries of ${TEAM_CI_ENVIRONMENTS.join(", ")}`,
+                expected: `no ci section in ${c.environment.kind}: teams' CI roles are EKS access entries of ${WORKLOAD_ENVIRONMENTS.join(", ")}`,
               },
             ]
           : [],

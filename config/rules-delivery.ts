@@ -8,11 +8,11 @@
  * (A public endpoint also admits the hub's NAT addresses: components/cluster/eks.ts.)
  */
 import { committedStackConfig, PROJECT_DIR } from "./committed-stacks";
+import { WORKLOAD_ENVIRONMENTS } from "./sections/environment";
 import type { Rule, Violation } from "./violation";
 
 /** The hub: the stack whose runners deploy every environment (its stack file is `Pulumi.admin.yaml`). */
 export const HUB_STACK = "admin";
-const WORKLOAD_KINDS = ["e2e", "stage", "prod"];
 
 interface CommittedSpoke {
   readonly name?: string;
@@ -29,7 +29,7 @@ function committedSpokes(projectDir: string, hubStack: string): CommittedSpoke[]
 export function deployRunnersReach(projectDir = PROJECT_DIR): Rule {
   return (c) => {
     const kind = c.environment.kind;
-    if (!WORKLOAD_KINDS.includes(kind) || c.cluster.mode !== "eks" || !c.aws || !c.network) return [];
+    if (!WORKLOAD_ENVIRONMENTS.includes(kind) || c.cluster.mode !== "eks" || !c.aws || !c.network) return [];
     if (!c.hub) return [];
     const hubStack = c.hub.stack.split("/").pop()!;
     const where = `Pulumi.${hubStack}.yaml`;

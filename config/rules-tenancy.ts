@@ -5,8 +5,9 @@
  * service the platform publishes there; and the ingress controller's namespace is the platform's even where no
  * controller runs yet, since team namespaces admit its traffic (components/tenancy/baseline.ts).
  */
-import { PLATFORM_SERVICE_NAMES } from "../lib/naming";
+import { PLATFORM_SERVICE_NAMES, teamCertificateDomainOf } from "../lib/naming";
 import { committedStackConfig } from "./committed-stacks";
+import { WORKLOAD_ENVIRONMENTS } from "./sections/environment";
 import { TeamConfig, teamNamespaces } from "./sections/tenancy";
 import { teamsFitOneStack, teamsOwnedElsewhere } from "./tenancy-shards";
 import type { Rule, Violation } from "./violation";
@@ -94,4 +95,40 @@ export function shardTeamNamesAreTheirOwn(environment: string, teams: readonly T
   return teamNamesAreTheirOwn(teams, committedStackConfig(environment)?.["platform:tenancy"]?.ingressNamespace);
 }
 
-export const TENANCY_RULES: Rule[] = [namespacesAreUsable, (c) => teamNamesAreTheirOwn(c.teams, c.tenancy.ingressNamespace)];
+/** ACM: "The fully qualified domain name (FQDN)… can be up to 64 octets in length" (RequestCertificate, DomainName). */
+export const ACM_DOMAIN_NAME_LIMIT = 64;
+
+/** Each team's certificate, `*.<team>.<env>.<domain>`, must fit ACM, or the request fails in the team's deploy. */
+export function teamCertificatesFit(environment: string, domain: string, teams: readonly TeamConfig[]): Violation[] {
+  const room = ACM_DOMAIN_NAME_LIMIT - teamCertificateDomainOf("", environment, domain).length;
+  return teams.flatMap((team, i) => {
+    const name = teamCertificateDomainOf(team.name, environment, domain);
+    return name.length > ACM_DOMAIN_NAME_LIMIT
+      ? [
+          {
+            path: `teams[${i}].name`,
+            expected: `a name of at most ${room} characters: its certificate ${name} is longer than ACM's ${ACM_DOMAIN_NAME_LIMIT}`,
+          },
+        ]
+      : [];
+  });
+}
+
+/** A shard's teams, against the committed stack file of their environment, which gives them their certificates. */
+export function shardTeamCertificatesFit(environment: string, teams: readonly TeamConfig[]): Violation[] {
+  const { domain, hostedZoneId } = committedStackConfig(environment)?.["platform:environment"] ?? {};
+  return WORKLOAD_ENVIRONMENTS.includes(environment) && typeof domain === "string" && typeof hostedZoneId === "string"
+    ? teamCertificatesFit(environment, domain, teams)
+    : [];
+}
+
+const teamCertificatesAreRequestable: Rule = (c) =>
+  WORKLOAD_ENVIRONMENTS.includes(c.environment.kind) && c.environment.hostedZoneId !== undefined
+    ? teamCertificatesFit(c.environment.kind, c.environment.domain, c.teams)
+    : [];
+
+export const TENANCY_RULES: Rule[] = [
+  namespacesAreUsable,
+  (c) => teamNamesAreTheirOwn(c.teams, c.tenancy.ingressNamespace),
+  teamCertificatesAreRequestable,
+];

@@ -14,6 +14,16 @@ export const TEAM_LABEL = `${LABEL_PREFIX}/team`;
  */
 export const PLATFORM_SERVICE_NAMES = ["grafana", "kibana", "dex", "alertmanager", "prometheus", "vpn", "auth", "api"] as const;
 
+/** `<team>.<env>.<domain>`: a team's own DNS names are this one and every name under it (Naming.teamDomain). */
+export function teamDomainOf(team: string, environment: string, domain: string): string {
+  return `${team}.${environment}.${domain}`;
+}
+
+/** The certificate of a team's names (components/dns/team-certificate.ts): one label under its domain. */
+export function teamCertificateDomainOf(team: string, environment: string, domain: string): string {
+  return `*.${teamDomainOf(team, environment, domain)}`;
+}
+
 export interface Ownership {
   readonly owner: string;
   readonly costCentre: string;
@@ -42,7 +52,7 @@ export class Naming {
    * `<service>.<env>.<domain>` (PLATFORM_SERVICE_NAMES), which no team may be named after.
    */
   teamDomain(team: string): string {
-    return `${team}.${this.environment}.${this.domain}`;
+    return teamDomainOf(team, this.environment, this.domain);
   }
 
   /** `https://<service>.<env>.<domain>`. */

@@ -237,7 +237,7 @@ function monitorUrn(stack: string, parent: string | undefined, type: string, nam
 }
 
 /** What a stack output unknown at a preview reads as in a run's outputs. */
-export const UNKNOWN_AT_PREVIEW = "(unknown at preview)";
+const UNKNOWN_AT_PREVIEW = "(unknown at preview)";
 
 async function resolveDeep(value: unknown): Promise<any> {
   if (pulumi.Output.isInstance(value)) {

@@ -105,35 +105,43 @@ export function deployTeams(
 }
 
 /**
- * What each team has of AWS, as a child of its Team, so that it moves with the team between stacks: its CI role
+ * What each team has of AWS, as children of its Team, so that they move with the team between stacks: its CI role
  * and access entry (when it has CI), and the certificate of the names under its domain (where the environment has a
- * public zone). Through an AWS provider of the teams' own, named and configured alike in the environment's stack and
+ * public zone). Through AWS providers of the teams' own, named and configured alike in the environment's stack and
  * in a shard: moving a team copies no provider that the destination does not already have (`pulumi state move` keeps
  * the destination's provider when their inputs are equal). Loaded only then, so that `local` and its shards load no
  * `@pulumi/aws` (docs/scale.md).
  */
 function deployTeamAws(teams: readonly TeamConfig[], deployed: readonly Team[], context: Omit<TenancyContext, "cluster">, naming: Naming) {
-  const tls = context.teamTls;
-  if (!teams.some((team) => team.ci || tls)) return;
+  const withCi = teams.flatMap((team, i) => (team.ci ? [{ team: { ...team, ci: team.ci }, parent: deployed[i] }] : []));
+  const tls = teams.length > 0 ? context.teamTls : undefined;
+  if (withCi.length === 0 && !tls) return;
   const target = context.teamCi;
-  if (!target) throw new Error(`${context.environment} publishes no AWS account for its teams (config rules refuse ci there)`);
+  if (!target) throw new Error(`${context.environment} publishes no AWS account for its teams' CI roles and certificates`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when a team has something of AWS (above)
   const { environmentAwsProvider } = require("../components/aws-account") as typeof import("../components/aws-account");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when a team has something of AWS (above)
-  const { TeamCiAccess } = require("../components/ci-runners/team-access") as typeof import("../components/ci-runners/team-access");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when a team has something of AWS (above)
-  const { TeamCertificate } = require("../components/dns/team-certificate") as typeof import("../components/dns/team-certificate");
-  // Formerly the provider of teams' CI roles only.
-  const awsProvider = environmentAwsProvider(TEAM_AWS_PROVIDER, { naming, ...target }, { aliases: [{ name: "team-ci" }] });
-  teams.forEach((team, i) => {
-    const opts = { parent: deployed[i] };
-    if (team.ci) new TeamCiAccess(`${team.name}-ci`, { awsProvider, naming, team: { ...team, ci: team.ci }, target }, opts);
-    if (tls) new TeamCertificate(`${team.name}-tls`, { awsProvider, naming, team, hostedZoneId: tls.hostedZoneId }, opts);
-  });
+  if (withCi.length > 0) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when a team has CI (above)
+    const { TeamCiAccess } = require("../components/ci-runners/team-access") as typeof import("../components/ci-runners/team-access");
+    const awsProvider = environmentAwsProvider(TEAM_CI_PROVIDER, { naming, ...target });
+    for (const { team, parent } of withCi) new TeamCiAccess(`${team.name}-ci`, { awsProvider, naming, team, target }, { parent });
+  }
+  if (tls) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded where teams get certificates (above)
+    const { TeamCertificate } = require("../components/dns/team-certificate") as typeof import("../components/dns/team-certificate");
+    // A provider apart from the CI roles' one: sharing it would change their provider, which the engine answers by
+    // replacing them, and a rollback to a version without certificates would replace them again (fixed IAM names).
+    const awsProvider = environmentAwsProvider(TEAM_TLS_PROVIDER, { naming, ...target });
+    teams.forEach((team, i) => {
+      new TeamCertificate(`${team.name}-tls`, { awsProvider, naming, team, hostedZoneId: tls.hostedZoneId }, { parent: deployed[i] });
+    });
+  }
 }
 
-/** The AWS provider of what teams have of AWS, in every stack that carries teams. */
-export const TEAM_AWS_PROVIDER = "team-aws";
+/** The AWS provider of teams' CI roles, in every stack that carries teams. */
+export const TEAM_CI_PROVIDER = "team-ci";
+/** The AWS provider of teams' certificates, in every stack that carries teams of an environment with a public zone. */
+export const TEAM_TLS_PROVIDER = "team-tls";
 
 /** An EKS environment's account and cluster, where its teams' CI roles live (e2e, stage and prod). */
 export function teamCiTarget(env: Environment, clusterName: pulumi.Input<string>): TeamCiTarget {

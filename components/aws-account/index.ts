@@ -16,21 +16,17 @@ export interface AwsAccountArgs {
 export class EnvironmentAwsProvider extends aws.Provider {
   readonly permissionsBoundaryArn: string;
 
-  constructor(name: string, args: AwsAccountArgs, opts?: pulumi.ResourceOptions) {
-    super(
-      name,
-      {
-        region: args.region,
-        // No assumeRoles: the credentials are the job's (the deploy role for `up`, the preview role for previews), so
-        // the provider's inputs, and with them the preview, are the same whichever role runs the program. Removing
-        // assumeRoles is an in-place update of the provider: pulumi-aws marks no config key as forcing replacement
-        // (provider/resources.go; pulumi-terraform-bridge configDiffer.DiffConfig replaces only ForcesProviderReplace keys).
-        // A guard against credentials that resolve to another account (e.g. prod's role ARN pasted into stage).
-        allowedAccountIds: [args.accountId],
-        defaultTags: { tags: args.naming.tags() },
-      },
-      opts,
-    );
+  constructor(name: string, args: AwsAccountArgs) {
+    super(name, {
+      region: args.region,
+      // No assumeRoles: the credentials are the job's (the deploy role for `up`, the preview role for previews), so
+      // the provider's inputs, and with them the preview, are the same whichever role runs the program. Removing
+      // assumeRoles is an in-place update of the provider: pulumi-aws marks no config key as forcing replacement
+      // (provider/resources.go; pulumi-terraform-bridge configDiffer.DiffConfig replaces only ForcesProviderReplace keys).
+      // A guard against credentials that resolve to another account (e.g. prod's role ARN pasted into stage).
+      allowedAccountIds: [args.accountId],
+      defaultTags: { tags: args.naming.tags() },
+    });
     this.permissionsBoundaryArn = permissionsBoundaryArn(args.deployRoleArn);
   }
 }
@@ -39,8 +35,8 @@ export class EnvironmentAwsProvider extends aws.Provider {
  * The one AWS provider of an environment. Every AWS resource and invoke takes it explicitly, so nothing
  * depends on the operator's ambient region or profile; credentials of any other account are refused.
  */
-export function environmentAwsProvider(name: string, args: AwsAccountArgs, opts?: pulumi.ResourceOptions): EnvironmentAwsProvider {
-  return new EnvironmentAwsProvider(name, args, opts);
+export function environmentAwsProvider(name: string, args: AwsAccountArgs): EnvironmentAwsProvider {
+  return new EnvironmentAwsProvider(name, args);
 }
 
 /**

@@ -37,31 +37,31 @@ function addon(
   );
 }
 
-/** The kube-system service account an add-on runs as, and the AWS-managed policy written for it. */
-interface AddonAccess {
+/** An add-on whose pods call AWS: the kube-system service account it runs as, and the AWS-managed policy written for it. */
+interface AddonWithRole {
+  readonly addonName: EksAddonName;
+  /** The role is `<env>-eks-<roleSuffix>`. */
+  readonly roleSuffix: string;
   readonly serviceAccount: string;
   /** Below `arn:<partition>:iam::aws:policy/`: its permissions follow the add-on's releases. */
   readonly managedPolicy: string;
 }
 
 /**
- * An add-on whose service account has an IRSA role of its own (`<name>-role`, named `eks-<suffix>`). The add-on
- * waits for the policy's attachment as well as for `after`, so that its pods never start with a role that cannot
- * do anything yet.
+ * An add-on whose service account has an IRSA role of its own. The add-on waits for the policy's attachment as well
+ * as for `after`, so that its pods never start with a role that cannot do anything yet.
  */
 function addonWithRole(
   name: string,
-  suffix: string,
   args: EksAddonsArgs,
-  addonName: EksAddonName,
-  access: AddonAccess,
+  access: AddonWithRole,
   opts: { parent: pulumi.Resource; provider: aws.Provider; after: pulumi.Resource[] },
 ): aws.eks.Addon {
   const childOpts = { parent: opts.parent, provider: opts.provider };
   const role = boundedRole(
     `${name}-role`,
     {
-      name: args.naming.resource("eks", suffix),
+      name: args.naming.resource("eks", access.roleSuffix),
       assumeRolePolicy: serviceAccountTrustPolicy(args.cluster.irsa, { namespace: "kube-system", serviceAccount: access.serviceAccount }),
     },
     childOpts,
@@ -71,7 +71,8 @@ function addonWithRole(
     { role: role.name, policyArn: managedPolicyArn(args.partition, access.managedPolicy) },
     childOpts,
   );
-  return addon(name, args, addonName, { serviceAccountRoleArn: role.arn }, { ...childOpts, dependsOn: [...opts.after, attached] });
+  const dependsOn = [...opts.after, attached];
+  return addon(name, args, access.addonName, { serviceAccountRoleArn: role.arn }, { ...childOpts, dependsOn });
 }
 
 export interface NetworkAddonsArgs extends EksAddonsArgs {
@@ -90,8 +91,13 @@ export class NetworkAddons extends pulumi.ComponentResource {
     addon(`${name}-kube-proxy`, args, "kube-proxy", {}, childOpts);
     if (args.vpcCni) {
       // Its own role (IRSA) rather than the node role: only aws-node may manage network interfaces.
-      const access = { serviceAccount: "aws-node", managedPolicy: "AmazonEKS_CNI_Policy" };
-      addonWithRole(`${name}-vpc-cni`, "vpc-cni", args, "vpc-cni", access, { ...childOpts, after: [] });
+      const vpcCni = {
+        addonName: "vpc-cni",
+        roleSuffix: "vpc-cni",
+        serviceAccount: "aws-node",
+        managedPolicy: "AmazonEKS_CNI_Policy",
+      } as const;
+      addonWithRole(`${name}-vpc-cni`, args, vpcCni, { ...childOpts, after: [] });
     }
     this.registerOutputs({});
   }
@@ -113,8 +119,13 @@ export class ClusterServices extends pulumi.ComponentResource {
 
     addon(`${name}-coredns`, args, "coredns", {}, onNodes);
 
-    const ebsCsi = { serviceAccount: "ebs-csi-controller-sa", managedPolicy: "service-role/AmazonEBSCSIDriverPolicy" };
-    addonWithRole(`${name}-ebs-csi`, "ebs-csi", args, "aws-ebs-csi-driver", ebsCsi, { ...childOpts, after: args.nodes });
+    const ebsCsi = {
+      addonName: "aws-ebs-csi-driver",
+      roleSuffix: "ebs-csi",
+      serviceAccount: "ebs-csi-controller-sa",
+      managedPolicy: "service-role/AmazonEBSCSIDriverPolicy",
+    } as const;
+    addonWithRole(`${name}-ebs-csi`, args, ebsCsi, { ...childOpts, after: args.nodes });
 
     new k8s.storage.v1.StorageClass(
       `${name}-gp3`,

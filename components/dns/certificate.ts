@@ -5,7 +5,16 @@ export interface DnsValidatedCertificateArgs {
   readonly domainName: string;
   /** The Route53 zone that holds `domainName`: the validation record goes there. */
   readonly hostedZoneId: string;
+  /** Tags besides `Name`, which the certificate gets from its domain name. */
   readonly tags: Record<string, string>;
+}
+
+/**
+ * The `Name` tag of a certificate for `domainName`. ACM takes no `*` in a tag value (ACM API Reference, `Tag`: Value
+ * pattern `[\p{L}\p{Z}\p{N}_.:\/=+\-@]*`), so a wildcard's tag says what it covers in words.
+ */
+export function certificateNameTag(domainName: string): string {
+  return domainName.startsWith("*.") ? `names under ${domainName.slice(2)}` : domainName;
 }
 
 /**
@@ -19,7 +28,7 @@ export function dnsValidatedCertificate(
 ): pulumi.Output<string> {
   const certificate = new aws.acm.Certificate(
     `${name}-certificate`,
-    { domainName: args.domainName, validationMethod: "DNS", tags: args.tags },
+    { domainName: args.domainName, validationMethod: "DNS", tags: { ...args.tags, Name: certificateNameTag(args.domainName) } },
     opts,
   );
   const challenge = certificate.domainValidationOptions.apply((options) => options[0]);

@@ -20,8 +20,8 @@ export interface EnvironmentDnsArgs extends IrsaChartArgs {
 /**
  * Names and certificates for everything the environment publishes under `<env>.<domain>`: external-dns keeps a
  * record for each Ingress host and annotated LoadBalancer Service, and one wildcard ACM certificate, DNS-validated
- * and renewed by AWS, lets the Load Balancer Controller terminate TLS for every such host (it picks the certificate
- * matching an Ingress's host).
+ * and renewed by AWS, lets the Load Balancer Controller terminate TLS for every host one label under it (it picks
+ * the certificate matching an Ingress's host); names under a team's domain have the team's (team-certificate.ts).
  *
  * Which names: only the environment's zone (domain and zone filters, and an IAM policy on that zone alone). Within
  * it, a team's objects may name only `<team>.<env>.<domain>` and below (Naming.teamDomain), which admission in team
@@ -38,7 +38,7 @@ export class EnvironmentDns extends pulumi.ComponentResource {
 
     this.certificateArn = dnsValidatedCertificate(
       name,
-      { domainName: `*.${domain}`, hostedZoneId: args.hostedZoneId, tags: { ...args.naming.tags(), Name: `*.${domain}` } },
+      { domainName: `*.${domain}`, hostedZoneId: args.hostedZoneId, tags: args.naming.tags() },
       awsOpts,
     );
 

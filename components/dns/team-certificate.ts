@@ -1,15 +1,16 @@
 /**
- * A team's names on TLS: an ACM certificate for `*.<team>.<env>.<domain>`, validated in the environment's zone. The
- * environment's certificate (`*.<env>.<domain>`, EnvironmentDns) covers the team's domain itself but no name under
- * it: a wildcard stands for one label only (RFC 6125 section 6.4.3; ACM User Guide, "Wildcard names"), and admission
- * gives a team its domain and every name under it (components/tenancy/admission). The load balancer controller finds
- * the certificate of an Ingress's TLS hosts in ACM by itself (aws-load-balancer-controller docs,
- * guide/ingress/cert_discovery.md), so a team's HTTPS Ingress names no certificate.
+ * A team's names on TLS: an ACM certificate for `*.<team>.<env>.<domain>`, validated in the environment's zone. A
+ * wildcard stands for exactly one label (RFC 6125 section 6.4.3; the load balancer controller matches a host to a
+ * certificate only with as many labels, v3.5.0 `pkg/certs/cert_discovery.go`): the environment's certificate
+ * (`*.<env>.<domain>`, EnvironmentDns) covers the team's domain itself, this one each name one label under it. The
+ * controller finds them in ACM by the Ingress's hosts (aws-load-balancer-controller docs,
+ * guide/ingress/cert_discovery.md), so a team's HTTPS Ingress on those names needs no certificate ARN; a name deeper
+ * under the team's domain has no certificate, and its HTTPS Ingress is not reconciled (docs/services.md).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { TeamConfig } from "../../config/sections/tenancy";
-import { Naming } from "../../lib/naming";
+import { Naming, teamCertificateDomainOf } from "../../lib/naming";
 import { dnsValidatedCertificate } from "./certificate";
 
 export interface TeamCertificateArgs {
@@ -21,16 +22,18 @@ export interface TeamCertificateArgs {
 }
 
 export class TeamCertificate extends pulumi.ComponentResource {
-  readonly certificateArn: pulumi.Output<string>;
-
   constructor(name: string, args: TeamCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:dns:TeamCertificate", name, {}, opts);
-    const domainName = `*.${args.naming.teamDomain(args.team.name)}`;
-    this.certificateArn = dnsValidatedCertificate(
+    const { naming, team } = args;
+    dnsValidatedCertificate(
       name,
-      { domainName, hostedZoneId: args.hostedZoneId, tags: { ...args.naming.tags(args.team), Name: domainName } },
+      {
+        domainName: teamCertificateDomainOf(team.name, naming.environment, naming.domain),
+        hostedZoneId: args.hostedZoneId,
+        tags: naming.tags(team),
+      },
       { parent: this, provider: args.awsProvider },
     );
-    this.registerOutputs({ certificateArn: this.certificateArn });
+    this.registerOutputs({});
   }
 }

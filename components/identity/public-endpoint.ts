@@ -38,11 +38,7 @@ const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
  */
 export function publicHttpsEndpoint(parent: pulumi.Resource, name: string, args: PublicEndpointArgs): PublicEndpoint {
   const awsOpts = { parent, provider: args.awsProvider };
-  const certificateArn = dnsValidatedCertificate(
-    name,
-    { domainName: args.hostname, hostedZoneId: args.hostedZoneId, tags: { Name: args.hostname } },
-    awsOpts,
-  );
+  const certificateArn = dnsValidatedCertificate(name, { domainName: args.hostname, hostedZoneId: args.hostedZoneId, tags: {} }, awsOpts);
 
   const service = new k8s.core.v1.Service(
     `${name}-service`,

@@ -4,6 +4,8 @@ import { tagValue } from "../aws-limits";
 import { awsAccountId, awsRoleArn, hostname } from "../primitives";
 
 export const ENVIRONMENTS = ["e2e", "stage", "prod", "admin", "local"] as const;
+/** The environments that run teams' workloads on EKS, with the admin hub's runners and sign-in. */
+export const WORKLOAD_ENVIRONMENTS: readonly string[] = ["e2e", "stage", "prod"];
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
 
 export const environmentSection = z.strictObject({

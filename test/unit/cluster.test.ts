@@ -29,12 +29,14 @@ describe.each(EKS_STACKS)("%s", (stack) => {
   });
 
   test("every AWS resource goes through the environment's provider, with the job's credentials of this account only", () => {
-    // The environment's, and, where teams have CI roles or certificates, one of the same settings for those
-    // (stacks/tenancy.ts: it moves with the teams between the environment's stack and its shards).
+    // The environment's, and one of the same settings for teams' CI roles and one for their certificates, where
+    // there are any (stacks/tenancy.ts: they move with the teams between the environment's stack and its shards).
     const providers = run.ofType("pulumi:providers:aws");
     const teams: { ci?: object }[] = config(stack)["platform:teams"] ?? [];
-    const teamsHaveAws = teams.some((team) => team.ci) || (teams.length > 0 && run.outputs.tenancy.teamTls !== undefined);
-    expect(providers.map((p) => p.name).sort()).toEqual(teamsHaveAws ? ["aws", "team-aws"] : ["aws"]);
+    const certificates = teams.length > 0 && stack !== "admin" && config(stack)["platform:environment"].hostedZoneId !== undefined;
+    expect(providers.map((p) => p.name).sort()).toEqual(
+      ["aws", ...(teams.some((team) => team.ci) ? ["team-ci"] : []), ...(certificates ? ["team-tls"] : [])].sort(),
+    );
     const account = config(stack)["platform:aws"];
     for (const provider of providers) {
       // No role of its own: the same inputs whether the deploy role (up) or the preview role (preview) runs it.

@@ -25,17 +25,22 @@ test.each(EKS_STACKS)("%s: every chart that annotates a service account with a r
   const policies = new Map(run.ofType(ROLE_POLICY).map((p) => [p.name, p.urn]));
   const annotating = run.resources.filter((r: RecordedResource) => annotatedRoles(r.inputs).length > 0);
   expect(annotating.length).toBeGreaterThan(0);
-  const unordered = annotating.flatMap((r) =>
-    annotatedRoles(r.inputs).flatMap((arn) => {
-      // The mock engine names an ARN after its resource: `...:<name>-role`, whose policy is `<name>-policy`.
-      const policy = policies.get(
+  // The mock engine names an ARN after its resource: `...:<name>-role`, whose policy is `<name>-policy`.
+  const pairs = annotating.flatMap((r) =>
+    annotatedRoles(r.inputs).map((arn) => ({
+      resource: r,
+      policy: policies.get(
         `${arn
           .split(":")
           .pop()!
           .replace(/-role$/, "")}-policy`,
-      );
-      return policy && !r.dependencies.includes(policy) ? [`${r.name} does not wait for ${policy.split("::").pop()}`] : [];
-    }),
+      ),
+    })),
   );
+  // Every annotated role here has a policy of its own: none may go unchecked for want of one.
+  expect(pairs.filter((pair) => pair.policy === undefined).map((pair) => pair.resource.name)).toEqual([]);
+  const unordered = pairs
+    .filter(({ resource, policy }) => !resource.dependencies.includes(policy!))
+    .map(({ resource, policy }) => `${resource.name} does not wait for ${policy!.split("::").pop()}`);
   expect(unordered).toEqual([]);
 });
