@@ -7,6 +7,7 @@ import * as path from "path";
 import { z } from "zod";
 import { backendUrl } from "../lib/backend-url";
 import { HUB_STACK } from "../config/rules-delivery";
+import { githubRepository } from "../config/sections/tenancy";
 import {
   distinctRoles,
   EnvironmentAccount,
@@ -39,7 +40,7 @@ export interface BootstrapConfig {
   readonly environments: EnvironmentAccount[];
   /** Name of the platform project (`../Pulumi.yaml`): its stacks are `organization/<project>/<stack>`. */
   readonly platformProject: string;
-  /** `<owner>/<repository>` of the GitHub repository whose workflows deploy. */
+  /** `<owner>@<owner id>/<repository>@<repository id>`: the GitHub repository whose workflows deploy, as its OIDC subject names it. */
   readonly repository: string;
   readonly stateBucket: string;
   /** The operator's AWS CLI profile for this account; absent: the ambient credentials. */
@@ -48,9 +49,7 @@ export interface BootstrapConfig {
 }
 
 const bootstrapSettings = z.strictObject({
-  githubRepository: z
-    .string()
-    .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+$/, { message: "<owner>/<repository> of the GitHub repository, e.g. acme/k8s-platform" }),
+  githubRepository,
   stateBucket: z
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: "an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-'" }),

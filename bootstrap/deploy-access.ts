@@ -16,7 +16,7 @@ import { deployRoleTrust, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, oidcProviderAr
 
 export interface DeployAccessArgs {
   readonly account: EnvironmentAccount;
-  /** `<owner>/<repository>` whose workflows may assume the roles. */
+  /** `<owner>@<owner id>/<repository>@<repository id>` whose workflows may assume the roles. */
   readonly repository: string;
   readonly operatorAccess?: OperatorAccess;
   readonly stateBucketArn: string;

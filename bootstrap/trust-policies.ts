@@ -2,9 +2,9 @@
  * Who may become the deploy and the preview role: GitHub Actions jobs of one repository, told apart by the
  * `sub` claim of their OIDC token. GitHub's "Configuring OpenID Connect in Amazon Web Services" and "OpenID
  * Connect reference" (subject claims): a job that names a GitHub environment gets
- * `repo:<owner>/<repo>:environment:<name>` (so only jobs past that environment's protection rules carry it), a
- * pull-request job without one `repo:<owner>/<repo>:pull_request`, any other job on a branch or tag
- * `repo:<owner>/<repo>:ref:refs/heads/<branch>` or `…:ref:refs/tags/<tag>`.
+ * `repo:<owner>@<id>/<repo>@<id>:environment:<name>` (so only jobs past that environment's protection rules carry it), a
+ * pull-request job without one `repo:<owner>@<id>/<repo>@<id>:pull_request`, any other job on a branch or tag
+ * `repo:<owner>@<id>/<repo>@<id>:ref:refs/heads/<branch>` or `…:ref:refs/tags/<tag>`.
  * The audience is `sts.amazonaws.com`, the default of aws-actions/configure-aws-credentials. A repository or
  * organisation that customised its subject template must change these subjects with it.
  */

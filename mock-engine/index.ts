@@ -34,6 +34,8 @@ export interface RecordedResource {
   readonly aliases?: AliasSpec[];
   /** A read of an existing object (`<Resource>.get`): the program takes it from the cluster or account, never creates it. */
   readonly read?: boolean;
+  /** What a read asks the provider for (`namespace/name` for a Kubernetes object); empty while unknown at a preview. */
+  readonly readId?: string;
 }
 
 export interface StackRun {
@@ -186,6 +188,7 @@ async function runProgram(stack: string, options: RunOptions): Promise<StackRun>
       retainOnDelete: false,
       dependencies: req.getDependenciesList(),
       read: true,
+      readId: req.getId(),
     });
     return read(req, callback);
   };

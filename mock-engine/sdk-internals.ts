@@ -17,7 +17,9 @@ export interface RegisterResourceRequest {
   getDependenciesList(): string[];
   getAliasesList(): { toObject(): { spec?: AliasSpec } }[];
 }
-export type ReadResourceRequest = Pick<RegisterResourceRequest, "getType" | "getName" | "getParent" | "getDependenciesList">;
+export type ReadResourceRequest = Pick<RegisterResourceRequest, "getType" | "getName" | "getParent" | "getDependenciesList"> & {
+  getId(): string;
+};
 
 /** A structured alias as the SDK sends it: a former name and, if it moved, its former parent. */
 export interface AliasSpec {
@@ -58,7 +60,7 @@ const isFunction = (value: unknown, parameters: number) => typeof value === "fun
 const hasMethods = (prototype: any, methods: string[]) => methods.every((method) => typeof prototype?.[method] === "function");
 
 const REGISTER_GETTERS = ["getType", "getName", "getParent", "getProtect", "getRetainondelete", "getDependenciesList", "getAliasesList"];
-const READ_GETTERS = ["getType", "getName", "getParent", "getDependenciesList"];
+const READ_GETTERS = ["getId", "getType", "getName", "getParent", "getDependenciesList"];
 
 export const INTERNALS: readonly Internal[] = [
   {
@@ -99,7 +101,7 @@ export const INTERNALS: readonly Internal[] = [
   {
     module: "proto/resource_pb",
     name: "ReadResourceRequest",
-    use: "the request the wrapped readResource reads a read's parent and dependencies from",
+    use: "the request the wrapped readResource reads a read's id, parent and dependencies from",
     shape: `a message class with ${READ_GETTERS.join(", ")}`,
     fits: (value) => hasMethods(value?.prototype, READ_GETTERS),
   },

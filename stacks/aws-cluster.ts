@@ -10,6 +10,7 @@ import { ClusterAutoscaler } from "../components/cluster-autoscaler";
 import { EnvironmentDns } from "../components/dns";
 import { AwsScope } from "../components/irsa";
 import { LoadBalancerController } from "../components/load-balancing";
+import { LOGGING_SECRET_READS } from "../components/logging";
 import { PipelineAccess } from "../components/pipeline-access";
 import { cacheMirrors, Registry } from "../components/registry";
 import { CALICO_MAX_PODS } from "../lib/node-allocatable";
@@ -223,11 +224,14 @@ function awsServices(env: Environment, { awsProvider, scope, controlPlane, clust
         certManager: certificates,
       })
     : undefined;
-  // What the pipeline's read-only identity reads here: everything but Secrets, and what the charts look up.
+  // What the pipeline's read-only identity reads here: everything but Secrets, and the Secrets a preview reads.
   new PipelineAccess("pipeline-access", {
     provider: cluster.provider,
     naming,
-    renderLookups: loadBalancing ? (CHARTS.awsLoadBalancerController.renderLookups ?? []) : [],
+    secretReads: [
+      ...(loadBalancing ? (CHARTS.awsLoadBalancerController.renderLookups ?? []) : []),
+      ...(config.observability.logging.enabled ? LOGGING_SECRET_READS : []),
+    ],
   });
   const hostedZoneId = config.environment.hostedZoneId;
   const dns = hostedZoneId ? new EnvironmentDns("dns", { ...common, hostedZoneId, clusterName: controlPlane.name }) : undefined;

@@ -1,7 +1,7 @@
 /**
  * A team's CI identity in one environment: an IAM role that only the team's repositories' jobs in the GitHub
- * environment of that name can assume, with no IAM permission, and an EKS access entry that puts it in the team's
- * own Kubernetes group. Each namespace of the team binds that group to `developer` (components/tenancy/team.ts):
+ * environment of that name can assume, whose one IAM permission is to describe its environment's cluster, and an
+ * EKS access entry that puts it in the team's own Kubernetes group. Each namespace of the team binds that group to `developer` (components/tenancy/team.ts):
  * the role deploys to its team's namespaces and nowhere else, whichever runner the job runs on.
  */
 import * as aws from "@pulumi/aws";
@@ -36,7 +36,6 @@ export class TeamCiAccess extends pulumi.ComponentResource {
     const { naming, team, target } = args;
     const awsOpts = { parent: this, provider: args.awsProvider };
     const environment = naming.environment;
-    // No policy, inline or attached: the role is only a name the cluster knows (its access entry).
     const role = boundedRole(
       `${name}-role`,
       {
@@ -44,6 +43,28 @@ export class TeamCiAccess extends pulumi.ComponentResource {
         description: `CI of team ${team.name}: deploys to its namespaces in ${environment}, from its repositories' jobs in the GitHub environment ${environment}`,
         assumeRolePolicy: JSON.stringify(githubEnvironmentTrust(target, team.ci.repositories, environment)),
         tags: naming.tags(team),
+      },
+      awsOpts,
+    );
+    // `aws eks update-kubeconfig` reads the cluster's endpoint and CA with eks:DescribeCluster (an IAM action, which
+    // no access entry grants): that cluster only, and nothing else in the account.
+    new aws.iam.RolePolicy(
+      `${name}-describe-cluster`,
+      {
+        role: role.name,
+        name: "describe-cluster",
+        policy: pulumi.output(target.clusterName).apply((cluster) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Action: "eks:DescribeCluster",
+                Resource: `arn:${target.partition}:eks:${target.region}:${target.accountId}:cluster/${cluster}`,
+              },
+            ],
+          }),
+        ),
       },
       awsOpts,
     );

@@ -9,10 +9,11 @@ import { LoggingConfig } from "../../config/sections/observability";
 import { RegistryMirrors } from "../../lib/images";
 import { Naming } from "../../lib/naming";
 import { PublishedDashboardArgs } from "../monitoring";
+import { SecretRead } from "../pipeline-access";
 import { platformNamespace } from "../tenancy";
 import { CHARTS, chartSource, IMAGES } from "../../lib/versions";
 import { derivedCredential, revisionOf } from "./credentials";
-import { ELASTICSEARCH_NAME, elasticsearch, elasticsearchService, ROLES_SECRET, rolesFile, USERS } from "./elasticsearch";
+import { ELASTICSEARCH_NAME, elasticsearch, elasticsearchService, HTTP_CA_SECRET, ROLES_SECRET, rolesFile, USERS } from "./elasticsearch";
 import { mirrorElasticsearchCa } from "./ca-mirror";
 import { AGENT_CREDENTIALS_SECRET, containerLogsValues, eventsValues } from "./fluent-bit";
 import { KIBANA_NAME, kibanaIngressPolicy, kibanaSpec, oauth2ProxyValues, PROXY_SECRET } from "./kibana";
@@ -23,6 +24,8 @@ import { retentionJob } from "./retention";
 export const LOGGING_NAMESPACE = "logging";
 /** Fluent Bit reads its node's /var/log through a hostPath volume, which only `privileged` admits. */
 export const AGENTS_NAMESPACE = "logging-agents";
+/** What every preview and refresh reads from the cluster where logging runs (ca-mirror.ts): ECK's public HTTP CA. */
+export const LOGGING_SECRET_READS: readonly SecretRead[] = [{ namespace: LOGGING_NAMESPACE, name: HTTP_CA_SECRET }];
 
 export interface LoggingArgs extends PublishedDashboardArgs {
   readonly provider: k8s.Provider;

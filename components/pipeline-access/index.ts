@@ -9,19 +9,25 @@
  * API the platform installs, read-only, Secrets excepted (components/tenancy/auditor.ts). The drift check leaves
  * Secrets out of its refresh (scripts/drift.ts).
  *
- * A chart rendered by `helm.v4.Chart` runs its `lookup` calls against the cluster with the provider's
- * credentials, in previews too, and Helm fails the render on any error but NotFound (pulumi-kubernetes
- * provider/pkg/provider/helm/v4/chart.go renders with DryRunOption "server"; helm pkg/engine/lookup_func.go).
- * Each lookup a pinned chart makes with the program's values is granted here by name, and nothing else
- * (lib/versions.ts `renderLookups`, audited against the archives by test/unit/chart-lookups.test.ts).
+ * Two kinds of Secret reads happen in every preview, with the provider's credentials, and fail it when forbidden:
+ * - A chart rendered by `helm.v4.Chart` runs its `lookup` calls against the cluster, and Helm fails the render on
+ *   any error but NotFound (pulumi-kubernetes provider/pkg/provider/helm/v4/chart.go renders with DryRunOption
+ *   "server"; helm pkg/engine/lookup_func.go). Each lookup a pinned chart makes with the program's values is
+ *   listed in lib/versions.ts `renderLookups`, audited against the archives by test/unit/chart-lookups.test.ts.
+ * - A `<Resource>.get` of the program is a read step, which the engine runs in previews and refreshes alike
+ *   (pulumi pkg/resource/deploy/step.go, ReadStep), and the provider fails on anything but NotFound.
+ * Each of them is granted here by name, and nothing else; test/unit/pipeline-access.test.ts holds every Secret a
+ * mock run reads or a chart looks up to this list.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Naming } from "../../lib/naming";
-import { RenderLookup } from "../../lib/versions";
 
 /** The Kubernetes group of the preview role's EKS access entry (components/cluster/eks-access.ts). */
 export const PIPELINE_READERS_GROUP = "platform:pipeline-readers";
+
+/** The Role, in each namespace holding a Secret a preview reads, that grants those Secrets by name. */
+export const PIPELINE_SECRET_READS = "pipeline-secret-reads";
 
 /** The ClusterRole the pipeline readers are bound to (components/tenancy/roles.ts). */
 const READ_EVERYTHING_BUT_SECRETS = "auditor";
@@ -29,8 +35,14 @@ const READ_EVERYTHING_BUT_SECRETS = "auditor";
 export interface PipelineAccessArgs {
   readonly provider: k8s.Provider;
   readonly naming: Naming;
-  /** What the charts this stack installs look up while they render (lib/versions.ts `renderLookups`). */
-  readonly renderLookups: readonly RenderLookup[];
+  /** The Secrets a preview of this stack reads: what its charts look up while they render, and what it `.get`s. */
+  readonly secretReads: readonly SecretRead[];
+}
+
+/** A Secret read by name. */
+export interface SecretRead {
+  readonly namespace: string;
+  readonly name: string;
 }
 
 export class PipelineAccess extends pulumi.ComponentResource {
@@ -50,18 +62,18 @@ export class PipelineAccess extends pulumi.ComponentResource {
       childOpts,
     );
 
-    for (const [namespace, lookups] of byNamespace(args.renderLookups)) {
-      const roleName = "pipeline-render-lookups";
+    for (const [namespace, names] of byNamespace(args.secretReads)) {
+      const roleName = PIPELINE_SECRET_READS;
       const role = new k8s.rbac.v1.Role(
-        `${name}-${namespace}-render-lookups`,
+        `${name}-${namespace}-secret-reads`,
         {
           metadata: { name: roleName, namespace, labels },
-          rules: [{ apiGroups: [""], resources: ["secrets"], resourceNames: lookups.map((lookup) => lookup.name), verbs: ["get"] }],
+          rules: [{ apiGroups: [""], resources: ["secrets"], resourceNames: names, verbs: ["get"] }],
         },
         childOpts,
       );
       new k8s.rbac.v1.RoleBinding(
-        `${name}-${namespace}-render-lookups`,
+        `${name}-${namespace}-secret-reads`,
         {
           metadata: { name: roleName, namespace, labels },
           roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: roleName },
@@ -74,8 +86,12 @@ export class PipelineAccess extends pulumi.ComponentResource {
   }
 }
 
-function byNamespace(lookups: readonly RenderLookup[]): Map<string, RenderLookup[]> {
-  const grouped = new Map<string, RenderLookup[]>();
-  for (const lookup of lookups) grouped.set(lookup.namespace, [...(grouped.get(lookup.namespace) ?? []), lookup]);
+/** Names once each, by namespace: two charts or a chart and the program may read the same Secret. */
+function byNamespace(reads: readonly SecretRead[]): Map<string, string[]> {
+  const grouped = new Map<string, string[]>();
+  for (const { namespace, name } of reads) {
+    const names = grouped.get(namespace) ?? [];
+    if (!names.includes(name)) grouped.set(namespace, [...names, name]);
+  }
   return grouped;
 }

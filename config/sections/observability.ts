@@ -40,7 +40,8 @@ const receivers = z
  * would apply unseen. The chart's sidecars next to them keep those defaults (lib/workload-sizes.ts).
  */
 const ALERTMANAGER_RESOURCES = { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } };
-const GRAFANA_RESOURCES = { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } };
+/** Grafana 13.2 asks for at least 512 MB and one core (Grafana docs, "Install Grafana", hardware recommendations). */
+const GRAFANA_RESOURCES = { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } };
 
 const monitoring = z.strictObject({
   enabled: z.literal(true),

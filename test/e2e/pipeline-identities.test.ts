@@ -2,7 +2,7 @@
  * The pipeline's jobs, each run as the identity that runs it, on a stack holding every chart and object an AWS
  * environment (admin, the one with the most charts) puts into its cluster: the fixture test/e2e/fixtures/stack-replay
  * replays a mock run of admin on a local control plane (what differs there, only for a cluster without nodes, is
- * said in the fixture). The identities are the EKS access entries the program creates, emulated
+ * said in the fixture), and the Secrets it reads from the cluster. The identities are the EKS access entries the program creates, emulated
  * (test/e2e/support/eks-access.ts): the deploy role (AmazonEKSClusterAdminPolicy), the preview role
  * (AmazonEKSViewPolicy and the group platform:pipeline-readers, which the program binds), and, to show what the
  * platform's bindings fix, the preview role as AmazonEKSViewPolicy alone. The jobs run as the workflows run them:
@@ -82,8 +82,11 @@ const runSuite = toolchain.ok || inCi();
     ]);
 
     process.env[CHART_MIRROR_ENV] = DEFAULT_MIRROR_DIR;
-    const { objects, charts } = collect(await evaluateStack(STACK));
-    const replay = sandbox.writeFile("replay.json", { objects: objects.map((o) => o.object), charts });
+    const run = await evaluateStack(STACK);
+    const { objects, charts } = collect(run);
+    const secretReads = run.resources.filter((r) => r.read && r.type === "kubernetes:core/v1:Secret").map((r) => r.readId);
+    expect(secretReads).toEqual(["logging/logging-es-http-certs-public"]);
+    const replay = sandbox.writeFile("replay.json", { objects: objects.map((o) => o.object), charts, secretReads });
     chartsWithRoles = charts
       .filter((chart) => chart.type === "kubernetes:helm.sh/v4:Chart" && /"arn:aws:iam:/.test(JSON.stringify(chart.values)))
       .map((chart) => chart.resource)

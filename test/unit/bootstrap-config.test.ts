@@ -13,7 +13,7 @@ import { ALLOW_ALL, decide } from "../iam-evaluator";
 
 const NOW = new Date("2026-12-02T10:00:00Z");
 const SETTINGS = {
-  "k8s-platform-bootstrap:githubRepository": "acme/k8s-platform",
+  "k8s-platform-bootstrap:githubRepository": "acme@1000003/k8s-platform@2000003",
   "k8s-platform-bootstrap:stateBucket": "example-pulumi-state",
 };
 
@@ -66,7 +66,7 @@ describe("reading the platform stack files", () => {
     for (const stack of stacks) {
       expect(fs.existsSync(path.join(__dirname, "../../bootstrap", `Pulumi.${stack}.yaml`))).toBe(true);
       expect(bootstrapStackConfig(stack)).toMatchObject({
-        "k8s-platform-bootstrap:githubRepository": "example/k8s-platform",
+        "k8s-platform-bootstrap:githubRepository": "example@1000001/k8s-platform@2000001",
         "k8s-platform-bootstrap:stateBucket": "example-pulumi-state",
       });
     }
@@ -142,11 +142,11 @@ describe("bad input stops the run before any resource", () => {
   test("bad values of the platform file and of the bootstrap's own settings", () => {
     const problems = problemsOf("stage", (files) => (files.stage["platform:aws"].region = "europe"), {
       ...SETTINGS,
-      "k8s-platform-bootstrap:githubRepository": "k8s-platform",
+      "k8s-platform-bootstrap:githubRepository": "acme/k8s-platform",
     });
     expect(problems).toEqual([
       `Pulumi.stage.yaml: platform:aws.region = "europe": expected an AWS region such as eu-west-1`,
-      `bootstrap/Pulumi.stage.yaml or bootstrap/Pulumi.yaml: k8s-platform-bootstrap:githubRepository = "k8s-platform": expected <owner>/<repository> of the GitHub repository, e.g. acme/k8s-platform`,
+      `bootstrap/Pulumi.stage.yaml or bootstrap/Pulumi.yaml: k8s-platform-bootstrap:githubRepository = "acme/k8s-platform": expected <owner>@<owner id>/<repository>@<repository id> as the repository's OIDC subject names it, such as example@1000001/payments-api@2000001 (gh api repos/<owner>/<repository> --jq '.owner.id, .id')`,
     ]);
   });
 

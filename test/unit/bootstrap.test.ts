@@ -10,7 +10,7 @@ import { ALLOW_ALL, decide } from "../iam-evaluator";
 
 const ROLE = "aws:iam/role:Role";
 const KEY = "aws:kms/key:Key";
-const REPO = "example/k8s-platform";
+const REPO = "example@1000001/k8s-platform@2000001";
 
 let runs: Record<Env, BootstrapRun>;
 beforeAll(async () => {
@@ -68,6 +68,9 @@ describe("every account", () => {
       `repo:${REPO}:pull_request`,
       `repo:${REPO}:environment:preview-${env}`,
       `repo:other/${REPO}:environment:${env}`,
+      // The same names, another holder: a renamed organisation's or a deleted repository's name taken again.
+      `repo:example/k8s-platform:environment:${env}`,
+      `repo:example@1000009/k8s-platform@2000009:environment:${env}`,
     ]) {
       expect([sub, jobMayAssume(env, "deploy", sub)]).toEqual([sub, "not allowed"]);
     }

@@ -247,7 +247,7 @@ describe("the configured sizes reach the pods", () => {
       requests: { cpu: "50m", memory: "128Mi" },
       limits: { cpu: "500m", memory: "512Mi" },
     });
-    expect(values.grafana.resources).toEqual({ requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } });
+    expect(values.grafana.resources).toEqual({ requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } });
     const [elasticsearch] = run.ofType("kubernetes:elasticsearch.k8s.elastic.co/v1:Elasticsearch");
     expect(elasticsearch.inputs.spec.nodeSets[0].podTemplate.spec.containers[0].resources.requests).toEqual({
       cpu: ELASTICSEARCH_CPU.request,

@@ -1,12 +1,12 @@
 /**
  * The pipeline's identities in each AWS environment's cluster: the deploy role is cluster-admin, the preview role
- * views through AmazonEKSViewPolicy and, through its access entry's group, reads everything but Secrets and the
- * Secrets its charts look up while rendering. The real-engine suite (test/e2e/pipeline-identities.test.ts) runs the
+ * views through AmazonEKSViewPolicy and, through its access entry's group, reads everything but Secrets, and the
+ * Secrets a preview reads: those its charts look up while rendering and those the program reads (`Secret.get`). The real-engine suite (test/e2e/pipeline-identities.test.ts) runs the
  * jobs as these identities; this file keeps its emulation of the EKS access policies equal to what is associated.
  */
-import { PIPELINE_READERS_GROUP } from "../../components/pipeline-access";
+import { PIPELINE_READERS_GROUP, PIPELINE_SECRET_READS } from "../../components/pipeline-access";
 import { CLUSTER_ROLES } from "../../components/tenancy/roles";
-import { CHARTS } from "../../lib/versions";
+import { CHARTS, ChartRef } from "../../lib/versions";
 import { EKS_ACCESS_POLICIES } from "../e2e/support/eks-access";
 import { EKS_STACKS, readStackConfig, runStacks, StackRun } from "../../mock-engine";
 
@@ -58,29 +58,46 @@ describe.each(EKS_STACKS)("%s: the pipeline's identities in its cluster", (stack
     expect(readsSecrets).toBe(false);
   });
 
-  test("of Secrets, they read exactly what the installed charts look up while rendering, by name", () => {
+  test("of Secrets, they read exactly those a preview reads, by name: what the installed charts look up, and what the program reads", () => {
     const run = runs[stack];
+    const chartsInstalled = run.ofType("kubernetes:helm.sh/v4:Chart").map((chart) => String(chart.inputs.chart));
+    const lookups = Object.values(CHARTS as Record<string, ChartRef>)
+      .filter((pinned) => chartsInstalled.some((chart) => chart.includes(pinned.chart)))
+      .flatMap((pinned) => pinned.renderLookups ?? []);
+    const reads = run
+      .ofType("kubernetes:core/v1:Secret")
+      .filter((secret) => secret.read)
+      .map((secret) => {
+        const [namespace, name] = secret.readId!.split("/");
+        return { namespace, name };
+      });
+    const expected = new Map<string, Set<string>>();
+    for (const { namespace, name } of [...lookups, ...reads]) expected.set(namespace, (expected.get(namespace) ?? new Set()).add(name));
+
     const roles = run
       .ofType("kubernetes:rbac.authorization.k8s.io/v1:Role")
-      .filter((r) => r.inputs.metadata.name === "pipeline-render-lookups");
-    const installsLoadBalancerController = run
-      .ofType("kubernetes:helm.sh/v4:Chart")
-      .some((chart) => String(chart.inputs.chart).includes(CHARTS.awsLoadBalancerController.chart));
-    const expected = installsLoadBalancerController
-      ? [
-          {
-            namespace: "kube-system",
-            rules: [{ apiGroups: [""], resources: ["secrets"], resourceNames: ["aws-load-balancer-tls"], verbs: ["get"] }],
-          },
-        ]
-      : [];
-    expect(roles.map((r) => ({ namespace: r.inputs.metadata.namespace, rules: r.inputs.rules }))).toEqual(expected);
+      .filter((r) => r.inputs.metadata.name === PIPELINE_SECRET_READS);
+    expect(Object.fromEntries(roles.map((r) => [r.inputs.metadata.namespace, r.inputs.rules]))).toEqual(
+      Object.fromEntries(
+        [...expected].map(([namespace, names]) => [
+          namespace,
+          [{ apiGroups: [""], resources: ["secrets"], resourceNames: [...names].sort(), verbs: ["get"] }],
+        ]),
+      ),
+    );
     const bindings = run
       .ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
-      .filter((b) => b.inputs.metadata.name === "pipeline-render-lookups");
-    expect(bindings.map((b) => b.inputs.subjects.map((s: { name: string }) => s.name))).toEqual(
-      expected.map(() => [PIPELINE_READERS_GROUP]),
+      .filter((b) => b.inputs.metadata.name === PIPELINE_SECRET_READS);
+    expect(bindings.map((b) => [b.inputs.metadata.namespace, b.inputs.subjects.map((s: { name: string }) => s.name)])).toEqual(
+      [...expected.keys()].map((namespace) => [namespace, [PIPELINE_READERS_GROUP]]),
     );
+  });
+
+  test("where logging runs, a preview reads ECK's public HTTP CA from the cluster (ca-mirror.ts), and nothing else", () => {
+    const run = runs[stack];
+    const reads = run.resources.filter((r) => r.read && r.type.startsWith("kubernetes:")).map((r) => `${r.type} ${r.readId}`);
+    const logs = run.ofType("platform:logging:Logging").length > 0;
+    expect(reads).toEqual(logs ? ["kubernetes:core/v1:Secret logging/logging-es-http-certs-public"] : []);
   });
 });
 

@@ -13,6 +13,7 @@ import { readStackConfig, RecordedResource, runStack, StackRun } from "../../moc
 const ENVIRONMENTS = ["e2e", "stage", "prod"] as const;
 const ROLE = "aws:iam/role:Role";
 const ENTRY = "aws:eks/accessEntry:AccessEntry";
+const POLICY = "aws:iam/rolePolicy:RolePolicy";
 const BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding";
 const teamsOf = (stack: string) => readStackConfig(stack)["platform:teams"] as TeamConfig[];
 
@@ -60,13 +61,19 @@ describe.each(ENVIRONMENTS)("%s", (env) => {
           },
         },
       ]);
-      // No IAM permission of its own, inline or attached: only its access entry gives it anything.
+      // One IAM permission, what `aws eks update-kubeconfig` needs of its own cluster; the rest is its access entry's.
       const roleName = role.inputs.name;
       const grants = run()
         .resources.filter((r) => r.type.startsWith("aws:iam/rolePolicy") || r.type === "aws:iam/policyAttachment:PolicyAttachment")
         .filter((r) => JSON.stringify(r.inputs).includes(roleName) || r.parent === component.urn);
-      expect(grants).toEqual([]);
-      expect(children.map((r) => r.type).sort()).toEqual([ENTRY, ROLE]);
+      const { region } = readStackConfig(env)["platform:aws"];
+      expect(grants.map((r) => ({ type: r.type, policy: JSON.parse(r.inputs.policy).Statement }))).toEqual([
+        {
+          type: "aws:iam/rolePolicy:RolePolicy",
+          policy: [{ Effect: "Allow", Action: "eks:DescribeCluster", Resource: `arn:aws:eks:${region}:${accountId}:cluster/${env}-eks` }],
+        },
+      ]);
+      expect(children.map((r) => r.type).sort()).toEqual([ENTRY, ROLE, POLICY]);
 
       const entry = children.find((r) => r.type === ENTRY)!;
       expect(entry.inputs).toMatchObject({ type: "STANDARD", kubernetesGroups: [`platform:ci:${team.name}`] });
@@ -146,12 +153,10 @@ describe("a team in a tenancy shard", () => {
     const shard = await shardRun([gamma], runs.prod.outputs);
     const inEnvironment = await runStack("prod", { configure: (c) => c["platform:teams"].push(gamma) });
     const ciOf = (run: StackRun) =>
-      within(run, run.one("platform:ci-runners:TeamCiAccess", "gamma-ci").urn).map((r) => ({
-        type: r.type,
-        name: r.name,
-        inputs: r.inputs,
-      }));
-    expect(ciOf(shard).length).toBe(2);
+      within(run, run.one("platform:ci-runners:TeamCiAccess", "gamma-ci").urn)
+        .map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+    expect(ciOf(shard).length).toBe(3);
     expect(ciOf(shard)).toEqual(ciOf(inEnvironment));
     expect(namesOf(shard, "gamma")).toEqual(namesOf(inEnvironment, "gamma"));
     // Equal inputs: `pulumi state move` keeps the destination's provider instead of copying the source's.
