@@ -52,6 +52,9 @@ export function loadBalancerControllerPolicy(scope: AwsScope, vpcId: string) {
     arn("elasticloadbalancing", "loadbalancer/app/*/*"),
   ];
   const tagged = { Null: { [`aws:ResourceTag/${CLUSTER_TAG}`]: "false" } };
+  // Tags of its own resources, never the cluster tag itself: a request setting it is refused (as upstream's), so the
+  // controller cannot move a resource out of its cluster's reach or into another's.
+  const retagged = { Null: { [`aws:RequestTag/${CLUSTER_TAG}`]: "true", [`aws:ResourceTag/${CLUSTER_TAG}`]: "false" } };
   return {
     Version: "2012-10-17",
     Statement: [
@@ -87,9 +90,16 @@ export function loadBalancerControllerPolicy(scope: AwsScope, vpcId: string) {
       {
         Sid: "OwnSecurityGroups",
         Effect: "Allow",
-        Action: ["ec2:DeleteSecurityGroup", "ec2:CreateTags", "ec2:DeleteTags"],
+        Action: "ec2:DeleteSecurityGroup",
         Resource: securityGroups,
         Condition: tagged,
+      },
+      {
+        Sid: "RetagOwnSecurityGroups",
+        Effect: "Allow",
+        Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+        Resource: securityGroups,
+        Condition: retagged,
       },
       {
         Sid: "CreateTaggedLoadBalancers",
@@ -112,8 +122,6 @@ export function loadBalancerControllerPolicy(scope: AwsScope, vpcId: string) {
         Sid: "OwnLoadBalancers",
         Effect: "Allow",
         Action: [
-          "elasticloadbalancing:AddTags",
-          "elasticloadbalancing:RemoveTags",
           "elasticloadbalancing:ModifyLoadBalancerAttributes",
           "elasticloadbalancing:SetIpAddressType",
           "elasticloadbalancing:SetSecurityGroups",
@@ -127,6 +135,13 @@ export function loadBalancerControllerPolicy(scope: AwsScope, vpcId: string) {
         ],
         Resource: loadBalancers,
         Condition: tagged,
+      },
+      {
+        Sid: "RetagOwnLoadBalancers",
+        Effect: "Allow",
+        Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+        Resource: loadBalancers,
+        Condition: retagged,
       },
       {
         Sid: "OwnTargets",

@@ -154,6 +154,14 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     }
     const deletes = policy.Statement.filter((s: any) => asList<string>(s.Action).includes("elasticloadbalancing:DeleteLoadBalancer"));
     expect(deletes).toEqual([expect.objectContaining({ Condition: { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } } })]);
+    // Its own resources' tags, but never the cluster tag once set (upstream's iam_policy.json conditions).
+    const retags = policy.Statement.filter((s: any) =>
+      asList<string>(s.Action).some((a) => ["ec2:DeleteTags", "elasticloadbalancing:RemoveTags"].includes(a)),
+    );
+    expect(retags.map((s: any) => s.Condition)).toEqual([
+      { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "true", "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } },
+      { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "true", "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } },
+    ]);
     const vpcRules = policy.Statement.find((s: any) => s.Sid === "SecurityGroupRulesInThisVpc");
     expect(vpcRules.Condition.ArnEquals["ec2:Vpc"]).toMatch(new RegExp(`:vpc/${runs[stack].outputs.vpcId}$`));
   });
