@@ -10,9 +10,23 @@ export const TEAM_LABEL = `${LABEL_PREFIX}/team`;
 
 /**
  * The first labels of `<service>.<env>.<domain>` the platform publishes or may publish: a team named after one
- * would own the platform's name (Naming.teamDomain), so a team may not take these names.
+ * would own the platform's name (Naming.teamDomain), so a team may not take these names. `dashboards` is also the
+ * load balancer group of Grafana and Kibana, which a team's Ingress may join when the group bears the team's name.
  */
-export const PLATFORM_SERVICE_NAMES = ["grafana", "kibana", "dex", "alertmanager", "prometheus", "vpn", "auth", "api"] as const;
+export const PLATFORM_SERVICE_NAMES = [
+  "grafana",
+  "kibana",
+  "dex",
+  "alertmanager",
+  "prometheus",
+  "vpn",
+  "auth",
+  "api",
+  "dashboards",
+] as const;
+
+/** The dashboards' one load balancer, an ALB IngressGroup (components/load-balancing/ingress-classes.ts). */
+export const PLATFORM_INGRESS_GROUP: (typeof PLATFORM_SERVICE_NAMES)[number] = "dashboards";
 
 /** `<team>.<env>.<domain>`: a team's own DNS names are this one and every name under it (Naming.teamDomain). */
 export function teamDomainOf(team: string, environment: string, domain: string): string {

@@ -9,11 +9,8 @@
  * before an Ingress is stored.
  */
 import { INGRESS_CLASSES, PUBLIC_INGRESS_LABEL } from "../../lib/ingress-classes";
-import { TEAM_LABEL } from "../../lib/naming";
+import { PLATFORM_INGRESS_GROUP, TEAM_LABEL } from "../../lib/naming";
 import { PLATFORM_NAMESPACE_LABEL } from "../tenancy/platform-namespace";
-
-/** The dashboards' one load balancer: its IngressGroup, set by the platform class's params. */
-export const PLATFORM_INGRESS_GROUP = "dashboards";
 
 /** The controller's name in an IngressClass (`spec.controller`). */
 export const ALB_CONTROLLER = "ingress.k8s.aws/alb";

@@ -96,12 +96,20 @@ const runSuite = toolchain.ok || inCi();
       );
     });
 
-    test("nor the platform's RoleBindings (RBAC lets it manage RoleBindings)", async () => {
+    test("nor the platform's RoleBindings (RBAC lets it manage RoleBindings), one by one or the whole collection", async () => {
       refused(
         await kubectlAs(sandbox, ADMIN, ["delete", "rolebinding", "team-developer", "-n", "alpha", DRY_RUN]),
         PLATFORM_OBJECTS,
         "may not delete RoleBinding team-developer in alpha",
       );
+      // A collection's DELETE is admitted item by item under the request's empty name.
+      const collection = await kubectlAs(sandbox, ADMIN, [
+        "delete",
+        "--raw",
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/alpha/rolebindings?dryRun=All",
+      ]);
+      expect(collection.code).not.toBe(0);
+      expect(collection.stderr).toMatch(/may not delete RoleBinding team-[a-z-]+ in alpha: the platform owns/);
     });
 
     test("the quota and the container defaults are out of a team admin's reach (RBAC)", async () => {

@@ -1,4 +1,5 @@
 /** Team names and namespaces the platform keeps for itself, and the public-ingress grant, in each stack and in a tenancy shard. */
+import { PLATFORM_INGRESS_GROUP } from "../../lib/naming";
 import { violationsOf } from "../config-errors";
 import { StackConfig } from "../../mock-engine";
 
@@ -7,7 +8,15 @@ const firstTeam = (c: StackConfig) => c["platform:teams"][0];
 describe("a team's name and namespaces", () => {
   test("a team named after a platform service would own its DNS name", async () => {
     expect(await violationsOf("prod", (c) => (firstTeam(c).name = "grafana"))).toEqual([
-      '  platform:teams[0].name = "grafana": expected a team name that is not one of the platform\'s services (grafana, kibana, dex, alertmanager, prometheus, vpn, auth, api): a team owns <team>.<environment>.<domain> and the names under it, and "grafana" is the platform\'s',
+      '  platform:teams[0].name = "grafana": expected a team name that is not one of the platform\'s services (grafana, kibana, dex, alertmanager, prometheus, vpn, auth, api, dashboards): a team owns <team>.<environment>.<domain> and the names under it, and "grafana" is the platform\'s',
+    ]);
+  });
+
+  test("nor may a team be named after the dashboards' load balancer group, which its Ingresses could then join", async () => {
+    expect(await violationsOf("prod", (c) => (firstTeam(c).name = PLATFORM_INGRESS_GROUP))).toEqual([
+      expect.stringMatching(
+        /^ {2}platform:teams\[0\]\.name = "dashboards": expected a team name that is not one of the platform's services/,
+      ),
     ]);
   });
 

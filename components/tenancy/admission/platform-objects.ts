@@ -6,6 +6,11 @@
  * namespace's quota: the API server asks its authorizer (the CEL `authorizer` library) whether the requester may
  * do the same to resourcequotas there. The platform's deploy identity and the infra group may; so may the
  * namespace controller, which deletes everything in a namespace being deleted (its role deletes every resource).
+ *
+ * The name is the object's, not the request's: a DELETE of a whole collection is admitted item by item with the
+ * request's empty name (apiserver endpoints/handlers/delete.go, DeleteCollection, and
+ * rest.AdmissionToValidateObjectDeleteFunc), and a CREATE with generateName is named only after the request's
+ * attributes were taken.
  */
 import { AdmissionContext, literal, TeamAdmissionPolicy } from "./cel";
 
@@ -17,9 +22,11 @@ export const PLATFORM_OBJECTS = {
   rolebindings: { group: "rbac.authorization.k8s.io", prefix: "team-" },
 } as const;
 
+const OBJECT_NAME = "(request.operation == 'DELETE' ? oldObject : object).metadata.name";
+
 const isPlatformObject = Object.entries(PLATFORM_OBJECTS)
   .map(([resource, object]) => {
-    const named = "name" in object ? `request.name == ${literal(object.name)}` : `request.name.startsWith(${literal(object.prefix)})`;
+    const named = "name" in object ? `${OBJECT_NAME} == ${literal(object.name)}` : `${OBJECT_NAME}.startsWith(${literal(object.prefix)})`;
     return `(request.resource.resource == ${literal(resource)} && ${named})`;
   })
   .join(" || ");
@@ -43,6 +50,7 @@ export function teamPlatformObjects(_context: AdmissionContext): TeamAdmissionPo
         expression: "request.operation == 'DELETE' ? 'delete' : request.operation == 'CREATE' ? 'create' : 'update'",
       },
       { name: "kind", expression: "request.operation == 'DELETE' ? oldObject.kind : object.kind" },
+      { name: "name", expression: OBJECT_NAME },
     ],
     validations: [
       {
@@ -53,7 +61,7 @@ export function teamPlatformObjects(_context: AdmissionContext): TeamAdmissionPo
           "the platform's objects in a team namespace (team-quota, container-defaults, default-deny-with-platform-access, " +
           "the team-* RoleBindings) change only with the team's entry in the stack config (platform:teams): ask the platform team",
         messageExpression:
-          '"may not " + variables.verb + " " + variables.kind + " " + request.name + " in " + request.namespace + ": the platform owns ' +
+          '"may not " + variables.verb + " " + variables.kind + " " + variables.name + " in " + request.namespace + ": the platform owns ' +
           "team-quota, container-defaults, default-deny-with-platform-access and the team-* RoleBindings of team namespaces, which " +
           "change only with the team's entry in the stack config (platform:teams, through the platform team); " +
           'give your own NetworkPolicies and RoleBindings other names"',

@@ -2,9 +2,10 @@
  * Where a team's pods may run, and how they rank. The platform's nodes are kept for the platform by taints (the
  * config's node pools, EKS's CriticalAddonsOnly on system nodes, a retiring generation's taint), which a team pod
  * must not tolerate, nor bypass by naming a node (the kubelet admits a pod bound to it by `spec.nodeName` whatever
- * NoSchedule taints the node has: Kubernetes docs, "Taints and Tolerations"). The `system-` priority classes
- * preempt everything else and are kept from eviction under node pressure for the cluster's own components
- * (Kubernetes docs, "Pod Priority and Preemption"). Pod templates are checked too, so that a Deployment is refused
+ * NoSchedule taints the node has: Kubernetes docs, "Taints and Tolerations"). Priority classes rank pods for
+ * preemption and for eviction under node pressure (Kubernetes docs, "Pod Priority and Preemption"); every class of
+ * the cluster is the platform's, none `globalDefault` (the Priority admission plugin would otherwise name it on every
+ * pod), so a team pod names none. Pod templates are checked too, so that a Deployment is refused
  * when applied rather than its ReplicaSet's pods, silently, later. Kubernetes' own `node.kubernetes.io/*`
  * tolerations (DefaultTolerationSeconds, the DaemonSet controller) are not platform taints and stay allowed.
  */
@@ -60,12 +61,14 @@ export function teamScheduling(context: AdmissionContext): TeamAdmissionPolicy {
           "which team namespaces may not do: leave it out (use nodeSelector or affinity within the team's nodes)\"",
       },
       {
-        expression: "!variables.podSpec.?priorityClassName.orValue('').startsWith('system-')",
-        message:
-          "priority classes starting with system- are the cluster's own: use the default priority or a class the platform offers teams",
+        // Every PriorityClass of a cluster is the platform's (teams create none): Kubernetes' system-* ones, and those
+        // its operators bring, such as Tigera's calico-priority at a billion. Any of them would preempt other teams'
+        // pods and the platform's on shared nodes, so team pods take the default priority.
+        expression: "variables.podSpec.?priorityClassName.orValue('') == ''",
+        message: "priority classes are the platform's own (they preempt other pods): leave priorityClassName out in team namespaces",
         messageExpression:
-          'variables.kind + ": priorityClassName " + variables.podSpec.priorityClassName + " is the cluster\'s own (it preempts ' +
-          'every other pod): leave it out or use a class the platform offers teams"',
+          'variables.kind + ": priorityClassName " + variables.podSpec.priorityClassName + " is the platform\'s (it would preempt ' +
+          "other teams' and the platform's pods): leave it out, team pods take the default priority\"",
       },
     ],
   };

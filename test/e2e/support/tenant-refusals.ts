@@ -164,7 +164,15 @@ export const REFUSED: Refusal[] = [
     as: DEVELOPER,
     manifest: pod({ priorityClassName: "system-node-critical" }),
     policy: SCHEDULING,
-    message: "Pod web: priorityClassName system-node-critical is the cluster's own (it preempts every other pod)",
+    message:
+      "Pod web: priorityClassName system-node-critical is the platform's (it would preempt other teams' and the platform's pods): leave it out, team pods take the default priority",
+  },
+  {
+    name: "a Deployment of the priority an operator brings (Tigera's calico-priority)",
+    as: DEVELOPER,
+    manifest: deployment({ priorityClassName: "calico-priority" }),
+    policy: SCHEDULING,
+    message: "Deployment web: priorityClassName calico-priority is the platform's",
   },
   {
     name: "a Deployment whose pods tolerate every taint, refused when applied",
@@ -178,7 +186,7 @@ export const REFUSED: Refusal[] = [
     as: DEVELOPER,
     manifest: cronJob({ priorityClassName: "system-cluster-critical" }),
     policy: SCHEDULING,
-    message: "CronJob nightly: priorityClassName system-cluster-critical is the cluster's own",
+    message: "CronJob nightly: priorityClassName system-cluster-critical is the platform's",
   },
   {
     name: "a ServiceMonitor sending Prometheus's own token",
