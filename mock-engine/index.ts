@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import { committedStackConfig } from "../config/committed-stacks";
 import { bookkeepingAwareFormatter, trackPromisesWithoutFrames } from "../lib/stack-traces";
 import { defaultHubOutputs, mockCall, mockResourceState, STACK_REFERENCE } from "./provider-answers";
-import { AliasSpec, RegisterResourceRequest, sdkInternals } from "./sdk-internals";
+import { AliasSpec, ReadResourceRequest, RegisterResourceRequest, sdkInternals } from "./sdk-internals";
 
 export type { AliasSpec } from "./sdk-internals";
 
@@ -167,12 +167,9 @@ async function runProgram(stack: string, options: RunOptions): Promise<StackRun>
   monitor.registerResource = (req, callback) => {
     // Recorded before the SDK's monitor calls newResource, which takes them up by type and name.
     pending.set(`${req.getType()}::${req.getName()}`, {
-      type: req.getType(),
-      name: req.getName(),
-      parent: req.getParent() || undefined,
+      ...placement(req),
       protect: req.getProtect(),
       retainOnDelete: req.getRetainondelete(),
-      dependencies: req.getDependenciesList(),
       ...aliasesOf(req),
     });
     return register(req, callback);
@@ -181,12 +178,9 @@ async function runProgram(stack: string, options: RunOptions): Promise<StackRun>
   const read = monitor.readResource.bind(monitor);
   monitor.readResource = (req, callback) => {
     pending.set(`${req.getType()}::${req.getName()}`, {
-      type: req.getType(),
-      name: req.getName(),
-      parent: req.getParent() || undefined,
+      ...placement(req),
       protect: false,
       retainOnDelete: false,
-      dependencies: req.getDependenciesList(),
       read: true,
       readId: req.getId(),
     });
@@ -281,4 +275,9 @@ function makeRun(stack: string, resources: RecordedResource[], outputs: Record<s
       return found;
     },
   };
+}
+
+/** What a registration and a read have alike: what the resource is, where it sits in the tree, what it waits for. */
+function placement(req: Omit<ReadResourceRequest, "getId">) {
+  return { type: req.getType(), name: req.getName(), parent: req.getParent() || undefined, dependencies: req.getDependenciesList() };
 }

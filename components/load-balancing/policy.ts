@@ -95,13 +95,6 @@ export function loadBalancerControllerPolicy(scope: AwsScope, vpcId: string) {
         Condition: tagged,
       },
       {
-        Sid: "RetagOwnSecurityGroups",
-        Effect: "Allow",
-        Action: ["ec2:CreateTags", "ec2:DeleteTags"],
-        Resource: securityGroups,
-        Condition: retagged,
-      },
-      {
         Sid: "CreateTaggedLoadBalancers",
         Effect: "Allow",
         Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
@@ -137,10 +130,10 @@ export function loadBalancerControllerPolicy(scope: AwsScope, vpcId: string) {
         Condition: tagged,
       },
       {
-        Sid: "RetagOwnLoadBalancers",
+        Sid: "RetagOwnResources",
         Effect: "Allow",
-        Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
-        Resource: loadBalancers,
+        Action: ["ec2:CreateTags", "ec2:DeleteTags", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+        Resource: [securityGroups, ...loadBalancers],
         Condition: retagged,
       },
       {
