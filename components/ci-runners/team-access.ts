@@ -1,8 +1,9 @@
 /**
  * A team's CI identity in one environment: an IAM role that only the team's repositories' jobs in the GitHub
  * environment of that name can assume, whose one IAM permission is to describe its environment's cluster, and an
- * EKS access entry that puts it in the team's own Kubernetes group. Each namespace of the team binds that group to `developer` (components/tenancy/team.ts):
- * the role deploys to its team's namespaces and nowhere else, whichever runner the job runs on.
+ * EKS access entry that puts it in the team's own Kubernetes group. Each namespace of the team binds that group to
+ * `developer` (components/tenancy/team.ts): the role deploys to its team's namespaces and nowhere else, whichever
+ * runner the job runs on.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
