@@ -4,6 +4,7 @@
  * reader, or every node would ship every event). Both write daily indices to Elasticsearch.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { RegistryMirrors, throughMirror } from "../../lib/images";
 import { LABEL_PREFIX } from "../../lib/naming";
 import { FLUENT_BIT_RESOURCES } from "../../lib/workload-sizes";
 import { AGENT_CA_DIR, AGENT_CA_FILE, AGENT_CA_SECRET } from "./ca-mirror";
@@ -14,6 +15,14 @@ export const AGENT_CREDENTIALS_SECRET = "fluent-bit-elasticsearch";
 const PASSWORD_ENV = "ES_PASSWORD";
 
 const EVENTS_TAG = "k8s_events";
+
+/**
+ * Docker Hub, where Fluent Bit's releases are published, rather than the chart's default `cr.fluentbit.io`: that
+ * host forwards anonymously to Docker Hub (fluent/helm-charts#583), so its pulls meet Docker Hub's anonymous rate
+ * limit and ECR cannot cache it. Through the Docker Hub cache, the DaemonSet's pulls on every new node come from
+ * inside AWS with the cache's credentials. The tag stays the chart's own (its appVersion).
+ */
+const FLUENT_BIT_IMAGE = "docker.io/fluent/fluent-bit";
 
 /** One section of Fluent Bit's classic configuration format. */
 function section(kind: "INPUT" | "FILTER" | "OUTPUT", entries: [string, string | number][]): string {
@@ -53,10 +62,12 @@ export interface FluentBitSettings {
   readonly credentialsRevision: pulumi.Input<string>;
   /** Changes when the Elasticsearch CA does: Fluent Bit loads its CA file at start only. */
   readonly caRevision: pulumi.Input<string>;
+  readonly registryMirrors: RegistryMirrors;
 }
 
 function common(settings: FluentBitSettings) {
   return {
+    image: { repository: throughMirror(FLUENT_BIT_IMAGE, settings.registryMirrors) },
     env: [{ name: PASSWORD_ENV, valueFrom: { secretKeyRef: { name: AGENT_CREDENTIALS_SECRET, key: "password" } } }],
     extraVolumes: [{ name: "elasticsearch-ca", secret: { secretName: AGENT_CA_SECRET } }],
     extraVolumeMounts: [{ name: "elasticsearch-ca", mountPath: AGENT_CA_DIR, readOnly: true }],

@@ -35,8 +35,8 @@ export interface LoggingArgs extends PublishedDashboardArgs {
   /** Protect the Elasticsearch resource and keep its volumes when it is deleted. */
   readonly protect: boolean;
   /**
-   * The environment's ECR pull-through caches, for oauth2-proxy (Quay). ECK, Elasticsearch, Kibana and Fluent
-   * Bit stay on their vendors' registries (docker.elastic.co, cr.fluentbit.io), which ECR cannot cache.
+   * The environment's ECR pull-through caches, for oauth2-proxy (Quay) and Fluent Bit (Docker Hub). ECK,
+   * Elasticsearch and Kibana stay on their vendor's registry (docker.elastic.co), which ECR cannot cache.
    */
   readonly registryMirrors: RegistryMirrors;
 }
@@ -206,6 +206,7 @@ export class Logging extends pulumi.ComponentResource {
       elasticsearchHost: this.elasticsearchHost,
       credentialsRevision: revisionOf(fluentBitPassword),
       caRevision: ca.revision,
+      registryMirrors: args.registryMirrors,
     };
     const agentRelease = (resource: string, release: string, values: Record<string, unknown>) =>
       new k8s.helm.v4.Chart(

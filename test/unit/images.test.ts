@@ -42,6 +42,14 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     expect(grafana.image).toEqual({ registry: run.outputs.registryHost, repository: "docker-hub/grafana/grafana" });
   });
 
+  test("Fluent Bit's image comes from Docker Hub through its cache, at the chart's own tag, not from cr.fluentbit.io", () => {
+    const run = runs[stack];
+    for (const release of ["logging-fluent-bit", "logging-fluent-bit-events"]) {
+      const values = run.one("kubernetes:helm.sh/v4:Chart", release).inputs.values;
+      expect(values.image).toEqual({ repository: `${run.outputs.registryHost}/docker-hub/fluent/fluent-bit` });
+    }
+  });
+
   test("Velero's server is bound to a scoped ClusterRole, not cluster-admin", () => {
     const run = runs[stack];
     const role = run.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "backups-cluster-role").inputs;

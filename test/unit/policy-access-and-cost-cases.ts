@@ -265,7 +265,12 @@ export const ACCESS_AND_COST_CASES: Record<string, { pass: Case[]; fail: Failing
         resources: () => [
           helmChart(
             "fluent-bit",
-            containerLogsValues({ elasticsearchHost: "logging-es-http.logging.svc", credentialsRevision: "r", caRevision: "c" }),
+            containerLogsValues({
+              elasticsearchHost: "logging-es-http.logging.svc",
+              credentialsRevision: "r",
+              caRevision: "c",
+              registryMirrors: {},
+            }),
           ),
         ],
       },

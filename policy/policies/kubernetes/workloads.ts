@@ -59,7 +59,6 @@ export const DEFAULT_ALLOWED_REGISTRIES = [
   "registry.k8s.io",
   "ghcr.io",
   "docker.elastic.co",
-  "cr.fluentbit.io",
 ];
 
 /** The registry host of an image reference; a reference without one (e.g. `nginx:1.27`) is Docker Hub's. */
