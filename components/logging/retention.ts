@@ -45,7 +45,11 @@ echo`;
 export interface RetentionJobSettings {
   readonly namespace: string;
   readonly labels: Record<string, string>;
-  /** Any image of the Elastic Stack version ships curl; the Elasticsearch one is on the nodes already. */
+  /**
+   * The Elasticsearch image, already on the nodes. It ships curl from its base image: elastic/elasticsearch
+   * `distribution/docker/src/docker/Dockerfile.default` installs no curl, yet its builder stage, on the same bare
+   * base, downloads with curl (ubi9-minimal carries curl-minimal, HTTPS included).
+   */
   readonly image: string;
   readonly retentionDays: number;
   readonly nodes: number;
