@@ -109,10 +109,16 @@ export const IMAGES = {
   /** dex chart 0.24.0 defaults `image.tag` to `v` + its appVersion, 2.44.0. */
   dex: "ghcr.io/dexidp/dex:v2.44.0",
   /**
-   * Runner image of both CI scale sets. The chart defaults to `:latest`; ARC 0.14.2's release notes
-   * (docs/gha-runner-scale-set-controller/README.md) pair it with runner 2.334.0.
+   * Runner image of every CI scale set: the one image not pinned, and pulled at every pod start (pod-templates.ts).
+   * ARC registers its scale sets with runner updates disabled (actions-runner-controller
+   * `autoscalingrunnerset_controller.go`: `RunnerSetting{Ephemeral: true, DisableUpdate: true}`), and GitHub sends
+   * no job to a runner that has not installed each runner release within 30 days of its publication (github.com
+   * changelog 2026-06-12, "minimum version enforcement timeline for self-hosted runners"; enforced since September
+   * 2026). A pinned tag would stop every job, admin's own deploys included, a month after the next runner release,
+   * with only an operator's machine left to deploy a new pin. Each runner pod runs one job, so `latest` pulled at
+   * its start is never older than the newest release.
    */
-  actionsRunner: "ghcr.io/actions/actions-runner:2.334.0",
+  actionsRunner: "ghcr.io/actions/actions-runner:latest",
   /**
    * Rootless BuildKit, the build runners' image builder: release v0.32.2 (tag of 2026-08-04; its release workflow
    * .github/workflows/buildkit.yml publishes `moby/buildkit:<tag>-rootless`, the Dockerfile's `rootless` stage).

@@ -1,6 +1,6 @@
 /**
- * Runner pod templates. Written out rather than left to the chart's `containerMode`, so every image is pinned
- * here, and every container's resources come from config (admin.ciRunners.build, deploy.resources): left out,
+ * Runner pod templates. Written out rather than left to the chart's `containerMode`, so every image is named in
+ * lib/versions.ts, and every container's resources come from config (admin.ciRunners.build, deploy.resources): left out,
  * the namespace's defaults (500m CPU, 512Mi) would throttle builds and OOM-kill them.
  */
 import type { ContainerResources } from "../../config/primitives";
@@ -25,6 +25,8 @@ const restrictedContainer = { allowPrivilegeEscalation: false, capabilities: { d
 const runnerContainer = (resources: ContainerResources, extra: object = {}) => ({
   name: "runner",
   image: IMAGES.actionsRunner,
+  // The runner's tag moves with each release (lib/versions.ts): a node's cached copy may be a release behind.
+  imagePullPolicy: "Always",
   command: ["/home/runner/run.sh"],
   securityContext: restrictedContainer,
   resources,

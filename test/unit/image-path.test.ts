@@ -240,4 +240,11 @@ describe("the hub registry", () => {
     expect(images("ci-runners-admin-ci")).toEqual([`${expectedRegistry("admin", "docker.io")}/${IMAGES.buildkitRootless}`, runner]);
     expect(images("ci-runners-admin-deploy")).toEqual([runner]);
   });
+
+  test("every runner pulls the newest runner release at its start: GitHub refuses jobs to a runner a release behind for 30 days", () => {
+    for (const scaleSet of ["ci-runners-admin-ci", "ci-runners-admin-deploy", "ci-runners-admin-platform"]) {
+      const runner = values(runs.admin, CHART, scaleSet).template.spec.containers.find((c: { name: string }) => c.name === "runner");
+      expect(runner).toMatchObject({ image: expectedImage("admin", "ghcr.io/actions/actions-runner:latest"), imagePullPolicy: "Always" });
+    }
+  });
 });
