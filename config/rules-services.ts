@@ -21,7 +21,8 @@ const servicesHaveWhatTheyNeed: Rule = (c) => {
     if (!certManager.acmeEmail) {
       violations.push({
         path: "services.certManager.acmeEmail",
-        expected: "an e-mail address for the ACME account (Let's Encrypt's expiry notices) when a letsencrypt issuer is configured",
+        expected:
+          "an e-mail address for the ACME account (Let's Encrypt's contact about the account) when a letsencrypt issuer is configured",
       });
     }
   }

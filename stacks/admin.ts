@@ -10,9 +10,10 @@ import { platformLayer } from "./platform-layer";
 export async function adminEnvironment(env: Environment) {
   const dexIssuer = dexIssuerUrl(dexHostname(env));
   const oidcIssuerUrl = env.config.identity.oidc.issuerUrl ?? dexIssuer;
-  const { cluster, outputs, awsProvider, network, controlPlane, calico, registry, ingressReady, certificatesReady } = awsCluster(env, {
-    oidcIssuerUrl,
-  });
+  const { cluster, outputs, awsProvider, network, controlPlane, calico, registry, ingressReady, certificatesReady, certificateMetrics } =
+    awsCluster(env, {
+      oidcIssuerUrl,
+    });
   const dex = adminDex(env, {
     awsProvider,
     cluster,
@@ -47,6 +48,7 @@ export async function adminEnvironment(env: Environment) {
       // Kibana's login proxy discovers its issuer when it starts: here that is this stack's own Dex, published first.
       ingressReady: [...ingressReady, ...dex.ready],
       certificatesReady,
+      certificateMetrics,
     }),
   };
 }

@@ -5,7 +5,7 @@ import { Calico } from "../components/calico";
 import { ClusterHandle, ClusterServices, EksAddonsArgs, EksCluster, NetworkAddons, NodePools } from "../components/cluster";
 import { Network } from "../components/network";
 import { Backups } from "../components/backups";
-import { CertManager } from "../components/cert-manager";
+import { CERT_MANAGER_METRICS, CertManager } from "../components/cert-manager";
 import { ClusterAutoscaler } from "../components/cluster-autoscaler";
 import { EnvironmentDns } from "../components/dns";
 import { AwsScope } from "../components/irsa";
@@ -126,6 +126,7 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
     registry,
     ingressReady,
     certificatesReady,
+    certificateMetrics,
     outputs: platformServices,
   } = awsServices(env, {
     awsProvider,
@@ -147,6 +148,8 @@ export function awsCluster(env: Environment, options: AwsClusterOptions) {
     ingressReady,
     /** cert-manager and its issuers in place (empty without cert-manager). */
     certificatesReady,
+    /** Where cert-manager serves its metrics (absent without cert-manager). */
+    certificateMetrics,
     outputs: {
       clusterName: controlPlane.name,
       clusterEndpoint: controlPlane.endpoint,
@@ -250,6 +253,7 @@ function awsServices(env: Environment, { awsProvider, scope, controlPlane, clust
     registry,
     ingressReady: loadBalancing?.ready ?? [],
     certificatesReady: certificates ? [certificates] : [],
+    certificateMetrics: certificates ? CERT_MANAGER_METRICS : undefined,
     outputs: {
       registryHost: registry.host,
       registryMirrors: registry.mirrors,

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterHandle } from "../components/cluster/handle";
 import { Logging } from "../components/logging";
 import { Monitoring } from "../components/monitoring";
+import type { CertificateMetrics } from "../components/monitoring/certificate-alerts";
 import { dockerConfigJson, PlatformRbac, TenancyGuardrails } from "../components/tenancy";
 import { teamAdmissionOf } from "../components/tenancy/admission";
 import { dashboardClientIds } from "../config/sections/hub";
@@ -27,6 +28,8 @@ export interface PlatformLayerOptions {
   readonly networkPolicyEngine?: pulumi.Resource;
   /** cert-manager ready to issue, which monitoring's webhook certificate needs (MonitoringArgs.certificatesReady). */
   readonly certificatesReady?: pulumi.Input<pulumi.Resource>[];
+  /** cert-manager's metrics endpoint, for the certificate alerts (MonitoringArgs.certificateMetrics). */
+  readonly certificateMetrics?: CertificateMetrics;
   /** The load balancer controller's webhook ready, before the dashboards' Ingresses (MonitoringArgs.ingressReady). */
   readonly ingressReady?: pulumi.Input<pulumi.Resource>[];
 }
@@ -122,6 +125,7 @@ function observability(env: Environment, cluster: ClusterHandle, options: Platfo
         adminGroup: config.identity.infraGroup,
         auditorGroup: config.identity.auditorGroup,
         certificatesReady: options.certificatesReady,
+        certificateMetrics: options.certificateMetrics,
         nodesAutoscaled: config.services.clusterAutoscaler.enabled,
       })
     : undefined;

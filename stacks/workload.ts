@@ -17,7 +17,7 @@ export async function workloadEnvironment(env: Environment) {
   const oidcIssuerUrl = signInIssuer(env, hub);
   const { hostedZoneId } = env.config.environment;
   let transit: TransitSpoke | undefined;
-  const { cluster, outputs, controlPlane, calico, ingressReady, certificatesReady } = awsCluster(env, {
+  const { cluster, outputs, controlPlane, calico, ingressReady, certificatesReady, certificateMetrics } = awsCluster(env, {
     awsProvider,
     oidcIssuerUrl,
     hubNatCidrs: hub?.natPublicCidrs,
@@ -34,6 +34,7 @@ export async function workloadEnvironment(env: Environment) {
       networkPolicyEngine: calico,
       ingressReady,
       certificatesReady,
+      certificateMetrics,
       teamCi: teamCiTarget(env, controlPlane.name),
       teamTls: hostedZoneId === undefined ? undefined : { hostedZoneId },
     }),

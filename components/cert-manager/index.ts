@@ -13,6 +13,16 @@ import { route53ChallengePolicy } from "./policy";
 
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 const SERVICE_ACCOUNT = "cert-manager";
+/** The controller's metrics Service of the chart (v1.21.1 templates/service.yaml, release `cert-manager`). */
+export const CERT_MANAGER_METRICS = {
+  namespace: CERT_MANAGER_NAMESPACE,
+  serviceSelector: {
+    "app.kubernetes.io/name": "cert-manager",
+    "app.kubernetes.io/instance": "cert-manager",
+    "app.kubernetes.io/component": "controller",
+  },
+  port: "http-metrics",
+};
 /** Free on the host: the chart's default webhook port 10250 is the kubelet's. */
 const HOST_NETWORK_WEBHOOK_PORT = 10260;
 

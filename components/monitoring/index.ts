@@ -10,6 +10,7 @@ import { platformNamespace } from "../tenancy";
 import { CHARTS, chartSource } from "../../lib/versions";
 import { RegistryMirrors } from "../../lib/images";
 import { RECEIVER_SECRET } from "./alertmanager";
+import { certificateAlerts, CertificateMetrics } from "./certificate-alerts";
 import { apiServerMonitor, AUTOSCALED_CAPACITY_ALERTS, EKS_TARGET_VALUES, kubeletMonitor } from "./cluster-targets";
 import { PublishedDashboardArgs } from "./exposure";
 import { GRAFANA_ADMIN_SECRET, GRAFANA_CLUSTER_ROLE, GRAFANA_OIDC_SECRET, grafanaValues } from "./grafana";
@@ -49,6 +50,8 @@ export interface MonitoringArgs extends PublishedDashboardArgs {
    * its CRDs and its webhook. A config rule requires cert-manager wherever monitoring is on.
    */
   readonly certificatesReady?: pulumi.Input<pulumi.Resource>[];
+  /** cert-manager's metrics endpoint: its certificates are watched for readiness and expiry (certificate-alerts.ts). */
+  readonly certificateMetrics?: CertificateMetrics;
   /** The cluster autoscaler sizes the node pools: the default alerts that judge capacity by the nodes there are go. */
   readonly nodesAutoscaled: boolean;
 }
@@ -155,6 +158,14 @@ export class Monitoring extends pulumi.ComponentResource {
         `${name}-${resource}-monitor`,
         { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { ...monitor.metadata, labels }, spec: monitor.spec },
         { ...childOpts, dependsOn: stack },
+      );
+    }
+
+    if (args.certificateMetrics) {
+      certificateAlerts(
+        name,
+        { metrics: args.certificateMetrics, namespace: args.namespace, labels },
+        { ...childOpts, dependsOn: [stack, ...(args.certificatesReady ?? [])] },
       );
     }
 

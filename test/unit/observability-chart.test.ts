@@ -100,10 +100,14 @@ function undeclared(value: unknown, schema: any, at = ""): string[] {
     expect(refused.map((m) => m.metadata.name)).toEqual([]);
   });
 
-  test("the kubelet and API server monitors the program adds use only fields of the chart's ServiceMonitor CRD", () => {
+  test("the monitors the program adds (kubelet, API server, cert-manager) use only fields of the chart's ServiceMonitor CRD", () => {
     const crd = ofKind("CustomResourceDefinition").find((c) => c.metadata.name === "servicemonitors.monitoring.coreos.com")!;
     const schema = crd.spec.versions.find((v: { name: string }) => v.name === "v1").schema.openAPIV3Schema.properties.spec;
-    expect(monitors.map((m) => m.metadata.name).sort()).toEqual(["kube-prometheus-stack-apiserver", "kube-prometheus-stack-kubelet"]);
+    expect(monitors.map((m) => m.metadata.name).sort()).toEqual([
+      "cert-manager",
+      "kube-prometheus-stack-apiserver",
+      "kube-prometheus-stack-kubelet",
+    ]);
     for (const monitor of monitors) expect(undeclared(monitor.spec, schema)).toEqual([]);
   });
 

@@ -287,10 +287,15 @@ describe.each(EKS_STACKS)("%s", (stack) => {
         "batch/v1:Job",
         "rbac.authorization.k8s.io/v1:ClusterRole",
         "monitoring.coreos.com/v1:ServiceMonitor",
+        "monitoring.coreos.com/v1:PrometheusRule",
       ]),
     );
-    // The kubelet's and the API server's monitors live next to their Services (kube-system, default).
-    const elsewhere = { "monitoring-kubelet-monitor": "kube-system", "monitoring-apiserver-monitor": "default" };
+    // The kubelet's, the API server's and cert-manager's monitors live next to their Services.
+    const elsewhere = {
+      "monitoring-kubelet-monitor": "kube-system",
+      "monitoring-apiserver-monitor": "default",
+      "monitoring-certificates-monitor": "cert-manager",
+    };
     for (const r of mine.filter((r) => r.type !== "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole")) {
       const namespace = r.inputs.namespace ?? r.inputs.metadata?.namespace;
       if (r.name in elsewhere) expect(namespace).toBe(elsewhere[r.name as keyof typeof elsewhere]);
