@@ -1,7 +1,7 @@
 /**
  * Runner pod templates. Written out rather than left to the chart's `containerMode`, so every image is named in
- * lib/versions.ts, and every container's resources come from config (admin.ciRunners.build, deploy.resources): left out,
- * the namespace's defaults (500m CPU, 512Mi) would throttle builds and OOM-kill them.
+ * lib/versions.ts, and every container's resources come from config (admin.ciRunners.build, deploy.resources):
+ * left out, the namespace's defaults (500m CPU, 512Mi) would throttle builds and OOM-kill them.
  */
 import type { ContainerResources } from "../../config/primitives";
 import type { Placement } from "../../config/workloads";

@@ -20,7 +20,7 @@ const EXPIRY_WARNING_DAYS = 21;
  * cert-manager's metrics carry each Certificate's namespace as `namespace`, which the target's own label takes
  * over: Prometheus keeps the metric's as `exported_namespace` (honorLabels is off).
  */
-export const CERTIFICATE_ALERTS = [
+const CERTIFICATE_ALERTS = [
   {
     alert: "CertificateNotReady",
     expr: 'max by (exported_namespace, name) (certmanager_certificate_ready_status{condition!="True"}) == 1',
@@ -55,13 +55,9 @@ export interface CertificateAlertsSettings {
  * The monitor sits in cert-manager's namespace: Prometheus scopes each monitor to its own namespace
  * (`ignoreNamespaceSelectors`, values.ts).
  */
-export function certificateAlerts(
-  name: string,
-  settings: CertificateAlertsSettings,
-  opts: pulumi.CustomResourceOptions,
-): pulumi.Resource[] {
+export function certificateAlerts(name: string, settings: CertificateAlertsSettings, opts: pulumi.CustomResourceOptions): void {
   const { metrics, labels } = settings;
-  const monitor = new k8s.apiextensions.CustomResource(
+  new k8s.apiextensions.CustomResource(
     `${name}-certificates-monitor`,
     {
       apiVersion: "monitoring.coreos.com/v1",
@@ -71,7 +67,7 @@ export function certificateAlerts(
     },
     opts,
   );
-  const rule = new k8s.apiextensions.CustomResource(
+  new k8s.apiextensions.CustomResource(
     `${name}-certificates-rule`,
     {
       apiVersion: "monitoring.coreos.com/v1",
@@ -81,5 +77,4 @@ export function certificateAlerts(
     },
     opts,
   );
-  return [monitor, rule];
 }
