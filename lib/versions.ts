@@ -110,13 +110,14 @@ export const IMAGES = {
   dex: "ghcr.io/dexidp/dex:v2.44.0",
   /**
    * Runner image of every CI scale set: the one image not pinned, and pulled at every pod start (pod-templates.ts).
-   * ARC registers its scale sets with runner updates disabled (actions-runner-controller
-   * `autoscalingrunnerset_controller.go`: `RunnerSetting{Ephemeral: true, DisableUpdate: true}`), and GitHub sends
-   * no job to a runner that has not installed each runner release within 30 days of its publication (github.com
-   * changelog 2026-06-12, "minimum version enforcement timeline for self-hosted runners"; enforced since September
-   * 2026). A pinned tag would stop every job, admin's own deploys included, a month after the next runner release,
-   * with only an operator's machine left to deploy a new pin. Each runner pod runs one job, so `latest` pulled at
-   * its start is never older than the newest release.
+   * ARC registers its scale sets with runner updates disabled (actions-runner-controller gha-runner-scale-set-0.14.2,
+   * `controllers/actions.github.com/autoscalingrunnerset_controller.go`: `RunnerSetting{DisableUpdate: true}`), and
+   * GitHub sends no job to a runner that has not installed each runner release within 30 days of its publication
+   * (github.com changelog 2026-06-12, "minimum version enforcement timeline for self-hosted runners"; enforced since
+   * September 2026). A pinned tag would stop every job, admin's own deploys included, a month after the next runner
+   * release, with only an operator's machine left to deploy a new pin. Each runner pod runs one job and starts on the
+   * newest release; only a warm idle runner (`minRunners`) left a month without a job could be refused one, and the
+   * job then goes to a new runner the scale set starts for it.
    */
   actionsRunner: "ghcr.io/actions/actions-runner:latest",
   /**

@@ -13,7 +13,7 @@ import { route53ChallengePolicy } from "./policy";
 
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 const SERVICE_ACCOUNT = "cert-manager";
-/** The controller's metrics Service of the chart (v1.21.1 templates/service.yaml, release `cert-manager`). */
+/** The controller's metrics Service of the pinned chart (its templates/service.yaml, for the release `cert-manager`). */
 export const CERT_MANAGER_METRICS = {
   namespace: CERT_MANAGER_NAMESPACE,
   serviceSelector: {

@@ -17,12 +17,18 @@ const PASSWORD_ENV = "ES_PASSWORD";
 const EVENTS_TAG = "k8s_events";
 
 /**
- * Docker Hub, where Fluent Bit's releases are published, rather than the chart's default `cr.fluentbit.io`: that
- * host forwards anonymously to Docker Hub (fluent/helm-charts#583), so its pulls meet Docker Hub's anonymous rate
- * limit and ECR cannot cache it. Through the Docker Hub cache, the DaemonSet's pulls on every new node come from
- * inside AWS with the cache's credentials. The tag stays the chart's own (its appVersion).
+ * Not the chart's default `cr.fluentbit.io`: that host forwards anonymously to Docker Hub (fluent/helm-charts#583),
+ * so its pulls meet Docker Hub's anonymous rate limit, and ECR cannot cache it. Fluent Bit's releases are copied
+ * from ghcr.io, their source, to Docker Hub; Docker Hub is the one of the two every AWS environment caches, so the
+ * DaemonSet's pull on each new node comes from inside AWS with the cache's credentials. Without that cache, the
+ * source. The tag stays the chart's own (its appVersion).
  */
-const FLUENT_BIT_IMAGE = "docker.io/fluent/fluent-bit";
+const FLUENT_BIT_IMAGE = { cached: "docker.io/fluent/fluent-bit", source: "ghcr.io/fluent/fluent-bit" };
+
+function fluentBitRepository(mirrors: RegistryMirrors): string {
+  const cached = throughMirror(FLUENT_BIT_IMAGE.cached, mirrors);
+  return cached === FLUENT_BIT_IMAGE.cached ? FLUENT_BIT_IMAGE.source : cached;
+}
 
 /** One section of Fluent Bit's classic configuration format. */
 function section(kind: "INPUT" | "FILTER" | "OUTPUT", entries: [string, string | number][]): string {
@@ -67,7 +73,7 @@ export interface FluentBitSettings {
 
 function common(settings: FluentBitSettings) {
   return {
-    image: { repository: throughMirror(FLUENT_BIT_IMAGE, settings.registryMirrors) },
+    image: { repository: fluentBitRepository(settings.registryMirrors) },
     env: [{ name: PASSWORD_ENV, valueFrom: { secretKeyRef: { name: AGENT_CREDENTIALS_SECRET, key: "password" } } }],
     extraVolumes: [{ name: "elasticsearch-ca", secret: { secretName: AGENT_CA_SECRET } }],
     extraVolumeMounts: [{ name: "elasticsearch-ca", mountPath: AGENT_CA_DIR, readOnly: true }],

@@ -1,8 +1,10 @@
 /**
  * Certificates watched by Prometheus: Let's Encrypt sends no expiry e-mail since 2025-06-04 (letsencrypt.org,
- * "Ending Expiration Notification Emails"), so a renewal that keeps failing is seen here or at the outage.
- * cert-manager renews a certificate once two thirds of its life has passed (30 days before the end of a
- * 90-day Let's Encrypt certificate), so three weeks left means renewals have failed for over a week.
+ * "Ending Expiration Notification Emails"), so a renewal that keeps failing is seen here or at the outage. The
+ * alerts hold for any lifetime: Let's Encrypt's certificates shrink to 64 days in 2027 and 45 in 2028, teams may
+ * ask for shorter ones, and cert-manager renews at two thirds of each one's life (`pkg/util/pki/renewaltime.go`).
+ * The program writes the monitor itself: the chart's own would need the monitoring CRDs, which come after
+ * cert-manager (monitoring's webhook certificate is cert-manager's).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -14,11 +16,13 @@ export interface CertificateMetrics {
   readonly port: string;
 }
 
-const EXPIRY_WARNING_DAYS = 21;
+const DAY = 86400;
 
 /**
  * cert-manager's metrics carry each Certificate's namespace as `namespace`, which the target's own label takes
- * over: Prometheus keeps the metric's as `exported_namespace` (honorLabels is off).
+ * over: Prometheus keeps the metric's as `exported_namespace` (honorLabels is off). A Certificate never issued
+ * reports 0 for its renewal and expiry times (v1.21 `certificate_collector.go`): those series are left out here,
+ * CertificateNotReady covers them.
  */
 const CERTIFICATE_ALERTS = [
   {
@@ -33,13 +37,23 @@ const CERTIFICATE_ALERTS = [
     },
   },
   {
+    alert: "CertificateRenewalOverdue",
+    expr: `min by (exported_namespace, name) (time() - (certmanager_certificate_renewal_timestamp_seconds > 0)) > ${DAY}`,
+    for: "1h",
+    labels: { severity: "warning" },
+    annotations: {
+      summary: "Certificate {{ $labels.exported_namespace }}/{{ $labels.name }} was due for renewal a day ago or more.",
+      description: "cert-manager keeps retrying with back-off; its events on the Certificate say why renewal fails.",
+    },
+  },
+  {
     alert: "CertificateExpiresSoon",
-    expr: `min by (exported_namespace, name) (certmanager_certificate_expiration_timestamp_seconds - time()) < ${EXPIRY_WARNING_DAYS} * 86400`,
+    expr: `min by (exported_namespace, name) ((certmanager_certificate_expiration_timestamp_seconds > 0) - time()) < 3 * ${DAY}`,
     for: "1h",
     labels: { severity: "critical" },
     annotations: {
       summary: "Certificate {{ $labels.exported_namespace }}/{{ $labels.name }} expires in {{ $value | humanizeDuration }}.",
-      description: `Renewal starts well before ${EXPIRY_WARNING_DAYS} days are left: it has been failing.`,
+      description: "Its renewal has been failing: whatever serves it stops being trusted when it expires.",
     },
   },
 ];

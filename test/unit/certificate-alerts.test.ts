@@ -1,6 +1,6 @@
 /**
  * Every Certificate is watched: Let's Encrypt sends no expiry e-mail any more, so Prometheus scrapes cert-manager's
- * controller and alerts on certificates that are not ready or close to expiring. The monitor selects the Service
+ * controller and alerts on certificates that are not ready, overdue for renewal or close to expiring. The monitor selects the Service
  * the pinned cert-manager chart renders with the program's own values.
  */
 import { CERT_MANAGER_METRICS } from "../../components/cert-manager";
@@ -30,16 +30,19 @@ describe.each(EKS_STACKS)("%s", (stack) => {
     expect(monitor.dependencies).toContain(run.one("kubernetes:helm.sh/v4:Chart", "monitoring-stack").urn);
   });
 
-  test("a Certificate not ready for an hour warns; one with under three weeks left is critical", () => {
+  test("a Certificate not ready for an hour, or a day past its renewal, warns; one with under three days left is critical", () => {
     const rule = runs[stack].one(RULE, "monitoring-certificates-rule").inputs;
     expect(rule.metadata.namespace).toBe("monitoring");
     const rules = rule.spec.groups[0].rules as { alert: string; expr: string; labels: { severity: string } }[];
     expect(rules.map((r) => [r.alert, r.labels.severity])).toEqual([
       ["CertificateNotReady", "warning"],
+      ["CertificateRenewalOverdue", "warning"],
       ["CertificateExpiresSoon", "critical"],
     ]);
     expect(rules[0].expr).toContain('certmanager_certificate_ready_status{condition!="True"}');
-    expect(rules[1].expr).toContain("certmanager_certificate_expiration_timestamp_seconds - time()) < 21 * 86400");
+    // A Certificate never issued reports 0 for both times: left to CertificateNotReady, not paged as long expired.
+    expect(rules[1].expr).toContain("time() - (certmanager_certificate_renewal_timestamp_seconds > 0)) > 86400");
+    expect(rules[2].expr).toContain("(certmanager_certificate_expiration_timestamp_seconds > 0) - time()) < 3 * 86400");
   });
 });
 

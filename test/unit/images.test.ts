@@ -1,4 +1,5 @@
 /** Platform images from Docker Hub come through the environment's ECR pull-through cache; Velero holds a scoped role. */
+import { containerLogsValues } from "../../components/logging/fluent-bit";
 import { registryAndRepository, throughMirror } from "../../lib/images";
 import { EKS_STACKS, runStacks, StackRun } from "../../mock-engine";
 
@@ -20,6 +21,13 @@ describe("throughMirror", () => {
 
   test("without a cache for its upstream an image is unchanged", () => {
     expect(throughMirror("velero/velero:v1.18.1", {})).toBe("velero/velero:v1.18.1");
+  });
+
+  test("Fluent Bit without a Docker Hub cache: from ghcr.io, its source, never Docker Hub anonymously", () => {
+    const values = (mirrors: Record<string, string>) =>
+      containerLogsValues({ elasticsearchHost: "es", credentialsRevision: "r", caRevision: "c", registryMirrors: mirrors });
+    expect(values({}).image).toEqual({ repository: "ghcr.io/fluent/fluent-bit" });
+    expect(values(MIRRORS).image).toEqual({ repository: "1.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/fluent/fluent-bit" });
   });
 
   test("registry and repository apart", () => {
