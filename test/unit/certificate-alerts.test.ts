@@ -1,7 +1,7 @@
 /**
  * Every Certificate is watched: Let's Encrypt sends no expiry e-mail any more, so Prometheus scrapes cert-manager's
- * controller and alerts on certificates that are not ready, overdue for renewal or close to expiring. The monitor selects the Service
- * the pinned cert-manager chart renders with the program's own values.
+ * controller and alerts on certificates that are not ready, overdue for renewal or close to expiring. The monitor
+ * selects the Service the pinned cert-manager chart renders with the program's own values.
  */
 import { CERT_MANAGER_METRICS } from "../../components/cert-manager";
 import { archivePath } from "../../lib/chart-mirror";
